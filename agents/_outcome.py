@@ -1,0 +1,33 @@
+"""What every agent engine returns: a validated proposal and how it was produced."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+
+from exdesk.domain import EngineName, ModelUsage
+
+OutputT = TypeVar("OutputT", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class AgentOutcome(Generic[OutputT]):
+    """A proposal plus the facts the decision log needs about how it was made."""
+
+    output: OutputT
+    """The validated proposal (a pydantic model of CONTRACT §3)."""
+    agent: str
+    """The agent's name, e.g. ``classifier``."""
+    engine: EngineName
+    """Which engine produced it."""
+    model: ModelUsage | None = None
+    """Set when a language model was called."""
+    evidence: dict[str, Any] = field(default_factory=dict)
+    """What the proposal rests on beyond its input (precedents, matched rules…)."""
+
+    @property
+    def actor(self) -> str:
+        """The decision-log actor, ``agent:<name>@<engine>``."""
+        return f"agent:{self.agent}@{self.engine}"

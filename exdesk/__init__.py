@@ -1,0 +1,1 @@
+"""Exception Desk: operational exceptions in distribution, handled by governed agents."""

@@ -1,0 +1,42 @@
+"""What comes in: an exception event and the document it may carry (CONTRACT §1)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, Field
+
+from exdesk.domain._base import ContractModel, Identifier
+from exdesk.domain.taxonomy import EventSource
+
+DocumentKind = Literal["x12", "text"]
+"""How a document is encoded: an X12 interchange, or free/semi-structured text."""
+
+
+class Document(ContractModel):
+    """A document attached to an event: an EDI interchange, an invoice, a packing slip…"""
+
+    kind: DocumentKind
+    name: str = Field(min_length=1, max_length=300)
+    content: str = Field(min_length=1, max_length=2_000_000)
+
+
+class ExceptionEvent(ContractModel):
+    """An operational exception as a source system reports it.
+
+    ``tenant_id`` is optional here; when present it must equal the caller's tenant.
+    Events often carry no order or customer reference at all (a forwarded e-mail).
+    """
+
+    tenant_id: Identifier | None = None
+    source: EventSource
+    source_event_id: Identifier
+    occurred_at: AwareDatetime
+    summary: str = Field(min_length=1, max_length=20_000)
+    order_id: Identifier | None = None
+    shipment_id: Identifier | None = None
+    customer_id: Identifier | None = None
+    sku: Identifier | None = None
+    warehouse_id: Identifier | None = None
+    document: Document | None = None
+    attributes: dict[str, Any] = Field(default_factory=dict)
