@@ -1,15 +1,15 @@
 """Exception Desk's errors, split by who handles them.
 
-    ExdeskError
-     ├── ConfigurationError       the operator fixes the configuration (exit at start)
-     ├── InputError               the caller fixes the request (HTTP 422, CLI exit 2)
-     ├── NotFoundError            HTTP 404 (also for another tenant's objects)
-     ├── ConflictError            HTTP 409: the state moved on (approval already decided…)
-     ├── AuthenticationError      HTTP 401
-     ├── PermissionDeniedError    HTTP 403
-     └── AgentError               an agent could not produce a valid proposal
-          ├── ExtractionError     the document could not be read: the case goes to a human
-          └── ModelOutputError    a model answered outside its schema (retry, then fail over)
+ExdeskError
+ ├── ConfigurationError       the operator fixes the configuration (exit at start)
+ ├── InputError               the caller fixes the request (HTTP 422, CLI exit 2)
+ ├── NotFoundError            HTTP 404 (also for another tenant's objects)
+ ├── ConflictError            HTTP 409: the state moved on (approval already decided…)
+ ├── AuthenticationError      HTTP 401
+ ├── PermissionDeniedError    HTTP 403
+ └── AgentError               an agent could not produce a valid proposal
+      ├── ExtractionError     the document could not be read: the case goes to a human
+      └── ModelOutputError    a model answered outside its schema (retry, then fail over)
 """
 
 from __future__ import annotations

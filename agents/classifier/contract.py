@@ -19,7 +19,10 @@ class ClassificationRequest(ContractModel):
 class Classifier(Protocol):
     """Assigns one category of the closed taxonomy, with a calibrated confidence."""
 
-    engine: EngineName
+    @property
+    def engine(self) -> EngineName:
+        """Which implementation this is (``local`` or ``openai``)."""
+        ...
 
     def classify(self, request: ClassificationRequest) -> AgentOutcome[ClassificationProposal]:
         """Propose a category for the event."""

@@ -30,7 +30,10 @@ class DraftRequest(ContractModel):
 class CustomerDrafter(Protocol):
     """Writes an e-mail for a CS rep to review; it sends nothing."""
 
-    engine: EngineName
+    @property
+    def engine(self) -> EngineName:
+        """Which implementation this is (``local`` or ``openai``)."""
+        ...
 
     def draft(self, request: DraftRequest) -> AgentOutcome[CustomerDraft]:
         """Draft a message stating only the given facts."""

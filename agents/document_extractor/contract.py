@@ -24,7 +24,10 @@ class DocumentExtractor(Protocol):
     Raises :class:`exdesk.errors.ExtractionError` when the document cannot be read.
     """
 
-    engine: EngineName
+    @property
+    def engine(self) -> EngineName:
+        """Which implementation this is (``local`` or ``openai``)."""
+        ...
 
     def extract(self, request: ExtractionRequest) -> AgentOutcome[DocumentExtraction]:
         """Extract the document's fields and compare them with the order."""

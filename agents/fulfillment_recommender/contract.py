@@ -52,7 +52,10 @@ class RecommendationRequest(ContractModel):
 class FulfillmentRecommender(Protocol):
     """Enumerates the feasible remediation options and ranks them."""
 
-    engine: EngineName
+    @property
+    def engine(self) -> EngineName:
+        """Which implementation this is (``local`` or ``openai``)."""
+        ...
 
     def recommend(self, request: RecommendationRequest) -> AgentOutcome[FulfillmentRecommendation]:
         """Propose ranked options, best first."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import Field
 
@@ -28,6 +28,8 @@ ApprovalStatus = Literal["pending", "approved", "rejected", "edited"]
 
 ApprovalDecision = Literal["approve", "reject", "edit"]
 """What a human may answer. ``edit`` replaces the proposal and asks someone else to approve it."""
+
+ALL_DECISIONS: tuple[ApprovalDecision, ...] = get_args(ApprovalDecision)
 
 
 class PolicyResult(ContractModel):
@@ -62,6 +64,10 @@ class Approval(ContractModel):
     status: ApprovalStatus
     proposal: dict[str, Any]
     reason: str
+    allowed_decisions: list[ApprovalDecision] = Field(
+        default_factory=lambda: list(ALL_DECISIONS),
+        description="A proposal a policy denied may only be edited or rejected, not approved.",
+    )
     excluded_users: list[str] = Field(
         default_factory=list, description="Who may not decide: whoever initiated or edited it."
     )

@@ -34,6 +34,11 @@ class CaseContext(ContractModel):
     inventory: list[InventoryPosition] = Field(default_factory=list)
     warehouses: list[Warehouse] = Field(default_factory=list)
     lanes: list[CarrierLane] = Field(default_factory=list)
+    foreign_references: list[str] = Field(
+        default_factory=list,
+        description="Identifiers the event names that belong to another customer: never to be "
+        "repeated to this one.",
+    )
     missing: list[str] = Field(
         default_factory=list,
         description="References the event made that the network does not know (e.g. 'order PO-9').",

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import AwareDatetime, EmailStr, Field, computed_field
+from pydantic import AwareDatetime, EmailStr, Field
 
 from exdesk.domain._base import ContractModel, Currency, Identifier, Money, Quantity, SignedMoney
 
@@ -59,7 +59,6 @@ class InventoryPosition(ContractModel):
     allocated: Quantity
     inbound: list[InboundSupply] = Field(default_factory=list)
 
-    @computed_field  # type: ignore[prop-decorator]
     @property
     def available(self) -> int:
         """Units that can still be promised (never negative)."""

@@ -91,9 +91,9 @@ class ExtractedFields(ContractModel):
     total_amount: SignedMoney | None = None
     total_qty: float | None = None
     lines: list[ExtractedLine] = Field(default_factory=list)
-    ack_status: Literal["accepted", "accepted_with_errors", "partially_accepted", "rejected"] | None = (
-        None
-    )
+    ack_status: (
+        Literal["accepted", "accepted_with_errors", "partially_accepted", "rejected"] | None
+    ) = None
     ack_errors: list[AckError] = Field(default_factory=list)
     acknowledged_group_control_number: str | None = None
     acknowledged_functional_id: str | None = None
@@ -195,3 +195,38 @@ class CustomerDraft(ContractModel):
     subject: str = Field(min_length=1, max_length=300)
     body: str = Field(min_length=1, max_length=20_000)
     facts_used: list[FactUsed]
+
+
+# --- workflow proposals (deterministic, no agent) ---------------------------------------------
+
+CreditAction = Literal["release_hold", "keep_hold"]
+"""What finance decides for an order on credit hold."""
+
+
+class CreditReview(ContractModel):
+    """The workflow's credit proposal: exposure against the limit, for finance to decide."""
+
+    action: CreditAction
+    customer_id: Identifier | None = None
+    order_id: Identifier | None = None
+    credit_limit: Money | None = None
+    balance: SignedMoney | None = None
+    order_value: Money | None = None
+    exposure: SignedMoney | None = None
+    currency: Currency = "USD"
+    rationale: str
+
+
+DocumentAction = Literal[
+    "request_corrected_document", "resubmit_transmission", "accept_document", "record_only"
+]
+"""What happens after a document exception: ask the partner for a corrected document,
+have the transmission re-sent, accept the document as it is, or just record it."""
+
+
+class DocumentResolution(ContractModel):
+    """The workflow's proposal for a document exception."""
+
+    action: DocumentAction
+    partner_message: str | None = None
+    rationale: str

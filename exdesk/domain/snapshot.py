@@ -46,7 +46,9 @@ class NetworkSnapshot(ContractModel):
 
     def reference_problems(self) -> Iterable[str]:
         """Yield one message per duplicate identifier or dangling reference."""
-        yield from _duplicates("warehouses", "warehouse_id", [w.warehouse_id for w in self.warehouses])
+        yield from _duplicates(
+            "warehouses", "warehouse_id", [w.warehouse_id for w in self.warehouses]
+        )
         yield from _duplicates("skus", "sku", [s.sku for s in self.skus])
         yield from _duplicates("customers", "customer_id", [c.customer_id for c in self.customers])
         yield from _duplicates("orders", "order_id", [o.order_id for o in self.orders])

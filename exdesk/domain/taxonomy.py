@@ -43,9 +43,7 @@ CaseStatus = Literal[
 Role = Literal["integration", "cs_rep", "ops", "finance", "compliance", "admin"]
 """What an API key or operator may do (CONTRACT §4)."""
 
-EventSource = Literal[
-    "wms", "tms", "erp", "crm", "edi", "carrier", "email", "portal", "manual"
-]
+EventSource = Literal["wms", "tms", "erp", "crm", "edi", "carrier", "email", "portal", "manual"]
 """The system an exception event comes from."""
 
 CATEGORIES: Final[tuple[Category, ...]] = get_args(Category)

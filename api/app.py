@@ -1,0 +1,39 @@
+"""The FastAPI application: ``create_app`` opens the desk for the app's lifetime."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api.errors import install_error_handlers
+from api.routes import approvals, audit, cases, exceptions, health, network
+from exdesk.desk import ExceptionDesk
+from exdesk.settings import Settings
+
+
+def create_app(settings: Settings, desk: ExceptionDesk | None = None) -> FastAPI:
+    """The API. With ``desk`` given (tests), the caller owns it; else the app opens one."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = desk is None
+        app.state.desk = desk or ExceptionDesk.open(settings)
+        try:
+            yield
+        finally:
+            if owned:
+                app.state.desk.close()
+
+    app = FastAPI(
+        title="Exception Desk",
+        version="0.1.0",
+        description="Operational exceptions in distribution and fulfilment, handled by "
+        "governed agents. Authenticate with 'Authorization: Bearer <api key>'.",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    for module in (health, exceptions, cases, approvals, network, audit):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,63 @@
+"""Request dependencies: the desk, and the authenticated principal with its roles."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+
+from exdesk.desk import ExceptionDesk
+from exdesk.domain import Role
+from exdesk.errors import AuthenticationError, PermissionDeniedError
+from exdesk.store.api_keys import Principal, authenticate
+
+
+def get_desk(request: Request) -> ExceptionDesk:
+    """The application's desk, opened by the lifespan."""
+    desk: ExceptionDesk = request.app.state.desk
+    return desk
+
+
+DeskDep = Annotated[ExceptionDesk, Depends(get_desk)]
+
+
+def get_principal(
+    desk: DeskDep,
+    authorization: Annotated[str | None, Header()] = None,
+    x_api_key: Annotated[str | None, Header()] = None,
+) -> Principal:
+    """Who is calling, from ``Authorization: Bearer <key>`` or ``X-API-Key``."""
+    presented = x_api_key
+    if authorization:
+        scheme, _, value = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not value.strip():
+            raise AuthenticationError("use 'Authorization: Bearer <api key>'")
+        presented = value.strip()
+    if not presented:
+        raise AuthenticationError("an API key is required ('Authorization: Bearer <api key>')")
+    with desk.db.connection() as conn:
+        principal = authenticate(conn, presented)
+    if principal is None:
+        raise AuthenticationError("the API key is unknown or revoked")
+    return principal
+
+
+def require_roles(*roles: Role) -> Callable[[Principal], Principal]:
+    """A dependency that admits callers holding any of ``roles``."""
+
+    def check(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+        if not principal.roles.intersection(roles):
+            raise PermissionDeniedError(f"this needs one of the roles: {', '.join(roles)}")
+        return principal
+
+    return check
+
+
+Ingester = Annotated[Principal, Depends(require_roles("integration", "ops", "cs_rep", "admin"))]
+Reader = Annotated[
+    Principal, Depends(require_roles("cs_rep", "ops", "finance", "compliance", "admin"))
+]
+Decider = Annotated[Principal, Depends(require_roles("cs_rep", "ops", "finance", "admin"))]
+NetworkLoader = Annotated[Principal, Depends(require_roles("integration", "admin"))]
+Auditor = Annotated[Principal, Depends(require_roles("compliance", "admin"))]

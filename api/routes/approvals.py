@@ -1,0 +1,41 @@
+"""``POST /v1/cases/{case_id}/approvals/{approval_id}``: a person's decision."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.deps import Decider, DeskDep
+from exdesk.domain import ApprovalDecision, Case
+from exdesk.errors import NotFoundError
+
+router = APIRouter(prefix="/v1/cases", tags=["approvals"])
+
+
+class DecisionRequest(BaseModel):
+    """Approve, reject, or submit an edited proposal for someone else to approve."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    decision: ApprovalDecision
+    comment: str | None = Field(default=None, max_length=2000)
+    edited_proposal: dict[str, Any] | None = None
+
+
+@router.post("/{case_id}/approvals/{approval_id}")
+def decide(
+    case_id: str, approval_id: str, body: DecisionRequest, desk: DeskDep, principal: Decider
+) -> Case:
+    """Decide a pending approval; 409 if it was already decided, 403 without the role."""
+    case = desk.case(principal.tenant_id, case_id)
+    if not any(a.approval_id == approval_id for a in case.approvals):
+        raise NotFoundError(f"approval {approval_id} not found on case {case_id}")
+    return desk.decide(
+        principal,
+        approval_id,
+        body.decision,
+        comment=body.comment,
+        edited_proposal=body.edited_proposal,
+    )

@@ -1,0 +1,358 @@
+"""``exdesk``: the command line of a local operator acting on one tenant."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, NoReturn, TypeVar
+
+import typer
+from pydantic import BaseModel, ValidationError
+
+from exdesk.cli_output import Progress, case_table, print_report
+from exdesk.desk import ExceptionDesk
+from exdesk.domain import (
+    ROLES,
+    ApprovalDecision,
+    CaseStatus,
+    Category,
+    ExceptionEvent,
+    NetworkSnapshot,
+    Role,
+    Route,
+)
+from exdesk.errors import (
+    ConfigurationError,
+    ConflictError,
+    ExdeskError,
+    InputError,
+    NotFoundError,
+    PermissionDeniedError,
+)
+from exdesk.settings import Settings, load_settings
+from exdesk.store.api_keys import Principal
+from exdesk.store.cases import CaseFilter
+
+app = typer.Typer(
+    name="exdesk",
+    help="Exception Desk: operational exceptions, handled by governed agents.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+network_app = typer.Typer(help="Network reference data.", no_args_is_help=True)
+cases_app = typer.Typer(help="Read cases.", no_args_is_help=True)
+audit_app = typer.Typer(help="The decision log.", no_args_is_help=True)
+keys_app = typer.Typer(help="API keys.", no_args_is_help=True)
+app.add_typer(network_app, name="network")
+app.add_typer(cases_app, name="cases")
+app.add_typer(audit_app, name="audit")
+app.add_typer(keys_app, name="keys")
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+class OutputFormat(StrEnum):
+    """How ``ingest`` and ``cases list`` print."""
+
+    table = "table"
+    jsonl = "jsonl"
+
+
+_EXIT_CODES: dict[type[ExdeskError], int] = {
+    ConfigurationError: 2,
+    InputError: 2,
+    NotFoundError: 3,
+    PermissionDeniedError: 4,
+    ConflictError: 5,
+}
+
+
+class _State:
+    tenant: str | None = None
+
+
+_state = _State()
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Print one readable line to stderr and exit non-zero."""
+    typer.echo(f"exdesk: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def _handled() -> Iterator[None]:
+    try:
+        yield
+    except ExdeskError as error:
+        code = next((c for t, c in _EXIT_CODES.items() if isinstance(error, t)), 1)
+        fail(error.message, code)
+
+
+def _settings() -> Settings:
+    with _handled():
+        return load_settings()
+
+
+def _tenant(settings: Settings) -> str:
+    return _state.tenant or settings.tenant
+
+
+@contextmanager
+def open_desk() -> Iterator[tuple[ExceptionDesk, str]]:
+    """The desk and the tenant this invocation acts for; errors become one line."""
+    settings = _settings()
+    with _handled():
+        desk = ExceptionDesk.open(settings)
+        try:
+            yield desk, _tenant(settings)
+        finally:
+            desk.close()
+
+
+def read_model(path: Path, model: type[ModelT]) -> ModelT:
+    """A JSON file validated as a model; InputError names the file and field."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise InputError(f"cannot read {path}: {error.strerror}") from error
+    try:
+        return model.model_validate_json(text)
+    except ValidationError as error:
+        raise InputError(f"{path}: {_first_error(error)}") from error
+
+
+def read_events(path: Path) -> list[ExceptionEvent]:
+    """Every event of a JSONL file, validated before anything is ingested."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as error:
+        raise InputError(f"cannot read {path}: {error.strerror}") from error
+    events = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            events.append(ExceptionEvent.model_validate_json(line))
+        except ValidationError as error:
+            raise InputError(f"{path}:{number}: {_first_error(error)}") from error
+    return events
+
+
+def _first_error(error: ValidationError) -> str:
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or "(document)"
+    return f"{where}: {first['msg']}"
+
+
+@app.callback()
+def main_options(
+    tenant: Annotated[
+        str | None, typer.Option(help="Tenant to act for (default: EXDESK_TENANT or 'default').")
+    ] = None,
+) -> None:
+    """Global options."""
+    _state.tenant = tenant
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+) -> None:
+    """Serve the HTTP API."""
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = _settings()
+    bind_host, bind_port = host or settings.host, port or settings.port
+    typer.echo(f"Exception Desk API on http://{bind_host}:{bind_port} (docs at /docs)", err=True)
+    uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="warning")
+
+
+@network_app.command("load")
+def network_load(file: Annotated[Path, typer.Argument(help="A network snapshot (JSON).")]) -> None:
+    """Replace the tenant's network reference data with a snapshot (all or nothing)."""
+    with _handled():
+        snapshot = read_model(file, NetworkSnapshot)
+    with open_desk() as (desk, tenant):
+        counts = desk.load_network(tenant, snapshot)
+    typer.echo(
+        f"loaded network for tenant {tenant}: " + ", ".join(f"{n} {k}" for k, n in counts.items())
+    )
+
+
+def _ingest(
+    desk: ExceptionDesk, tenant: str, events: list[ExceptionEvent], output: OutputFormat
+) -> None:
+    progress = Progress(len(events)) if len(events) > 20 else None
+    refs = desk.ingest(tenant, events, progress=progress.update if progress else None)
+    if progress:
+        progress.finish()
+    cases = [desk.case(tenant, case_id) for case_id in dict.fromkeys(r.case_id for r in refs)]
+    if output is OutputFormat.jsonl:
+        for case in cases:
+            typer.echo(case.model_dump_json())
+    else:
+        typer.echo(case_table(cases))
+
+
+@app.command()
+def ingest(
+    file: Annotated[Path, typer.Argument(help="Exception events, one JSON object per line.")],
+    output: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = (
+        OutputFormat.table
+    ),
+    user: Annotated[str | None, typer.Option(help="Who is entering these events.")] = None,
+) -> None:
+    """Create cases from events and run each to its first stop (idempotent)."""
+    with _handled():
+        events = read_events(file)
+    with open_desk() as (desk, tenant), _handled():
+        _ingest(desk, tenant, events, output)
+
+
+@app.command()
+def demo(
+    serve_api: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve the API after.")
+    ] = True,
+) -> None:
+    """Load the example network, ingest the example exceptions, summarise, then serve."""
+    with _handled():
+        snapshot = read_model(EXAMPLES / "network.json", NetworkSnapshot)
+        events = read_events(EXAMPLES / "exceptions.jsonl")
+    settings = _settings()
+    with open_desk() as (desk, tenant), _handled():
+        counts = desk.load_network(tenant, snapshot)
+        typer.echo("network: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+        _ingest(desk, tenant, events, OutputFormat.table)
+        page = desk.cases(tenant, CaseFilter(), limit=1)
+        typer.echo(f"\n{page.total} cases for tenant {tenant!r}.")
+        keys = {role: desk.create_api_key(tenant, f"demo-{role}", [role])[1] for role in ROLES}
+    typer.echo("\nDemo API keys (header 'Authorization: Bearer <key>'):")
+    for role, key in keys.items():
+        typer.echo(f"  {role:<12} {key}")
+    if serve_api:
+        serve(settings.host, settings.port)
+
+
+@cases_app.command("list")
+def cases_list(
+    status: Annotated[CaseStatus | None, typer.Option(help="Only this status.")] = None,
+    category: Annotated[Category | None, typer.Option(help="Only this category.")] = None,
+    route: Annotated[Route | None, typer.Option(help="Only this route.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=500, help="At most this many.")] = 50,
+    output: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+) -> None:
+    """List the tenant's cases, newest first."""
+    with open_desk() as (desk, tenant), _handled():
+        page = desk.cases(tenant, CaseFilter(status, category, route), limit=limit)
+    if output is OutputFormat.jsonl:
+        for case in page.cases:
+            typer.echo(case.model_dump_json())
+    else:
+        typer.echo(case_table(page.cases))
+        typer.echo(f"{len(page.cases)} of {page.total} cases")
+
+
+@cases_app.command("show")
+def cases_show(case_id: Annotated[str, typer.Argument(help="The case id.")]) -> None:
+    """Print one case as the API returns it."""
+    with open_desk() as (desk, tenant), _handled():
+        typer.echo(desk.case(tenant, case_id).model_dump_json(indent=2))
+
+
+def _decide(
+    case_id: str,
+    decision: ApprovalDecision,
+    user: str,
+    roles: list[Role],
+    comment: str | None,
+    edited: dict[str, Any] | None,
+) -> None:
+    with open_desk() as (desk, tenant), _handled():
+        approval = desk.pending_approval(tenant, case_id)
+        principal = Principal(tenant, user, frozenset(roles), key_id="cli")
+        case = desk.decide(
+            principal, approval.approval_id, decision, comment=comment, edited_proposal=edited
+        )
+    waiting = next((a for a in case.approvals if a.status == "pending"), None)
+    after = f", waiting for {waiting.required_role} ({waiting.kind})" if waiting else ""
+    typer.echo(f"{case.case_id}: {decision} {approval.kind} -> {case.status}{after}")
+
+
+UserOption = Annotated[str, typer.Option("--user", help="Who decides.")]
+RoleOption = Annotated[list[Role], typer.Option("--role", help="The role(s) the user acts in.")]
+CommentOption = Annotated[str | None, typer.Option(help="A note kept with the decision.")]
+
+
+@app.command()
+def approve(
+    case_id: Annotated[str, typer.Argument(help="The case waiting for approval.")],
+    user: UserOption,
+    role: RoleOption,
+    edit: Annotated[
+        Path | None, typer.Option(help="Submit this edited proposal (JSON) instead of approving.")
+    ] = None,
+    comment: CommentOption = None,
+) -> None:
+    """Approve the case's pending proposal (or submit an edit for someone else to approve)."""
+    edited = None
+    if edit is not None:
+        try:
+            edited = json.loads(edit.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            fail(f"cannot read the edited proposal {edit}: {error}", 2)
+    _decide(case_id, "edit" if edited is not None else "approve", user, role, comment, edited)
+
+
+@app.command()
+def reject(
+    case_id: Annotated[str, typer.Argument(help="The case waiting for approval.")],
+    user: UserOption,
+    role: RoleOption,
+    comment: CommentOption = None,
+) -> None:
+    """Reject the case's pending proposal."""
+    _decide(case_id, "reject", user, role, comment, None)
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Verify every case's hash chain and the tenant ledger; name the first bad record."""
+    with open_desk() as (desk, tenant), _handled():
+        report = desk.verify(tenant)
+    print_report(report)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@keys_app.command("create")
+def keys_create(
+    role: RoleOption,
+    user: Annotated[str, typer.Option(help="Whose key it is (recorded on decisions).")] = "api",
+    key_tenant: Annotated[str | None, typer.Option("--tenant", help="The key's tenant.")] = None,
+) -> None:
+    """Create an API key; the key is printed once and only its hash is stored."""
+    with open_desk() as (desk, tenant), _handled():
+        key_id, key = desk.create_api_key(key_tenant or tenant, user, role)
+    typer.echo(key)
+    typer.echo(
+        f"key {key_id} for {user} ({', '.join(role)}) on tenant {key_tenant or tenant}", err=True
+    )
+
+
+def main() -> None:
+    """Entry point of the ``exdesk`` script."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,349 @@
+"""The application: what the API and the CLI both call. One way to do each thing."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from agents.registry import AgentSet, build_agents
+from exdesk.domain import (
+    Approval,
+    ApprovalDecision,
+    ApprovalStatus,
+    Case,
+    Category,
+    CreditReview,
+    CustomerDraft,
+    DocumentResolution,
+    ExceptionEvent,
+    FulfillmentOption,
+    NetworkSnapshot,
+    Role,
+)
+from exdesk.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
+from exdesk.settings import Settings
+from exdesk.store import approvals as approval_store
+from exdesk.store.api_keys import Principal, create_key
+from exdesk.store.audit import AuditReport, verify_tenant
+from exdesk.store.case_view import load_case
+from exdesk.store.cases import (
+    CaseFilter,
+    CaseRef,
+    count_cases,
+    get_case_row,
+    insert_case,
+    list_case_rows,
+)
+from exdesk.store.database import Database, resolve_database_url
+from exdesk.store.decision_log import StepEntry, anchor_case, append_record, digest
+from exdesk.store.locks import case_lock
+from exdesk.store.migrations import apply_migrations
+from exdesk.store.network import NetworkReader, replace_network
+from exdesk.telemetry import configure_telemetry
+from policies.config import PolicyConfig, load_policy_config
+from workflows.deps import WorkflowDeps
+from workflows.runner import INTAKE_SEQ, CaseRunner, RunResult
+
+logger = logging.getLogger(__name__)
+
+
+class ClassificationEdit(BaseModel):
+    """A person's classification of a case in triage."""
+
+    category: Category
+
+
+EDIT_MODELS: dict[str, type[BaseModel]] = {
+    "classification": ClassificationEdit,
+    "remediation": FulfillmentOption,
+    "customer_message": CustomerDraft,
+    "credit": CreditReview,
+    "document": DocumentResolution,
+}
+"""What an edited proposal must validate as, per approval kind."""
+
+_DECISION_STATUS: dict[ApprovalDecision, ApprovalStatus] = {
+    "approve": "approved",
+    "reject": "rejected",
+    "edit": "edited",
+}
+
+
+@dataclass(frozen=True)
+class CasePage:
+    """One page of a case listing."""
+
+    cases: list[Case]
+    total: int
+    next_cursor: str | None
+
+
+ProgressCallback = Callable[[int, int], None]
+
+
+class ExceptionDesk:
+    """Settings, database, agents, policies and the workflow runner, opened once."""
+
+    def __init__(self, settings: Settings, db: Database, agents: AgentSet, policy: PolicyConfig):
+        self.settings = settings
+        self.db = db
+        self.policy = policy
+        self.runner = CaseRunner(WorkflowDeps(db=db, agents=agents, policy=policy))
+
+    @classmethod
+    def open(cls, settings: Settings, *, agents: AgentSet | None = None) -> ExceptionDesk:
+        """Start (or reach) the database, migrate it, and build the agents and policies.
+
+        Any misconfiguration raises ConfigurationError with one clear line.
+        """
+        policy = load_policy_config(settings.policy_file)
+        configure_telemetry(settings)
+        url = resolve_database_url(settings.database_url, settings.data_dir)
+        db = Database(url, max_size=max(settings.pool_size, 3 * settings.workers + 2)).open()
+        try:
+            with db.connection() as conn:
+                apply_migrations(conn)
+            return cls(settings, db, agents or build_agents(settings), policy)
+        except BaseException:
+            db.close()
+            raise
+
+    def close(self) -> None:
+        """Close the database pool."""
+        self.db.close()
+
+    def __enter__(self) -> ExceptionDesk:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- network ----------------------------------------------------------------------------
+
+    def load_network(self, tenant_id: str, snapshot: NetworkSnapshot) -> dict[str, int]:
+        """Replace the tenant's reference data (all or nothing)."""
+        _check_snapshot_tenant(tenant_id, snapshot)
+        with self.db.connection() as conn:
+            return replace_network(conn, tenant_id, snapshot)
+
+    def network_counts(self, tenant_id: str) -> dict[str, int]:
+        """How many objects of each kind the tenant's network holds."""
+        with self.db.connection() as conn:
+            return NetworkReader(conn, tenant_id).counts()
+
+    # --- intake -----------------------------------------------------------------------------
+
+    def submit(
+        self, tenant_id: str, event: ExceptionEvent, *, initiated_by: str | None = None
+    ) -> CaseRef:
+        """Create the case for an event (or find the existing one) and its intake record."""
+        with self.db.transaction() as conn:
+            ref = insert_case(conn, tenant_id, event, initiated_by)
+            if ref.created:
+                entry = StepEntry(
+                    step="intake",
+                    actor="system",
+                    inputs_digest=digest(event.model_dump(mode="json")),
+                    output={
+                        "source": event.source,
+                        "source_event_id": event.source_event_id,
+                        "initiated_by": initiated_by,
+                    },
+                )
+                record, _ = append_record(
+                    conn, tenant_id, ref.case_id, f"{INTAKE_SEQ:04d}:intake", entry
+                )
+                anchor_case(conn, record, "created")
+        return ref
+
+    def advance(self, tenant_id: str, case_id: str) -> RunResult:
+        """Run the case to its next stop."""
+        return self.runner.advance(tenant_id, case_id)
+
+    def ingest(
+        self,
+        tenant_id: str,
+        events: Sequence[ExceptionEvent],
+        *,
+        initiated_by: str | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> list[CaseRef]:
+        """Create the cases of many events, then run each to its first stop in parallel.
+
+        Existing cases are advanced too, so re-running an interrupted ingest finishes it.
+        """
+        refs = [self.submit(tenant_id, event, initiated_by=initiated_by) for event in events]
+        unique = list({ref.case_id: ref for ref in refs}.values())
+        done = 0
+        with ThreadPoolExecutor(max_workers=self.settings.workers) as pool:
+            futures = [pool.submit(self.advance, tenant_id, ref.case_id) for ref in unique]
+            for future in as_completed(futures):
+                future.result()
+                done += 1
+                if progress is not None:
+                    progress(done, len(unique))
+        return refs
+
+    # --- reading ----------------------------------------------------------------------------
+
+    def case(self, tenant_id: str, case_id: str) -> Case:
+        """One case of this tenant (CONTRACT §6), or NotFoundError."""
+        with self.db.connection() as conn:
+            case = load_case(conn, tenant_id, case_id)
+        if case is None:
+            raise NotFoundError(f"case {case_id} not found")
+        return case
+
+    def cases(
+        self,
+        tenant_id: str,
+        case_filter: CaseFilter,
+        *,
+        limit: int = 50,
+        cursor: str | None = None,
+        with_decisions: bool = False,
+    ) -> CasePage:
+        """A page of the tenant's cases, newest first."""
+        with self.db.connection() as conn:
+            rows, next_cursor = list_case_rows(
+                conn, tenant_id, case_filter, limit=limit, cursor=cursor
+            )
+            total = count_cases(conn, tenant_id, case_filter)
+            cases = [
+                case
+                for row in rows
+                if (case := load_case(conn, tenant_id, row["case_id"], with_decisions)) is not None
+            ]
+        return CasePage(cases, total, next_cursor)
+
+    # --- decisions --------------------------------------------------------------------------
+
+    def pending_approval(self, tenant_id: str, case_id: str) -> Approval:
+        """The approval a case waits for; NotFoundError or ConflictError otherwise."""
+        with self.db.connection() as conn:
+            if get_case_row(conn, tenant_id, case_id) is None:
+                raise NotFoundError(f"case {case_id} not found")
+            approval = approval_store.pending_approval(conn, tenant_id, case_id)
+        if approval is None:
+            raise ConflictError(f"case {case_id} is not waiting for an approval")
+        return approval
+
+    def decide(
+        self,
+        principal: Principal,
+        approval_id: str,
+        decision: ApprovalDecision,
+        *,
+        comment: str | None = None,
+        edited_proposal: dict[str, Any] | None = None,
+    ) -> Case:
+        """Record a person's decision on a pending approval and run the case on.
+
+        Of two decisions on one approval, exactly one takes effect; the other gets
+        ConflictError. Whoever initiated or edited the proposal may not approve it.
+        """
+        tenant_id = principal.tenant_id
+        with self.db.connection() as conn:
+            approval = approval_store.get_approval(conn, tenant_id, approval_id)
+        if approval is None:
+            raise NotFoundError(f"approval {approval_id} not found")
+        _check_may_decide(principal, approval, decision)
+        edited = _validated_edit(approval, decision, edited_proposal)
+        with case_lock(self.db, approval.case_id):
+            with self.db.connection() as conn:
+                stored = approval_store.record_decision(
+                    conn,
+                    tenant_id,
+                    approval_id,
+                    status=_DECISION_STATUS[decision],
+                    decision=decision,
+                    user=principal.user,
+                    comment=comment,
+                    edited_proposal=edited,
+                )
+            if stored is None:
+                current = self._approval(tenant_id, approval_id)
+                raise ConflictError(
+                    f"approval {approval_id} was already decided ({current.status} by "
+                    f"{current.decided_by})"
+                )
+            self.runner.advance_locked(tenant_id, approval.case_id)
+        return self.case(tenant_id, approval.case_id)
+
+    def _approval(self, tenant_id: str, approval_id: str) -> Approval:
+        with self.db.connection() as conn:
+            approval = approval_store.get_approval(conn, tenant_id, approval_id)
+        if approval is None:
+            raise NotFoundError(f"approval {approval_id} not found")
+        return approval
+
+    # --- audit and keys ---------------------------------------------------------------------
+
+    def verify(self, tenant_id: str) -> AuditReport:
+        """Verify every case chain and the ledger of a tenant."""
+        with self.db.connection() as conn:
+            return verify_tenant(conn, tenant_id)
+
+    def create_api_key(self, tenant_id: str, user: str, roles: Sequence[Role]) -> tuple[str, str]:
+        """A new API key (key id, full key); the full key is shown once."""
+        with self.db.connection() as conn:
+            return create_key(conn, tenant_id=tenant_id, user=user, roles=roles)
+
+
+def _check_snapshot_tenant(tenant_id: str, snapshot: NetworkSnapshot) -> None:
+    for collection in NetworkSnapshot.model_fields:
+        for index, item in enumerate(getattr(snapshot, collection)):
+            if item.tenant_id is not None and item.tenant_id != tenant_id:
+                raise InputError(
+                    f"{collection}[{index}].tenant_id {item.tenant_id!r} is not the caller's "
+                    "tenant",
+                    location=f"{collection}[{index}].tenant_id",
+                )
+
+
+def _check_may_decide(principal: Principal, approval: Approval, decision: ApprovalDecision) -> None:
+    if not principal.has(approval.required_role):
+        raise PermissionDeniedError(
+            f"approval {approval.approval_id} needs the role {approval.required_role}"
+        )
+    if principal.user in approval.excluded_users:
+        raise PermissionDeniedError(
+            f"{principal.user} initiated or edited this proposal and may not decide it"
+        )
+    if approval.status != "pending":
+        raise ConflictError(
+            f"approval {approval.approval_id} was already decided ({approval.status} by "
+            f"{approval.decided_by})"
+        )
+    if decision not in approval.allowed_decisions:
+        raise InputError(
+            f"{decision} is not allowed here ({approval.reason}); allowed: "
+            + ", ".join(approval.allowed_decisions),
+            location="decision",
+        )
+
+
+def _validated_edit(
+    approval: Approval, decision: ApprovalDecision, edited: dict[str, Any] | None
+) -> dict[str, Any] | None:
+    if decision != "edit":
+        if edited is not None:
+            raise InputError("an edited proposal goes with the decision edit", location="edited")
+        return None
+    if edited is None:
+        raise InputError("the decision edit needs an edited proposal", location="edited")
+    model = EDIT_MODELS[approval.kind]
+    try:
+        return model.model_validate(edited).model_dump(mode="json")
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise InputError(
+            f"edited {approval.kind} is invalid at {where}: {first['msg']}",
+            location=f"edited.{where}",
+        ) from error

@@ -1,0 +1,58 @@
+"""Masking of customer personal data (e-mails, phone numbers, street addresses) for logs
+and traces. Stored data and API responses are not masked; what leaves for operators' logs is.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+_EMAIL = re.compile(r"(?P<user>[A-Za-z0-9._%+-]+)@(?P<domain>[A-Za-z0-9.-]+\.[A-Za-z]{2,})")
+_PHONE = re.compile(r"(?<!\w)\+?\d[\d ().-]{7,}\d(?!\w)")
+_ADDRESS_FIELDS = ("name", "line1", "line2", "postal_code")
+
+
+def mask_email(email: str) -> str:
+    """``jane.doe@example.com`` → ``j***@e***.com``."""
+    match = _EMAIL.fullmatch(email.strip())
+    if match is None:
+        return "***"
+    domain = match.group("domain")
+    tld = domain.rsplit(".", 1)[-1]
+    return f"{match.group('user')[0]}***@{domain[0]}***.{tld}"
+
+
+def mask_text(text: str) -> str:
+    """Mask every e-mail address and phone-like number in free text."""
+    masked = _EMAIL.sub(lambda m: mask_email(m.group(0)), text)
+    return _PHONE.sub("[phone]", masked)
+
+
+def mask_address(address: dict[str, Any]) -> dict[str, Any]:
+    """Keep the city, state, country and region of an address; mask the rest."""
+    return {k: ("***" if k in _ADDRESS_FIELDS and v else v) for k, v in address.items()}
+
+
+def mask_value(value: Any) -> Any:
+    """Mask personal data anywhere in a JSON-like value (addresses, contacts, free text)."""
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, list):
+        return [mask_value(item) for item in value]
+    if isinstance(value, dict):
+        if {"line1", "postal_code"} <= value.keys():
+            return mask_value(mask_address(value))
+        return {key: mask_value(item) for key, item in value.items()}
+    return value
+
+
+class MaskingFilter(logging.Filter):
+    """A logging filter that masks e-mails and phone numbers in every message."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = mask_text(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return True

@@ -1,0 +1,116 @@
+"""Configuration: one settings object, read from ``EXDESK_*`` environment variables."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from exdesk.domain import EngineName
+from exdesk.errors import ConfigurationError
+
+DEFAULT_POLICY_FILE = Path(__file__).resolve().parent.parent / "policies" / "default.yaml"
+
+TelemetryExporter = Literal["none", "console", "file", "otlp"]
+"""Where OpenTelemetry spans go: nowhere, stderr, ``<data_dir>/traces.jsonl``, or OTLP/HTTP."""
+
+
+class Settings(BaseSettings):
+    """Everything an operator can set. Secrets come from the environment only."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="EXDESK_", extra="ignore", validate_default=True, frozen=True
+    )
+
+    data_dir: Path = Path(".exdesk")
+    """Where the embedded PostgreSQL, model caches and trace files live."""
+    database_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("EXDESK_DATABASE_URL", "DATABASE_URL")
+    )
+    """A PostgreSQL (with pgvector) URL; unset starts the embedded server under data_dir."""
+    tenant: str = "default"
+    """The tenant the CLI acts for."""
+
+    classifier_engine: EngineName = "local"
+    extractor_engine: EngineName = "local"
+    recommender_engine: EngineName = "local"
+    drafter_engine: EngineName = "local"
+
+    policy_file: Path = DEFAULT_POLICY_FILE
+    """Policies and confidence thresholds (YAML)."""
+
+    openai_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("EXDESK_OPENAI_API_KEY", "OPENAI_API_KEY")
+    )
+    openai_base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("EXDESK_OPENAI_BASE_URL", "OPENAI_BASE_URL")
+    )
+    openai_model: str = "gpt-4o-mini"
+
+    telemetry_exporter: TelemetryExporter = "file"
+    otlp_endpoint: str | None = None
+
+    pool_size: int = Field(default=8, ge=1, le=128)
+    """Maximum connections in the application's pool."""
+    workers: int = Field(default=4, ge=1, le=64)
+    """Cases advanced in parallel by ``exdesk ingest``."""
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_only(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("postgresql://", "postgres://")):
+            raise ValueError("must be a postgresql:// URL")
+        return value or None
+
+    @field_validator("policy_file")
+    @classmethod
+    def _policy_file_exists(cls, value: Path) -> Path:
+        if not value.is_file():
+            raise ValueError(f"no such file: {value}")
+        return value
+
+    @field_validator("openai_api_key")
+    @classmethod
+    def _no_placeholder_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and value.get_secret_value().strip() in {"", "changeme", "sk-..."}:
+            raise ValueError("is a placeholder; set a real key or unset it")
+        return value
+
+    def engines_needing_openai(self) -> list[str]:
+        """The agents configured for the ``openai`` engine."""
+        engines = {
+            "classifier": self.classifier_engine,
+            "extractor": self.extractor_engine,
+            "recommender": self.recommender_engine,
+            "drafter": self.drafter_engine,
+        }
+        return [agent for agent, engine in engines.items() if engine == "openai"]
+
+
+def load_settings() -> Settings:
+    """Read and validate the settings, or raise ConfigurationError with one clear line."""
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        first = error.errors()[0]
+        name = "EXDESK_" + "_".join(str(part) for part in first["loc"]).upper()
+        raise ConfigurationError(f"invalid configuration: {name}: {first['msg']}") from error
+    needing = settings.engines_needing_openai()
+    if needing and settings.openai_api_key is None and settings.openai_base_url is None:
+        raise ConfigurationError(
+            "invalid configuration: the openai engine is selected for "
+            f"{', '.join(needing)} but neither OPENAI_API_KEY nor OPENAI_BASE_URL is set"
+        )
+    return settings
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (validated once)."""
+    return load_settings()

@@ -1,0 +1,122 @@
+"""Approval rows: requested by the workflow, decided by people, each decided once."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from psycopg import Connection
+from psycopg.rows import DictRow
+from psycopg.types.json import Jsonb
+
+from exdesk.domain import Approval, ApprovalDecision, ApprovalKind, ApprovalStatus, Role
+
+_COLUMNS = (
+    "approval_id, tenant_id, case_id, kind, required_role, status, proposal, reason,"
+    " allowed_decisions, excluded_users, requested_at, decided_at, decided_by, decision,"
+    " comment, edited_proposal"
+)
+
+
+def _approval(row: dict[str, Any]) -> Approval:
+    return Approval.model_validate(row)
+
+
+def request_approval(
+    conn: Connection[DictRow],
+    *,
+    tenant_id: str,
+    case_id: str,
+    step_key: str,
+    kind: ApprovalKind,
+    required_role: Role,
+    proposal: dict[str, Any],
+    reason: str,
+    allowed_decisions: Sequence[ApprovalDecision] = ("approve", "reject", "edit"),
+    excluded_users: Sequence[str] = (),
+) -> Approval:
+    """Open a pending approval, once per (case, step): a re-run returns the same one."""
+    conn.execute(
+        "INSERT INTO approvals (approval_id, tenant_id, case_id, step_key, kind, required_role,"
+        " proposal, reason, allowed_decisions, excluded_users)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+        " ON CONFLICT (case_id, step_key) DO NOTHING",
+        (
+            f"apr_{uuid.uuid4().hex[:20]}",
+            tenant_id,
+            case_id,
+            step_key,
+            kind,
+            required_role,
+            Jsonb(proposal),
+            reason,
+            list(allowed_decisions),
+            list(excluded_users),
+        ),
+    )
+    row = conn.execute(
+        f"SELECT {_COLUMNS} FROM approvals WHERE case_id=%s AND step_key=%s",
+        (case_id, step_key),
+    ).fetchone()
+    assert row is not None
+    return _approval(row)
+
+
+def get_approval(conn: Connection[DictRow], tenant_id: str, approval_id: str) -> Approval | None:
+    """One approval of this tenant."""
+    row = conn.execute(
+        f"SELECT {_COLUMNS} FROM approvals WHERE tenant_id=%s AND approval_id=%s",
+        (tenant_id, approval_id),
+    ).fetchone()
+    return None if row is None else _approval(row)
+
+
+def case_approvals(conn: Connection[DictRow], tenant_id: str, case_id: str) -> list[Approval]:
+    """Every approval of a case, oldest first."""
+    rows = conn.execute(
+        f"SELECT {_COLUMNS} FROM approvals WHERE tenant_id=%s AND case_id=%s"
+        " ORDER BY requested_at, approval_id",
+        (tenant_id, case_id),
+    ).fetchall()
+    return [_approval(row) for row in rows]
+
+
+def pending_approval(conn: Connection[DictRow], tenant_id: str, case_id: str) -> Approval | None:
+    """The case's pending approval, if it waits for one."""
+    row = conn.execute(
+        f"SELECT {_COLUMNS} FROM approvals WHERE tenant_id=%s AND case_id=%s"
+        " AND status='pending' ORDER BY requested_at DESC LIMIT 1",
+        (tenant_id, case_id),
+    ).fetchone()
+    return None if row is None else _approval(row)
+
+
+def record_decision(
+    conn: Connection[DictRow],
+    tenant_id: str,
+    approval_id: str,
+    *,
+    status: ApprovalStatus,
+    decision: ApprovalDecision,
+    user: str,
+    comment: str | None,
+    edited_proposal: dict[str, Any] | None,
+) -> Approval | None:
+    """Decide a pending approval; None when it was no longer pending (someone was first)."""
+    row = conn.execute(
+        "UPDATE approvals SET status=%s, decision=%s, decided_by=%s, decided_at=now(),"
+        " comment=%s, edited_proposal=%s"
+        " WHERE tenant_id=%s AND approval_id=%s AND status='pending'"
+        f" RETURNING {_COLUMNS}",
+        (
+            status,
+            decision,
+            user,
+            comment,
+            Jsonb(edited_proposal) if edited_proposal is not None else None,
+            tenant_id,
+            approval_id,
+        ),
+    ).fetchone()
+    return None if row is None else _approval(row)

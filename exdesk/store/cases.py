@@ -1,0 +1,199 @@
+"""Case rows: creation from an event (once per source event), projection updates, queries."""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from dataclasses import dataclass, fields
+from datetime import datetime
+from typing import Any
+
+from psycopg import Connection
+from psycopg.rows import DictRow
+from psycopg.types.json import Jsonb
+
+from exdesk.domain import CaseStatus, Category, ExceptionEvent, Route
+from exdesk.errors import InputError
+
+
+def new_case_id() -> str:
+    """A fresh, URL-safe case id."""
+    return f"case_{uuid.uuid4().hex[:24]}"
+
+
+@dataclass(frozen=True)
+class CaseUpdate:
+    """Columns of the case projection a step changes; None leaves a column as it is."""
+
+    status: CaseStatus | None = None
+    category: Category | None = None
+    route: Route | None = None
+    severity: str | None = None
+    confidence: float | None = None
+    classification: dict[str, Any] | None = None
+    extraction: dict[str, Any] | None = None
+    extraction_error: str | None = None
+    recommendation: dict[str, Any] | None = None
+    draft: dict[str, Any] | None = None
+    policy_results: list[dict[str, Any]] | None = None
+    """Appended to the case's policy results, not replacing them."""
+    failure_reason: str | None = None
+
+    def assignments(self) -> dict[str, Any]:
+        """The non-empty columns, JSON columns wrapped for psycopg."""
+        json_columns = {"classification", "extraction", "recommendation", "draft", "policy_results"}
+        values: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value is None:
+                continue
+            values[f.name] = Jsonb(value) if f.name in json_columns else value
+        return values
+
+
+_APPENDED = frozenset({"policy_results"})
+
+
+def apply_update(conn: Connection[DictRow], case_id: str, update: CaseUpdate) -> None:
+    """Write a step's projection changes (inside the step's transaction)."""
+    values = update.assignments()
+    if not values:
+        return
+    sets = ", ".join(
+        f"{column} = {column} || %({column})s"
+        if column in _APPENDED
+        else f"{column} = %({column})s"
+        for column in values
+    )
+    conn.execute(
+        f"UPDATE cases SET {sets}, updated_at = now() WHERE case_id = %(case_id)s",
+        {**values, "case_id": case_id},
+    )
+
+
+@dataclass(frozen=True)
+class CaseRef:
+    """A case's identity and whether this call created it."""
+
+    case_id: str
+    tenant_id: str
+    created: bool
+    status: CaseStatus
+
+
+def insert_case(
+    conn: Connection[DictRow], tenant_id: str, event: ExceptionEvent, initiated_by: str | None
+) -> CaseRef:
+    """Create the case for an event, or return the one that exists (inside a transaction).
+
+    Idempotent on (tenant, source, source_event_id), also under concurrent posts: the
+    unique constraint decides, and the loser reads the winner's case.
+    """
+    if event.tenant_id is not None and event.tenant_id != tenant_id:
+        raise InputError(
+            f"event tenant_id {event.tenant_id!r} is not the caller's tenant", location="tenant_id"
+        )
+    payload = event.model_dump(mode="json", exclude={"tenant_id"}, exclude_none=True)
+    row = conn.execute(
+        "INSERT INTO cases (case_id, tenant_id, source, source_event_id, event, initiated_by,"
+        " status) VALUES (%s, %s, %s, %s, %s, %s, 'received')"
+        " ON CONFLICT (tenant_id, source, source_event_id) DO NOTHING RETURNING case_id, status",
+        (
+            new_case_id(),
+            tenant_id,
+            event.source,
+            event.source_event_id,
+            Jsonb(payload),
+            initiated_by,
+        ),
+    ).fetchone()
+    if row is not None:
+        return CaseRef(row["case_id"], tenant_id, True, row["status"])
+    existing = conn.execute(
+        "SELECT case_id, status FROM cases WHERE tenant_id=%s AND source=%s AND source_event_id=%s",
+        (tenant_id, event.source, event.source_event_id),
+    ).fetchone()
+    assert existing is not None  # the conflict means it exists
+    return CaseRef(existing["case_id"], tenant_id, False, existing["status"])
+
+
+def get_case_row(conn: Connection[DictRow], tenant_id: str, case_id: str) -> dict[str, Any] | None:
+    """The stored case row of this tenant, or None (another tenant's case is None too)."""
+    return conn.execute(
+        "SELECT * FROM cases WHERE tenant_id=%s AND case_id=%s", (tenant_id, case_id)
+    ).fetchone()
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    """What ``GET /v1/cases`` and ``exdesk cases list`` may filter on."""
+
+    status: CaseStatus | None = None
+    category: Category | None = None
+    route: Route | None = None
+
+
+def _where(tenant_id: str, case_filter: CaseFilter) -> tuple[list[str], dict[str, Any]]:
+    clauses = ["tenant_id = %(tenant_id)s"]
+    params: dict[str, Any] = {"tenant_id": tenant_id}
+    for column in ("status", "category", "route"):
+        value = getattr(case_filter, column)
+        if value is not None:
+            clauses.append(f"{column} = %({column})s")
+            params[column] = value
+    return clauses, params
+
+
+def encode_cursor(created_at: datetime, case_id: str) -> str:
+    """An opaque pagination cursor pointing after one case."""
+    raw = json.dumps([created_at.isoformat(), case_id]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, str]:
+    """The position an opaque cursor points after; InputError when it is not ours."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        created_at, case_id = json.loads(base64.urlsafe_b64decode(padded))
+        return datetime.fromisoformat(created_at), str(case_id)
+    except (ValueError, TypeError) as error:
+        raise InputError(
+            "cursor is not valid; use the next_cursor of a previous page", location="cursor"
+        ) from error
+
+
+def list_case_rows(
+    conn: Connection[DictRow],
+    tenant_id: str,
+    case_filter: CaseFilter,
+    *,
+    limit: int,
+    cursor: str | None = None,
+) -> tuple[list[dict[str, Any]], str | None]:
+    """A page of the tenant's cases, newest first, and the cursor of the next page."""
+    clauses, params = _where(tenant_id, case_filter)
+    params["limit"] = limit + 1
+    if cursor is not None:
+        params["after_created"], params["after_id"] = decode_cursor(cursor)
+        clauses.append("(created_at, case_id) < (%(after_created)s, %(after_id)s)")
+    rows = conn.execute(
+        "SELECT * FROM cases WHERE "
+        + " AND ".join(clauses)
+        + " ORDER BY created_at DESC, case_id DESC LIMIT %(limit)s",
+        params,
+    ).fetchall()
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = encode_cursor(rows[-1]["created_at"], rows[-1]["case_id"])
+    return rows, next_cursor
+
+
+def count_cases(conn: Connection[DictRow], tenant_id: str, case_filter: CaseFilter) -> int:
+    """How many of the tenant's cases match the filter."""
+    clauses, params = _where(tenant_id, case_filter)
+    row = conn.execute(
+        "SELECT count(*) AS n FROM cases WHERE " + " AND ".join(clauses), params
+    ).fetchone()
+    return int(row["n"]) if row else 0

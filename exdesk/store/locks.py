@@ -1,0 +1,30 @@
+"""One worker at a time per case: a session-level advisory lock held for a whole run.
+
+Open-source LangGraph does not serialise two runs or resumes of one thread; this does.
+The lock is per case, so many cases of one tenant advance in parallel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from exdesk.store.database import Database
+
+_CASE_LOCK_CLASS = 7_362_101
+"""First key of the two-key advisory lock space used for cases."""
+
+
+@contextmanager
+def case_lock(db: Database, case_id: str) -> Iterator[None]:
+    """Hold the case's lock (waiting for the current holder) until the block exits.
+
+    Held on its own pooled connection; released even if the block raises. A crashed
+    process's locks vanish with its connections.
+    """
+    with db.connection() as conn:
+        conn.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", (_CASE_LOCK_CLASS, case_id))
+        try:
+            yield
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s, hashtext(%s))", (_CASE_LOCK_CLASS, case_id))

@@ -1,0 +1,253 @@
+"""Network reference data: replace a tenant's snapshot as a whole; read objects back."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeVar
+
+from psycopg import Connection
+from psycopg.rows import DictRow
+from psycopg.types.json import Jsonb
+from pydantic import BaseModel
+
+from exdesk.domain import (
+    CarrierLane,
+    CustomerAccount,
+    InventoryPosition,
+    NetworkSnapshot,
+    Order,
+    ReturnAuthorization,
+    Shipment,
+    Sku,
+    Warehouse,
+)
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+_TABLES = (
+    "warehouses",
+    "skus",
+    "inventory_positions",
+    "customers",
+    "orders",
+    "shipments",
+    "carrier_lanes",
+    "return_authorizations",
+)
+
+
+def _doc(model: BaseModel) -> Jsonb:
+    return Jsonb(model.model_dump(mode="json", exclude={"tenant_id"}))
+
+
+def replace_network(
+    conn: Connection[DictRow], tenant_id: str, snapshot: NetworkSnapshot
+) -> dict[str, int]:
+    """Replace the tenant's reference data with ``snapshot`` in one transaction.
+
+    Returns the number of objects of each kind now stored. Either all of it is written or,
+    on any error, nothing changes.
+    """
+    t = tenant_id
+    with conn.transaction(), conn.cursor() as cur:
+        for table in _TABLES:
+            cur.execute(f"DELETE FROM {table} WHERE tenant_id = %s", (t,))
+        cur.executemany(
+            "INSERT INTO warehouses VALUES (%s, %s, %s, %s)",
+            [(t, w.warehouse_id, w.region, _doc(w)) for w in snapshot.warehouses],
+        )
+        cur.executemany(
+            "INSERT INTO skus VALUES (%s, %s, %s)", [(t, s.sku, _doc(s)) for s in snapshot.skus]
+        )
+        cur.executemany(
+            "INSERT INTO inventory_positions VALUES (%s, %s, %s, %s)",
+            [(t, p.warehouse_id, p.sku, _doc(p)) for p in snapshot.inventory],
+        )
+        cur.executemany(
+            "INSERT INTO customers VALUES (%s, %s, %s, %s)",
+            [(t, c.customer_id, c.contact.email.lower(), _doc(c)) for c in snapshot.customers],
+        )
+        cur.executemany(
+            "INSERT INTO orders VALUES (%s, %s, %s, %s)",
+            [(t, o.order_id, o.customer_id, _doc(o)) for o in snapshot.orders],
+        )
+        cur.executemany(
+            "INSERT INTO shipments VALUES (%s, %s, %s, %s, %s)",
+            [
+                (t, s.shipment_id, s.order_id, s.tracking_number, _doc(s))
+                for s in snapshot.shipments
+            ],
+        )
+        cur.executemany(
+            "INSERT INTO carrier_lanes VALUES (%s, %s, %s, %s, %s, %s)",
+            [
+                (t, ln.carrier, ln.service, ln.origin_region, ln.dest_region, _doc(ln))
+                for ln in snapshot.lanes
+            ],
+        )
+        cur.executemany(
+            "INSERT INTO return_authorizations VALUES (%s, %s, %s, %s)",
+            [(t, r.rma_id, r.order_id, _doc(r)) for r in snapshot.returns],
+        )
+        counts = {
+            "warehouses": len(snapshot.warehouses),
+            "skus": len(snapshot.skus),
+            "inventory": len(snapshot.inventory),
+            "customers": len(snapshot.customers),
+            "orders": len(snapshot.orders),
+            "shipments": len(snapshot.shipments),
+            "lanes": len(snapshot.lanes),
+            "returns": len(snapshot.returns),
+        }
+        digest = hashlib.sha256(snapshot.model_dump_json().encode()).hexdigest()
+        cur.execute(
+            "INSERT INTO network_loads (tenant_id, digest, counts) VALUES (%s, %s, %s)",
+            (t, digest, Jsonb(counts)),
+        )
+    return counts
+
+
+class NetworkReader:
+    """Read-only lookups of one tenant's network objects over one connection."""
+
+    def __init__(self, conn: Connection[DictRow], tenant_id: str) -> None:
+        self._conn = conn
+        self.tenant_id = tenant_id
+
+    def _one(self, model: type[ModelT], sql: str, *params: Any) -> ModelT | None:
+        row = self._conn.execute(sql, (self.tenant_id, *params)).fetchone()
+        return None if row is None else self._model(model, row["doc"])
+
+    def _many(self, model: type[ModelT], sql: str, *params: Any) -> list[ModelT]:
+        rows = self._conn.execute(sql, (self.tenant_id, *params)).fetchall()
+        return [self._model(model, row["doc"]) for row in rows]
+
+    def _model(self, model: type[ModelT], doc: dict[str, Any]) -> ModelT:
+        return model.model_validate({**doc, "tenant_id": self.tenant_id})
+
+    def order(self, order_id: str) -> Order | None:
+        """One order by id."""
+        return self._one(
+            Order, "SELECT doc FROM orders WHERE tenant_id=%s AND order_id=%s", order_id
+        )
+
+    def orders_named(self, tokens: Sequence[str]) -> list[Order]:
+        """Orders whose id is one of the tokens (case-insensitive)."""
+        return self._many(
+            Order,
+            "SELECT doc FROM orders WHERE tenant_id=%s AND upper(order_id) = ANY(%s)"
+            " ORDER BY order_id",
+            [t.upper() for t in tokens],
+        )
+
+    def shipments_named(self, tokens: Sequence[str]) -> list[Shipment]:
+        """Shipments whose id or tracking number is one of the tokens (case-insensitive)."""
+        upper = [t.upper() for t in tokens]
+        return self._many(
+            Shipment,
+            "SELECT doc FROM shipments WHERE tenant_id=%s"
+            " AND (upper(shipment_id) = ANY(%s) OR upper(tracking_number) = ANY(%s))"
+            " ORDER BY shipment_id",
+            upper,
+            upper,
+        )
+
+    def orders_of_customer(self, customer_id: str, limit: int = 50) -> list[Order]:
+        """A customer's orders (most recent first by id)."""
+        return self._many(
+            Order,
+            "SELECT doc FROM orders WHERE tenant_id=%s AND customer_id=%s"
+            " ORDER BY order_id DESC LIMIT %s",
+            customer_id,
+            limit,
+        )
+
+    def customer(self, customer_id: str) -> CustomerAccount | None:
+        """One customer account by id."""
+        return self._one(
+            CustomerAccount,
+            "SELECT doc FROM customers WHERE tenant_id=%s AND customer_id=%s",
+            customer_id,
+        )
+
+    def customer_by_email(self, email: str) -> CustomerAccount | None:
+        """The customer whose contact has this e-mail address (case-insensitive)."""
+        return self._one(
+            CustomerAccount,
+            "SELECT doc FROM customers WHERE tenant_id=%s AND lower(contact_email)=lower(%s)"
+            " ORDER BY customer_id LIMIT 1",
+            email,
+        )
+
+    def shipment(self, shipment_id: str) -> Shipment | None:
+        """One shipment by id, or by tracking number."""
+        return self._one(
+            Shipment,
+            "SELECT doc FROM shipments WHERE tenant_id=%s"
+            " AND (shipment_id=%s OR tracking_number=%s) ORDER BY shipment_id = %s DESC LIMIT 1",
+            shipment_id,
+            shipment_id,
+            shipment_id,
+        )
+
+    def shipments_of_order(self, order_id: str) -> list[Shipment]:
+        """The shipments of one order."""
+        return self._many(
+            Shipment,
+            "SELECT doc FROM shipments WHERE tenant_id=%s AND order_id=%s ORDER BY shipment_id",
+            order_id,
+        )
+
+    def returns_of_order(self, order_id: str) -> list[ReturnAuthorization]:
+        """The RMAs of one order."""
+        return self._many(
+            ReturnAuthorization,
+            "SELECT doc FROM return_authorizations WHERE tenant_id=%s AND order_id=%s"
+            " ORDER BY rma_id",
+            order_id,
+        )
+
+    def skus(self, sku_ids: Iterable[str]) -> list[Sku]:
+        """Catalogue entries of the given SKUs (unknown ones are skipped)."""
+        return self._many(
+            Sku,
+            "SELECT doc FROM skus WHERE tenant_id=%s AND sku = ANY(%s) ORDER BY sku",
+            list(sku_ids),
+        )
+
+    def inventory(self, sku_ids: Sequence[str]) -> list[InventoryPosition]:
+        """Positions of the given SKUs in every warehouse."""
+        return self._many(
+            InventoryPosition,
+            "SELECT doc FROM inventory_positions WHERE tenant_id=%s AND sku = ANY(%s)"
+            " ORDER BY sku, warehouse_id",
+            list(sku_ids),
+        )
+
+    def warehouses(self) -> list[Warehouse]:
+        """Every warehouse of the tenant."""
+        return self._many(
+            Warehouse, "SELECT doc FROM warehouses WHERE tenant_id=%s ORDER BY warehouse_id"
+        )
+
+    def lanes_into(self, dest_region: str) -> list[CarrierLane]:
+        """Every lane that delivers into a region."""
+        return self._many(
+            CarrierLane,
+            "SELECT doc FROM carrier_lanes WHERE tenant_id=%s AND dest_region=%s"
+            " ORDER BY origin_region, carrier, service",
+            dest_region,
+        )
+
+    def counts(self) -> dict[str, int]:
+        """How many objects of each kind the tenant has."""
+        names = dict(zip(_TABLES, NetworkSnapshot.model_fields, strict=True))
+        counts: dict[str, int] = {}
+        for table, name in names.items():
+            row = self._conn.execute(
+                f"SELECT count(*) AS n FROM {table} WHERE tenant_id=%s",
+                (self.tenant_id,),
+            ).fetchone()
+            counts[name] = int(row["n"]) if row else 0
+        return counts

@@ -1,0 +1,100 @@
+"""The policy file: typed, validated at start, versioned."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from exdesk.domain import Category, CustomerTier, FulfillmentAction, Role, Severity
+from exdesk.errors import ConfigurationError
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Thresholds(_Strict):
+    """Minimum classification confidence for automatic routing."""
+
+    default: float = Field(ge=0, le=1)
+    categories: dict[Category, float] = Field(default_factory=dict)
+
+    def for_category(self, category: Category) -> float:
+        """The threshold that applies to one category."""
+        return self.categories.get(category, self.default)
+
+
+class RevenueBand(_Strict):
+    at_least: Decimal
+    points: int
+
+
+class HoursBand(_Strict):
+    at_most: float
+    points: int
+
+
+class SeverityLevel(_Strict):
+    at_least: int
+    severity: Severity
+
+
+class SeverityRules(_Strict):
+    """Points for revenue at risk, tier and time to the promise; levels by total."""
+
+    revenue_points: list[RevenueBand]
+    tier_points: dict[CustomerTier, int]
+    hours_points: list[HoursBand]
+    levels: list[SeverityLevel]
+
+
+class RemediationRules(_Strict):
+    approver_role: Role = "ops"
+    auto_approve_cost_limit: Decimal = Field(ge=0)
+    always_review_actions: list[FulfillmentAction] = Field(default_factory=list)
+    always_review_severities: list[Severity] = Field(default_factory=list)
+
+
+class EscalationRules(_Strict):
+    severities: list[Severity] = Field(default_factory=list)
+    tiers: list[CustomerTier] = Field(default_factory=list)
+
+
+class ApproverRule(_Strict):
+    approver_role: Role
+
+
+class DocumentRules(_Strict):
+    approver_role: Role = "ops"
+    min_field_confidence: float = Field(ge=0, le=1)
+
+
+class PolicyConfig(_Strict):
+    """Everything the policy engine and the severity assessment read."""
+
+    version: str
+    thresholds: Thresholds
+    triage_role: Role = "ops"
+    severity: SeverityRules
+    remediation: RemediationRules
+    escalation: EscalationRules
+    customer_message: ApproverRule
+    credit: ApproverRule
+    document: DocumentRules
+
+
+def load_policy_config(path: Path) -> PolicyConfig:
+    """Read and validate a policy file; ConfigurationError names the bad field in one line."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise ConfigurationError(f"invalid policy file {path}: {error}".splitlines()[0]) from error
+    try:
+        return PolicyConfig.model_validate(raw)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "(top level)"
+        raise ConfigurationError(f"invalid policy file {path}: {where}: {first['msg']}") from error

@@ -1,0 +1,280 @@
+"""The policy rules: pure functions from a proposal to a verdict, one policy id each."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from exdesk.domain import (
+    ClassificationProposal,
+    CustomerTier,
+    DocumentExtraction,
+    FulfillmentRecommendation,
+    PolicyResult,
+    Role,
+    Severity,
+)
+from policies.config import PolicyConfig
+
+KEY_DOCUMENT_FIELDS = ("po_number", "lines")
+"""Fields a document must yield confidently to be recorded without review."""
+
+
+def _result(
+    config: PolicyConfig,
+    policy_id: str,
+    subject: str,
+    effect: str,
+    reason: str,
+    role: Role | None = None,
+) -> PolicyResult:
+    return PolicyResult.model_validate(
+        {
+            "policy_id": policy_id,
+            "version": config.version,
+            "subject": subject,
+            "effect": effect,
+            "reason": reason,
+            "required_role": role,
+        }
+    )
+
+
+def confidence_threshold(config: PolicyConfig, proposal: ClassificationProposal) -> PolicyResult:
+    """``confidence-threshold``: under its category's threshold, a human classifies."""
+    threshold = config.thresholds.for_category(proposal.category)
+    if proposal.confidence < threshold:
+        return _result(
+            config,
+            "confidence-threshold",
+            "classification",
+            "route_to_triage",
+            f"confidence {proposal.confidence:.2f} < threshold {threshold:.2f} "
+            f"for {proposal.category}",
+            config.triage_role,
+        )
+    return _result(
+        config,
+        "confidence-threshold",
+        "classification",
+        "allow",
+        f"confidence {proposal.confidence:.2f} >= threshold {threshold:.2f} "
+        f"for {proposal.category}",
+    )
+
+
+def escalation(
+    config: PolicyConfig, severity: Severity | None, tier: CustomerTier | None
+) -> PolicyResult | None:
+    """``escalation``: the most severe cases of the most important customers go up."""
+    rules = config.escalation
+    if severity in rules.severities and tier in rules.tiers:
+        return _result(
+            config,
+            "escalation",
+            "case",
+            "escalate",
+            f"{severity} severity for a {tier} customer",
+        )
+    return None
+
+
+def remediation_review(
+    config: PolicyConfig, recommendation: FulfillmentRecommendation, severity: Severity | None
+) -> list[PolicyResult]:
+    """``remediation-*``: which remediations ops must approve before they run."""
+    rules = config.remediation
+    role = rules.approver_role
+    if not recommendation.options:
+        return [
+            _result(
+                config,
+                "remediation-no-option",
+                "remediation",
+                "require_approval",
+                "no feasible remediation was found; ops must plan it",
+                role,
+            )
+        ]
+    best = recommendation.options[0]
+    results: list[PolicyResult] = []
+    if best.action in rules.always_review_actions:
+        results.append(
+            _result(
+                config,
+                "remediation-sensitive-action",
+                "remediation",
+                "require_approval",
+                f"{best.action} always needs ops approval",
+                role,
+            )
+        )
+    if severity in rules.always_review_severities:
+        results.append(
+            _result(
+                config,
+                "remediation-severity",
+                "remediation",
+                "require_approval",
+                f"{severity} severity cases need ops approval",
+                role,
+            )
+        )
+    if not best.meets_promise:
+        results.append(
+            _result(
+                config,
+                "remediation-breaks-promise",
+                "remediation",
+                "require_approval",
+                "the best option does not meet the promised date",
+                role,
+            )
+        )
+    limit = rules.auto_approve_cost_limit
+    if best.cost > limit:
+        results.append(
+            _result(
+                config,
+                "remediation-cost-limit",
+                "remediation",
+                "require_approval",
+                f"cost {best.cost:.2f} {best.currency} exceeds the limit {limit:.2f}",
+                role,
+            )
+        )
+    elif not results:
+        results.append(
+            _result(
+                config,
+                "remediation-cost-limit",
+                "remediation",
+                "allow",
+                f"cost {best.cost:.2f} {best.currency} within the limit {limit:.2f}",
+            )
+        )
+    return results
+
+
+def customer_message_review(config: PolicyConfig, violations: Sequence[str]) -> list[PolicyResult]:
+    """``customer-message-*``: every draft is reviewed; a draft that breaks a content rule
+    may only be edited or rejected."""
+    role = config.customer_message.approver_role
+    results = [
+        _result(
+            config,
+            "customer-message-review",
+            "customer_message",
+            "require_approval",
+            "every outbound customer message is reviewed by a CS rep",
+            role,
+        )
+    ]
+    if violations:
+        results.append(
+            _result(
+                config,
+                "customer-message-content",
+                "customer_message",
+                "deny",
+                "; ".join(violations),
+                role,
+            )
+        )
+    return results
+
+
+def credit_review(config: PolicyConfig, exposure_over_limit: bool) -> PolicyResult:
+    """``credit-review``: credit holds are finance's decision."""
+    reason = (
+        "the customer's exposure exceeds the credit limit"
+        if exposure_over_limit
+        else "credit holds are released by finance"
+    )
+    return _result(
+        config,
+        "credit-review",
+        "credit",
+        "require_approval",
+        reason,
+        config.credit.approver_role,
+    )
+
+
+def document_review(
+    config: PolicyConfig, extraction: DocumentExtraction | None, error: str | None
+) -> list[PolicyResult]:
+    """``document-*``: unreadable documents, discrepancies and doubts go to ops."""
+    role = config.document.approver_role
+    if extraction is None:
+        return [
+            _result(
+                config,
+                "document-unreadable",
+                "document",
+                "require_approval",
+                error or "no document could be read",
+                role,
+            )
+        ]
+    results: list[PolicyResult] = []
+    if extraction.discrepancies:
+        results.append(
+            _result(
+                config,
+                "document-discrepancies",
+                "document",
+                "require_approval",
+                f"{len(extraction.discrepancies)} discrepancies against the order",
+                role,
+            )
+        )
+    if extraction.warnings:
+        results.append(
+            _result(
+                config,
+                "document-warnings",
+                "document",
+                "require_approval",
+                "; ".join(extraction.warnings[:5]),
+                role,
+            )
+        )
+    if extraction.fields.ack_status in {"rejected", "partially_accepted", "accepted_with_errors"}:
+        results.append(
+            _result(
+                config,
+                "document-rejected-transmission",
+                "document",
+                "require_approval",
+                f"the partner acknowledged with status {extraction.fields.ack_status}",
+                role,
+            )
+        )
+    floor = config.document.min_field_confidence
+    doubtful = [
+        name
+        for name in KEY_DOCUMENT_FIELDS
+        if name in extraction.confidence and extraction.confidence[name] < floor
+    ]
+    if doubtful:
+        results.append(
+            _result(
+                config,
+                "document-low-confidence",
+                "document",
+                "require_approval",
+                f"fields under {floor:.2f} confidence: {', '.join(doubtful)}",
+                role,
+            )
+        )
+    if not results:
+        results.append(
+            _result(
+                config,
+                "document-clean",
+                "document",
+                "allow",
+                "no discrepancy, no warning, key fields confident",
+            )
+        )
+    return results

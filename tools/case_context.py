@@ -1,0 +1,131 @@
+"""The enrich step's read-only lookups: what the network knows about an event."""
+
+from __future__ import annotations
+
+from exdesk.domain import CustomerAccount, ExceptionEvent, Order, Shipment
+from exdesk.domain.context import CaseContext
+from exdesk.store.network import NetworkReader
+from tools.references import find_references
+
+
+def look_up_context(reader: NetworkReader, event: ExceptionEvent) -> CaseContext:
+    """Resolve the event's references (explicit first, then found in its text).
+
+    An order found only in the text is used only if it belongs to the customer the event is
+    from (when that is known): an e-mail quoting another customer's order number must not
+    pull that customer's data into the case.
+    """
+    missing: list[str] = []
+    foreign: list[str] = []
+    text = event.summary + ("\n" + event.document.content if event.document else "")
+    refs = find_references(text)
+
+    customer = _explicit_customer(reader, event, missing)
+    sender = reader.customer_by_email(refs.sender_email) if refs.sender_email else None
+    if customer is None:
+        customer = sender
+
+    shipment = _explicit_shipment(reader, event, missing)
+    order = _explicit_order(reader, event, missing)
+    if order is None and shipment is not None:
+        order = reader.order(shipment.order_id)
+    if order is None and shipment is None and refs.identifiers:
+        order, shipment = _order_from_text(reader, refs.identifiers, customer, missing, foreign)
+
+    if order is not None and customer is not None and order.customer_id != customer.customer_id:
+        foreign.append(order.order_id)
+        missing.append(
+            f"order {order.order_id} belongs to another customer than the sender; ignored"
+        )
+        order, shipment = None, None
+    if customer is None and order is not None:
+        customer = reader.customer(order.customer_id)
+
+    shipments = reader.shipments_of_order(order.order_id) if order else []
+    if shipment is None and len(shipments) == 1:
+        shipment = shipments[0]
+
+    sku_ids = {line.sku for line in order.lines} if order else set()
+    if event.sku:
+        sku_ids.add(event.sku)
+    skus = reader.skus(sorted(sku_ids))
+    known = {s.sku for s in skus}
+    if event.sku and event.sku not in known:
+        missing.append(f"sku {event.sku}")
+    substitutes = {sub for s in skus for sub in s.substitutes} - known
+    skus += reader.skus(sorted(substitutes))
+
+    return CaseContext(
+        order=order,
+        customer=customer,
+        shipment=shipment,
+        shipments=shipments,
+        returns=reader.returns_of_order(order.order_id) if order else [],
+        skus=skus,
+        inventory=reader.inventory(sorted(s.sku for s in skus)) if skus else [],
+        warehouses=reader.warehouses() if order or event.warehouse_id else [],
+        lanes=reader.lanes_into(order.ship_to.region) if order else [],
+        foreign_references=foreign,
+        missing=missing,
+    )
+
+
+def _explicit_customer(
+    reader: NetworkReader, event: ExceptionEvent, missing: list[str]
+) -> CustomerAccount | None:
+    if not event.customer_id:
+        return None
+    customer = reader.customer(event.customer_id)
+    if customer is None:
+        missing.append(f"customer {event.customer_id}")
+    return customer
+
+
+def _explicit_order(
+    reader: NetworkReader, event: ExceptionEvent, missing: list[str]
+) -> Order | None:
+    if not event.order_id:
+        return None
+    order = reader.order(event.order_id)
+    if order is None:
+        missing.append(f"order {event.order_id}")
+    return order
+
+
+def _explicit_shipment(
+    reader: NetworkReader, event: ExceptionEvent, missing: list[str]
+) -> Shipment | None:
+    if not event.shipment_id:
+        return None
+    shipment = reader.shipment(event.shipment_id)
+    if shipment is None:
+        missing.append(f"shipment {event.shipment_id}")
+    return shipment
+
+
+def _order_from_text(
+    reader: NetworkReader,
+    tokens: tuple[str, ...],
+    customer: CustomerAccount | None,
+    missing: list[str],
+    foreign: list[str],
+) -> tuple[Order | None, Shipment | None]:
+    orders = reader.orders_named(tokens)
+    shipments = reader.shipments_named(tokens)
+    if not orders and shipments:
+        first = shipments[0]
+        return reader.order(first.order_id), first
+    if customer is not None:
+        own = [o for o in orders if o.customer_id == customer.customer_id]
+        for other in orders:
+            if other.customer_id != customer.customer_id:
+                foreign.append(other.order_id)
+                missing.append(
+                    f"order {other.order_id} named in the text belongs to another customer; ignored"
+                )
+        orders = own
+    if len(orders) == 1:
+        return orders[0], None
+    if len(orders) > 1:
+        missing.append("several orders named in the text: " + ", ".join(o.order_id for o in orders))
+    return None, None

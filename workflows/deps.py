@@ -1,0 +1,23 @@
+"""What the workflow's nodes need: the database, the agents and the policies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from agents.registry import AgentSet
+from exdesk.store.database import Database
+from policies.config import PolicyConfig
+from workflows.steps import StepRecorder
+
+
+@dataclass(frozen=True)
+class WorkflowDeps:
+    """Shared by every node of every graph built from it."""
+
+    db: Database
+    agents: AgentSet
+    policy: PolicyConfig
+    recorder: StepRecorder = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "recorder", StepRecorder(self.db))

@@ -1,0 +1,68 @@
+"""Where the graph goes next: pure functions of the state, no model, no I/O."""
+
+from __future__ import annotations
+
+from typing import Final, Literal
+
+from workflows.routing import Stage, next_stage
+from workflows.state import CaseState
+
+NodeName = Literal[
+    "enrich",
+    "classify",
+    "assess_severity",
+    "route",
+    "recommend_fulfillment",
+    "extract_document",
+    "review_credit",
+    "draft_customer_message",
+    "check_policies",
+    "approval_gate",
+    "execute",
+    "resolve",
+]
+
+STAGE_NODE: Final[dict[Stage, NodeName]] = {
+    "remediation": "recommend_fulfillment",
+    "document": "extract_document",
+    "credit": "review_credit",
+    "customer_message": "draft_customer_message",
+}
+"""The node that produces each stage's proposal."""
+
+
+def next_stage_node(state: CaseState) -> NodeName:
+    """The next stage's proposal node; ``execute`` once every stage is done."""
+    done = state.get("stages_done", [])
+    stage = next_stage(state["route"], done)
+    if stage is not None:
+        return STAGE_NODE[stage]
+    return "execute" if done else "resolve"
+
+
+def after_route(state: CaseState) -> NodeName:
+    """Triage waits for a person; a case a person closed resolves; others start their stages."""
+    if state.get("pending_approval"):
+        return "approval_gate"
+    if state.get("outcome") == "closed":
+        return "resolve"
+    return next_stage_node(state)
+
+
+def after_policies(state: CaseState) -> NodeName:
+    """Wait for approval when the policies ask for it; otherwise go on."""
+    if state.get("pending_approval"):
+        return "approval_gate"
+    return next_stage_node(state)
+
+
+def after_gate(state: CaseState) -> NodeName:
+    """A rejection resolves; a human classification re-assesses; an edit is re-checked."""
+    if state.get("outcome") == "rejected":
+        return "resolve"
+    last = state.get("last_decision")
+    if last is not None and last["kind"] == "classification":
+        return "assess_severity"
+    if last is not None and last["decision"] == "edit":
+        return "check_policies"
+    return next_stage_node(state)

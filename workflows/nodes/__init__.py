@@ -1,0 +1,1 @@
+"""The workflow's nodes, grouped by what they do."""

@@ -1,0 +1,179 @@
+"""Advancing a case: start it, continue it after a crash, or resume it after a decision.
+
+One run or resume of a case at a time (a per-case advisory lock), checkpoints written
+synchronously after every step, and every way in converges on the same question — where
+does the case stand, and is there a stored decision to resume with?
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from langgraph.checkpoint.postgres import PostgresSaver
+from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
+from langgraph.graph.state import CompiledStateGraph
+from langgraph.types import Command
+from opentelemetry.trace import Status, StatusCode
+
+from exdesk.domain import FINAL_STATUSES, Approval, CaseStatus
+from exdesk.errors import NotFoundError
+from exdesk.store import approvals as approval_store
+from exdesk.store.cases import CaseUpdate, apply_update, get_case_row
+from exdesk.store.decision_log import StepEntry, anchor_case, append_record, digest
+from exdesk.store.locks import case_lock
+from exdesk.telemetry import masked_attributes, span_ids, tracer
+from workflows.deps import WorkflowDeps
+from workflows.graph import WORKFLOW_NAME, build_graph
+from workflows.state import CaseState, GateDecision, initial_state
+
+logger = logging.getLogger(__name__)
+
+INTAKE_SEQ = 1
+"""Every case's first record is its intake, written when the case is created."""
+
+_MAX_LEGS = 16
+"""Runs per call at most: each leg ends at a wait, a final state or a stored decision."""
+
+_NOTHING_TO_DO = object()
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Where a case stands after a call to :meth:`CaseRunner.advance`."""
+
+    case_id: str
+    status: CaseStatus
+    advanced: bool
+    """False when there was nothing to do (waiting for a person, or already final)."""
+
+
+def gate_decision(approval: Approval) -> GateDecision:
+    """The resume value for a decided approval row."""
+    assert approval.decision is not None
+    assert approval.decided_by is not None
+    return GateDecision(
+        approval_id=approval.approval_id,
+        decision=approval.decision,
+        user=approval.decided_by,
+        comment=approval.comment,
+        edited_proposal=approval.edited_proposal,
+    )
+
+
+class CaseRunner:
+    """Runs cases through the workflow; safe to share between threads."""
+
+    def __init__(self, deps: WorkflowDeps) -> None:
+        self._deps = deps
+        self._local = threading.local()
+
+    def _graph(self) -> CompiledStateGraph[CaseState, None, CaseState, CaseState]:
+        # PostgresSaver serialises its calls with a lock: one saver (and graph) per thread.
+        graph = getattr(self._local, "graph", None)
+        if graph is None:
+            saver = PostgresSaver(
+                self._deps.db.pool,
+                serde=JsonPlusSerializer(allowed_msgpack_modules=None),
+            )
+            graph = build_graph(self._deps, saver)
+            self._local.graph = graph
+        return graph
+
+    def advance(self, tenant_id: str, case_id: str) -> RunResult:
+        """Take the case as far as it can go, holding its lock throughout."""
+        with case_lock(self._deps.db, case_id):
+            return self.advance_locked(tenant_id, case_id)
+
+    def _status(self, tenant_id: str, case_id: str) -> tuple[CaseStatus, dict[str, Any]]:
+        with self._deps.db.connection() as conn:
+            row = get_case_row(conn, tenant_id, case_id)
+        if row is None:
+            raise NotFoundError(f"case {case_id} not found")
+        return row["status"], row
+
+    def advance_locked(self, tenant_id: str, case_id: str) -> RunResult:
+        """Like :meth:`advance`, for a caller that already holds the case's lock.
+
+        Decisions are read from the approvals table, never passed in: a decision stored
+        just before a crash resumes the case the next time anyone advances it.
+        """
+        advanced = False
+        for _ in range(_MAX_LEGS):
+            status, row = self._status(tenant_id, case_id)
+            if status in FINAL_STATUSES:
+                break
+            payload = self._next_payload(tenant_id, case_id, row)
+            if payload is _NOTHING_TO_DO:
+                break
+            self._run(tenant_id, case_id, payload)
+            advanced = True
+        status, _ = self._status(tenant_id, case_id)
+        return RunResult(case_id, status, advanced)
+
+    def _config(self, case_id: str) -> Any:
+        return {"configurable": {"thread_id": case_id}}
+
+    def _next_payload(self, tenant_id: str, case_id: str, row: dict[str, Any]) -> Any:
+        snapshot = self._graph().get_state(self._config(case_id))
+        if not snapshot.values:
+            return initial_state(tenant_id, case_id, row["event"], INTAKE_SEQ, row["initiated_by"])
+        if snapshot.interrupts:
+            decision = self._stored_decision(tenant_id, snapshot.values)
+            return _NOTHING_TO_DO if decision is None else Command(resume=decision)
+        if snapshot.next:
+            return None  # a run was cut short (crash): continue from the last checkpoint
+        return _NOTHING_TO_DO
+
+    def _run(self, tenant_id: str, case_id: str, payload: Any) -> None:
+        with tracer.start_as_current_span(
+            f"invoke_workflow {WORKFLOW_NAME}",
+            attributes=masked_attributes(
+                {
+                    "gen_ai.workflow.name": WORKFLOW_NAME,
+                    "exdesk.case_id": case_id,
+                    "exdesk.tenant_id": tenant_id,
+                }
+            ),
+        ) as span:
+            try:
+                self._graph().invoke(payload, self._config(case_id), durability="sync")
+            except Exception as error:
+                span.record_exception(error)
+                span.set_status(Status(StatusCode.ERROR, type(error).__name__))
+                logger.exception("case %s failed", case_id)
+                self._fail(tenant_id, case_id, error)
+
+    def _stored_decision(self, tenant_id: str, values: dict[str, Any]) -> GateDecision | None:
+        """A decision stored before a crash cut its resume short."""
+        pending = values.get("pending_approval")
+        if not pending:
+            return None
+        with self._deps.db.connection() as conn:
+            approval = approval_store.get_approval(conn, tenant_id, pending["approval_id"])
+        if approval is None or approval.status == "pending":
+            return None
+        return gate_decision(approval)
+
+    def _fail(self, tenant_id: str, case_id: str, error: Exception) -> None:
+        """Mark the case failed with a reason, in its chain and its ledger; never drop it."""
+        reason = f"{type(error).__name__}: {error}"[:2000]
+        with tracer.start_as_current_span("workflow_step fail") as span:
+            trace_id, span_id = span_ids(span)
+            with self._deps.db.transaction() as conn:
+                row = get_case_row(conn, tenant_id, case_id)
+                assert row is not None
+                entry = StepEntry(
+                    step="fail",
+                    actor="system",
+                    inputs_digest=digest({"error": reason}),
+                    output={"reason": reason},
+                    trace_id=trace_id,
+                    span_id=span_id,
+                )
+                key = f"{row['last_seq'] + 1:04d}:fail"
+                record, _ = append_record(conn, tenant_id, case_id, key, entry)
+                apply_update(conn, case_id, CaseUpdate(status="failed", failure_reason=reason))
+                anchor_case(conn, record, "failed")

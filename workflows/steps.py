@@ -1,0 +1,162 @@
+"""Recording a workflow step: its decision record, the case projection, any approval it
+requests and any outbox message it commits to — in one transaction, exactly once.
+
+A node computes its result, hands it to :meth:`StepRecorder.record`, and builds its state
+update from the *stored* record. When LangGraph re-runs a node after a crash, the record
+already exists: the node skips its work and returns the same update, so nothing is
+written twice and the state never disagrees with the log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from opentelemetry.trace import SpanKind
+
+from exdesk.domain import (
+    ApprovalDecision,
+    ApprovalKind,
+    DecisionRecord,
+    ModelUsage,
+    PolicyResult,
+    Role,
+)
+from exdesk.store import approvals as approval_store
+from exdesk.store import outbox as outbox_store
+from exdesk.store.cases import CaseUpdate, apply_update
+from exdesk.store.database import Database
+from exdesk.store.decision_log import StepEntry, anchor_case, append_record, digest, find_record
+from exdesk.telemetry import masked_attributes, span_ids, tracer
+from workflows.state import CaseState
+
+
+@dataclass(frozen=True)
+class ApprovalRequest:
+    """An approval a step opens."""
+
+    kind: ApprovalKind
+    required_role: Role
+    proposal: dict[str, Any]
+    reason: str
+    allowed_decisions: Sequence[ApprovalDecision] = ("approve", "reject", "edit")
+    excluded_users: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class OutboxRequest:
+    """A write the execute step commits to."""
+
+    kind: str
+    dedupe_key: str
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """What a step decided and what it changes."""
+
+    actor: str
+    inputs: Any
+    output: dict[str, Any]
+    confidence: float | None = None
+    policy_results: Sequence[PolicyResult] = ()
+    model: ModelUsage | None = None
+    case_update: CaseUpdate = field(default_factory=CaseUpdate)
+    approval: ApprovalRequest | None = None
+    outbox: Sequence[OutboxRequest] = ()
+    anchor: str | None = None
+    """Anchor the chain head in the tenant ledger, for this reason (waiting, final…)."""
+
+
+@dataclass(frozen=True)
+class SpanSpec:
+    """How a step appears in traces (GenAI semantic conventions)."""
+
+    name: str
+    kind: SpanKind = SpanKind.INTERNAL
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+
+def step_key(state: CaseState, step: str) -> str:
+    """The idempotency key of the next step: the record count plus the node name."""
+    return f"{state['seq'] + 1:04d}:{step}"
+
+
+class StepRecorder:
+    """Writes steps for the nodes of one graph."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def record(
+        self,
+        state: CaseState,
+        step: str,
+        compute: Callable[[], StepResult],
+        span: SpanSpec | None = None,
+    ) -> DecisionRecord:
+        """Run ``compute`` and store its result once; on a re-run return the stored record."""
+        key = step_key(state, step)
+        case_id, tenant_id = state["case_id"], state["tenant_id"]
+        with self._db.connection() as conn:
+            existing = find_record(conn, case_id, key)
+        if existing is not None:
+            return existing
+        spec = span or SpanSpec(f"workflow_step {step}")
+        attributes = {"exdesk.case_id": case_id, "exdesk.tenant_id": tenant_id, "exdesk.step": step}
+        with tracer.start_as_current_span(
+            spec.name,
+            kind=spec.kind,
+            attributes=masked_attributes({**attributes, **spec.attributes}),
+        ) as current:
+            result = compute()
+            trace_id, span_id = span_ids(current)
+            with self._db.transaction() as conn:
+                output = dict(result.output)
+                if result.approval is not None:
+                    request = result.approval
+                    approval = approval_store.request_approval(
+                        conn,
+                        tenant_id=tenant_id,
+                        case_id=case_id,
+                        step_key=key,
+                        kind=request.kind,
+                        required_role=request.required_role,
+                        proposal=request.proposal,
+                        reason=request.reason,
+                        allowed_decisions=request.allowed_decisions,
+                        excluded_users=request.excluded_users,
+                    )
+                    output["approval_id"] = approval.approval_id
+                outbox_ids = [
+                    outbox_store.enqueue(
+                        conn,
+                        tenant_id=tenant_id,
+                        case_id=case_id,
+                        kind=message.kind,
+                        dedupe_key=message.dedupe_key,
+                        payload=message.payload,
+                    ).outbox_id
+                    for message in result.outbox
+                ]
+                if outbox_ids:
+                    output["outbox_ids"] = outbox_ids
+                entry = StepEntry(
+                    step=step,
+                    actor=result.actor,
+                    inputs_digest=digest(result.inputs),
+                    output=output,
+                    confidence=result.confidence,
+                    policy_results=[r.model_dump(mode="json") for r in result.policy_results],
+                    model=result.model.model_dump(mode="json") if result.model else None,
+                    trace_id=trace_id,
+                    span_id=span_id,
+                )
+                record, _ = append_record(conn, tenant_id, case_id, key, entry)
+                apply_update(conn, case_id, result.case_update)
+                if result.anchor is not None:
+                    anchor_case(conn, record, result.anchor)
+            current.set_attributes(masked_attributes({"exdesk.seq": record.seq}))
+        return record
