@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar, cast
 
 import typer
 from pydantic import BaseModel, ValidationError
@@ -42,11 +42,14 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
-network_app = typer.Typer(help="Network reference data.", no_args_is_help=True)
-cases_app = typer.Typer(help="Read cases.", no_args_is_help=True)
-audit_app = typer.Typer(help="The decision log.", no_args_is_help=True)
-keys_app = typer.Typer(help="API keys.", no_args_is_help=True)
+network_app = typer.Typer(
+    help="Network reference data.", no_args_is_help=True, rich_markup_mode=None
+)
+cases_app = typer.Typer(help="Read cases.", no_args_is_help=True, rich_markup_mode=None)
+audit_app = typer.Typer(help="The decision log.", no_args_is_help=True, rich_markup_mode=None)
+keys_app = typer.Typer(help="API keys.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(network_app, name="network")
 app.add_typer(cases_app, name="cases")
 app.add_typer(audit_app, name="audit")
@@ -262,6 +265,14 @@ def cases_list(
         typer.echo(f"{len(page.cases)} of {page.total} cases")
 
 
+@cases_app.command("resume")
+def cases_resume() -> None:
+    """Finish what a crash cut short: advance every unfinished case that can move."""
+    with open_desk() as (desk, tenant), _handled():
+        moved = desk.resume_all(tenant)
+    typer.echo(f"{moved} cases advanced")
+
+
 @cases_app.command("show")
 def cases_show(case_id: Annotated[str, typer.Argument(help="The case id.")]) -> None:
     """Print one case as the API returns it."""
@@ -273,13 +284,13 @@ def _decide(
     case_id: str,
     decision: ApprovalDecision,
     user: str,
-    roles: list[Role],
+    roles: list[str],
     comment: str | None,
     edited: dict[str, Any] | None,
 ) -> None:
     with open_desk() as (desk, tenant), _handled():
         approval = desk.pending_approval(tenant, case_id)
-        principal = Principal(tenant, user, frozenset(roles), key_id="cli")
+        principal = Principal(tenant, user, frozenset(cast(list[Role], roles)), key_id="cli")
         case = desk.decide(
             principal, approval.approval_id, decision, comment=comment, edited_proposal=edited
         )
@@ -289,7 +300,18 @@ def _decide(
 
 
 UserOption = Annotated[str, typer.Option("--user", help="Who decides.")]
-RoleOption = Annotated[list[Role], typer.Option("--role", help="The role(s) the user acts in.")]
+
+
+def _roles(values: list[str]) -> list[str]:
+    unknown = [v for v in values if v not in ROLES]
+    if unknown:
+        raise typer.BadParameter(f"unknown role {unknown[0]!r}; roles: {', '.join(ROLES)}")
+    return values
+
+
+RoleOption = Annotated[
+    list[str], typer.Option("--role", help="The role(s) the user acts in.", callback=_roles)
+]
 CommentOption = Annotated[str | None, typer.Option(help="A note kept with the decision.")]
 
 
@@ -342,7 +364,7 @@ def keys_create(
 ) -> None:
     """Create an API key; the key is printed once and only its hash is stored."""
     with open_desk() as (desk, tenant), _handled():
-        key_id, key = desk.create_api_key(key_tenant or tenant, user, role)
+        key_id, key = desk.create_api_key(key_tenant or tenant, user, cast(list[Role], role))
     typer.echo(key)
     typer.echo(
         f"key {key_id} for {user} ({', '.join(role)}) on tenant {key_tenant or tenant}", err=True

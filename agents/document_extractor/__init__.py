@@ -1,0 +1,9 @@
+"""The document extractor agent: reads X12 and text documents into a DocumentExtraction.
+
+``LocalDocumentExtractor`` is the deterministic engine (no network, no model).
+"""
+
+from agents.document_extractor.contract import DocumentExtractor, ExtractionRequest
+from agents.document_extractor.local import LocalDocumentExtractor, read_document
+
+__all__ = ["DocumentExtractor", "ExtractionRequest", "LocalDocumentExtractor", "read_document"]

@@ -37,9 +37,7 @@ def start_embedded_server(data_dir: Path) -> str:
 
         data_dir.mkdir(parents=True, exist_ok=True)
         try:
-            server = get_server(
-                data_dir.resolve() / "postgres", cleanup_mode="stop"
-            )
+            server = get_server(data_dir.resolve() / "postgres", cleanup_mode="stop")
         except Exception as error:  # the wheel raises assorted errors; report one line
             raise ConfigurationError(
                 f"could not start the embedded PostgreSQL under {data_dir}: {error}"

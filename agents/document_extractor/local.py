@@ -1,0 +1,190 @@
+"""The ``local`` document extractor: deterministic parsing, no network, no language model.
+
+X12 files are read envelope by envelope; text documents by labels and line tables. The
+result is compared with the order when one is given. Document text is only ever data:
+instructions found in it are reported as warnings and never acted on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from agents._outcome import AgentOutcome
+from agents.document_extractor.compare import compare_with_order, normalize_id, resolve_skus
+from agents.document_extractor.contract import ExtractionRequest
+from agents.document_extractor.hostile import find_suspicious_instructions
+from agents.document_extractor.interpretation import Interpretation
+from agents.document_extractor.text import read_text
+from agents.document_extractor.x12 import looks_like_x12, read_x12
+from exdesk.domain import Document, DocumentExtraction, EngineName, Order
+from exdesk.errors import ExtractionError
+
+ResultT = TypeVar("ResultT")
+
+AGENT_NAME = "document_extractor"
+_ENVELOPE_CONFIDENCE_CAP = 0.9
+_RESOLVED_SKU_CONFIDENCE = 0.8
+
+
+def read_document(document: Document) -> list[Interpretation]:
+    """Every reading a document yields: one per X12 transaction set, or one for a text.
+
+    Raises ExtractionError when the document cannot be read.
+    """
+    content = document.content
+    if looks_like_x12(content):
+        return read_x12(content)
+    if document.kind == "x12":
+        head = content.lstrip()[:3]
+        if head in ("UNA", "UNB"):
+            raise ExtractionError("the document is UN/EDIFACT, not X12", document=document.name)
+        raise ExtractionError(
+            "not an X12 interchange: the document is marked x12 but does not start with an "
+            "ISA segment",
+            document=document.name,
+        )
+    return [read_text(content)]
+
+
+class LocalDocumentExtractor:
+    """Reads X12 850/855/856/810/997/999 and text invoices, packing slips, ASNs and BOLs."""
+
+    engine: EngineName = "local"
+
+    def extract(self, request: ExtractionRequest) -> AgentOutcome[DocumentExtraction]:
+        """Extract the document's fields and compare them with the order when it is given."""
+        return _guarded(request, lambda: self._finish(request, read_document(request.document)))
+
+    def extract_all(self, request: ExtractionRequest) -> list[DocumentExtraction]:
+        """One extraction per transaction set of an X12 file (one for a text document)."""
+
+        def run() -> list[DocumentExtraction]:
+            readings = read_document(request.document)
+            return [self._build(request, reading, readings)[0] for reading in readings]
+
+        return _guarded(request, run)
+
+    def _finish(
+        self, request: ExtractionRequest, readings: list[Interpretation]
+    ) -> AgentOutcome[DocumentExtraction]:
+        primary = choose_primary(readings, request.order)
+        output, evidence = self._build(request, primary, readings)
+        if len(readings) > 1:
+            others = [r for r in readings if r is not primary]
+            output.fields.extra["other_transactions"] = [_summary(r) for r in others]
+            control = primary.fields.extra.get("x12_envelope", {}).get(
+                "transaction_set_control_number"
+            )
+            output.warnings.append(
+                f"the file holds {len(readings)} transaction sets; this extraction is the "
+                f"{primary.transaction_set} with control number {control}; the others are "
+                "summarised in fields.extra['other_transactions']"
+            )
+        return AgentOutcome(output=output, agent=AGENT_NAME, engine=self.engine, evidence=evidence)
+
+    def _build(
+        self,
+        request: ExtractionRequest,
+        reading: Interpretation,
+        readings: list[Interpretation],
+    ) -> tuple[DocumentExtraction, dict[str, Any]]:
+        fields = reading.fields.model_copy(deep=True)
+        confidence = dict(reading.confidence)
+        resolution = resolve_skus(fields.lines, reading.line_ids, request.order, request.skus)
+        fields.lines = resolution.lines
+        if resolution.notes:
+            fields.extra["sku_resolutions"] = resolution.notes
+            if any(note["by"] == "description" for note in resolution.notes):
+                confidence["lines"] = min(confidence.get("lines", 1.0), _RESOLVED_SKU_CONFIDENCE)
+        discrepancies = list(reading.discrepancies)
+        if request.order is not None:
+            resolved = Interpretation(
+                doc_type=reading.doc_type,
+                format=reading.format,
+                fields=fields,
+                line_po_numbers=reading.line_po_numbers,
+            )
+            discrepancies.extend(compare_with_order(resolved, request.order))
+        else:
+            discrepancies.extend(reading.self_reported)
+        warnings = list(reading.warnings)
+        texts = [text for r in readings for text in r.free_text]
+        warnings.extend(find_suspicious_instructions(texts))
+        if reading.format == "x12":
+            confidence.setdefault("doc_type", 0.99)
+            if any(_is_envelope_warning(w) for w in reading.warnings):
+                confidence = {k: min(v, _ENVELOPE_CONFIDENCE_CAP) for k, v in confidence.items()}
+        output = DocumentExtraction(
+            doc_type=reading.doc_type,
+            format=reading.format,
+            x12_transaction_set=reading.transaction_set,
+            fields=fields,
+            confidence={k: max(0.0, min(1.0, v)) for k, v in confidence.items()},
+            discrepancies=discrepancies,
+            warnings=warnings,
+        )
+        evidence: dict[str, Any] = {
+            "format": reading.format,
+            "readings": len(readings),
+            "compared_with_order": request.order.order_id if request.order else None,
+            "sku_resolutions": resolution.notes,
+        }
+        return output, evidence
+
+
+def _guarded(request: ExtractionRequest, run: Callable[[], ResultT]) -> ResultT:
+    """Run an extraction; whatever goes wrong on a document becomes an ExtractionError."""
+    try:
+        return run()
+    except ExtractionError as error:
+        if error.document is None:
+            error.document = request.document.name
+        raise
+    except Exception as error:  # a hostile document must never crash the case
+        raise ExtractionError(
+            f"the document could not be read ({type(error).__name__}: {error})",
+            document=request.document.name,
+        ) from error
+
+
+def choose_primary(readings: list[Interpretation], order: Order | None) -> Interpretation:
+    """The reading to report: the one about the order when known, else the first business
+    document (a transaction set we interpret) in file order."""
+    candidates = [r for r in readings if r.doc_type != "unknown"] or readings
+    if order is not None:
+        wanted = normalize_id(order.order_id)
+        for reading in candidates:
+            numbers = [reading.fields.po_number, *reading.fields.extra.get("po_numbers", [])]
+            if any(normalize_id(n) == wanted for n in numbers if n):
+                return reading
+    return candidates[0]
+
+
+def _summary(reading: Interpretation) -> dict[str, Any]:
+    fields = reading.fields
+    envelope = fields.extra.get("x12_envelope", {})
+    data: dict[str, Any] = {
+        "transaction_set": reading.transaction_set,
+        "control_number": envelope.get("transaction_set_control_number"),
+        "doc_type": reading.doc_type,
+        "po_number": fields.po_number,
+        "invoice_number": fields.invoice_number,
+        "shipment_id": fields.shipment_id,
+        "ack_status": fields.ack_status,
+        "lines": len(fields.lines),
+    }
+    return {k: v for k, v in data.items() if v not in (None, "")}
+
+
+def _is_envelope_warning(warning: str) -> bool:
+    markers = (
+        "control number mismatch",
+        "SE01 declares",
+        "GE01 declares",
+        "IEA01 declares",
+        "has no SE",
+        "has no GE",
+        "has no IEA",
+    )
+    return any(marker in warning for marker in markers)

@@ -1,0 +1,5 @@
+"""Semi-structured text documents: labels, dates, amounts, line tables and totals."""
+
+from agents.document_extractor.text.reader import read_text
+
+__all__ = ["read_text"]

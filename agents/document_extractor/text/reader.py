@@ -1,0 +1,259 @@
+"""Read a semi-structured text document (invoice, packing slip, ASN, bill of lading).
+
+Per-field confidence says how a value was found: right after its label, in the column
+below its label, or by a pattern with no label at all (a carrier name, a UPS tracking
+number). Totals are checked against the lines.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date
+from decimal import Decimal
+
+from agents.document_extractor.interpretation import Interpretation
+from agents.document_extractor.text.amounts import find_amounts
+from agents.document_extractor.text.classify import classify_text
+from agents.document_extractor.text.dates import day_first_hint
+from agents.document_extractor.text.fields import (
+    Found,
+    best,
+    dates_beside_numbers,
+    find_labelled,
+)
+from agents.document_extractor.text.tables import Table, TableLine, read_line_items
+from agents.document_extractor.values import money, money_text, qty_text
+from exdesk.domain import Discrepancy, ExtractedFields, ExtractedLine
+from exdesk.errors import ExtractionError
+
+_ID_FIELDS = (
+    "invoice_number",
+    "po_number",
+    "shipment_id",
+    "tracking_number",
+    "bill_of_lading_number",
+)
+_CARRIERS = re.compile(
+    r"\b(UPS|FedEx|Federal Express|USPS|DHL|Old Dominion|ODFL|XPO(?: Logistics)?|Estes|Saia"
+    r"|YRC|Yellow|R\+L Carriers|ABF(?: Freight)?|TForce|OnTrac|LaserShip|Purolator|Canada Post"
+    r"|Royal Mail|DPD|GLS|PostNL|Hermes|Schneider|J\.?B\.? Hunt|Werner|Landstar|Averitt"
+    r"|Southeastern Freight|Central Freight|Pitt Ohio|Dayton Freight|Roadrunner|Forward Air"
+    r"|Maersk|Kuehne\s*\+\s*Nagel|DB Schenker|Schenker|Expeditors|C\.H\. Robinson)\b"
+)
+_UPS_TRACKING = re.compile(r"\b1Z[0-9A-Z]{16}\b")
+_TOTAL_TOLERANCE = Decimal("0.01")
+
+
+def read_text(content: str) -> Interpretation:
+    """Extract fields and lines from a text document; ExtractionError when nothing is there."""
+    _refuse_unreadable(content)
+    text = content.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    lines = text.split("\n")
+    day_first = day_first_hint(text)
+    decimal_comma = _decimal_comma_hint(text)
+    doc_type, type_confidence = classify_text(lines)
+    found = find_labelled(lines, day_first, decimal_comma)
+    found += dates_beside_numbers(lines, found, day_first)
+    result = Interpretation(doc_type=doc_type, format="text", fields=ExtractedFields())
+    result.confidence["doc_type"] = type_confidence
+    result.free_text.append(text)
+    _fill_labelled(result, found)
+    _fill_by_pattern(result, text)
+    table = read_line_items(lines, decimal_comma)
+    if table is not None:
+        _fill_lines(result, table)
+    _fill_currency(result, found, text)
+    _check_totals(result)
+    if doc_type == "unknown" and not result.fields.lines and len(result.confidence) <= 2:
+        raise ExtractionError(
+            "unreadable text document: no document type, labelled field or line item was found"
+        )
+    if doc_type == "unknown":
+        result.warnings.append("document type could not be determined from the text")
+    return result
+
+
+def _refuse_unreadable(content: str) -> None:
+    head = content.lstrip()[:8]
+    if head.startswith("%PDF"):
+        raise ExtractionError("the document is a PDF file: extract its text before sending it")
+    if head.startswith(("UNA", "UNB+")):
+        raise ExtractionError("the document is UN/EDIFACT, which this extractor does not read")
+    sample = content[:20000]
+    control = sum(1 for char in sample if ord(char) < 32 and char not in "\t\r\n\f")
+    if not sample.strip() or control > max(5, len(sample) // 50):
+        raise ExtractionError("unreadable document: the content is empty or binary")
+
+
+def _decimal_comma_hint(text: str) -> bool | None:
+    commas = len(re.findall(r"\d,\d{2}(?!\d)", text))
+    points = len(re.findall(r"\d\.\d{2}(?!\d)", text))
+    if commas == points:
+        return None
+    return commas > points
+
+
+def _fill_labelled(result: Interpretation, found: list[Found]) -> None:
+    fields = result.fields
+    for name in (*_ID_FIELDS, "ship_date", "document_date", "carrier", "ship_to_name"):
+        value = best(found, name)
+        if value is None:
+            continue
+        wanted = date if name in ("ship_date", "document_date") else str
+        if isinstance(value.value, wanted):
+            setattr(fields, name, value.value)
+            result.confidence[name] = value.confidence
+    total = best(found, "total_amount", last=True)
+    if total is not None and isinstance(total.value, Decimal):
+        fields.total_amount = money(total.value)
+        result.confidence["total_amount"] = total.confidence
+    total_qty = best(found, "total_qty")
+    if total_qty is not None and isinstance(total_qty.value, float):
+        fields.total_qty = total_qty.value
+        result.confidence["total_qty"] = total_qty.confidence
+    for name in ("subtotal", "tax", "shipping", "discount"):
+        value = best(found, name, last=True)
+        if value is not None and isinstance(value.value, Decimal):
+            fields.extra[name] = money_text(value.value)
+
+
+def _fill_by_pattern(result: Interpretation, text: str) -> None:
+    """Values with no label: a carrier's name, a UPS tracking number."""
+    fields = result.fields
+    if fields.tracking_number is None:
+        match = _UPS_TRACKING.search(text)
+        if match:
+            fields.tracking_number = match.group()
+            result.confidence["tracking_number"] = 0.6
+    if fields.carrier is None:
+        match = _CARRIERS.search(text)
+        if match:
+            fields.carrier = match.group(1)
+            result.confidence["carrier"] = 0.55
+
+
+def _fill_lines(result: Interpretation, table: Table) -> None:
+    fields = result.fields
+    checked = 0
+    for sequence, row in enumerate(table.lines, start=1):
+        amount = row.amount
+        if amount is None and row.unit_price is not None and row.qty is not None:
+            amount = row.unit_price * Decimal(str(row.qty))
+        fields.lines.append(
+            ExtractedLine(
+                line_no=row.line_no or sequence,
+                sku=row.sku,
+                buyer_sku=row.buyer_sku,
+                description=row.description,
+                qty=row.qty,
+                uom=row.uom,
+                unit_price=money(row.unit_price),
+                amount=money(amount),
+            )
+        )
+        result.line_ids.append([v for v in (row.sku, row.buyer_sku) if v])
+        checked += row.arithmetic_holds()
+        _report_ordered(result, row, fields.lines[-1])
+    share = checked / len(table.lines)
+    base = 0.8 if table.method == "header" else 0.65
+    result.confidence["lines"] = round(min(0.95, base + 0.15 * share), 3)
+    fields.extra["line_table"] = {"method": table.method, "columns": table.columns}
+    if fields.total_qty is None:
+        quantities = [line.qty for line in fields.lines if line.qty is not None]
+        if quantities and len(quantities) == len(fields.lines):
+            fields.total_qty = sum(quantities)
+            result.confidence["total_qty"] = result.confidence["lines"]
+
+
+def _report_ordered(result: Interpretation, row: TableLine, line: ExtractedLine) -> None:
+    """A packing slip or ASN that states the ordered quantity next to the shipped one."""
+    if row.ordered is None or row.qty is None or abs(row.ordered - row.qty) < 1e-9:
+        return
+    label = line.sku or line.description or f"line {line.line_no}"
+    result.self_reported.append(
+        Discrepancy(
+            kind="qty",
+            line_no=line.line_no,
+            sku=line.sku,
+            expected=qty_text(row.ordered),
+            actual=qty_text(row.qty),
+            message=(
+                f"{label}: shipped {row.qty:g} of {row.ordered:g} ordered (as the document "
+                "states them)"
+            ),
+        )
+    )
+
+
+def _fill_currency(result: Interpretation, found: list[Found], text: str) -> None:
+    fields = result.fields
+    total = best(found, "total_amount", last=True)
+    labelled = best(found, "currency")
+    if total is not None and total.currency:
+        fields.currency = total.currency
+        result.confidence["currency"] = 0.9
+    elif labelled is not None and isinstance(labelled.value, str):
+        fields.currency = labelled.value
+        result.confidence["currency"] = labelled.confidence
+    else:
+        counts = Counter(a.currency for a in find_amounts(text) if a.currency)
+        if counts:
+            fields.currency = counts.most_common(1)[0][0]
+            result.confidence["currency"] = 0.7
+
+
+def _check_totals(result: Interpretation) -> None:
+    """The lines must add up to the subtotal, and the subtotal plus tax, freight and
+    discounts to the total; without a subtotal the lines must explain the total."""
+    fields = result.fields
+    lines = fields.lines
+    stated = fields.total_amount
+    if not lines or any(line.amount is None for line in lines):
+        return
+    computed = sum((line.amount or Decimal(0) for line in lines), Decimal(0))
+    extras = {
+        name: Decimal(str(fields.extra[name]))
+        for name in ("subtotal", "tax", "shipping", "discount")
+        if fields.extra.get(name) is not None
+    }
+    tax, shipping = extras.get("tax", Decimal(0)), extras.get("shipping", Decimal(0))
+    discount = abs(extras.get("discount", Decimal(0)))
+    subtotal = extras.get("subtotal")
+    problems: list[tuple[Decimal, Decimal, str]] = []
+    if subtotal is not None:
+        if abs(subtotal - computed) > _TOTAL_TOLERANCE:
+            problems.append((computed, subtotal, "the lines add up to {e}, the subtotal says {a}"))
+        adjusted = subtotal + tax + shipping - discount
+        readings = (adjusted, subtotal + shipping - discount, subtotal + tax, subtotal)
+        if (
+            stated is not None
+            and len(extras) > 1
+            and all(abs(reading - stated) > _TOTAL_TOLERANCE for reading in readings)
+        ):
+            problems.append(
+                (
+                    adjusted,
+                    stated,
+                    "subtotal, tax, freight and discounts make {e}, the total says {a}",
+                )
+            )
+    elif stated is not None:
+        candidates = [stated, stated - tax, stated - tax - shipping, stated - shipping]
+        candidates.append(stated - tax - shipping + discount)
+        if all(abs(candidate - computed) > _TOTAL_TOLERANCE for candidate in candidates):
+            problems.append((computed, stated, "the lines add up to {e}, the total says {a}"))
+    else:
+        return
+    if not problems:
+        result.confidence["total_amount"] = max(result.confidence.get("total_amount", 0), 0.95)
+        result.confidence["lines"] = max(result.confidence.get("lines", 0), 0.9)
+        return
+    result.confidence["total_amount"] = min(result.confidence.get("total_amount", 1.0), 0.6)
+    for expected_value, actual_value, template in problems:
+        expected, actual = money_text(expected_value), money_text(actual_value)
+        message = template.format(e=expected, a=actual)
+        result.warnings.append(message)
+        result.discrepancies.append(
+            Discrepancy(kind="total", expected=expected, actual=actual, message=message)
+        )

@@ -1,0 +1,305 @@
+"""Helpers every transaction interpreter shares: values, dates, parties, product IDs, carriers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from agents.document_extractor.interpretation import Interpretation
+from agents.document_extractor.x12.codes import (
+    BUYER_ID_QUALIFIERS,
+    DESCRIPTION_QUALIFIERS,
+    GTIN_QUALIFIERS,
+    VENDOR_ID_QUALIFIERS,
+)
+from agents.document_extractor.x12.envelope import TransactionSet
+from agents.document_extractor.x12.segments import Segment
+
+X12_FIELD_CONFIDENCE = 0.98
+"""A value read from the element the standard defines for it."""
+
+
+def decimal_value(value: str) -> Decimal | None:
+    """An X12 'R' (explicit decimal) value, or None when empty or not a number."""
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+def implied_decimal(value: str, places: int = 2) -> Decimal | None:
+    """An X12 'N2' value (implied decimal places), e.g. TDS01 ``1234579`` → ``12345.79``."""
+    text = value.strip()
+    if not text.lstrip("-").isdigit():
+        return decimal_value(text) if "." in text else None
+    return Decimal(text).scaleb(-places)
+
+
+def quantity(value: str) -> float | None:
+    """A quantity element as a float."""
+    number = decimal_value(value)
+    return float(number) if number is not None else None
+
+
+def x12_date(value: str) -> date | None:
+    """CCYYMMDD or YYMMDD as a date; None when absent or impossible."""
+    text = value.strip()
+    try:
+        if len(text) == 8 and text.isdigit():
+            return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+        if len(text) == 6 and text.isdigit():
+            year = int(text[:2])
+            return date(2000 + year if year < 50 else 1900 + year, int(text[2:4]), int(text[4:]))
+    except ValueError:
+        return None
+    return None
+
+
+def line_number(value: str, fallback: int) -> int:
+    """An assigned line number (PO101/IT101/LIN01) when numeric, else the line's sequence."""
+    text = value.strip()
+    return int(text) if text.isdigit() and len(text) < 9 else fallback
+
+
+@dataclass
+class ProductIds:
+    """The product identifiers of one line item, by qualifier."""
+
+    pairs: list[tuple[str, str]] = field(default_factory=list)
+
+    def first(self, qualifiers: Iterable[str]) -> str | None:
+        """The first ID under the best-ranked qualifier present."""
+        found = dict(reversed(self.pairs))
+        for qualifier in qualifiers:
+            if qualifier in found:
+                return found[qualifier]
+        return None
+
+    def values(self) -> list[str]:
+        """All identifiers, description pseudo-IDs excluded."""
+        return [v for q, v in self.pairs if q not in DESCRIPTION_QUALIFIERS]
+
+    def as_dict(self) -> dict[str, str]:
+        """Qualifier → ID (first occurrence wins)."""
+        result: dict[str, str] = {}
+        for qualifier, value in self.pairs:
+            result.setdefault(qualifier, value)
+        return result
+
+    def sku_and_buyer_sku(self) -> tuple[str | None, str | None]:
+        """Our SKU (the seller's item number, else the GTIN) and the buyer's item number.
+
+        ``SK`` counts as the seller's SKU only when no vendor number is present, and as the
+        buyer's otherwise.
+        """
+        vendor = self.first(q for q in VENDOR_ID_QUALIFIERS if q != "SK")
+        buyer = self.first(q for q in BUYER_ID_QUALIFIERS if q != "SK")
+        stock = self.first(["SK"])
+        if vendor is None and stock is not None:
+            vendor = stock
+        elif buyer is None and stock is not None:
+            buyer = stock
+        if vendor is None:
+            vendor = self.first(GTIN_QUALIFIERS)
+        return vendor, buyer
+
+    def description(self) -> str | None:
+        """A description passed as a pseudo-ID (qualifier PD)."""
+        return self.first(DESCRIPTION_QUALIFIERS)
+
+
+def product_ids(segment: Segment, first_qualifier: int) -> ProductIds:
+    """The qualifier/ID pairs of a line segment starting at element ``first_qualifier``."""
+    ids = ProductIds()
+    number = first_qualifier
+    while number < len(segment.elements):
+        qualifier, value = segment.element(number).upper(), segment.element(number + 1)
+        if qualifier and value:
+            ids.pairs.append((qualifier, value))
+        number += 2
+    return ids
+
+
+@dataclass
+class Party:
+    """An N1 loop: who, their ID and address."""
+
+    code: str
+    name: str
+    id_qualifier: str
+    id: str
+    address: list[str] = field(default_factory=list)
+    city: str = ""
+    state: str = ""
+    postal_code: str = ""
+    country: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        """The party without empty values (for ``fields.extra``)."""
+        data = {
+            "code": self.code,
+            "name": self.name,
+            "id_qualifier": self.id_qualifier,
+            "id": self.id,
+            "address": ", ".join(self.address),
+            "city": self.city,
+            "state": self.state,
+            "postal_code": self.postal_code,
+            "country": self.country,
+        }
+        return {k: v for k, v in data.items() if v}
+
+
+def parties(segments: Sequence[Segment]) -> list[Party]:
+    """Every N1 loop among the segments, with its N2/N3/N4."""
+    found: list[Party] = []
+    current: Party | None = None
+    for segment in segments:
+        if segment.tag == "N1":
+            current = Party(
+                code=segment.element(1),
+                name=segment.element(2),
+                id_qualifier=segment.element(3),
+                id=segment.element(4),
+            )
+            found.append(current)
+        elif current is not None and segment.tag == "N2":
+            current.name = " ".join(p for p in (current.name, segment.element(1)) if p)
+        elif current is not None and segment.tag == "N3":
+            current.address.extend(v for v in (segment.element(1), segment.element(2)) if v)
+        elif current is not None and segment.tag == "N4":
+            current.city = segment.element(1)
+            current.state = segment.element(2)
+            current.postal_code = segment.element(3)
+            current.country = segment.element(4)
+        elif segment.tag not in ("PER", "REF"):
+            current = None
+    return found
+
+
+def ship_to_name(found: Sequence[Party]) -> str | None:
+    """The ship-to party's name (or its ID when it has no name)."""
+    for code in ("ST", "SN", "OB", "BY"):
+        for party in found:
+            if party.code == code and (party.name or party.id):
+                return party.name or party.id
+    return None
+
+
+def references(segments: Iterable[Segment]) -> dict[str, str]:
+    """REF qualifier → first value."""
+    result: dict[str, str] = {}
+    for segment in segments:
+        if segment.tag == "REF" and segment.element(1):
+            value = segment.element(2) or segment.element(3)
+            if value:
+                result.setdefault(segment.element(1).upper(), value)
+    return result
+
+
+def dates(segments: Iterable[Segment]) -> dict[str, date]:
+    """DTM qualifier → first date."""
+    result: dict[str, date] = {}
+    for segment in segments:
+        if segment.tag == "DTM":
+            parsed = x12_date(segment.element(2))
+            if parsed is not None:
+                result.setdefault(segment.element(1), parsed)
+    return result
+
+
+def carrier_from_td5(segment: Segment) -> tuple[str | None, float]:
+    """The carrier a TD5 names: the SCAC (TD502 = 2) first, else the routing text."""
+    code, identifier, routing = segment.element(2), segment.element(3), segment.element(5)
+    if identifier and code == "2":
+        return identifier, X12_FIELD_CONFIDENCE
+    if routing:
+        return routing, 0.85
+    if identifier:
+        return identifier, 0.7
+    return None, 0.0
+
+
+def first_segment(segments: Iterable[Segment], tag: str) -> Segment | None:
+    """The first segment with the tag."""
+    return next((s for s in segments if s.tag == tag), None)
+
+
+def currency_code(segments: Iterable[Segment]) -> str | None:
+    """The CUR02 currency when it is an ISO 4217 code."""
+    cur = first_segment(segments, "CUR")
+    code = cur.element(2).upper() if cur is not None else ""
+    return code if len(code) == 3 and code.isalpha() else None
+
+
+def free_text(transaction: TransactionSet) -> list[str]:
+    """Values of the segments where people type prose (descriptions, messages, notes)."""
+    prose_tags = {"PID", "MSG", "NTE", "N9", "REF", "PER", "TD5", "ITD", "SAC", "CAD"}
+    return [s.text() for s in transaction.body() if s.tag in prose_tags]
+
+
+def item_description(segments: Iterable[Segment]) -> str | None:
+    """The item's description: a PID for the product itself first, else any PID text."""
+    texts: list[tuple[bool, str]] = []
+    for segment in segments:
+        if segment.tag == "PID" and segment.element(5):
+            general = segment.element(2) in ("", "08", "GEN")
+            texts.append((general, segment.element(5)))
+    for general, text in texts:
+        if general:
+            return text
+    return texts[0][1] if texts else None
+
+
+@dataclass
+class Loops:
+    """A transaction set cut into its heading, its line-item loops and its summary."""
+
+    heading: list[Segment]
+    items: list[list[Segment]]
+    summary: list[Segment]
+
+
+def cut_loops(body: Sequence[Segment], item_tag: str, summary_tags: Iterable[str]) -> Loops:
+    """Cut the body at each ``item_tag`` segment; the summary starts at the first summary tag."""
+    ends = set(summary_tags)
+    loops = Loops(heading=[], items=[], summary=[])
+    for segment in body:
+        if loops.summary or (segment.tag in ends and loops.items):
+            loops.summary.append(segment)
+        elif segment.tag == item_tag:
+            loops.items.append([segment])
+        elif loops.items:
+            loops.items[-1].append(segment)
+        else:
+            loops.heading.append(segment)
+    return loops
+
+
+def check_line_count(result: Interpretation, ctt: Segment | None, set_id: str) -> bool:
+    """Compare CTT01 (line count) and CTT02 (hash of quantities) with the lines read."""
+    if ctt is None:
+        return True
+    lines = result.fields.lines
+    agree = True
+    declared = quantity(ctt.element(1))
+    if declared is not None and int(declared) != len(lines):
+        agree = False
+        result.warnings.append(
+            f"CTT01 declares {int(declared)} line items, the {set_id} has {len(lines)}"
+        )
+    quantities = [line.qty for line in lines if line.qty is not None]
+    hash_total = quantity(ctt.element(2))
+    if hash_total is not None and quantities and abs(hash_total - sum(quantities)) > 1e-6:
+        agree = False
+        result.warnings.append(
+            f"CTT02 hash total {hash_total:g} does not equal the sum of quantities "
+            f"{sum(quantities):g}"
+        )
+    return agree

@@ -1,0 +1,186 @@
+"""X12 810 Invoice → an ``invoice`` extraction, with the TDS total checked against the lines."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from agents.document_extractor.interpretation import Interpretation
+from agents.document_extractor.values import money
+from agents.document_extractor.x12.common import (
+    X12_FIELD_CONFIDENCE,
+    check_line_count,
+    currency_code,
+    cut_loops,
+    dates,
+    decimal_value,
+    first_segment,
+    implied_decimal,
+    item_description,
+    line_number,
+    parties,
+    product_ids,
+    quantity,
+    references,
+    ship_to_name,
+    x12_date,
+)
+from agents.document_extractor.x12.envelope import TransactionSet
+from agents.document_extractor.x12.segments import Segment
+from exdesk.domain import Discrepancy, ExtractedFields, ExtractedLine
+
+_SUMMARY = ("TDS", "CTT", "ISS", "CAD")
+_TOLERANCE = Decimal("0.01")
+
+
+def interpret_invoice(transaction: TransactionSet) -> Interpretation:
+    """Read BIG, references, parties, IT1 lines, TDS/TXI/SAC totals and CAD carrier."""
+    loops = cut_loops(transaction.body(), "IT1", _SUMMARY)
+    result = Interpretation(
+        doc_type="invoice", format="x12", fields=ExtractedFields(), transaction_set="810"
+    )
+    fields = result.fields
+    big = first_segment(loops.heading, "BIG")
+    refs = references(loops.heading)
+    if big is None:
+        result.warnings.append("810 has no BIG segment: no invoice number or date")
+    else:
+        fields.document_date = x12_date(big.element(1))
+        fields.invoice_number = big.element(2) or None
+        fields.po_number = big.element(4) or refs.get("PO")
+        if big.element(3):
+            fields.extra["po_date"] = big.element(3)
+        if big.element(7):
+            fields.extra["transaction_type"] = big.element(7)
+    fields.currency = currency_code(loops.heading)
+    fields.bill_of_lading_number = refs.get("BM")
+    fields.tracking_number = refs.get("CN")
+    if refs:
+        fields.extra["references"] = refs
+    heading_dates = dates(loops.heading)
+    fields.ship_date = heading_dates.get("011")
+    found_parties = parties(loops.heading)
+    fields.ship_to_name = ship_to_name(found_parties)
+    fields.extra["parties"] = [p.as_dict() for p in found_parties]
+
+    line_charges = Decimal(0)
+    for sequence, loop in enumerate(loops.items, start=1):
+        line, ids = _read_it1(loop[0], loop, sequence)
+        fields.lines.append(line)
+        result.line_ids.append(ids)
+        line_charges += _allowances_and_charges(loop)
+    fields.extra["line_ids"] = [product_ids(loop[0], 6).as_dict() for loop in loops.items]
+    quantities = [line.qty for line in fields.lines if line.qty is not None]
+    fields.total_qty = sum(quantities) if quantities else None
+    _read_carrier(result, loops.summary + loops.heading)
+    _check_total(result, loops.summary, line_charges)
+    counts_agree = check_line_count(result, first_segment(loops.summary, "CTT"), "810")
+    for name in (
+        "invoice_number",
+        "document_date",
+        "po_number",
+        "ship_date",
+        "currency",
+        "ship_to_name",
+        "bill_of_lading_number",
+        "total_qty",
+    ):
+        if getattr(fields, name) is not None:
+            result.confidence[name] = X12_FIELD_CONFIDENCE
+    if fields.tracking_number is not None:
+        result.confidence.setdefault("tracking_number", X12_FIELD_CONFIDENCE)
+    if fields.lines:
+        result.confidence["lines"] = X12_FIELD_CONFIDENCE if counts_agree else 0.8
+    return result
+
+
+def _read_it1(it1: Segment, loop: list[Segment], sequence: int) -> tuple[ExtractedLine, list[str]]:
+    ids = product_ids(it1, 6)
+    sku, buyer_sku = ids.sku_and_buyer_sku()
+    qty = quantity(it1.element(2))
+    price = decimal_value(it1.element(4))
+    amount = price * Decimal(str(qty)) if price is not None and qty is not None else None
+    line = ExtractedLine(
+        line_no=line_number(it1.element(1), sequence),
+        sku=sku,
+        buyer_sku=buyer_sku,
+        description=item_description(loop) or ids.description(),
+        qty=qty,
+        uom=it1.element(3) or None,
+        unit_price=money(price),
+        amount=money(amount),
+    )
+    return line, ids.values()
+
+
+def _allowances_and_charges(segments: list[Segment]) -> Decimal:
+    """Charges minus allowances of the SAC segments (SAC05 carries two implied decimals)."""
+    total = Decimal(0)
+    for segment in segments:
+        if segment.tag != "SAC":
+            continue
+        amount = implied_decimal(segment.element(5))
+        if amount is None:
+            continue
+        indicator = segment.element(1).upper()
+        if indicator == "A":
+            total -= abs(amount)
+        elif indicator == "C":
+            total += amount
+    return total
+
+
+def _taxes(segments: list[Segment]) -> Decimal:
+    return sum(
+        (decimal_value(s.element(2)) or Decimal(0) for s in segments if s.tag == "TXI"),
+        Decimal(0),
+    )
+
+
+def _read_carrier(result: Interpretation, segments: list[Segment]) -> None:
+    cad = first_segment(segments, "CAD")
+    if cad is None:
+        return
+    fields = result.fields
+    scac, routing = cad.element(4), cad.element(5)
+    fields.carrier = scac or routing or None
+    if fields.carrier is not None:
+        result.confidence["carrier"] = X12_FIELD_CONFIDENCE if scac else 0.85
+    qualifier, reference = cad.element(7).upper(), cad.element(8)
+    if reference and qualifier == "BM" and fields.bill_of_lading_number is None:
+        fields.bill_of_lading_number = reference
+    elif reference and qualifier in ("CN", "2I", "") and fields.tracking_number is None:
+        fields.tracking_number = reference
+        result.confidence["tracking_number"] = X12_FIELD_CONFIDENCE if qualifier else 0.8
+
+
+def _check_total(result: Interpretation, summary: list[Segment], line_charges: Decimal) -> None:
+    """TDS01 must equal the lines plus charges, minus allowances, plus taxes."""
+    fields = result.fields
+    tds = first_segment(summary, "TDS")
+    stated = implied_decimal(tds.element(1)) if tds is not None else None
+    if stated is None:
+        result.warnings.append("810 has no TDS total")
+        return
+    fields.total_amount = money(stated)
+    result.confidence["total_amount"] = X12_FIELD_CONFIDENCE
+    lines = fields.lines
+    if not lines or any(line.amount is None for line in lines):
+        return
+    merchandise = sum((line.amount or Decimal(0) for line in lines), Decimal(0))
+    computed = merchandise + line_charges + _allowances_and_charges(summary) + _taxes(summary)
+    if abs(computed - stated) <= _TOLERANCE:
+        return
+    result.confidence["total_amount"] = 0.6
+    message = (
+        f"invoice total TDS01 {stated} does not equal the IT1 lines {merchandise} plus "
+        f"allowances/charges and taxes ({computed})"
+    )
+    result.warnings.append(message)
+    result.discrepancies.append(
+        Discrepancy(
+            kind="total",
+            expected=format(money(computed), "f"),
+            actual=format(money(stated), "f"),
+            message=message,
+        )
+    )

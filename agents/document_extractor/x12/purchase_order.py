@@ -1,0 +1,137 @@
+"""X12 850 Purchase Order → a ``purchase_order`` extraction."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from agents.document_extractor.interpretation import Interpretation
+from agents.document_extractor.values import money
+from agents.document_extractor.x12.common import (
+    X12_FIELD_CONFIDENCE,
+    carrier_from_td5,
+    check_line_count,
+    currency_code,
+    cut_loops,
+    dates,
+    decimal_value,
+    first_segment,
+    item_description,
+    line_number,
+    parties,
+    product_ids,
+    quantity,
+    references,
+    ship_to_name,
+    x12_date,
+)
+from agents.document_extractor.x12.envelope import TransactionSet
+from agents.document_extractor.x12.segments import Segment
+from exdesk.domain import ExtractedFields, ExtractedLine
+
+_SUMMARY = ("CTT", "AMT")
+_TOTAL_TOLERANCE = Decimal("0.01")
+
+
+def read_line_item(
+    po1: Segment, loop: list[Segment], sequence: int
+) -> tuple[ExtractedLine, list[str]]:
+    """One PO1 loop as a line, plus every identifier the line carries."""
+    ids = product_ids(po1, 6)
+    sku, buyer_sku = ids.sku_and_buyer_sku()
+    qty = quantity(po1.element(2))
+    price = decimal_value(po1.element(4))
+    amount = price * Decimal(str(qty)) if price is not None and qty is not None else None
+    line = ExtractedLine(
+        line_no=line_number(po1.element(1), sequence),
+        sku=sku,
+        buyer_sku=buyer_sku,
+        description=item_description(loop) or ids.description(),
+        qty=qty,
+        uom=po1.element(3) or None,
+        unit_price=money(price),
+        amount=money(amount),
+    )
+    return line, ids.values()
+
+
+def interpret_purchase_order(transaction: TransactionSet) -> Interpretation:
+    """Read BEG, dates, parties, carrier, PO1 lines and the CTT/AMT totals of an 850."""
+    body = transaction.body()
+    loops = cut_loops(body, "PO1", _SUMMARY)
+    beg = first_segment(loops.heading, "BEG")
+    heading_dates = dates(loops.heading)
+    refs = references(loops.heading)
+    found_parties = parties(loops.heading)
+    result = Interpretation(
+        doc_type="purchase_order",
+        format="x12",
+        fields=ExtractedFields(),
+        transaction_set="850",
+    )
+    fields = result.fields
+    if beg is None:
+        result.warnings.append("850 has no BEG segment: no PO number or date")
+    else:
+        fields.po_number = beg.element(3) or None
+        fields.document_date = x12_date(beg.element(5))
+        if beg.element(2):
+            fields.extra["po_type"] = beg.element(2)
+    fields.ship_date = heading_dates.get("010") or heading_dates.get("037")
+    delivery = heading_dates.get("002") or heading_dates.get("064")
+    if delivery is not None:
+        fields.extra["requested_delivery_date"] = delivery.isoformat()
+    fields.currency = currency_code(loops.heading)
+    fields.ship_to_name = ship_to_name(found_parties)
+    fields.extra["parties"] = [p.as_dict() for p in found_parties]
+    if refs:
+        fields.extra["references"] = refs
+    td5 = first_segment(loops.heading, "TD5")
+    carrier_confidence = 0.0
+    if td5 is not None:
+        fields.carrier, carrier_confidence = carrier_from_td5(td5)
+
+    line_ids: list[list[str]] = []
+    for sequence, loop in enumerate(loops.items, start=1):
+        line, ids = read_line_item(loop[0], loop, sequence)
+        fields.lines.append(line)
+        line_ids.append(ids)
+    result.line_ids = line_ids
+    fields.extra["line_ids"] = [product_ids(loop[0], 6).as_dict() for loop in loops.items]
+    counts_agree = _read_summary(result, loops.summary)
+    _set_confidence(result, carrier_confidence, counts_agree)
+    return result
+
+
+def _read_summary(result: Interpretation, summary: list[Segment]) -> bool:
+    """Totals: quantities, the AMT total and the CTT checks; False when CTT disagrees."""
+    fields = result.fields
+    quantities = [line.qty for line in fields.lines if line.qty is not None]
+    fields.total_qty = sum(quantities) if quantities else None
+    amounts = [line.amount for line in fields.lines if line.amount is not None]
+    computed = sum(amounts, Decimal(0)) if amounts and len(amounts) == len(fields.lines) else None
+    amt = next((s for s in summary if s.tag == "AMT" and s.element(1) in ("TT", "1", "GV")), None)
+    stated = decimal_value(amt.element(2)) if amt is not None else None
+    if stated is not None:
+        fields.total_amount = money(stated)
+        result.confidence["total_amount"] = X12_FIELD_CONFIDENCE
+        if computed is not None and abs(computed - stated) > _TOTAL_TOLERANCE:
+            result.warnings.append(
+                f"850 total AMT02 {stated} does not equal the sum of the PO1 lines {computed}"
+            )
+    elif computed is not None:
+        fields.total_amount = money(computed)
+        result.confidence["total_amount"] = 0.9
+    return check_line_count(result, first_segment(summary, "CTT"), "850")
+
+
+def _set_confidence(result: Interpretation, carrier_confidence: float, counts_agree: bool) -> None:
+    fields = result.fields
+    for name in ("po_number", "document_date", "ship_date", "currency", "ship_to_name"):
+        if getattr(fields, name) is not None:
+            result.confidence[name] = X12_FIELD_CONFIDENCE
+    if fields.carrier is not None:
+        result.confidence["carrier"] = carrier_confidence
+    if fields.lines:
+        result.confidence["lines"] = X12_FIELD_CONFIDENCE if counts_agree else 0.8
+    if fields.total_qty is not None:
+        result.confidence["total_qty"] = X12_FIELD_CONFIDENCE

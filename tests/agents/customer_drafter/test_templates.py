@@ -1,0 +1,102 @@
+"""The drafter's template files, locale resolution and date formats."""
+
+from __future__ import annotations
+
+from datetime import date
+from importlib import resources
+from typing import Any, get_args
+
+import pytest
+import yaml
+from pydantic import ValidationError
+
+from agents.customer_drafter._locale import Language, format_date, resolve_locale
+from agents.customer_drafter._templates import LanguageTemplates, load_templates
+from exdesk.domain import CATEGORIES, FulfillmentAction
+
+LANGUAGES: tuple[Language, ...] = ("en", "es", "de")
+WORKFLOW_NEXT_STEPS = {
+    *get_args(FulfillmentAction),
+    "request_corrected_document",
+    "resubmit_transmission",
+    "accept_document",
+    "record_only",
+    "release_hold",
+    "keep_hold",
+    "refund",
+    "replacement",
+}
+
+
+def _raw(language: str) -> dict[str, Any]:
+    path = resources.files("agents.customer_drafter").joinpath("templates", f"{language}.yaml")
+    loaded: dict[str, Any] = yaml.safe_load(path.read_text("utf-8"))
+    return loaded
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_language_covers_every_category_tier_and_next_step(language: Language) -> None:
+    templates = load_templates(language)
+    assert set(templates.categories) == set(CATEGORIES)
+    assert set(templates.tiers) == {"strategic", "key", "standard"}
+    assert set(templates.next_steps) == WORKFLOW_NEXT_STEPS
+
+
+@pytest.mark.parametrize(
+    ("change", "complaint"),
+    [
+        (lambda t: t["categories"].pop("other"), "lack"),
+        (
+            lambda t: t["categories"]["other"]["body"].append([["See {@nowhere}."]]),
+            "unknown phrase",
+        ),
+        (lambda t: t["tiers"]["key"]["greeting"].insert(0, "Dear {$nickname},"), "request field"),
+        (lambda t: t["categories"]["other"]["subject"].append("About {order_id}"), "last variant"),
+        (lambda t: t["tiers"]["key"]["opening"].pop("reply"), "moods"),
+    ],
+)
+def test_broken_templates_are_refused_on_load(change: Any, complaint: str) -> None:
+    raw = _raw("en")
+    change(raw)
+    with pytest.raises(ValidationError, match=complaint):
+        LanguageTemplates.model_validate(raw)
+
+
+@pytest.mark.parametrize(
+    ("requested", "locale", "language"),
+    [
+        ("en-US", "en-US", "en"),
+        ("en-GB", "en-GB", "en"),
+        ("EN_gb", "en-GB", "en"),
+        ("en-NZ", "en-GB", "en"),
+        ("en-CA", "en-US", "en"),
+        ("es-ES", "es-ES", "es"),
+        ("es-MX", "es-MX", "es"),
+        ("es-CO", "es-MX", "es"),
+        ("de-DE", "de-DE", "de"),
+        ("de-CH", "de-DE", "de"),
+        ("de", "de-DE", "de"),
+        ("pt-BR", "en-US", "en"),
+        ("zz", "en-US", "en"),
+    ],
+)
+def test_locales_resolve_exactly_then_by_region_then_language_then_default(
+    requested: str, locale: str, language: str
+) -> None:
+    resolved = resolve_locale(requested)
+    assert (resolved.locale, resolved.language) == (locale, language)
+    assert resolved.requested == requested
+
+
+@pytest.mark.parametrize(
+    ("locale", "shown"),
+    [
+        ("en-US", "December 3, 2025"),
+        ("en-GB", "3 December 2025"),
+        ("es-ES", "3 de diciembre de 2025"),
+        ("es-MX", "3 de diciembre de 2025"),
+        ("de-DE", "3. Dezember 2025"),
+    ],
+)
+def test_dates_are_written_the_locale_way_with_the_month_spelt_out(locale: str, shown: str) -> None:
+    assert format_date(date(2025, 12, 3), locale) == shown

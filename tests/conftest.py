@@ -1,0 +1,75 @@
+"""Fixtures: a real PostgreSQL (embedded) per session, a fresh database per test, the
+desk opened on it, and the agents trained once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from agents.registry import AgentSet, build_agents
+from exdesk.desk import ExceptionDesk
+from exdesk.domain import NetworkSnapshot
+from exdesk.settings import Settings
+from tests.support.postgres import create_template, fresh_database, server_url
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+@pytest.fixture(scope="session")
+def pg_server_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The session's PostgreSQL server, with a migrated template database."""
+    url = server_url(tmp_path_factory.mktemp("pg"))
+    create_template(url)
+    return url
+
+
+@pytest.fixture
+def database_url(pg_server_url: str) -> Iterator[str]:
+    """A fresh, migrated, empty database for one test."""
+    with fresh_database(pg_server_url) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def session_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory shared by the session (the classifier's model cache)."""
+    return tmp_path_factory.mktemp("data")
+
+
+@pytest.fixture
+def settings(database_url: str, session_data_dir: Path) -> Settings:
+    """Settings pointing at the test's database."""
+    return Settings(
+        data_dir=session_data_dir,
+        database_url=database_url,
+        telemetry_exporter="none",
+        workers=4,
+    )
+
+
+@pytest.fixture(scope="session")
+def agents(session_data_dir: Path) -> AgentSet:
+    """The local agents, trained once per session."""
+    return build_agents(Settings(data_dir=session_data_dir, telemetry_exporter="none"))
+
+
+@pytest.fixture
+def desk(settings: Settings, agents: AgentSet) -> Iterator[ExceptionDesk]:
+    """The desk on a fresh database."""
+    with ExceptionDesk.open(settings, agents=agents) as opened:
+        yield opened
+
+
+@pytest.fixture(scope="session")
+def example_network() -> NetworkSnapshot:
+    """The shipped example network."""
+    return NetworkSnapshot.model_validate_json((EXAMPLES / "network.json").read_text())
+
+
+@pytest.fixture
+def loaded_desk(desk: ExceptionDesk, example_network: NetworkSnapshot) -> ExceptionDesk:
+    """The desk with the example network loaded for tenant ``acme``."""
+    desk.load_network("acme", example_network)
+    return desk

@@ -1,0 +1,51 @@
+"""One PostgreSQL server per test session; a fresh database per test, cloned from a
+migrated template so each test starts from an empty, fully migrated schema."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+
+from exdesk.store.database import CONNECTION_KWARGS, start_embedded_server
+from exdesk.store.migrate import apply_migrations
+
+TEMPLATE = "exdesk_test_template"
+
+
+def with_database(url: str, name: str) -> str:
+    """The same server URL pointing at another database."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def server_url(data_dir: Path) -> str:
+    """``EXDESK_TEST_DATABASE_URL`` when set, else an embedded server under ``data_dir``."""
+    return os.environ.get("EXDESK_TEST_DATABASE_URL") or start_embedded_server(data_dir)
+
+
+def create_template(url: str) -> None:
+    """(Re)create the migrated template database."""
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{TEMPLATE}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{TEMPLATE}"')
+    with psycopg.connect(with_database(url, TEMPLATE), **CONNECTION_KWARGS) as conn:
+        apply_migrations(conn)
+
+
+@contextmanager
+def fresh_database(url: str) -> Iterator[str]:
+    """A new database cloned from the template, dropped afterwards."""
+    name = f"exdesk_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{TEMPLATE}"')
+    try:
+        yield with_database(url, name)
+    finally:
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -1,0 +1,67 @@
+"""Workflow test fixtures: desks with policy variants over the example network."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agents.registry import AgentSet
+from exdesk.desk import ExceptionDesk
+from exdesk.domain import Case, NetworkSnapshot, Role
+from exdesk.settings import Settings
+from exdesk.store.api_keys import Principal
+from tests.support.scenarios import policy_file
+
+TENANT = "acme"
+MakeDesk = Callable[..., ExceptionDesk]
+
+
+@pytest.fixture
+def make_desk(
+    settings: Settings, agents: AgentSet, example_network: NetworkSnapshot, tmp_path: Path
+) -> Iterator[MakeDesk]:
+    """Open a desk on the test database with policy fields changed, network loaded."""
+    opened: list[ExceptionDesk] = []
+
+    def make(**policy_changes: Any) -> ExceptionDesk:
+        folder = tmp_path / f"policy{len(opened)}"
+        folder.mkdir()
+        custom = settings.model_copy(update={"policy_file": policy_file(folder, **policy_changes)})
+        desk = ExceptionDesk.open(custom, agents=agents)
+        opened.append(desk)
+        desk.load_network(TENANT, example_network)
+        return desk
+
+    yield make
+    for desk in opened:
+        desk.close()
+
+
+def person(user: str, *roles: Role) -> Principal:
+    """An operator of the test tenant."""
+    return Principal(TENANT, user, frozenset(roles), key_id="test")
+
+
+def pending(case: Case) -> Any:
+    """The case's pending approval (there must be one)."""
+    waiting = [a for a in case.approvals if a.status == "pending"]
+    assert len(waiting) == 1, f"expected one pending approval, found {waiting}"
+    return waiting[0]
+
+
+def approve_everything(desk: ExceptionDesk, case: Case, limit: int = 6) -> Case:
+    """Approve each pending approval as a fresh user holding its role, until none is left."""
+    for round_no in range(limit):
+        waiting = [a for a in case.approvals if a.status == "pending"]
+        if not waiting:
+            return case
+        approval = waiting[0]
+        case = desk.decide(
+            person(f"{approval.required_role}-{round_no}", approval.required_role),
+            approval.approval_id,
+            "approve",
+        )
+    raise AssertionError(f"still waiting after {limit} approvals: {case.status}")
