@@ -9,7 +9,14 @@ import re
 from typing import Any
 
 _EMAIL = re.compile(r"(?P<user>[A-Za-z0-9._%+-]+)@(?P<domain>[A-Za-z0-9.-]+\.[A-Za-z]{2,})")
-_PHONE = re.compile(r"(?<!\w)\+?\d[\d ().-]{7,}\d(?!\w)")
+_PHONE = re.compile(
+    r"(?<![\w.+-])(?:\+\d{1,3}[ .-]?)?(?:\(\d{3}\)|\d{3})[ .-]?\d{3}[ .-]?\d{4}(?![\w.-])"
+    r"|(?<![\w.+-])\+\d{1,3}(?:[ .-]?\d{2,4}){2,5}(?![\w.-])"
+    r"|(?<![\w.+-])0\d{2,4}[ .-]\d{3,4}[ .-]?\d{3,4}(?![\w.-])"
+)
+"""North-American numbers (with or without +1, brackets, dots, dashes), ``+``-prefixed
+international ones and national ones with a trunk 0 (``020 7946 0958``); not ISO dates,
+dotted versions or long tracking numbers."""
 _ADDRESS_FIELDS = ("name", "line1", "line2", "postal_code")
 
 
@@ -42,7 +49,7 @@ def mask_value(value: Any) -> Any:
         return [mask_value(item) for item in value]
     if isinstance(value, dict):
         if {"line1", "postal_code"} <= value.keys():
-            return mask_value(mask_address(value))
+            value = mask_address(value)
         return {key: mask_value(item) for key, item in value.items()}
     return value
 
@@ -51,8 +58,18 @@ class MaskingFilter(logging.Filter):
     """A logging filter that masks e-mails and phone numbers in every message."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):
+            return True  # malformed arguments: let logging report its own error
         masked = mask_text(message)
         if masked != message:
             record.msg, record.args = masked, None
         return True
+
+
+class MaskingFormatter(logging.Formatter):
+    """A formatter whose whole output (message, exception text, stack) is masked."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return mask_text(super().format(record))

@@ -61,6 +61,11 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
+    @field_validator("database_url", "openai_api_key", "openai_base_url", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("database_url")
     @classmethod
     def _postgres_only(cls, value: str | None) -> str | None:
@@ -99,7 +104,9 @@ def load_settings() -> Settings:
         settings = Settings()
     except ValidationError as error:
         first = error.errors()[0]
-        name = "EXDESK_" + "_".join(str(part) for part in first["loc"]).upper()
+        field = "_".join(str(part) for part in first["loc"])
+        # Aliased fields report the variable they were read from (DATABASE_URL…).
+        name = field if field.isupper() else "EXDESK_" + field.upper()
         raise ConfigurationError(f"invalid configuration: {name}: {first['msg']}") from error
     needing = settings.engines_needing_openai()
     if needing and settings.openai_api_key is None and settings.openai_base_url is None:

@@ -26,7 +26,7 @@ from opentelemetry.sdk.trace.export import (
 )
 
 from exdesk.errors import ConfigurationError
-from exdesk.masking import MaskingFilter, mask_value
+from exdesk.masking import MaskingFormatter, mask_value
 from exdesk.settings import Settings
 
 SERVICE_NAME = "exception-desk"
@@ -92,8 +92,7 @@ def configure_telemetry(settings: Settings, *, batch: bool = True) -> TracerProv
 def configure_logging(level: str) -> None:
     """Log to stderr with personal data masked."""
     handler = logging.StreamHandler()
-    handler.addFilter(MaskingFilter())
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(MaskingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

@@ -6,7 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from exdesk.domain import Category, CustomerTier, FulfillmentAction, Role, Severity
 from exdesk.errors import ConfigurationError
@@ -43,12 +43,26 @@ class SeverityLevel(_Strict):
 
 
 class SeverityRules(_Strict):
-    """Points for revenue at risk, tier and time to the promise; levels by total."""
+    """Points for revenue at risk, tier and time to the promise; levels by total.
+
+    Bands are kept in evaluation order whatever order the file lists them in: revenue
+    and levels from the highest threshold down, hours from the shortest up, so the first
+    band that matches is always the most severe one.
+    """
 
     revenue_points: list[RevenueBand]
     tier_points: dict[CustomerTier, int]
     hours_points: list[HoursBand]
     levels: list[SeverityLevel]
+
+    @model_validator(mode="after")
+    def _evaluation_order(self) -> SeverityRules:
+        object.__setattr__(
+            self, "revenue_points", sorted(self.revenue_points, key=lambda b: -b.at_least)
+        )
+        object.__setattr__(self, "hours_points", sorted(self.hours_points, key=lambda b: b.at_most))
+        object.__setattr__(self, "levels", sorted(self.levels, key=lambda b: -b.at_least))
+        return self
 
 
 class RemediationRules(_Strict):
@@ -90,8 +104,13 @@ def load_policy_config(path: Path) -> PolicyConfig:
     """Read and validate a policy file; ConfigurationError names the bad field in one line."""
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise ConfigurationError(f"invalid policy file {path}: {error}".splitlines()[0]) from error
+    except OSError as error:
+        raise ConfigurationError(f"invalid policy file {path}: {error.strerror}") from error
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise ConfigurationError(f"invalid policy file {path}: {problem}{where}") from error
     try:
         return PolicyConfig.model_validate(raw)
     except ValidationError as error:

@@ -13,8 +13,11 @@ class Verdict:
     """What the policies decided about one proposal."""
 
     results: tuple[PolicyResult, ...]
+    stops: bool
+    """Some policy requires approval, denies, or routes to triage: a person must decide."""
     required_role: Role | None
-    """Who must approve; None when the proposal may proceed on its own."""
+    """The role the first stopping result names; None when none names one (the caller
+    then uses the stage's approver)."""
     denied: bool
     """A policy forbids the proposal as it stands: it may be edited or rejected only."""
     escalate: bool
@@ -22,8 +25,9 @@ class Verdict:
 
     @property
     def needs_approval(self) -> bool:
-        """Whether a human must decide before the workflow goes on."""
-        return self.required_role is not None
+        """Whether a human must decide before the workflow goes on (fails closed: a stopping
+        result without a role still stops)."""
+        return self.stops
 
     @property
     def allowed_decisions(self) -> list[ApprovalDecision]:
@@ -38,19 +42,17 @@ class Verdict:
         return "; ".join(f"{r.policy_id}: {r.reason}" for r in chosen)
 
 
+_STOPPING = frozenset({"require_approval", "deny", "route_to_triage"})
+
+
 def combine(results: Sequence[PolicyResult]) -> Verdict:
-    """One verdict: the first role any result requires, deny and escalate if any says so."""
-    required = next(
-        (
-            r.required_role
-            for r in results
-            if r.effect in {"require_approval", "deny", "route_to_triage"} and r.required_role
-        ),
-        None,
-    )
+    """One verdict: stop if any result stops, with the first role one names; deny and
+    escalate if any says so."""
+    stopping = [r for r in results if r.effect in _STOPPING]
     return Verdict(
         results=tuple(results),
-        required_role=required,
+        stops=bool(stopping),
+        required_role=next((r.required_role for r in stopping if r.required_role), None),
         denied=any(r.effect == "deny" for r in results),
         escalate=any(r.effect == "escalate" for r in results),
     )

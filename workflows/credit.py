@@ -19,6 +19,17 @@ def review_credit(context: CaseContext) -> CreditReview:
             order_id=order.order_id if order else None,
             rationale="the customer could not be identified; finance must review the account",
         )
+    if order is not None and order.currency != customer.currency:
+        return CreditReview(
+            action="keep_hold",
+            customer_id=customer.customer_id,
+            order_id=order.order_id,
+            credit_limit=customer.credit_limit,
+            balance=customer.balance,
+            currency=customer.currency,
+            rationale=f"the order is in {order.currency} and the account in "
+            f"{customer.currency}: finance must convert before deciding",
+        )
     order_value = order.value.quantize(CENT) if order else Decimal(0)
     exposure = (customer.balance + order_value).quantize(CENT)
     headroom = (customer.credit_limit - exposure).quantize(CENT)

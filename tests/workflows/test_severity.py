@@ -168,12 +168,6 @@ def test_custom_rules_are_honoured() -> None:
     assert assess_severity(_inputs("10", "key"), rules).points == 5
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: assess_severity takes the first matching band in file order, so a policy "
-    "file listing revenue/hours bands or levels in ascending order silently under-rates cases; "
-    "load_policy_config neither sorts nor rejects such lists",
-)
 def test_band_order_in_the_policy_file_does_not_change_the_result() -> None:
     reordered = SeverityRules(
         revenue_points=list(reversed(RULES.revenue_points)),
