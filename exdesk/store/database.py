@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 from psycopg import Connection
@@ -43,6 +44,12 @@ def start_embedded_server(data_dir: Path) -> str:
                 f"could not start the embedded PostgreSQL under {data_dir}: {error}"
             ) from error
     return str(server.get_uri())
+
+
+def with_database(url: str, name: str) -> str:
+    """The same server URL pointing at another database."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
 
 
 def resolve_database_url(database_url: str | None, data_dir: Path) -> str:

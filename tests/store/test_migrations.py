@@ -30,7 +30,7 @@ def test_the_schema_has_pgvector_and_the_checkpointer_tables(database_url: str) 
 
 
 def test_a_fresh_database_migrates_from_nothing(pg_server_url: str) -> None:
-    from tests.support.postgres import with_database
+    from exdesk.store.database import with_database
 
     name = "exdesk_test_from_nothing"
     with psycopg.connect(pg_server_url, autocommit=True) as admin:

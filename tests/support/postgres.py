@@ -8,20 +8,13 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
-from exdesk.store.database import CONNECTION_KWARGS, start_embedded_server
+from exdesk.store.database import CONNECTION_KWARGS, start_embedded_server, with_database
 from exdesk.store.migrate import apply_migrations
 
 TEMPLATE = "exdesk_test_template"
-
-
-def with_database(url: str, name: str) -> str:
-    """The same server URL pointing at another database."""
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}"))
 
 
 def server_url(data_dir: Path) -> str:

@@ -1,0 +1,161 @@
+"""Cases per second through the exception workflow, against a bare LangGraph floor.
+
+Both run in one process on the same PostgreSQL, the same ``PostgresSaver`` and
+``durability="sync"``: the exception workflow ingests copies of ``examples/exceptions.jsonl``
+to each case's first stop; the floor runs a linear graph with as many do-nothing nodes as
+our cases execute on average. The ratio is the price of our own work per case.
+
+    python -m bench.workflow_throughput [--copies 4] [--runs 3] [--workers 1 4]
+
+Uses ``DATABASE_URL`` when set (a fresh database is created on that server), else an
+embedded server in a temporary directory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import statistics
+import tempfile
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, TypedDict
+
+import psycopg
+from langgraph.checkpoint.postgres import PostgresSaver
+from langgraph.graph import END, START, StateGraph
+from langgraph.graph.state import CompiledStateGraph
+
+from exdesk.cli import read_events
+from exdesk.desk import ExceptionDesk
+from exdesk.domain import ExceptionEvent, NetworkSnapshot
+from exdesk.settings import Settings
+from exdesk.store.database import Database, resolve_database_url, with_database
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+class BareState(TypedDict):
+    """The floor graph's state: one counter."""
+
+    step: int
+
+
+def bare_graph(nodes: int, saver: PostgresSaver) -> CompiledStateGraph[Any, Any, Any, Any]:
+    """A linear graph of ``nodes`` nodes that do nothing but count."""
+    graph = StateGraph(BareState)
+    names = [f"n{i}" for i in range(nodes)]
+    for name in names:
+        graph.add_node(name, lambda state: {"step": state["step"] + 1})
+    graph.add_edge(START, names[0])
+    for before, after in itertools.pairwise(names):
+        graph.add_edge(before, after)
+    graph.add_edge(names[-1], END)
+    return graph.compile(checkpointer=saver)
+
+
+def run_bare(db: Database, nodes: int, cases: int, workers: int) -> float:
+    """Cases per second through the floor graph (one saver and graph per worker thread)."""
+    local = threading.local()
+
+    def one(_: int) -> None:
+        graph = getattr(local, "graph", None)
+        if graph is None:
+            graph = local.graph = bare_graph(nodes, PostgresSaver(db.pool))
+        config: Any = {"configurable": {"thread_id": f"bare-{uuid.uuid4().hex}"}}
+        graph.invoke({"step": 0}, config, durability="sync")
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(one, range(cases)))
+    return cases / (time.perf_counter() - started)
+
+
+def copies_of(events: list[ExceptionEvent], copies: int, run: str) -> list[ExceptionEvent]:
+    """The example events, ``copies`` times, each with a fresh source_event_id."""
+    return [
+        event.model_copy(update={"source_event_id": f"{event.source_event_id}#{run}-{i}"})
+        for i in range(copies)
+        for event in events
+    ]
+
+
+def run_ours(desk: ExceptionDesk, tenant: str, batch: list[ExceptionEvent]) -> float:
+    """Cases per second through ``ExceptionDesk.ingest`` (intake + run to first stop)."""
+    started = time.perf_counter()
+    desk.ingest(tenant, batch)
+    return len(batch) / (time.perf_counter() - started)
+
+
+def nodes_per_case(desk: ExceptionDesk, tenant: str) -> float:
+    """Workflow nodes a case executed on average (decision records minus intake)."""
+    with desk.db.connection() as conn:
+        row = conn.execute(
+            "SELECT count(*)::float / count(DISTINCT case_id) AS n FROM decision_records"
+            " WHERE tenant_id=%s AND step <> 'intake'",
+            (tenant,),
+        ).fetchone()
+    return float(row["n"]) if row else 0.0
+
+
+def fresh_database(server_url: str) -> str:
+    """A new, empty database on the server."""
+    name = f"exdesk_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(server_url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    return with_database(server_url, name)
+
+
+def main() -> None:
+    """Measure and print."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--copies", type=int, default=3, help="copies of the 79 example events")
+    parser.add_argument("--runs", type=int, default=3, help="runs per configuration (median)")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 4])
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="exdesk-bench-") as tmp:
+        configured = os.environ.get("DATABASE_URL") or os.environ.get("EXDESK_DATABASE_URL")
+        url = fresh_database(resolve_database_url(configured, Path(tmp)))
+        events = read_events(EXAMPLES / "exceptions.jsonl")
+        network = NetworkSnapshot.model_validate_json((EXAMPLES / "network.json").read_text())
+        results: list[tuple[int, float, float, float]] = []
+        for workers in args.workers:
+            settings = Settings(
+                data_dir=Path(tmp) / "data",
+                database_url=url,
+                telemetry_exporter="none",
+                workers=workers,
+            )
+            with ExceptionDesk.open(settings) as desk:
+                desk.load_network("warmup", network)
+                desk.ingest("warmup", copies_of(events[:8], 1, "warm"))  # train, warm caches
+                ours, bare = [], []
+                nodes = 0.0
+                for run in range(args.runs):
+                    tenant = f"bench-{workers}-{run}"
+                    desk.load_network(tenant, network)
+                    batch = copies_of(events, args.copies, f"{workers}-{run}")
+                    ours.append(run_ours(desk, tenant, batch))
+                    nodes = nodes_per_case(desk, tenant)
+                    bare.append(run_bare(desk.db, round(nodes), len(batch), workers))
+                results.append((workers, nodes, statistics.median(ours), statistics.median(bare)))
+        cases = len(events) * args.copies
+        print(f"{cases} cases per run, median of {args.runs} runs, durability=sync, PostgresSaver")
+        print(
+            f"{'workers':>7}  {'nodes/case':>10}  {'exdesk cases/s':>14}  "
+            f"{'bare graph cases/s':>18}  {'ratio bare/ours':>15}"
+        )
+        for workers, nodes, ours_rate, bare_rate in results:
+            print(
+                f"{workers:>7}  {nodes:>10.1f}  {ours_rate:>14.1f}  {bare_rate:>18.1f}  "
+                f"{bare_rate / ours_rate:>15.2f}"
+            )
+
+
+if __name__ == "__main__":
+    main()
