@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -11,6 +13,17 @@ from api.errors import install_error_handlers
 from api.routes import approvals, audit, cases, exceptions, health, network
 from exdesk.desk import ExceptionDesk
 from exdesk.settings import Settings
+from exdesk.telemetry import configure_logging
+
+logger = logging.getLogger(__name__)
+
+
+def resume_interrupted(desk: ExceptionDesk) -> None:
+    """Finish the runs a previous process left mid-way (a crash, a kill)."""
+    for tenant in desk.tenants_with_unfinished_cases():
+        moved = desk.resume_all(tenant)
+        if moved:
+            logger.info("resumed %d interrupted cases of tenant %s", moved, tenant)
 
 
 def create_app(settings: Settings, desk: ExceptionDesk | None = None) -> FastAPI:
@@ -19,11 +32,19 @@ def create_app(settings: Settings, desk: ExceptionDesk | None = None) -> FastAPI
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = desk is None
+        if owned:
+            configure_logging(settings.log_level)
         app.state.desk = desk or ExceptionDesk.open(settings)
+        resumer = threading.Thread(
+            target=resume_interrupted, args=(app.state.desk,), name="resume", daemon=True
+        )
+        if owned:
+            resumer.start()
         try:
             yield
         finally:
             if owned:
+                resumer.join()
                 app.state.desk.close()
 
     app = FastAPI(

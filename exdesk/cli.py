@@ -35,6 +35,7 @@ from exdesk.errors import (
 from exdesk.settings import Settings, load_settings
 from exdesk.store.api_keys import Principal
 from exdesk.store.cases import CaseFilter
+from exdesk.telemetry import configure_logging
 
 app = typer.Typer(
     name="exdesk",
@@ -110,6 +111,7 @@ def _tenant(settings: Settings) -> str:
 def open_desk() -> Iterator[tuple[ExceptionDesk, str]]:
     """The desk and the tenant this invocation acts for; errors become one line."""
     settings = _settings()
+    configure_logging(settings.log_level)
     with _handled():
         desk = ExceptionDesk.open(settings)
         try:

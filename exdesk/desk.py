@@ -190,6 +190,15 @@ class ExceptionDesk:
                     progress(done, len(unique))
         return refs
 
+    def tenants_with_unfinished_cases(self) -> list[str]:
+        """Every tenant that has a case not yet in a final state."""
+        with self.db.connection() as conn:
+            rows = conn.execute(
+                "SELECT DISTINCT tenant_id FROM cases WHERE status <> ALL(%s) ORDER BY tenant_id",
+                (sorted(FINAL_STATUSES),),
+            ).fetchall()
+        return [row["tenant_id"] for row in rows]
+
     def resume_all(self, tenant_id: str, progress: ProgressCallback | None = None) -> int:
         """Advance every unfinished case: runs cut short by a crash, decisions stored but not
         yet acted on. Cases waiting for a person stay as they are. Returns how many moved."""

@@ -59,7 +59,7 @@ class Settings(BaseSettings):
     """Cases advanced in parallel by ``exdesk ingest``."""
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"
 
     @field_validator("database_url", "openai_api_key", "openai_base_url", mode="before")
     @classmethod

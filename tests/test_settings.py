@@ -60,7 +60,7 @@ def test_defaults_run_locally_without_any_variable() -> None:
     assert settings.policy_file.is_file()
     assert (settings.pool_size, settings.workers, settings.port) == (8, 4, 8000)
     assert settings.host == "127.0.0.1"
-    assert settings.log_level == "INFO"
+    assert settings.log_level == "WARNING"
 
 
 @pytest.mark.parametrize(
