@@ -45,7 +45,8 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.workflow_throughput
 
 evals: $(STAMP)
-	$(BIN)/python -m evals.run
+	$(BIN)/python -m evals.classification_eval
+	$(BIN)/python -m evals.extraction_eval
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache build *.egg-info
