@@ -1,0 +1,91 @@
+"""Traces: GenAI-convention span names, decision records pointing at their spans, and no
+customer e-mail address in any span."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+from exdesk.desk import ExceptionDesk
+from exdesk.domain import NetworkSnapshot
+from tests.support.scenarios import open_orders, where_is_my_order
+
+
+@pytest.fixture
+def spans(loaded_desk: ExceptionDesk) -> Iterator[InMemorySpanExporter]:
+    """Every span finished while the test runs."""
+    provider = trace.get_tracer_provider()
+    assert isinstance(provider, TracerProvider)
+    exporter = InMemorySpanExporter()
+    processor = SimpleSpanProcessor(exporter)
+    provider.add_span_processor(processor)
+    yield exporter
+    processor.shutdown()
+
+
+def test_a_run_is_traced_with_genai_names_and_no_personal_data(
+    loaded_desk: ExceptionDesk, example_network: NetworkSnapshot, spans: InMemorySpanExporter
+) -> None:
+    order = open_orders(example_network)[0]
+    customer = next(c for c in example_network.customers if c.customer_id == order.customer_id)
+    [ref] = loaded_desk.ingest("acme", [where_is_my_order(order, customer.contact.email, "m-1")])
+
+    finished = spans.get_finished_spans()
+    names = [s.name for s in finished]
+    assert "invoke_workflow exception_case" in names
+    assert "invoke_agent classifier" in names
+    assert "invoke_agent customer_drafter" in names
+    assert "execute_tool look_up_context" in names
+    assert any(n.startswith("apply_guardrail ") for n in names)
+
+    by_id = {format(s.context.span_id, "016x"): s for s in finished}
+    records = loaded_desk.case("acme", ref.case_id).decisions
+    for record in records[1:]:
+        span = by_id[record.span_id or ""]
+        assert span.attributes is not None
+        assert span.attributes["exdesk.step"] == record.step
+        assert format(span.context.trace_id, "032x") == record.trace_id
+    workflow = next(s for s in finished if s.name == "invoke_workflow exception_case")
+    assert all(
+        s.context.trace_id == workflow.context.trace_id
+        for s in finished
+        if s.name.startswith(("invoke_agent", "apply_guardrail", "execute_tool"))
+    )
+
+    exported = " ".join(str(dict(s.attributes or {})) + s.name for s in finished)
+    assert customer.contact.email not in exported
+    assert customer.contact.email.split("@")[0] not in exported
+
+
+def test_personal_data_a_policy_quotes_is_masked_in_its_span(
+    loaded_desk: ExceptionDesk, example_network: NetworkSnapshot, spans: InMemorySpanExporter
+) -> None:
+    from exdesk.store.api_keys import Principal
+
+    order = open_orders(example_network)[1]
+    customer = next(c for c in example_network.customers if c.customer_id == order.customer_id)
+    [ref] = loaded_desk.ingest("acme", [where_is_my_order(order, customer.contact.email, "m-2")])
+    case = loaded_desk.case("acme", ref.case_id)
+    assert case.draft is not None
+    approval = next(a for a in case.approvals if a.status == "pending")
+    edited = case.draft.model_dump(mode="json")
+    edited["body"] += "\nWrite to jane.private@personal-mail.example for anything."
+
+    loaded_desk.decide(
+        Principal("acme", "rita", frozenset({"cs_rep"}), "k"),
+        approval.approval_id,
+        "edit",
+        edited_proposal=edited,
+    )
+
+    guardrails = [s for s in spans.get_finished_spans() if s.name.startswith("apply_guardrail")]
+    reasons = " ".join(
+        str((s.attributes or {}).get("gen_ai.guardrail.result.reason")) for s in guardrails
+    )
+    assert "j***@p***.example" in reasons
+    assert "jane.private@personal-mail.example" not in reasons
