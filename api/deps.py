@@ -58,6 +58,7 @@ Ingester = Annotated[Principal, Depends(require_roles("integration", "ops", "cs_
 Reader = Annotated[
     Principal, Depends(require_roles("cs_rep", "ops", "finance", "compliance", "admin"))
 ]
-Decider = Annotated[Principal, Depends(require_roles("cs_rep", "ops", "finance", "admin"))]
+Decider = Annotated[Principal, Depends(require_roles("cs_rep", "ops", "finance"))]
+"""Approvals need the approval's own role: admin administers keys, it does not approve."""
 NetworkLoader = Annotated[Principal, Depends(require_roles("integration", "admin"))]
 Auditor = Annotated[Principal, Depends(require_roles("compliance", "admin"))]

@@ -17,6 +17,7 @@ from exdesk.errors import (
     NotFoundError,
     PermissionDeniedError,
 )
+from exdesk.validation import format_location
 
 _STATUS: list[tuple[type[ExdeskError], int, str]] = [
     (AuthenticationError, 401, "unauthenticated"),
@@ -35,8 +36,9 @@ def error_body(
 
 
 def _location(loc: tuple[Any, ...] | list[Any]) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path")]
-    return ".".join(parts) or "body"
+    return (
+        format_location([p for p in loc if p not in ("body", "query", "path", "header")]) or "body"
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -54,7 +56,11 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
         problems = [
-            {"location": _location(e["loc"]), "message": e["msg"], "type": e["type"]}
+            {
+                "location": "body" if e["type"] == "json_invalid" else _location(e["loc"]),
+                "message": e["msg"],
+                "type": e["type"],
+            }
             for e in error.errors()
         ]
         first = problems[0] if problems else {"location": "body", "message": "invalid request"}

@@ -36,6 +36,7 @@ from exdesk.settings import Settings, load_settings
 from exdesk.store.api_keys import Principal
 from exdesk.store.cases import CaseFilter
 from exdesk.telemetry import configure_logging
+from exdesk.validation import describe
 
 app = typer.Typer(
     name="exdesk",
@@ -129,7 +130,7 @@ def read_model(path: Path, model: type[ModelT]) -> ModelT:
     try:
         return model.model_validate_json(text)
     except ValidationError as error:
-        raise InputError(f"{path}: {_first_error(error)}") from error
+        raise InputError(f"{path}: {describe(error)}") from error
 
 
 def read_events(path: Path) -> list[ExceptionEvent]:
@@ -145,14 +146,8 @@ def read_events(path: Path) -> list[ExceptionEvent]:
         try:
             events.append(ExceptionEvent.model_validate_json(line))
         except ValidationError as error:
-            raise InputError(f"{path}:{number}: {_first_error(error)}") from error
+            raise InputError(f"{path}:{number}: {describe(error)}") from error
     return events
-
-
-def _first_error(error: ValidationError) -> str:
-    first = error.errors()[0]
-    where = ".".join(str(part) for part in first["loc"]) or "(document)"
-    return f"{where}: {first['msg']}"
 
 
 @app.callback()

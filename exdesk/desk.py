@@ -177,7 +177,14 @@ class ExceptionDesk:
         """Create the cases of many events, then run each to its first stop in parallel.
 
         Existing cases are advanced too, so re-running an interrupted ingest finishes it.
+        Nothing is created unless every event belongs to the tenant.
         """
+        for index, event in enumerate(events):
+            if event.tenant_id is not None and event.tenant_id != tenant_id:
+                raise InputError(
+                    f"event {index}: tenant_id {event.tenant_id!r} is not the caller's tenant",
+                    location=f"[{index}].tenant_id",
+                )
         refs = [self.submit(tenant_id, event, initiated_by=initiated_by) for event in events]
         unique = list({ref.case_id: ref for ref in refs}.values())
         done = 0

@@ -18,9 +18,9 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
 @pytest.fixture(scope="session")
-def pg_server_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+def pg_server_url() -> str:
     """The session's PostgreSQL server, with a migrated template database."""
-    url = server_url(tmp_path_factory.mktemp("pg"))
+    url = server_url()
     create_template(url)
     return url
 

@@ -5,16 +5,16 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Response, status
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from api.deps import DeskDep, Ingester
 from exdesk.domain import Case, ExceptionEvent
 from exdesk.errors import InputError
+from exdesk.validation import first_problem
 
 router = APIRouter(prefix="/v1/exceptions", tags=["exceptions"])
 
 MAX_BATCH = 500
-_EVENTS = TypeAdapter(list[ExceptionEvent])
 
 
 class IngestResult(BaseModel):
@@ -25,22 +25,24 @@ class IngestResult(BaseModel):
 
 
 def parse_events(body: Any) -> tuple[list[ExceptionEvent], bool]:
-    """The events of a body that is one event or a list; InputError names the bad field."""
+    """The events of a body that is one event or a list; InputError names the bad field
+    (``[2].occurred_at`` in a list). Nothing is accepted unless every event is valid."""
     is_list = isinstance(body, list)
-    if is_list and len(body) > MAX_BATCH:
+    items = body if is_list else [body]
+    if is_list and not items:
+        raise InputError("the list of events is empty", location="body")
+    if len(items) > MAX_BATCH:
         raise InputError(f"at most {MAX_BATCH} events per request", location="body")
-    if not is_list and not isinstance(body, dict):
-        raise InputError("the body must be an exception event or a list of them", location="body")
-    try:
-        events = _EVENTS.validate_python(body if is_list else [body])
-    except ValidationError as error:
-        first = error.errors()[0]
-        loc = list(first["loc"])
-        where = (f"[{loc[0]}]" if is_list else "") + "".join(
-            f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc[1:]
-        )
-        where = where.lstrip(".") or "body"
-        raise InputError(f"{where}: {first['msg']}", location=where) from error
+    events = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            where = f"[{index}]" if is_list else "body"
+            raise InputError(f"{where}: an exception event must be a JSON object", location=where)
+        try:
+            events.append(ExceptionEvent.model_validate(item))
+        except ValidationError as error:
+            location, message = first_problem(error, f"[{index}]" if is_list else "")
+            raise InputError(f"{location}: {message}", location=location) from error
     return events, is_list
 
 
@@ -58,11 +60,16 @@ def post_exceptions(
 
     One event answers its case (201 new, 200 if the event was seen before); a list answers
     one result per event (201 if any case is new). Nothing is created unless every event
-    of the request is valid.
+    of the request is valid and belongs to the caller's tenant.
     """
     events, is_list = parse_events(body)
     tenant = principal.tenant_id
-    refs = desk.ingest(tenant, events, initiated_by=principal.user)
+    try:
+        refs = desk.ingest(tenant, events, initiated_by=principal.user)
+    except InputError as error:
+        if not is_list and error.location and error.location.startswith("[0]"):
+            error.location = error.location.removeprefix("[0].")
+        raise
     response.status_code = (
         status.HTTP_201_CREATED if any(r.created for r in refs) else status.HTTP_200_OK
     )

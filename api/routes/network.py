@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body
+from pydantic import ValidationError
 
 from api.deps import DeskDep, NetworkLoader
 from exdesk.domain import NetworkSnapshot
+from exdesk.errors import InputError
+from exdesk.validation import first_problem
 
 router = APIRouter(prefix="/v1/network", tags=["network"])
 
 
 @router.put("")
 def put_network(
-    snapshot: NetworkSnapshot, desk: DeskDep, principal: NetworkLoader
+    body: Annotated[Any, Body(description="A NetworkSnapshot.")],
+    desk: DeskDep,
+    principal: NetworkLoader,
 ) -> dict[str, dict[str, int]]:
-    """Validate and load a network snapshot (all or nothing); answer the counts loaded."""
+    """Validate and load a network snapshot (all or nothing); answer the counts loaded.
+
+    A problem is located as the snapshot names it: ``orders[3].lines[0].sku``.
+    """
+    try:
+        snapshot = NetworkSnapshot.model_validate(body)
+    except ValidationError as error:
+        location, message = first_problem(error)
+        raise InputError(f"{location}: {message}", location=location) from error
     return {"loaded": desk.load_network(principal.tenant_id, snapshot)}

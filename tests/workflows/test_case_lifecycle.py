@@ -230,3 +230,30 @@ def test_an_invalid_edit_changes_nothing(
     assert after.status == before.status
     assert len(after.decisions) == len(before.decisions)
     assert pending(after).approval_id == pending(before).approval_id
+
+
+def test_an_editor_is_excluded_only_from_the_proposal_they_edited(
+    make_desk: MakeDesk, example_network: NetworkSnapshot
+) -> None:
+    desk = make_desk(remediation__auto_approve_cost_limit="0")
+    ref = desk.submit(TENANT, short_pick(open_orders(example_network)[7], "wms-edit"))
+    desk.advance(TENANT, ref.case_id)
+    case = desk.case(TENANT, ref.case_id)
+    assert case.recommendation is not None
+    option = case.recommendation.options[-1].model_dump(mode="json")
+
+    case = desk.decide(
+        person("omar", "ops", "cs_rep"), pending(case).approval_id, "edit", edited_proposal=option
+    )
+    edited = pending(case)
+    assert edited.kind == "remediation"
+    assert edited.excluded_users == ["omar"]
+
+    case = desk.decide(person("olga", "ops"), edited.approval_id, "approve")
+
+    draft_approval = pending(case)
+    assert draft_approval.kind == "customer_message"
+    assert "omar" not in draft_approval.excluded_users
+    case = desk.decide(person("omar", "ops", "cs_rep"), draft_approval.approval_id, "approve")
+    remediation = next(a for a in case.actions if a.kind == "remediation")
+    assert remediation.payload["option"] == option

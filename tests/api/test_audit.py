@@ -1,0 +1,69 @@
+"""GET /v1/audit/verify: compliance checks the tenant's decision log."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from exdesk.desk import ExceptionDesk
+from tests.api.support import (
+    Headers,
+    Keys,
+    carrier_delay,
+    decide,
+    ingest,
+    post_events,
+    short_pick,
+    the_pending_approval,
+)
+
+
+def test_a_tenant_without_cases_verifies(client: TestClient, keys: Keys) -> None:
+    response = client.get("/v1/audit/verify", headers=keys.headers("cora", "compliance"))
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "ok": True,
+        "cases": 0,
+        "records": 0,
+        "ledger_entries": 0,
+        "problems": [],
+    }
+
+
+def test_the_log_verifies_after_cases_are_opened_and_decided(
+    client: TestClient, integration: Headers, keys: Keys
+) -> None:
+    post_events(client, integration, [short_pick("WMS-6001"), short_pick("WMS-6002")])
+    case = ingest(client, integration, carrier_delay("CAR-6003"))
+    decide(client, keys.headers("olga", "ops"), case, the_pending_approval(case), "reject")
+    cases = client.get(
+        "/v1/cases", params={"include_decisions": "true"}, headers=keys.headers("olga", "ops")
+    ).json()["cases"]
+
+    report = client.get("/v1/audit/verify", headers=keys.headers("cora", "compliance")).json()
+
+    assert report["ok"] is True, report["problems"]
+    assert report["problems"] == []
+    assert report["cases"] == 3
+    assert report["records"] == sum(len(c["decisions"]) for c in cases)
+    assert report["ledger_entries"] >= 3 + 1, "anchored at creation, and the rejection"
+
+
+def test_a_record_changed_behind_the_desks_back_is_reported(
+    client: TestClient, integration: Headers, keys: Keys, loaded_desk: ExceptionDesk
+) -> None:
+    case = ingest(client, integration, short_pick("WMS-6101"))
+    classify = next(d for d in case["decisions"] if d["step"] == "classify")
+    with loaded_desk.db.transaction() as conn:  # an intruder with the owner's privileges
+        conn.execute("ALTER TABLE decision_records DISABLE TRIGGER decision_records_append_only")
+        conn.execute(
+            'UPDATE decision_records SET output = output || \'{"category": "other"}\''
+            " WHERE case_id = %s AND seq = %s",
+            (case["case_id"], classify["seq"]),
+        )
+        conn.execute("ALTER TABLE decision_records ENABLE TRIGGER decision_records_append_only")
+
+    report = client.get("/v1/audit/verify", headers=keys.headers("cora", "compliance")).json()
+
+    assert report["ok"] is False
+    assert report["problems"][0].startswith(f"case {case['case_id']} record {classify['seq']}")
