@@ -133,8 +133,9 @@ def read_model(path: Path, model: type[ModelT]) -> ModelT:
         raise InputError(f"{path}: {describe(error)}") from error
 
 
-def read_events(path: Path) -> list[ExceptionEvent]:
-    """Every event of a JSONL file, validated before anything is ingested."""
+def read_numbered_events(path: Path, tenant: str | None = None) -> list[tuple[int, ExceptionEvent]]:
+    """Every event of a JSONL file with its line number, validated (and, with ``tenant``,
+    checked to belong to it) before anything is ingested."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as error:
@@ -144,10 +145,20 @@ def read_events(path: Path) -> list[ExceptionEvent]:
         if not line.strip():
             continue
         try:
-            events.append(ExceptionEvent.model_validate_json(line))
+            event = ExceptionEvent.model_validate_json(line)
         except ValidationError as error:
             raise InputError(f"{path}:{number}: {describe(error)}") from error
+        if tenant is not None and event.tenant_id not in (None, tenant):
+            raise InputError(
+                f"{path}:{number}: tenant_id {event.tenant_id!r} is not tenant {tenant!r}"
+            )
+        events.append((number, event))
     return events
+
+
+def read_events(path: Path) -> list[ExceptionEvent]:
+    """Every event of a JSONL file, validated."""
+    return [event for _, event in read_numbered_events(path)]
 
 
 @app.callback()
@@ -182,17 +193,26 @@ def network_load(file: Annotated[Path, typer.Argument(help="A network snapshot (
     with _handled():
         snapshot = read_model(file, NetworkSnapshot)
     with open_desk() as (desk, tenant):
-        counts = desk.load_network(tenant, snapshot)
+        try:
+            counts = desk.load_network(tenant, snapshot)
+        except InputError as error:
+            raise InputError(f"{file}: {error.message}", location=error.location) from error
     typer.echo(
         f"loaded network for tenant {tenant}: " + ", ".join(f"{n} {k}" for k, n in counts.items())
     )
 
 
 def _ingest(
-    desk: ExceptionDesk, tenant: str, events: list[ExceptionEvent], output: OutputFormat
+    desk: ExceptionDesk,
+    tenant: str,
+    events: list[ExceptionEvent],
+    output: OutputFormat,
+    user: str | None = None,
 ) -> None:
     progress = Progress(len(events)) if len(events) > 20 else None
-    refs = desk.ingest(tenant, events, progress=progress.update if progress else None)
+    refs = desk.ingest(
+        tenant, events, initiated_by=user, progress=progress.update if progress else None
+    )
     if progress:
         progress.finish()
     cases = [desk.case(tenant, case_id) for case_id in dict.fromkeys(r.case_id for r in refs)]
@@ -212,10 +232,11 @@ def ingest(
     user: Annotated[str | None, typer.Option(help="Who is entering these events.")] = None,
 ) -> None:
     """Create cases from events and run each to its first stop (idempotent)."""
+    settings = _settings()
     with _handled():
-        events = read_events(file)
+        events = [event for _, event in read_numbered_events(file, _tenant(settings))]
     with open_desk() as (desk, tenant), _handled():
-        _ingest(desk, tenant, events, output)
+        _ingest(desk, tenant, events, output, user)
 
 
 @app.command()
@@ -268,6 +289,16 @@ def cases_resume() -> None:
     with open_desk() as (desk, tenant), _handled():
         moved = desk.resume_all(tenant)
     typer.echo(f"{moved} cases advanced")
+
+
+@cases_app.command("escalate-overdue")
+def cases_escalate_overdue() -> None:
+    """Escalate cases whose approval has waited longer than the policy's SLA."""
+    with open_desk() as (desk, tenant), _handled():
+        escalated = desk.escalate_overdue(tenant)
+    for case_id in escalated:
+        typer.echo(case_id)
+    typer.echo(f"{len(escalated)} cases escalated", err=True)
 
 
 @cases_app.command("show")
@@ -323,13 +354,16 @@ def approve(
     comment: CommentOption = None,
 ) -> None:
     """Approve the case's pending proposal (or submit an edit for someone else to approve)."""
-    edited = None
+    edited: dict[str, Any] | None = None
     if edit is not None:
         try:
-            edited = json.loads(edit.read_text(encoding="utf-8"))
+            loaded = json.loads(edit.read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
             fail(f"cannot read the edited proposal {edit}: {error}", 2)
-    _decide(case_id, "edit" if edited is not None else "approve", user, role, comment, edited)
+        if not isinstance(loaded, dict):
+            fail(f"the edited proposal {edit} must be a JSON object", 2)
+        edited = loaded
+    _decide(case_id, "approve" if edit is None else "edit", user, role, comment, edited)
 
 
 @app.command()

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -35,6 +36,8 @@ from exdesk.store.case_view import load_case
 from exdesk.store.cases import (
     CaseFilter,
     CaseRef,
+    CaseUpdate,
+    apply_update,
     count_cases,
     get_case_row,
     insert_case,
@@ -223,6 +226,52 @@ class ExceptionDesk:
                 if progress is not None:
                     progress(done, len(futures))
         return moved
+
+    def escalate_overdue(self, tenant_id: str, now: datetime | None = None) -> list[str]:
+        """Escalate cases whose pending approval has waited longer than the policy's SLA.
+
+        Each escalation is a decision record (``system``) anchored in the ledger; the
+        approval stays pending and can still be decided. Returns the escalated case ids.
+        """
+        moment = now or datetime.now(UTC)
+        cutoff = moment - timedelta(hours=self.policy.escalation.approval_sla_hours)
+        with self.db.connection() as conn:
+            rows = conn.execute(
+                "SELECT DISTINCT a.case_id FROM approvals a JOIN cases c USING (case_id)"
+                " WHERE a.tenant_id=%s AND a.status='pending' AND a.requested_at < %s"
+                " AND c.status='awaiting_approval' ORDER BY a.case_id",
+                (tenant_id, cutoff),
+            ).fetchall()
+        escalated = []
+        for row in rows:
+            with case_lock(self.db, row["case_id"]), self.db.transaction() as conn:
+                approval = approval_store.pending_approval(conn, tenant_id, row["case_id"])
+                case_row = get_case_row(conn, tenant_id, row["case_id"])
+                if (
+                    approval is None
+                    or case_row is None
+                    or case_row["status"] != "awaiting_approval"
+                ):
+                    continue  # decided meanwhile
+                waited = (moment - approval.requested_at).total_seconds() / 3600
+                entry = StepEntry(
+                    step="escalate",
+                    actor="system",
+                    inputs_digest=digest({"approval_id": approval.approval_id}),
+                    output={
+                        "approval_id": approval.approval_id,
+                        "required_role": approval.required_role,
+                        "waited_hours": round(waited, 1),
+                        "sla_hours": self.policy.escalation.approval_sla_hours,
+                    },
+                )
+                key = f"escalate:{approval.approval_id}"
+                record, created = append_record(conn, tenant_id, row["case_id"], key, entry)
+                if created:
+                    apply_update(conn, row["case_id"], CaseUpdate(status="escalated"))
+                    anchor_case(conn, record, "escalated")
+                    escalated.append(row["case_id"])
+        return escalated
 
     # --- reading ----------------------------------------------------------------------------
 

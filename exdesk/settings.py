@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -98,6 +99,24 @@ class Settings(BaseSettings):
         return [agent for agent, engine in engines.items() if engine == "openai"]
 
 
+def _variable_name(field: str) -> str:
+    """The environment variable a failing field was read from.
+
+    pydantic names an aliased field by its first alias whichever one was set; report the
+    one actually present (``DATABASE_URL`` rather than ``EXDESK_DATABASE_URL``).
+    """
+    if not field.isupper():
+        return "EXDESK_" + field.upper()
+    for name, info in Settings.model_fields.items():
+        alias = info.validation_alias
+        if isinstance(alias, AliasChoices) and field in alias.choices:
+            present = [str(c) for c in alias.choices if str(c) in os.environ]
+            return present[0] if present else field
+        if name.upper() == field:
+            break
+    return field
+
+
 def load_settings() -> Settings:
     """Read and validate the settings, or raise ConfigurationError with one clear line."""
     try:
@@ -105,8 +124,7 @@ def load_settings() -> Settings:
     except ValidationError as error:
         first = error.errors()[0]
         field = "_".join(str(part) for part in first["loc"])
-        # Aliased fields report the variable they were read from (DATABASE_URL…).
-        name = field if field.isupper() else "EXDESK_" + field.upper()
+        name = _variable_name(field)
         raise ConfigurationError(f"invalid configuration: {name}: {first['msg']}") from error
     needing = settings.engines_needing_openai()
     if needing and settings.openai_api_key is None and settings.openai_base_url is None:

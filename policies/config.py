@@ -75,6 +75,7 @@ class RemediationRules(_Strict):
 class EscalationRules(_Strict):
     severities: list[Severity] = Field(default_factory=list)
     tiers: list[CustomerTier] = Field(default_factory=list)
+    approval_sla_hours: float = Field(default=24, gt=0)
 
 
 class ApproverRule(_Strict):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -257,3 +258,29 @@ def test_an_editor_is_excluded_only_from_the_proposal_they_edited(
     case = desk.decide(person("omar", "ops", "cs_rep"), draft_approval.approval_id, "approve")
     remediation = next(a for a in case.actions if a.kind == "remediation")
     assert remediation.payload["option"] == option
+
+
+def test_an_approval_waiting_past_its_sla_escalates_once_and_can_still_be_decided(
+    make_desk: MakeDesk, example_network: NetworkSnapshot
+) -> None:
+    desk = make_desk(escalation__approval_sla_hours=4)
+    order = open_orders(example_network)[8]
+    customer = next(c for c in example_network.customers if c.customer_id == order.customer_id)
+    ref = desk.submit(TENANT, where_is_my_order(order, customer.contact.email, "mail-sla"))
+    desk.advance(TENANT, ref.case_id)
+    now = datetime.now(UTC)
+
+    assert desk.escalate_overdue(TENANT, now + timedelta(hours=3)) == []
+    assert desk.escalate_overdue(TENANT, now + timedelta(hours=5)) == [ref.case_id]
+    assert desk.escalate_overdue(TENANT, now + timedelta(hours=6)) == []
+
+    case = desk.case(TENANT, ref.case_id)
+    assert case.status == "escalated"
+    escalation = case.decisions[-1]
+    assert escalation.step == "escalate"
+    assert escalation.output["sla_hours"] == 4
+    assert desk.verify(TENANT).ok
+
+    case = desk.decide(person("rita", "cs_rep"), pending(case).approval_id, "approve")
+    assert case.status == "resolved"
+    assert desk.verify(TENANT).ok
