@@ -6,10 +6,12 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
+
 from agents._outcome import AgentOutcome
 from agents.classifier.contract import ClassificationRequest
 from agents.classifier.features import feature_row
-from agents.classifier.model import TrainedModel, load_or_train
+from agents.classifier.model import TrainedModel, load_or_train, train
 from evals.corpus import LabelledExample, load_examples
 from exdesk.domain import CATEGORIES, ClassificationProposal, EngineName, ExceptionEvent
 
@@ -32,8 +34,6 @@ class LocalClassifier:
         rows = [feature_row(example.to_event()) for example in examples]
         labels = [example.category for example in examples]
         if cache_dir is None:
-            from agents.classifier.model import train
-
             return cls(train(rows, labels))
         return cls(load_or_train(cache_dir, rows, labels))
 
@@ -58,31 +58,30 @@ class LocalClassifier:
     def classify_many(
         self, events: Sequence[ExceptionEvent]
     ) -> list[AgentOutcome[ClassificationProposal]]:
-        """Classify a batch (much faster per event than one at a time)."""
-        rows = [feature_row(event) for event in events]
-        probabilities = self._model.probabilities(rows)
+        """Classify a batch (the features of the whole batch are computed in one pass)."""
+        model = self._model
+        matrix = model.features.transform([feature_row(event) for event in events])
+        probabilities = model.probabilities_of(matrix)
+        ranked = np.argsort(-probabilities, axis=1, kind="stable")[:, :4]
+        evidence = model.evidence_terms(matrix, ranked[:, 0].tolist())
         outcomes = []
-        for row, probs in zip(rows, probabilities, strict=True):
-            ranked = sorted(zip(self._model.classes, probs, strict=True), key=lambda p: -p[1])
-            category, confidence = ranked[0]
-            terms = self._model.top_terms(row, category)
+        for probs, order, terms in zip(probabilities, ranked, evidence, strict=True):
+            top = [(model.classes[i], round(float(probs[i]), 4)) for i in order]
+            category, confidence = top[0]
             rationale = (
                 f"{category} with probability {confidence:.2f}"
                 + (f"; strongest evidence: {', '.join(repr(t) for t in terms)}" if terms else "")
-                + f"; runner-up {ranked[1][0]} {ranked[1][1]:.2f}"
+                + f"; runner-up {top[1][0]} {top[1][1]:.2f}"
             )
             proposal = ClassificationProposal(
                 category=category,
-                confidence=round(float(confidence), 4),
+                confidence=confidence,
                 rationale=rationale,
-                alternatives={c: round(float(p), 4) for c, p in ranked[1:4]},
+                alternatives=dict(top[1:]),
             )
             outcomes.append(
                 AgentOutcome(
-                    output=proposal,
-                    agent=AGENT,
-                    engine="local",
-                    evidence={"terms": terms},
+                    output=proposal, agent=AGENT, engine="local", evidence={"terms": terms}
                 )
             )
         return outcomes
