@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from agents.document_extractor.interpretation import Interpretation
+from agents.document_extractor.values import money
 from agents.document_extractor.x12.codes import (
     BUYER_ID_QUALIFIERS,
     DESCRIPTION_QUALIFIERS,
@@ -16,6 +17,7 @@ from agents.document_extractor.x12.codes import (
 )
 from agents.document_extractor.x12.envelope import TransactionSet
 from agents.document_extractor.x12.segments import Segment
+from exdesk.domain import ExtractedLine
 
 X12_FIELD_CONFIDENCE = 0.98
 """A value read from the element the standard defines for it."""
@@ -303,3 +305,42 @@ def check_line_count(result: Interpretation, ctt: Segment | None, set_id: str) -
             f"{sum(quantities):g}"
         )
     return agree
+
+
+def read_line_item(
+    po1: Segment, loop: list[Segment], sequence: int
+) -> tuple[ExtractedLine, list[str]]:
+    """One PO1 (850/855) or IT1 (810) loop as a line, plus every identifier it carries.
+
+    Both segments share the layout: 01 line number, 02 quantity, 03 unit, 04 unit price,
+    06 onwards qualifier/id pairs."""
+    ids = product_ids(po1, 6)
+    sku, buyer_sku = ids.sku_and_buyer_sku()
+    qty = quantity(po1.element(2))
+    price = decimal_value(po1.element(4))
+    amount = price * Decimal(str(qty)) if price is not None and qty is not None else None
+    line = ExtractedLine(
+        line_no=line_number(po1.element(1), sequence),
+        sku=sku,
+        buyer_sku=buyer_sku,
+        description=item_description(loop) or ids.description(),
+        qty=qty,
+        uom=po1.element(3) or None,
+        unit_price=money(price),
+        amount=money(amount),
+    )
+    return line, ids.values()
+
+
+def set_header_confidence(
+    result: Interpretation, carrier_confidence: float, counts_agree: bool
+) -> None:
+    """Confidence of the header fields and lines an 850 or 855 yields."""
+    fields = result.fields
+    for name in ("po_number", "document_date", "ship_date", "currency", "ship_to_name"):
+        if getattr(fields, name) is not None:
+            result.confidence[name] = X12_FIELD_CONFIDENCE
+    if fields.carrier is not None:
+        result.confidence["carrier"] = carrier_confidence
+    if fields.lines:
+        result.confidence["lines"] = X12_FIELD_CONFIDENCE if counts_agree else 0.8

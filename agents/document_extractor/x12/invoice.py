@@ -15,18 +15,16 @@ from agents.document_extractor.x12.common import (
     decimal_value,
     first_segment,
     implied_decimal,
-    item_description,
-    line_number,
     parties,
     product_ids,
-    quantity,
+    read_line_item,
     references,
     ship_to_name,
     x12_date,
 )
 from agents.document_extractor.x12.envelope import TransactionSet
 from agents.document_extractor.x12.segments import Segment
-from exdesk.domain import Discrepancy, ExtractedFields, ExtractedLine
+from exdesk.domain import Discrepancy, ExtractedFields
 
 _SUMMARY = ("TDS", "CTT", "ISS", "CAD")
 _TOLERANCE = Decimal("0.01")
@@ -64,7 +62,7 @@ def interpret_invoice(transaction: TransactionSet) -> Interpretation:
 
     line_charges = Decimal(0)
     for sequence, loop in enumerate(loops.items, start=1):
-        line, ids = _read_it1(loop[0], loop, sequence)
+        line, ids = read_line_item(loop[0], loop, sequence)
         fields.lines.append(line)
         result.line_ids.append(ids)
         line_charges += _allowances_and_charges(loop)
@@ -91,25 +89,6 @@ def interpret_invoice(transaction: TransactionSet) -> Interpretation:
     if fields.lines:
         result.confidence["lines"] = X12_FIELD_CONFIDENCE if counts_agree else 0.8
     return result
-
-
-def _read_it1(it1: Segment, loop: list[Segment], sequence: int) -> tuple[ExtractedLine, list[str]]:
-    ids = product_ids(it1, 6)
-    sku, buyer_sku = ids.sku_and_buyer_sku()
-    qty = quantity(it1.element(2))
-    price = decimal_value(it1.element(4))
-    amount = price * Decimal(str(qty)) if price is not None and qty is not None else None
-    line = ExtractedLine(
-        line_no=line_number(it1.element(1), sequence),
-        sku=sku,
-        buyer_sku=buyer_sku,
-        description=item_description(loop) or ids.description(),
-        qty=qty,
-        uom=it1.element(3) or None,
-        unit_price=money(price),
-        amount=money(amount),
-    )
-    return line, ids.values()
 
 
 def _allowances_and_charges(segments: list[Segment]) -> Decimal:

@@ -20,7 +20,6 @@ from agents.document_extractor.x12.codes import (
     describe,
 )
 from agents.document_extractor.x12.common import (
-    X12_FIELD_CONFIDENCE,
     carrier_from_td5,
     check_line_count,
     currency_code,
@@ -30,12 +29,13 @@ from agents.document_extractor.x12.common import (
     parties,
     product_ids,
     quantity,
+    read_line_item,
     references,
+    set_header_confidence,
     ship_to_name,
     x12_date,
 )
 from agents.document_extractor.x12.envelope import TransactionSet
-from agents.document_extractor.x12.purchase_order import read_line_item
 from agents.document_extractor.x12.segments import Segment
 from exdesk.domain import Discrepancy, DiscrepancyKind, ExtractedFields, ExtractedLine
 
@@ -95,13 +95,7 @@ def interpret_po_acknowledgment(transaction: TransactionSet) -> Interpretation:
     counts_agree = _check_counts(result, ordered_lines, first_segment(loops.summary, "CTT"))
     fields.ack_status = _overall_status(ack_type, statuses)
 
-    for name in ("po_number", "document_date", "ship_date", "currency", "ship_to_name"):
-        if getattr(fields, name) is not None:
-            result.confidence[name] = X12_FIELD_CONFIDENCE
-    if fields.carrier is not None:
-        result.confidence["carrier"] = carrier_confidence
-    if fields.lines:
-        result.confidence["lines"] = X12_FIELD_CONFIDENCE if counts_agree else 0.8
+    set_header_confidence(result, carrier_confidence, counts_agree)
     if fields.ack_status is not None:
         result.confidence["ack_status"] = 0.95
     return result

@@ -15,43 +15,20 @@ from agents.document_extractor.x12.common import (
     dates,
     decimal_value,
     first_segment,
-    item_description,
-    line_number,
     parties,
     product_ids,
-    quantity,
+    read_line_item,
     references,
+    set_header_confidence,
     ship_to_name,
     x12_date,
 )
 from agents.document_extractor.x12.envelope import TransactionSet
 from agents.document_extractor.x12.segments import Segment
-from exdesk.domain import ExtractedFields, ExtractedLine
+from exdesk.domain import ExtractedFields
 
 _SUMMARY = ("CTT", "AMT")
 _TOTAL_TOLERANCE = Decimal("0.01")
-
-
-def read_line_item(
-    po1: Segment, loop: list[Segment], sequence: int
-) -> tuple[ExtractedLine, list[str]]:
-    """One PO1 loop as a line, plus every identifier the line carries."""
-    ids = product_ids(po1, 6)
-    sku, buyer_sku = ids.sku_and_buyer_sku()
-    qty = quantity(po1.element(2))
-    price = decimal_value(po1.element(4))
-    amount = price * Decimal(str(qty)) if price is not None and qty is not None else None
-    line = ExtractedLine(
-        line_no=line_number(po1.element(1), sequence),
-        sku=sku,
-        buyer_sku=buyer_sku,
-        description=item_description(loop) or ids.description(),
-        qty=qty,
-        uom=po1.element(3) or None,
-        unit_price=money(price),
-        amount=money(amount),
-    )
-    return line, ids.values()
 
 
 def interpret_purchase_order(transaction: TransactionSet) -> Interpretation:
@@ -98,7 +75,9 @@ def interpret_purchase_order(transaction: TransactionSet) -> Interpretation:
     result.line_ids = line_ids
     fields.extra["line_ids"] = [product_ids(loop[0], 6).as_dict() for loop in loops.items]
     counts_agree = _read_summary(result, loops.summary)
-    _set_confidence(result, carrier_confidence, counts_agree)
+    set_header_confidence(result, carrier_confidence, counts_agree)
+    if result.fields.total_qty is not None:
+        result.confidence["total_qty"] = X12_FIELD_CONFIDENCE
     return result
 
 
@@ -122,16 +101,3 @@ def _read_summary(result: Interpretation, summary: list[Segment]) -> bool:
         fields.total_amount = money(computed)
         result.confidence["total_amount"] = 0.9
     return check_line_count(result, first_segment(summary, "CTT"), "850")
-
-
-def _set_confidence(result: Interpretation, carrier_confidence: float, counts_agree: bool) -> None:
-    fields = result.fields
-    for name in ("po_number", "document_date", "ship_date", "currency", "ship_to_name"):
-        if getattr(fields, name) is not None:
-            result.confidence[name] = X12_FIELD_CONFIDENCE
-    if fields.carrier is not None:
-        result.confidence["carrier"] = carrier_confidence
-    if fields.lines:
-        result.confidence["lines"] = X12_FIELD_CONFIDENCE if counts_agree else 0.8
-    if fields.total_qty is not None:
-        result.confidence["total_qty"] = X12_FIELD_CONFIDENCE
