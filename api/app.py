@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
-from api.routes import approvals, audit, cases, exceptions, health, network
+from api.routes import approvals, audit, cases, exceptions, health, network, precedents
 from exdesk.desk import ExceptionDesk
 from exdesk.settings import Settings
 from exdesk.telemetry import configure_logging
@@ -19,7 +19,10 @@ logger = logging.getLogger(__name__)
 
 
 def resume_interrupted(desk: ExceptionDesk) -> None:
-    """Finish the runs a previous process left mid-way (a crash, a kill)."""
+    """Finish the runs a previous process left mid-way (a crash, a kill), and load the
+    precedent index so the first search does not pay for it."""
+    index = desk.precedents  # builds (or loads from cache) the embedder now
+    logger.info("precedent search uses %s", index.space.embedder)
     for tenant in desk.tenants_with_unfinished_cases():
         moved = desk.resume_all(tenant)
         if moved:
@@ -55,6 +58,6 @@ def create_app(settings: Settings, desk: ExceptionDesk | None = None) -> FastAPI
         lifespan=lifespan,
     )
     install_error_handlers(app)
-    for module in (health, exceptions, cases, approvals, network, audit):
+    for module in (health, exceptions, cases, approvals, network, audit, precedents):
         app.include_router(module.router)
     return app

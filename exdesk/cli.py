@@ -32,6 +32,7 @@ from exdesk.errors import (
     NotFoundError,
     PermissionDeniedError,
 )
+from exdesk.precedents import similar_cases_command
 from exdesk.settings import Settings, load_settings
 from exdesk.store.api_keys import Principal
 from exdesk.store.cases import CaseFilter
@@ -299,6 +300,24 @@ def cases_escalate_overdue() -> None:
     for case_id in escalated:
         typer.echo(case_id)
     typer.echo(f"{len(escalated)} cases escalated", err=True)
+
+
+@cases_app.command("similar")
+def cases_similar(
+    case_id: Annotated[str, typer.Argument(help="The case id.")],
+    k: Annotated[int, typer.Option("--k", min=1, max=50, help="How many precedents.")] = 5,
+) -> None:
+    """The closed cases most like this one: how they ended and who approved."""
+    with open_desk() as (desk, tenant), _handled():
+        typer.echo(similar_cases_command(desk, tenant, case_id, k))
+
+
+@cases_app.command("reindex")
+def cases_reindex() -> None:
+    """Index every closed case of the tenant for precedent search (idempotent)."""
+    with open_desk() as (desk, tenant), _handled():
+        count = desk.precedents.backfill(tenant)
+    typer.echo(f"{count} closed cases indexed")
 
 
 @cases_app.command("show")

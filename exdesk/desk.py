@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from exdesk.domain import (
     Role,
 )
 from exdesk.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
+from exdesk.precedents import PRECEDENT_STATUSES, Precedent, PrecedentIndex, build_precedent_index
 from exdesk.settings import Settings
 from exdesk.store import approvals as approval_store
 from exdesk.store.api_keys import Principal, create_key
@@ -98,6 +100,8 @@ class ExceptionDesk:
         self.db = db
         self.policy = policy
         self.runner = CaseRunner(WorkflowDeps(db=db, agents=agents, policy=policy))
+        self._precedents: PrecedentIndex | None = None
+        self._precedents_lock = threading.Lock()
 
     @classmethod
     def open(cls, settings: Settings, *, agents: AgentSet | None = None) -> ExceptionDesk:
@@ -167,7 +171,37 @@ class ExceptionDesk:
 
     def advance(self, tenant_id: str, case_id: str) -> RunResult:
         """Run the case to its next stop."""
-        return self.runner.advance(tenant_id, case_id)
+        result = self.runner.advance(tenant_id, case_id)
+        self._record_precedent(tenant_id, result)
+        return result
+
+    # --- precedents -------------------------------------------------------------------------
+
+    @property
+    def precedents(self) -> PrecedentIndex:
+        """The precedent index (its embedder is built, or loaded from cache, on first use)."""
+        with self._precedents_lock:
+            if self._precedents is None:
+                self._precedents = build_precedent_index(self.settings, self.db)
+            return self._precedents
+
+    def use_precedents(self, index: PrecedentIndex) -> None:
+        """Index and search precedents with ``index`` (another embedder or settings)."""
+        with self._precedents_lock:
+            self._precedents = index
+
+    def _record_precedent(self, tenant_id: str, result: RunResult) -> None:
+        """Index a case that just closed; a failure here never fails the case (backfill)."""
+        if not result.advanced or result.status not in PRECEDENT_STATUSES:
+            return
+        try:
+            self.precedents.index_final_case(tenant_id, result.case_id)
+        except Exception:  # the case is closed and recorded; its precedent can be re-indexed
+            logger.exception("could not index case %s as a precedent", result.case_id)
+
+    def similar_cases(self, tenant_id: str, case_id: str, k: int = 5) -> list[Precedent]:
+        """The ``k`` closed cases of the tenant most like this one."""
+        return self.precedents.similar(tenant_id, self.case(tenant_id, case_id), k)
 
     def ingest(
         self,
@@ -356,7 +390,8 @@ class ExceptionDesk:
                     f"approval {approval_id} was already decided ({current.status} by "
                     f"{current.decided_by})"
                 )
-            self.runner.advance_locked(tenant_id, approval.case_id)
+            result = self.runner.advance_locked(tenant_id, approval.case_id)
+        self._record_precedent(tenant_id, result)
         return self.case(tenant_id, approval.case_id)
 
     def _approval(self, tenant_id: str, approval_id: str) -> Approval:

@@ -7,38 +7,33 @@ index per embedder, so a search never compares vectors of two embedders.
 """
 
 from exdesk.precedents.cli import precedents_text, similar_cases_command
-from exdesk.precedents.config import (
-    PrecedentSettings,
-    build_embedder,
-    precedent_index_for,
-)
+from exdesk.precedents.config import build_embedder, build_precedent_index
 from exdesk.precedents.embedder import Embedder, case_text, l2_normalise
 from exdesk.precedents.local_embedder import LocalEmbedder
 from exdesk.precedents.openai_embedder import OpenAIEmbedder
 from exdesk.precedents.resolution import PRECEDENT_STATUSES, Resolution, resolution_of
-from exdesk.precedents.search import EXACT_SCAN_MAX_ROWS, SearchPlan, plan_search
+from exdesk.precedents.search import EXACT_ROWS_PER_CANDIDATE, SearchPlan, plan_search
 from exdesk.precedents.service import EF_SEARCH, Precedent, PrecedentIndex
 from exdesk.precedents.store import VectorSpace, ensure_index
 
 __all__ = [
     "EF_SEARCH",
-    "EXACT_SCAN_MAX_ROWS",
+    "EXACT_ROWS_PER_CANDIDATE",
     "PRECEDENT_STATUSES",
     "Embedder",
     "LocalEmbedder",
     "OpenAIEmbedder",
     "Precedent",
     "PrecedentIndex",
-    "PrecedentSettings",
     "Resolution",
     "SearchPlan",
     "VectorSpace",
     "build_embedder",
+    "build_precedent_index",
     "case_text",
     "ensure_index",
     "l2_normalise",
     "plan_search",
-    "precedent_index_for",
     "precedents_text",
     "resolution_of",
     "similar_cases_command",

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from exdesk.domain import Case
 from exdesk.errors import InputError
-from exdesk.precedents.config import precedent_index_for
 from exdesk.precedents.service import Precedent, PrecedentIndex, snippet
 
 if TYPE_CHECKING:
@@ -64,10 +63,10 @@ def similar_cases_command(
 ) -> str:
     """The text ``exdesk cases similar CASE --k N`` prints (NotFoundError for an unknown case).
 
-    ``index`` defaults to the configured embedder over the desk's database.
+    ``index`` defaults to the desk's own.
     """
     if not 1 <= k <= 50:
         raise InputError("--k must be between 1 and 50", location="k")
-    index = index or precedent_index_for(desk)
+    index = index or desk.precedents
     case = desk.case(tenant, case_id)
     return precedents_text(case, index.space.embedder, index.similar(tenant, case, k))

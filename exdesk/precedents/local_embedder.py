@@ -24,7 +24,7 @@ from agents.classifier.features import event_text
 from evals.corpus import load_examples
 from exdesk.precedents.embedder import Vectors, l2_normalise
 
-EMBEDDER_VERSION = "tfidf-svd-1"
+EMBEDDER_VERSION = "tfidf-svd-2"
 """Changes whenever the features or the reduction change; part of the cache key."""
 
 DEFAULT_DIM = 256

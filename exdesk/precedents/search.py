@@ -14,10 +14,9 @@ from psycopg.rows import DictRow
 
 from exdesk.precedents.store import VectorSpace, vector_literal
 
-EXACT_SCAN_MAX_ROWS: Final = 5_000
-"""Up to this many rows a tenant is searched exactly: scanning its rows (through the
-``(tenant_id, embedder)`` index) costs a few milliseconds, while an HNSW walk over a graph
-shared with larger tenants would discard most of what it visits and lose recall."""
+EXACT_ROWS_PER_CANDIDATE: Final = 10
+"""Scanning one row exactly costs about a tenth of visiting one HNSW candidate
+(bench/precedents.py on two cores: ≈0.9 µs per row scanned, ≈9–11 µs per candidate)."""
 
 MAX_EF_SEARCH: Final = 1000
 """pgvector's upper limit for ``hnsw.ef_search``."""
@@ -32,19 +31,20 @@ class SearchPlan:
 
 
 def plan_search(tenant_rows: int, total_rows: int, ef_search: int, k: int) -> SearchPlan:
-    """Exact for a small tenant; otherwise HNSW, with ``ef_search`` scaled by the inverse of
-    the tenant's share of the embedder's rows (capped at pgvector's limit).
+    """An exact scan of the tenant's rows when that is the cheaper search, else an HNSW walk.
 
-    The walk visits nearest vectors of every tenant and the tenant filter discards the
-    others, so a tenant holding a share s of the index sees about ``s × ef_search`` of its
-    own candidates: dividing by s keeps its effective candidate list at ``ef_search``.
+    The walk visits at least ``ef_search`` candidates, and — since the iterative scan goes
+    on until ``k`` of them belong to the tenant — about ``k / share`` when the tenant holds
+    a small share of the embedder's rows. Scanning the tenant's rows costs about a tenth
+    per row, and is exact. Measured (bench/precedents.py, 112,000 rows): a tenant of 2,000
+    rows gets recall 1.0 in ~1 ms by scan against 0.94 in ~7 ms by walk; tenants of 10,000
+    and 100,000 rows get ≈0.96 in 2–3 ms by walk, where a scan takes 9 and 60 ms.
     """
-    if tenant_rows <= EXACT_SCAN_MAX_ROWS:
+    share = tenant_rows / max(total_rows, tenant_rows, 1)
+    walk = max(ef_search, k, math.ceil(k / share) if share > 0 else 0)
+    if tenant_rows <= EXACT_ROWS_PER_CANDIDATE * walk:
         return SearchPlan(exact=True, ef_search=0)
-    share = min(1.0, tenant_rows / max(total_rows, tenant_rows))
-    return SearchPlan(
-        exact=False, ef_search=min(MAX_EF_SEARCH, max(k, math.ceil(ef_search / share)))
-    )
+    return SearchPlan(exact=False, ef_search=min(MAX_EF_SEARCH, max(ef_search, k)))
 
 
 def tenant_row_counts(conn: Connection[DictRow], space: VectorSpace) -> dict[str, int]:

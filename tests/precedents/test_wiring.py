@@ -1,0 +1,32 @@
+"""A case that closes through the workflow becomes a precedent for the next similar case."""
+
+from __future__ import annotations
+
+from exdesk.desk import ExceptionDesk
+from exdesk.domain import NetworkSnapshot
+from exdesk.precedents import PrecedentIndex
+from tests.support.scenarios import open_orders, short_pick, where_is_my_order
+from tests.workflows.conftest import TENANT, approve_everything
+
+
+def test_a_resolved_case_is_found_as_the_precedent_of_a_similar_one(
+    loaded_desk: ExceptionDesk, example_network: NetworkSnapshot, index: PrecedentIndex
+) -> None:
+    desk = loaded_desk
+    orders = open_orders(example_network)
+    emails = {c.customer_id: c.contact.email for c in example_network.customers}
+    first = desk.submit(TENANT, where_is_my_order(orders[0], emails[orders[0].customer_id], "m-1"))
+    desk.advance(TENANT, first.case_id)
+    closed = approve_everything(desk, desk.case(TENANT, first.case_id))
+    assert closed.status == "resolved"
+    other = desk.submit(TENANT, short_pick(orders[1], "wms-1"))
+    desk.advance(TENANT, other.case_id)
+    second = desk.submit(TENANT, where_is_my_order(orders[2], emails[orders[2].customer_id], "m-2"))
+    desk.advance(TENANT, second.case_id)
+
+    [precedent] = desk.similar_cases(TENANT, second.case_id, k=5)
+
+    assert precedent.case_id == first.case_id
+    assert precedent.category == "customer_inquiry"
+    assert precedent.status == "resolved"
+    assert precedent.approved_by == ["cs_rep-0"]
