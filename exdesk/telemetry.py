@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -89,9 +90,22 @@ def configure_telemetry(settings: Settings, *, batch: bool = True) -> TracerProv
         return _provider
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is when a record is emitted (not when created), so
+    a redirected or replaced stderr never receives writes on a closed stream."""
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        """The stream is always the current stderr."""
+
+
 def configure_logging(level: str) -> None:
     """Log to stderr with personal data masked."""
-    handler = logging.StreamHandler()
+    handler = _StderrHandler()
     handler.setFormatter(MaskingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]

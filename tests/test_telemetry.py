@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from opentelemetry import trace
-from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
@@ -16,16 +16,26 @@ from exdesk.domain import NetworkSnapshot
 from tests.support.scenarios import open_orders, where_is_my_order
 
 
+class _WhileTesting(SimpleSpanProcessor):
+    """Exports only while its test runs (a provider's processors cannot be removed)."""
+
+    active = True
+
+    def on_end(self, span: ReadableSpan) -> None:
+        if self.active:
+            super().on_end(span)
+
+
 @pytest.fixture
 def spans(loaded_desk: ExceptionDesk) -> Iterator[InMemorySpanExporter]:
     """Every span finished while the test runs."""
     provider = trace.get_tracer_provider()
     assert isinstance(provider, TracerProvider)
     exporter = InMemorySpanExporter()
-    processor = SimpleSpanProcessor(exporter)
+    processor = _WhileTesting(exporter)
     provider.add_span_processor(processor)
     yield exporter
-    processor.shutdown()
+    processor.active = False
 
 
 def test_a_run_is_traced_with_genai_names_and_no_personal_data(

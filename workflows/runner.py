@@ -123,8 +123,11 @@ class CaseRunner:
         if snapshot.interrupts:
             decision = self._stored_decision(tenant_id, snapshot.values)
             return _NOTHING_TO_DO if decision is None else Command(resume=decision)
-        if snapshot.next:
-            return None  # a run was cut short (crash): continue from the last checkpoint
+        if snapshot.next or snapshot.tasks:
+            # A run was cut short (crash): continue from the last checkpoint. A task that
+            # finished and saved its writes before the crash is not in ``next`` but still in
+            # ``tasks``: LangGraph applies its writes and goes on from there.
+            return None
         return _NOTHING_TO_DO
 
     def _run(self, tenant_id: str, case_id: str, payload: Any) -> None:
