@@ -132,13 +132,15 @@ def test_a_killed_batch_finishes_on_rerun_without_duplicates(
     ingest = [sys.executable, "-m", "exdesk.cli", "ingest", str(path), "--format", "jsonl"]
     approve = [sys.executable, "-c", APPROVE_ALL]
 
-    # phase 1: ingest, killed part-way, then run again
+    # phase 1: ingest, killed part-way twice (each kill lands somewhere else: in a node,
+    # a checkpoint, a write), then run again to the end
     desk.ingest("ref", batch)
     expected_records = count(url, records, "ref")
-    killed_at = kill_when(
-        ingest, environment(settings, "crash"), url, records, expected_records // 3
-    )
-    assert killed_at < expected_records
+    for share in (4, 2):
+        killed_at = kill_when(
+            ingest, environment(settings, "crash"), url, records, expected_records // share
+        )
+        assert killed_at < expected_records
     rerun = subprocess.run(
         ingest, env=environment(settings, "crash"), capture_output=True, timeout=180
     )
