@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -421,8 +422,15 @@ def keys_create(
     )
 
 
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    """SIGTERM ends the program like Ctrl-C does: cleanly, so the embedded PostgreSQL is
+    stopped on the way out (uvicorn re-raises the signal after its own graceful shutdown)."""
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
     """Entry point of the ``exdesk`` script."""
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     app()
 
 
