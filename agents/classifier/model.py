@@ -29,9 +29,6 @@ was worse (accuracy 0.875) and twenty times slower to train. On the final traini
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +44,7 @@ from sklearn.svm import LinearSVC
 
 from agents.classifier.features import FeatureSpace, is_evidence
 from exdesk.domain import Category
+from exdesk.model_cache import load_or_build
 
 MODEL_VERSION: Final = "words-chars-ack-svc-temperature-2"
 """Changes whenever the features or the estimator change; part of the cache key."""
@@ -194,22 +192,6 @@ def _out_of_fold_margins(matrix: csr_matrix, target: NDArray[Any]) -> Matrix | N
 def load_or_train(
     cache_dir: Path, rows: Sequence[dict[str, Any]], labels: Sequence[Category]
 ) -> TrainedModel:
-    """The cached model for this corpus, training (and caching) it on first use.
-
-    The cache file is written by this program from its own corpus; it is written to a
-    temporary file and renamed, so concurrent starters never read half a file.
-    """
-    key = corpus_digest(rows, labels)
-    path = cache_dir / f"classifier-{key}.pkl"
-    if path.is_file():
-        with path.open("rb") as handle:
-            model = pickle.load(handle)
-        if isinstance(model, TrainedModel):
-            return model
-    model = train(rows, labels)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
-    with os.fdopen(fd, "wb") as handle:
-        pickle.dump(model, handle)
-    os.replace(tmp, path)
-    return model
+    """The cached model for this corpus, training (and caching) it on first use."""
+    path = cache_dir / f"classifier-{corpus_digest(rows, labels)}.pkl"
+    return load_or_build(path, TrainedModel, lambda: train(rows, labels))

@@ -7,9 +7,6 @@ PyTorch) and cached on disk under a digest of the corpus, the dimension and the 
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
-import tempfile
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,6 +19,7 @@ from sklearn.pipeline import FeatureUnion
 
 from agents.classifier.features import event_text
 from evals.corpus import load_examples
+from exdesk.model_cache import load_or_build
 from exdesk.precedents.embedder import Vectors, l2_normalise
 
 EMBEDDER_VERSION = "tfidf-svd-2"
@@ -113,25 +111,14 @@ class LocalEmbedder:
     def load_or_fit(
         cls, texts: Sequence[str], cache_dir: Path, dim: int = DEFAULT_DIM
     ) -> LocalEmbedder:
-        """The cached model for these texts and dimension, fitting (and caching) it once.
-
-        Written by this program from its own corpus, to a temporary file then renamed, so
-        concurrent starters never read half a file.
-        """
+        """The cached model for these texts and dimension, fitting (and caching) it once."""
         digest = fit_digest(texts, dim)
-        path = cache_dir / f"embedder-{digest}.pkl"
-        if path.is_file():
-            with path.open("rb") as handle:
-                model = pickle.load(handle)
-            if isinstance(model, LocalEmbedder) and model.digest == digest:
-                return model
-        model = cls.fit(texts, dim)
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump(model, handle)
-        os.replace(tmp, path)
-        return model
+        return load_or_build(
+            cache_dir / f"embedder-{digest}.pkl",
+            LocalEmbedder,
+            lambda: cls.fit(texts, dim),
+            lambda model: model.digest == digest,
+        )
 
     @classmethod
     def default(cls, data_dir: Path, dim: int = DEFAULT_DIM) -> LocalEmbedder:
