@@ -205,15 +205,16 @@ def bulk_load(
     resolved_at = datetime.fromisoformat(at)
     register_vector(conn)  # binary COPY of numpy arrays as vectors
     with conn.cursor() as cur:
-        with cur.copy(
-            "COPY cases (case_id, tenant_id, source, source_event_id, event, status, category)"
-            " FROM STDIN"
-        ) as copy:
+        with cur.copy("COPY cases (case_id, tenant_id, status, category) FROM STDIN") as copy:
             for case_id, sentence, status in zip(ids, sentences, statuses, strict=True):
+                copy.write_row((case_id, tenant, status, sentence.category))
+        with cur.copy(
+            "COPY exception_events (tenant_id, source, source_event_id, event, case_id) FROM STDIN"
+        ) as copy:
+            for case_id, sentence in zip(ids, sentences, strict=True):
                 event = {"source": "manual", "source_event_id": case_id, "occurred_at": at}
                 event["summary"] = sentence.text[:500]
-                row = (case_id, tenant, "manual", case_id, Jsonb(event), status)
-                copy.write_row((*row, sentence.category))
+                copy.write_row((tenant, "manual", case_id, Jsonb(event), case_id))
         with cur.copy(
             "COPY case_embeddings (case_id, tenant_id, embedder, dim, embedding, category,"
             " status, resolution, approved_by, summary, resolved_at) FROM STDIN (FORMAT BINARY)"

@@ -88,40 +88,52 @@ def insert_case(
     """Create the case for an event, or return the one that exists (inside a transaction).
 
     Idempotent on (tenant, source, source_event_id), also under concurrent posts: the
-    unique constraint decides, and the loser reads the winner's case.
+    event's primary key decides, the loser waits for the winner and reads its case, and
+    every delivery is counted on the event row.
     """
     if event.tenant_id is not None and event.tenant_id != tenant_id:
         raise InputError(
             f"event tenant_id {event.tenant_id!r} is not the caller's tenant", location="tenant_id"
         )
     payload = event.model_dump(mode="json", exclude={"tenant_id"}, exclude_none=True)
-    row = conn.execute(
-        "INSERT INTO cases (case_id, tenant_id, source, source_event_id, event, initiated_by,"
-        " status) VALUES (%s, %s, %s, %s, %s, %s, 'received')"
-        " ON CONFLICT (tenant_id, source, source_event_id) DO NOTHING RETURNING case_id, status",
+    received = conn.execute(
+        "INSERT INTO exception_events (tenant_id, source, source_event_id, event, case_id,"
+        " initiated_by) VALUES (%s, %s, %s, %s, %s, %s)"
+        " ON CONFLICT (tenant_id, source, source_event_id) DO UPDATE"
+        " SET last_received_at = now(), times_received = exception_events.times_received + 1"
+        " RETURNING case_id, (xmax = 0) AS created",
         (
-            new_case_id(),
             tenant_id,
             event.source,
             event.source_event_id,
             Jsonb(payload),
+            new_case_id(),
             initiated_by,
         ),
     ).fetchone()
-    if row is not None:
-        return CaseRef(row["case_id"], tenant_id, True, row["status"])
-    existing = conn.execute(
-        "SELECT case_id, status FROM cases WHERE tenant_id=%s AND source=%s AND source_event_id=%s",
-        (tenant_id, event.source, event.source_event_id),
+    assert received is not None
+    if received["created"]:
+        conn.execute(
+            "INSERT INTO cases (case_id, tenant_id, status) VALUES (%s, %s, 'received')",
+            (received["case_id"], tenant_id),
+        )
+        return CaseRef(received["case_id"], tenant_id, True, "received")
+    status = conn.execute(
+        "SELECT status FROM cases WHERE case_id=%s", (received["case_id"],)
     ).fetchone()
-    assert existing is not None  # the conflict means it exists
-    return CaseRef(existing["case_id"], tenant_id, False, existing["status"])
+    assert status is not None  # an event row always has its case
+    return CaseRef(received["case_id"], tenant_id, False, status["status"])
+
+
+_CASE_WITH_EVENT = (
+    "SELECT c.*, e.event, e.initiated_by FROM cases c JOIN exception_events e USING (case_id)"
+)
 
 
 def get_case_row(conn: Connection[DictRow], tenant_id: str, case_id: str) -> dict[str, Any] | None:
-    """The stored case row of this tenant, or None (another tenant's case is None too)."""
+    """The case row of this tenant with its event, or None (also for another tenant's)."""
     return conn.execute(
-        "SELECT * FROM cases WHERE tenant_id=%s AND case_id=%s", (tenant_id, case_id)
+        f"{_CASE_WITH_EVENT} WHERE c.tenant_id=%s AND c.case_id=%s", (tenant_id, case_id)
     ).fetchone()
 
 
@@ -135,12 +147,12 @@ class CaseFilter:
 
 
 def _where(tenant_id: str, case_filter: CaseFilter) -> tuple[list[str], dict[str, Any]]:
-    clauses = ["tenant_id = %(tenant_id)s"]
+    clauses = ["c.tenant_id = %(tenant_id)s"]
     params: dict[str, Any] = {"tenant_id": tenant_id}
     for column in ("status", "category", "route"):
         value = getattr(case_filter, column)
         if value is not None:
-            clauses.append(f"{column} = %({column})s")
+            clauses.append(f"c.{column} = %({column})s")
             params[column] = value
     return clauses, params
 
@@ -176,11 +188,11 @@ def list_case_rows(
     params["limit"] = limit + 1
     if cursor is not None:
         params["after_created"], params["after_id"] = decode_cursor(cursor)
-        clauses.append("(created_at, case_id) < (%(after_created)s, %(after_id)s)")
+        clauses.append("(c.created_at, c.case_id) < (%(after_created)s, %(after_id)s)")
     rows = conn.execute(
-        "SELECT * FROM cases WHERE "
+        f"{_CASE_WITH_EVENT} WHERE "
         + " AND ".join(clauses)
-        + " ORDER BY created_at DESC, case_id DESC LIMIT %(limit)s",
+        + " ORDER BY c.created_at DESC, c.case_id DESC LIMIT %(limit)s",
         params,
     ).fetchall()
     next_cursor = None
@@ -194,6 +206,6 @@ def count_cases(conn: Connection[DictRow], tenant_id: str, case_filter: CaseFilt
     """How many of the tenant's cases match the filter."""
     clauses, params = _where(tenant_id, case_filter)
     row = conn.execute(
-        "SELECT count(*) AS n FROM cases WHERE " + " AND ".join(clauses), params
+        "SELECT count(*) AS n FROM cases c WHERE " + " AND ".join(clauses), params
     ).fetchone()
     return int(row["n"]) if row else 0

@@ -113,7 +113,7 @@ def test_a_deleted_case_is_detected(
     loaded_desk: ExceptionDesk, cases: list[str], tamper: psycopg.Connection[tuple[object, ...]]
 ) -> None:
     case_id = cases[1]
-    for table in ("decision_records", "approvals", "outbox", "cases"):
+    for table in ("decision_records", "approvals", "outbox", "exception_events", "cases"):
         tamper.execute(f"DELETE FROM {table} WHERE case_id=%s", (case_id,))
     assert first_problem(loaded_desk) == (
         f"case {case_id}: anchored in the ledger but missing: the case was deleted"

@@ -30,6 +30,12 @@ def test_the_same_event_submitted_concurrently_makes_one_case(
     [case_id] = case_ids
     assert [d.step for d in desk.case(TENANT, case_id).decisions] == ["intake"]
     assert desk.cases(TENANT, CaseFilter()).total == 1
+    with desk.db.connection() as conn:
+        received = conn.execute(
+            "SELECT times_received FROM exception_events WHERE case_id=%s", (case_id,)
+        ).fetchone()
+    assert received is not None
+    assert received["times_received"] == 8
 
 
 def test_two_simultaneous_approvals_take_effect_once(

@@ -83,15 +83,11 @@ CREATE TABLE network_loads (
     counts     jsonb NOT NULL
 );
 
--- Cases: one per distinct (tenant, source, source_event_id). The columns other than the
--- keys are a projection of the decision log, kept in the same transaction as each record.
+-- Cases: one per distinct exception event. The columns other than the keys are a
+-- projection of the decision log, kept in the same transaction as each record.
 CREATE TABLE cases (
     case_id           text PRIMARY KEY,
     tenant_id         text NOT NULL,
-    source            text NOT NULL,
-    source_event_id   text NOT NULL,
-    event             jsonb NOT NULL,
-    initiated_by      text,
     status            text NOT NULL,
     category          text,
     route             text,
@@ -106,13 +102,28 @@ CREATE TABLE cases (
     failure_reason    text,
     last_seq          integer NOT NULL DEFAULT 0,
     created_at        timestamptz NOT NULL DEFAULT now(),
-    updated_at        timestamptz NOT NULL DEFAULT now(),
-    UNIQUE (tenant_id, source, source_event_id)
+    updated_at        timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX cases_by_tenant_created ON cases (tenant_id, created_at DESC, case_id DESC);
 CREATE INDEX cases_by_status ON cases (tenant_id, status);
 CREATE INDEX cases_by_category ON cases (tenant_id, category);
 CREATE INDEX cases_by_route ON cases (tenant_id, route);
+
+-- Exception events as received: one row per (tenant, source, source_event_id), pointing at
+-- the case it opened; a repeat delivery is counted, never a second case.
+CREATE TABLE exception_events (
+    tenant_id          text NOT NULL,
+    source             text NOT NULL,
+    source_event_id    text NOT NULL,
+    event              jsonb NOT NULL,
+    case_id            text NOT NULL UNIQUE
+                       REFERENCES cases (case_id) DEFERRABLE INITIALLY DEFERRED,
+    initiated_by       text,
+    first_received_at  timestamptz NOT NULL DEFAULT now(),
+    last_received_at   timestamptz NOT NULL DEFAULT now(),
+    times_received     integer NOT NULL DEFAULT 1,
+    PRIMARY KEY (tenant_id, source, source_event_id)
+);
 
 CREATE TABLE approvals (
     approval_id        text PRIMARY KEY,
