@@ -13,7 +13,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 
 from exdesk.desk import ExceptionDesk
 from exdesk.domain import NetworkSnapshot
-from tests.support.scenarios import open_orders, where_is_my_order
+from tests.support.scenarios import contact_email, open_orders, status_question
 
 
 class _WhileTesting(SimpleSpanProcessor):
@@ -42,8 +42,8 @@ def test_a_run_is_traced_with_genai_names_and_no_personal_data(
     loaded_desk: ExceptionDesk, example_network: NetworkSnapshot, spans: InMemorySpanExporter
 ) -> None:
     order = open_orders(example_network)[0]
-    customer = next(c for c in example_network.customers if c.customer_id == order.customer_id)
-    [ref] = loaded_desk.ingest("acme", [where_is_my_order(order, customer.contact.email, "m-1")])
+    email = contact_email(example_network, order)
+    [ref] = loaded_desk.ingest("acme", [status_question(example_network, order, "m-1")])
 
     finished = spans.get_finished_spans()
     names = [s.name for s in finished]
@@ -68,8 +68,8 @@ def test_a_run_is_traced_with_genai_names_and_no_personal_data(
     )
 
     exported = " ".join(str(dict(s.attributes or {})) + s.name for s in finished)
-    assert customer.contact.email not in exported
-    assert customer.contact.email.split("@")[0] not in exported
+    assert email not in exported
+    assert email.split("@")[0] not in exported
 
 
 def test_personal_data_a_policy_quotes_is_masked_in_its_span(
@@ -77,9 +77,9 @@ def test_personal_data_a_policy_quotes_is_masked_in_its_span(
 ) -> None:
     from exdesk.store.api_keys import Principal
 
-    order = open_orders(example_network)[1]
-    customer = next(c for c in example_network.customers if c.customer_id == order.customer_id)
-    [ref] = loaded_desk.ingest("acme", [where_is_my_order(order, customer.contact.email, "m-2")])
+    [ref] = loaded_desk.ingest(
+        "acme", [status_question(example_network, open_orders(example_network)[1], "m-2")]
+    )
     case = loaded_desk.case("acme", ref.case_id)
     assert case.draft is not None
     approval = next(a for a in case.approvals if a.status == "pending")

@@ -54,6 +54,16 @@ def where_is_my_order(order: Order, email: str, event_id: str) -> ExceptionEvent
     )
 
 
+def contact_email(network: NetworkSnapshot, order: Order) -> str:
+    """The e-mail address of the order's customer contact."""
+    return next(c.contact.email for c in network.customers if c.customer_id == order.customer_id)
+
+
+def status_question(network: NetworkSnapshot, order: Order, event_id: str) -> ExceptionEvent:
+    """The order's own customer asking where it is."""
+    return where_is_my_order(order, contact_email(network, order), event_id)
+
+
 def vague_note(event_id: str) -> ExceptionEvent:
     """A note that says almost nothing: the classifier cannot be sure."""
     return ExceptionEvent(

@@ -10,7 +10,7 @@ import pytest
 
 from agents.registry import AgentSet
 from exdesk.desk import ExceptionDesk
-from exdesk.domain import Case, NetworkSnapshot, Role
+from exdesk.domain import Case, ExceptionEvent, NetworkSnapshot, Role
 from exdesk.settings import Settings
 from exdesk.store.api_keys import Principal
 from tests.support.scenarios import policy_file
@@ -38,6 +38,13 @@ def make_desk(
     yield make
     for desk in opened:
         desk.close()
+
+
+def first_stop(desk: ExceptionDesk, event: ExceptionEvent) -> Case:
+    """Submit an event and run its case to its first stop."""
+    ref = desk.submit(TENANT, event)
+    desk.advance(TENANT, ref.case_id)
+    return desk.case(TENANT, ref.case_id)
 
 
 def person(user: str, *roles: Role) -> Principal:

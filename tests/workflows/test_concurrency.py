@@ -8,8 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 from exdesk.domain import NetworkSnapshot
 from exdesk.errors import ConflictError
 from exdesk.store.cases import CaseFilter
-from tests.support.scenarios import open_orders, short_pick, where_is_my_order
-from tests.workflows.conftest import TENANT, MakeDesk, pending, person
+from tests.support.scenarios import open_orders, short_pick, status_question
+from tests.workflows.conftest import TENANT, MakeDesk, first_stop, pending, person
 
 
 def test_the_same_event_submitted_concurrently_makes_one_case(
@@ -42,11 +42,10 @@ def test_two_simultaneous_approvals_take_effect_once(
     make_desk: MakeDesk, example_network: NetworkSnapshot
 ) -> None:
     desk = make_desk()
-    order = open_orders(example_network)[1]
-    customer = next(c for c in example_network.customers if c.customer_id == order.customer_id)
-    ref = desk.submit(TENANT, where_is_my_order(order, customer.contact.email, "mail-race"))
-    desk.advance(TENANT, ref.case_id)
-    approval = pending(desk.case(TENANT, ref.case_id))
+    case = first_stop(
+        desk, status_question(example_network, open_orders(example_network)[1], "mail-race")
+    )
+    approval = pending(case)
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 
@@ -65,7 +64,7 @@ def test_two_simultaneous_approvals_take_effect_once(
         t.join()
 
     assert sorted(outcomes) == ["conflict", "ok"]
-    case = desk.case(TENANT, ref.case_id)
+    case = desk.case(TENANT, case.case_id)
     assert case.status == "resolved"
     assert [d.step for d in case.decisions].count("approval_gate") == 1
     assert [d.step for d in case.decisions].count("execute") == 1

@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 
 from exdesk.cli import read_events
-from exdesk.desk import ExceptionDesk
-from exdesk.domain import Case, ExceptionEvent
+from exdesk.domain import ExceptionEvent
 from exdesk.errors import InputError
-from tests.workflows.conftest import TENANT, MakeDesk, approve_everything, pending, person
+from tests.workflows.conftest import MakeDesk, approve_everything, first_stop, pending, person
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -22,19 +21,13 @@ def example(event_id: str) -> ExceptionEvent:
     )
 
 
-def run(desk: ExceptionDesk, event: ExceptionEvent) -> Case:
-    ref = desk.submit(TENANT, event)
-    desk.advance(TENANT, ref.case_id)
-    return desk.case(TENANT, ref.case_id)
-
-
 def test_a_document_telling_the_system_to_approve_goes_to_a_person(make_desk: MakeDesk) -> None:
     desk = make_desk(thresholds__default=0.0, thresholds__categories={})
     event = example("<CO1PR19MB7702E9@kellersafety.example.com>")
     assert event.document is not None
     assert "ignore previous instructions" in event.document.content.lower()
 
-    case = run(desk, event)
+    case = first_stop(desk, event)
 
     assert case.route == "document"
     assert case.extraction is not None
@@ -50,7 +43,7 @@ def test_another_customers_order_never_reaches_the_reply(make_desk: MakeDesk) ->
     desk = make_desk(thresholds__default=0.0, thresholds__categories={})
     event = example("<SN4PR19MB0033@manufacturas-trevino.example.com>")
 
-    case = run(desk, event)
+    case = first_stop(desk, event)
 
     enrich = next(d for d in case.decisions if d.step == "enrich")
     assert enrich.output["customer_id"] == "C-102899"
@@ -69,7 +62,7 @@ def test_another_customers_order_never_reaches_the_reply(make_desk: MakeDesk) ->
 
 def test_an_edited_reply_naming_the_other_order_is_blocked(make_desk: MakeDesk) -> None:
     desk = make_desk(thresholds__default=0.0, thresholds__categories={})
-    case = run(desk, example("<SN4PR19MB0033@manufacturas-trevino.example.com>"))
+    case = first_stop(desk, example("<SN4PR19MB0033@manufacturas-trevino.example.com>"))
     assert case.draft is not None
     edited = case.draft.model_dump(mode="json")
     edited["body"] += "\nOrder SO-104744 ships to 200 Industrial Pkwy."
