@@ -99,9 +99,11 @@ class ExceptionDesk:
         self.settings = settings
         self.db = db
         self.policy = policy
-        self.runner = CaseRunner(WorkflowDeps(db=db, agents=agents, policy=policy))
         self._precedents: PrecedentIndex | None = None
         self._precedents_lock = threading.Lock()
+        self.runner = CaseRunner(
+            WorkflowDeps(db=db, agents=agents, policy=policy, precedents=lambda: self.precedents)
+        )
 
     @classmethod
     def open(cls, settings: Settings, *, agents: AgentSet | None = None) -> ExceptionDesk:

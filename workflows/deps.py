@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from agents.registry import AgentSet
+from exdesk.precedents import PrecedentIndex
 from exdesk.store.database import Database
 from policies.config import PolicyConfig
 from workflows.steps import StepRecorder
@@ -17,6 +19,8 @@ class WorkflowDeps:
     db: Database
     agents: AgentSet
     policy: PolicyConfig
+    precedents: Callable[[], PrecedentIndex] | None = None
+    """The precedent index, built on first use; None leaves precedents out of the evidence."""
     recorder: StepRecorder = field(init=False)
 
     def __post_init__(self) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from exdesk.desk import ExceptionDesk
 from exdesk.domain import NetworkSnapshot
 from exdesk.precedents import PrecedentIndex
@@ -25,8 +27,17 @@ def test_a_resolved_case_is_found_as_the_precedent_of_a_similar_one(
     desk.advance(TENANT, second.case_id)
 
     [precedent] = desk.similar_cases(TENANT, second.case_id, k=5)
+    classified = next(
+        d for d in desk.case(TENANT, second.case_id).decisions if d.step == "classify"
+    )
+    [evidence] = classified.output["evidence"]["precedents"]
+    first_classified = next(d for d in closed.decisions if d.step == "classify")
 
     assert precedent.case_id == first.case_id
     assert precedent.category == "customer_inquiry"
     assert precedent.status == "resolved"
     assert precedent.approved_by == ["cs_rep-0"]
+    assert evidence["case_id"] == first.case_id
+    assert evidence["category"] == "customer_inquiry"
+    assert evidence["similarity"] == pytest.approx(precedent.similarity, abs=1e-3)
+    assert first_classified.output["evidence"]["precedents"] == []

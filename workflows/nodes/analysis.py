@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from opentelemetry.trace import SpanKind
 
 from agents.classifier.contract import ClassificationRequest
+from agents.classifier.features import event_text
 from exdesk.domain import CaseClassification, ClassificationProposal, ExceptionEvent
 from exdesk.domain.context import CaseContext
 from exdesk.store.cases import CaseUpdate
@@ -20,6 +22,11 @@ from workflows.state import CaseState, PendingApproval
 from workflows.steps import ApprovalRequest, SpanSpec, StepResult
 
 Update = dict[str, Any]
+
+PRECEDENT_EVIDENCE = 3
+"""How many similar closed cases the classification records as evidence."""
+
+logger = logging.getLogger(__name__)
 
 
 def event_of(state: CaseState) -> ExceptionEvent:
@@ -79,6 +86,7 @@ class AnalysisNodes:
             request = ClassificationRequest(event=event_of(state), context=context_of(state))
             outcome = classifier.classify(request)
             proposal = outcome.output
+            evidence = {**outcome.evidence, "precedents": self._precedents(state, request.event)}
             classification = CaseClassification(
                 category=proposal.category,
                 confidence=proposal.confidence,
@@ -91,7 +99,7 @@ class AnalysisNodes:
                 output={
                     **proposal.model_dump(mode="json"),
                     "engine": outcome.engine,
-                    "evidence": outcome.evidence,
+                    "evidence": evidence,
                 },
                 confidence=proposal.confidence,
                 model=outcome.model,
@@ -121,6 +129,23 @@ class AnalysisNodes:
             rationale=out["rationale"],
         )
         return {"seq": record.seq, "classification": classification.model_dump(mode="json")}
+
+    def _precedents(self, state: CaseState, event: ExceptionEvent) -> list[dict[str, Any]]:
+        """The closed cases most like this event, as evidence recorded beside the
+        classification (they never change it). Empty when search is off or fails."""
+        if self._deps.precedents is None:
+            return []
+        try:
+            index = self._deps.precedents()
+            vector = index.embedder.embed([event_text(event)])[0]
+            found = index.nearest_to(state["tenant_id"], vector, PRECEDENT_EVIDENCE)
+        except Exception:  # evidence is optional; the classification stands without it
+            logger.warning("precedent search failed for case %s", state["case_id"], exc_info=True)
+            return []
+        return [
+            {"case_id": p.case_id, "category": p.category, "similarity": round(p.similarity, 3)}
+            for p in found
+        ]
 
     def assess_severity(self, state: CaseState) -> Update:
         """Severity from revenue at risk, tier and time to the promise — never a model."""
