@@ -39,7 +39,6 @@ from exdesk.store.cases import (
     CaseFilter,
     CaseRef,
     CaseUpdate,
-    apply_update,
     count_cases,
     get_case_row,
     insert_case,
@@ -302,9 +301,10 @@ class ExceptionDesk:
                     },
                 )
                 key = f"escalate:{approval.approval_id}"
-                record, created = append_record(conn, tenant_id, row["case_id"], key, entry)
+                record, created = append_record(
+                    conn, tenant_id, row["case_id"], key, entry, CaseUpdate(status="escalated")
+                )
                 if created:
-                    apply_update(conn, row["case_id"], CaseUpdate(status="escalated"))
                     anchor_case(conn, record, "escalated")
                     escalated.append(row["case_id"])
         return escalated

@@ -21,7 +21,7 @@ from opentelemetry.trace import Status, StatusCode
 from exdesk.domain import FINAL_STATUSES, Approval, CaseStatus
 from exdesk.errors import NotFoundError
 from exdesk.store import approvals as approval_store
-from exdesk.store.cases import CaseUpdate, apply_update, get_case_row
+from exdesk.store.cases import CaseUpdate, get_case_row
 from exdesk.store.decision_log import StepEntry, anchor_case, append_record, digest
 from exdesk.store.locks import case_lock
 from exdesk.telemetry import masked_attributes, span_ids, tracer
@@ -177,6 +177,6 @@ class CaseRunner:
                     span_id=span_id,
                 )
                 key = f"{row['last_seq'] + 1:04d}:fail"
-                record, _ = append_record(conn, tenant_id, case_id, key, entry)
-                apply_update(conn, case_id, CaseUpdate(status="failed", failure_reason=reason))
+                failed = CaseUpdate(status="failed", failure_reason=reason)
+                record, _ = append_record(conn, tenant_id, case_id, key, entry, failed)
                 anchor_case(conn, record, "failed")

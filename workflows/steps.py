@@ -25,7 +25,7 @@ from exdesk.domain import (
 )
 from exdesk.store import approvals as approval_store
 from exdesk.store import outbox as outbox_store
-from exdesk.store.cases import CaseUpdate, apply_update
+from exdesk.store.cases import CaseUpdate
 from exdesk.store.database import Database
 from exdesk.store.decision_log import StepEntry, anchor_case, append_record, digest, find_record
 from exdesk.telemetry import masked_attributes, span_ids, tracer
@@ -154,8 +154,7 @@ class StepRecorder:
                     trace_id=trace_id,
                     span_id=span_id,
                 )
-                record, _ = append_record(conn, tenant_id, case_id, key, entry)
-                apply_update(conn, case_id, result.case_update)
+                record, _ = append_record(conn, tenant_id, case_id, key, entry, result.case_update)
                 if result.anchor is not None:
                     anchor_case(conn, record, result.anchor)
             current.set_attributes(masked_attributes({"exdesk.seq": record.seq}))

@@ -55,9 +55,18 @@ class CaseUpdate:
 _APPENDED = frozenset({"policy_results"})
 
 
-def apply_update(conn: Connection[DictRow], case_id: str, update: CaseUpdate) -> None:
-    """Write a step's projection changes (inside the step's transaction)."""
+def apply_update(
+    conn: Connection[DictRow],
+    case_id: str,
+    update: CaseUpdate,
+    *,
+    head: tuple[int, str] | None = None,
+) -> None:
+    """Write a step's projection changes (inside the step's transaction), together with the
+    new chain head (``last_seq``, ``last_hash``) when a record was appended."""
     values = update.assignments()
+    if head is not None:
+        values["last_seq"], values["last_hash"] = head
     if not values:
         return
     sets = ", ".join(

@@ -21,6 +21,7 @@ from psycopg.types.json import Jsonb
 
 from exdesk.domain import DecisionRecord
 from exdesk.errors import NotFoundError
+from exdesk.store.cases import CaseUpdate, apply_update
 
 GENESIS_HASH = "0" * 64
 """The ``prev_hash`` of a chain's first record."""
@@ -116,27 +117,30 @@ def find_record(conn: Connection[DictRow], case_id: str, step_key: str) -> Decis
 
 
 def append_record(
-    conn: Connection[DictRow], tenant_id: str, case_id: str, step_key: str, entry: StepEntry
+    conn: Connection[DictRow],
+    tenant_id: str,
+    case_id: str,
+    step_key: str,
+    entry: StepEntry,
+    update: CaseUpdate | None = None,
 ) -> tuple[DecisionRecord, bool]:
-    """Append one record to the case's chain, exactly once per ``step_key``.
+    """Append one record to the case's chain, exactly once per ``step_key``, and apply the
+    step's projection ``update`` to the case row in the same statement as the new head.
 
-    Must run inside a transaction. Returns the record and whether it was written now
-    (False when the step had already written it).
+    Must run inside a transaction. The case row holds the chain head and is locked for the
+    append, so one case's chain never forks and other cases are never blocked. Returns the
+    record and whether it was written now (False when the step had already written it).
     """
     existing = find_record(conn, case_id, step_key)
     if existing is not None:
         return existing, False
     head = conn.execute(
-        "SELECT last_seq FROM cases WHERE case_id=%s AND tenant_id=%s FOR UPDATE",
+        "SELECT last_seq, last_hash FROM cases WHERE case_id=%s AND tenant_id=%s FOR UPDATE",
         (case_id, tenant_id),
     ).fetchone()
     if head is None:
         raise NotFoundError(f"case {case_id} does not exist")
-    last = conn.execute(
-        "SELECT seq, hash FROM decision_records WHERE case_id=%s ORDER BY seq DESC LIMIT 1",
-        (case_id,),
-    ).fetchone()
-    seq = 1 if last is None else int(last["seq"]) + 1
+    seq = int(head["last_seq"]) + 1
     fields: dict[str, Any] = {
         "tenant_id": tenant_id,
         "case_id": case_id,
@@ -151,7 +155,7 @@ def append_record(
         "model": _plain(entry.model),
         "trace_id": entry.trace_id,
         "span_id": entry.span_id,
-        "prev_hash": GENESIS_HASH if last is None else last["hash"],
+        "prev_hash": head["last_hash"],
     }
     fields["hash"] = record_hash(fields)
     conn.execute(
@@ -176,7 +180,7 @@ def append_record(
             fields["hash"],
         ),
     )
-    conn.execute("UPDATE cases SET last_seq=%s WHERE case_id=%s", (seq, case_id))
+    apply_update(conn, case_id, update or CaseUpdate(), head=(seq, fields["hash"]))
     return DecisionRecord.model_validate(fields), True
 
 

@@ -101,6 +101,7 @@ CREATE TABLE cases (
     policy_results    jsonb NOT NULL DEFAULT '[]',
     failure_reason    text,
     last_seq          integer NOT NULL DEFAULT 0,
+    last_hash         text NOT NULL DEFAULT repeat('0', 64),
     created_at        timestamptz NOT NULL DEFAULT now(),
     updated_at        timestamptz NOT NULL DEFAULT now()
 );
