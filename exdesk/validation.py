@@ -8,8 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
+
+from exdesk.errors import InputError
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 _MODEL_LEVEL = re.compile(r"^Value error, (?P<location>[\w\[\].]+): (?P<message>.*)$", re.DOTALL)
 
@@ -46,3 +51,12 @@ def describe(error: ValidationError, prefix: str = "") -> str:
     """``location: message`` of the first problem."""
     location, message = first_problem(error, prefix)
     return f"{location}: {message}"
+
+
+def validated(model: type[ModelT], data: Any, prefix: str = "") -> ModelT:
+    """``data`` as ``model``, or InputError located at the first problem."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        location, message = first_problem(error, prefix)
+        raise InputError(f"{location}: {message}", location=location) from error

@@ -88,12 +88,19 @@ def customer_facts(
     return facts
 
 
+def remediation_plan(proposal: dict[str, Any]) -> FulfillmentRecommendation:
+    """The remediation proposal as a recommendation: the recommender's ranked options, or
+    the single option a person put in their place (an edit)."""
+    if "action" in proposal:
+        option = FulfillmentOption.model_validate(proposal)
+        return FulfillmentRecommendation(options=[option], rationale="edited by a person")
+    return FulfillmentRecommendation.model_validate(proposal)
+
+
 def approved_option(proposals: dict[str, dict[str, Any]]) -> FulfillmentOption | None:
     """The remediation the case will carry out: an edited option, else the top-ranked one."""
     remediation = proposals.get("remediation")
     if remediation is None:
         return None
-    if "action" in remediation:
-        return FulfillmentOption.model_validate(remediation)
-    recommendation = FulfillmentRecommendation.model_validate(remediation)
-    return recommendation.options[0] if recommendation.options else None
+    options = remediation_plan(remediation).options
+    return options[0] if options else None

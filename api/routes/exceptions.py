@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Response, status
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from api.deps import DeskDep, Ingester
 from exdesk.domain import Case, ExceptionEvent
 from exdesk.errors import InputError
-from exdesk.validation import first_problem
+from exdesk.validation import validated
 
 router = APIRouter(prefix="/v1/exceptions", tags=["exceptions"])
 
@@ -38,11 +38,7 @@ def parse_events(body: Any) -> tuple[list[ExceptionEvent], bool]:
         if not isinstance(item, dict):
             where = f"[{index}]" if is_list else "body"
             raise InputError(f"{where}: an exception event must be a JSON object", location=where)
-        try:
-            events.append(ExceptionEvent.model_validate(item))
-        except ValidationError as error:
-            location, message = first_problem(error, f"[{index}]" if is_list else "")
-            raise InputError(f"{location}: {message}", location=location) from error
+        events.append(validated(ExceptionEvent, item, f"[{index}]" if is_list else ""))
     return events, is_list
 
 

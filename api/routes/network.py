@@ -5,12 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body
-from pydantic import ValidationError
 
 from api.deps import DeskDep, NetworkLoader
 from exdesk.domain import NetworkSnapshot
-from exdesk.errors import InputError
-from exdesk.validation import first_problem
+from exdesk.validation import validated
 
 router = APIRouter(prefix="/v1/network", tags=["network"])
 
@@ -25,9 +23,5 @@ def put_network(
 
     A problem is located as the snapshot names it: ``orders[3].lines[0].sku``.
     """
-    try:
-        snapshot = NetworkSnapshot.model_validate(body)
-    except ValidationError as error:
-        location, message = first_problem(error)
-        raise InputError(f"{location}: {message}", location=location) from error
+    snapshot = validated(NetworkSnapshot, body)
     return {"loaded": desk.load_network(principal.tenant_id, snapshot)}

@@ -90,16 +90,7 @@ def replace_network(
             "INSERT INTO return_authorizations VALUES (%s, %s, %s, %s)",
             [(t, r.rma_id, r.order_id, _doc(r)) for r in snapshot.returns],
         )
-        counts = {
-            "warehouses": len(snapshot.warehouses),
-            "skus": len(snapshot.skus),
-            "inventory": len(snapshot.inventory),
-            "customers": len(snapshot.customers),
-            "orders": len(snapshot.orders),
-            "shipments": len(snapshot.shipments),
-            "lanes": len(snapshot.lanes),
-            "returns": len(snapshot.returns),
-        }
+        counts = {name: len(getattr(snapshot, name)) for name in NetworkSnapshot.model_fields}
         digest = hashlib.sha256(snapshot.model_dump_json().encode()).hexdigest()
         cur.execute(
             "INSERT INTO network_loads (tenant_id, digest, counts) VALUES (%s, %s, %s)",

@@ -14,8 +14,6 @@ from exdesk.domain import (
     CreditReview,
     CustomerDraft,
     DocumentExtraction,
-    FulfillmentOption,
-    FulfillmentRecommendation,
     PolicyResult,
     Role,
 )
@@ -31,6 +29,7 @@ from policies.rules import (
 )
 from policies.verdict import combine
 from workflows.deps import WorkflowDeps
+from workflows.facts import remediation_plan
 from workflows.nodes.analysis import Update, context_of, excluded_users
 from workflows.routing import Stage
 from workflows.state import CaseState, GateDecision, LastDecision, PendingApproval
@@ -71,13 +70,7 @@ def stage_policy_results(
 ) -> list[PolicyResult]:
     """The policies that judge one stage's proposal."""
     if stage == "remediation":
-        if "action" in proposal:  # a human-edited option
-            recommendation = FulfillmentRecommendation(
-                options=[FulfillmentOption.model_validate(proposal)], rationale="edited by a person"
-            )
-        else:
-            recommendation = FulfillmentRecommendation.model_validate(proposal)
-        return remediation_review(policy, recommendation, severity)
+        return remediation_review(policy, remediation_plan(proposal), severity)
     if stage == "document":
         extraction = proposal.get("extraction")
         return document_review(
