@@ -27,7 +27,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 types: $(STAMP)
-	$(BIN)/mypy .
+	$(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff format .
@@ -45,8 +45,8 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.workflow_throughput
 
 evals: $(STAMP)
-	$(BIN)/python -m evals.classification_eval
-	$(BIN)/python -m evals.extraction_eval
+	$(BIN)/python -m exdesk.evals.classification_eval
+	$(BIN)/python -m exdesk.evals.extraction_eval
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache build *.egg-info

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from agents.classifier.contract import Classifier
-from agents.customer_drafter.contract import CustomerDrafter
-from agents.document_extractor.contract import DocumentExtractor
-from agents.fulfillment_recommender.contract import FulfillmentRecommender
+from exdesk.agents.classifier.contract import Classifier
+from exdesk.agents.customer_drafter.contract import CustomerDrafter
+from exdesk.agents.document_extractor.contract import DocumentExtractor
+from exdesk.agents.fulfillment_recommender.contract import FulfillmentRecommender
 from exdesk.errors import ConfigurationError
 from exdesk.settings import Settings
 
@@ -30,10 +30,10 @@ def build_agents(settings: Settings) -> AgentSet:
             "invalid configuration: the openai engine is not available in this release "
             f"(selected for {', '.join(needing)}); use local"
         )
-    from agents.classifier.local import LocalClassifier
-    from agents.customer_drafter.local import LocalCustomerDrafter
-    from agents.document_extractor.local import LocalDocumentExtractor
-    from agents.fulfillment_recommender.local import LocalFulfillmentRecommender
+    from exdesk.agents.classifier.local import LocalClassifier
+    from exdesk.agents.customer_drafter.local import LocalCustomerDrafter
+    from exdesk.agents.document_extractor.local import LocalDocumentExtractor
+    from exdesk.agents.fulfillment_recommender.local import LocalFulfillmentRecommender
 
     return AgentSet(
         classifier=LocalClassifier.default(settings.data_dir),

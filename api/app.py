@@ -9,8 +9,8 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api.errors import install_error_handlers
-from api.routes import approvals, audit, cases, exceptions, health, network, precedents
+from exdesk.api.errors import install_error_handlers
+from exdesk.api.routes import approvals, audit, cases, exceptions, health, network, precedents
 from exdesk.desk import ExceptionDesk
 from exdesk.settings import Settings
 from exdesk.telemetry import configure_logging

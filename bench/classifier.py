@@ -16,10 +16,11 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Final
 
-from agents.classifier.contract import ClassificationRequest
-from agents.classifier.local import LocalClassifier
-from evals.corpus import load_examples
+from exdesk.agents.classifier.contract import ClassificationRequest
+from exdesk.agents.classifier.corpus import training_examples
+from exdesk.agents.classifier.local import LocalClassifier
 from exdesk.domain import ExceptionEvent
+from exdesk.evals.corpus import heldout_examples
 
 TARGET_BATCH_PER_SECOND: Final = 2_000.0
 RUNS: Final = 3
@@ -53,9 +54,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
-    classifier = LocalClassifier.train_on(load_examples("train"))
+    classifier = LocalClassifier.train_on(training_examples())
     print(f"training: {time.perf_counter() - started:.2f} s")
-    distinct = [example.to_event() for example in load_examples("heldout")]
+    distinct = [example.to_event() for example in heldout_examples()]
     events = repeated(distinct, args.events)
     classifier.classify_many(distinct)
 

@@ -39,9 +39,10 @@ from psycopg import Connection
 from psycopg.rows import DictRow
 from psycopg.types.json import Jsonb
 
-from agents.classifier.features import event_text
-from evals.corpus import load_examples
-from evals.shared_data import shared_dataset
+from exdesk.agents.classifier.corpus import training_examples
+from exdesk.agents.classifier.features import event_text
+from exdesk.evals.corpus import heldout_examples
+from exdesk.evals.shared_data import shared_dataset
 from exdesk.precedents import LocalEmbedder, PrecedentIndex, SearchPlan, VectorSpace, ensure_index
 from exdesk.precedents.embedder import Vectors
 from exdesk.precedents.search import nearest, search_sql
@@ -88,8 +89,7 @@ def corpus_sentences() -> list[Sentence]:
     """Every event of the labelled corpus (both splits), as cases are embedded."""
     return [
         Sentence(event_text(e.to_event()), e.category)
-        for split in ("train", "heldout")
-        for e in load_examples(split)
+        for e in [*training_examples(), *heldout_examples()]
     ]
 
 

@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Final
 
-from agents.fulfillment_recommender import LocalFulfillmentRecommender, RecommendationRequest
+from exdesk.agents.fulfillment_recommender import LocalFulfillmentRecommender, RecommendationRequest
 from exdesk.domain import (
     Address,
     CarrierLane,

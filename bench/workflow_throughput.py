@@ -30,13 +30,11 @@ from langgraph.checkpoint.postgres import PostgresSaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 
-from exdesk.cli import read_events
 from exdesk.desk import ExceptionDesk
-from exdesk.domain import ExceptionEvent, NetworkSnapshot
+from exdesk.domain import ExceptionEvent
+from exdesk.examples import example_events, example_network
 from exdesk.settings import Settings
 from exdesk.store.database import Database, resolve_database_url, with_database
-
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
 class BareState(TypedDict):
@@ -121,8 +119,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="exdesk-bench-") as tmp:
         configured = os.environ.get("DATABASE_URL") or os.environ.get("EXDESK_DATABASE_URL")
         url = fresh_database(resolve_database_url(configured, Path(tmp)))
-        events = read_events(EXAMPLES / "exceptions.jsonl")
-        network = NetworkSnapshot.model_validate_json((EXAMPLES / "network.json").read_text())
+        events = example_events()
+        network = example_network()
         results: list[tuple[int, float, float, float]] = []
         for workers in args.workers:
             settings = Settings(

@@ -1,6 +1,6 @@
 """Score the local classifier: held-out split, an outside check on Bitext, the demo events.
 
-Run ``python -m evals.classification_eval [--json PATH]``. It trains
+Run ``python -m exdesk.evals.classification_eval [--json PATH]``. It trains
 ``LocalClassifier.train_on`` on the training split (never on held-out), then prints:
 
 1. **Held-out split** (``evals/datasets/classifier/heldout``, written independently of the
@@ -35,12 +35,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
-from agents.classifier.local import LocalClassifier
-from evals.corpus import load_examples
-from evals.shared_data import REPO_ROOT, shared_dataset
+from exdesk.agents.classifier.corpus import training_examples
+from exdesk.agents.classifier.local import LocalClassifier
 from exdesk.domain import CATEGORIES, Category, ExceptionEvent
-from exdesk.settings import DEFAULT_POLICY_FILE
-from policies.config import load_policy_config
+from exdesk.evals.corpus import heldout_examples
+from exdesk.evals.shared_data import shared_dataset
+from exdesk.examples import example_events, expected_categories
+from exdesk.policies.config import load_policy_config
 
 TARGET_MACRO_F1: Final = 0.93
 TARGET_COVERED_ACCURACY: Final = 0.98
@@ -48,7 +49,6 @@ TARGET_COVERAGE: Final = 0.80
 ECE_BINS: Final = 10
 CURVE_THRESHOLDS: Final = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99)
 BITEXT_TEST: Final = "intent-detection/Bitext_Sample_Customer_Service_Testing_Dataset.csv"
-EXAMPLES: Final = REPO_ROOT / "examples"
 
 BITEXT_CATEGORIES: Final[dict[str, Category]] = {
     "track_order": "customer_inquiry",
@@ -202,7 +202,7 @@ def selective(
 
 def report(scored: Scored, labels: Sequence[str]) -> Report:
     """All figures of one scored set, with the thresholds of the default policy file."""
-    thresholds = load_policy_config(DEFAULT_POLICY_FILE).thresholds
+    thresholds = load_policy_config().thresholds
     classes = per_class(scored, labels)
     ece, table = reliability(scored)
     default = thresholds.default
@@ -227,7 +227,7 @@ def _constant(threshold: float) -> Callable[[str], float]:
 
 def heldout_report(classifier: LocalClassifier) -> Report:
     """The figures of the held-out split."""
-    examples = load_examples("heldout")
+    examples = heldout_examples()
     events = [e.to_event() for e in examples]
     return report(score(classifier, events, [e.category for e in examples]), CATEGORIES)
 
@@ -293,11 +293,8 @@ def bitext_report(classifier: LocalClassifier) -> dict[str, Any] | None:
 
 def demo_report(classifier: LocalClassifier) -> dict[str, Any]:
     """Accuracy on the shipped demo events, and which ones were missed."""
-    expected: dict[str, str] = json.loads(
-        (EXAMPLES / "expected_categories.json").read_text(encoding="utf-8")
-    )
-    lines = (EXAMPLES / "exceptions.jsonl").read_text(encoding="utf-8").splitlines()
-    events = [ExceptionEvent.model_validate_json(line) for line in lines if line.strip()]
+    expected = expected_categories()
+    events = example_events()
     scored = score(classifier, events, [expected[e.source_event_id] for e in events])
     misses = [
         {"event": e.source_event_id, "expected": g, "predicted": p, "confidence": c}
@@ -354,12 +351,12 @@ def print_outside(bitext: dict[str, Any] | None, demo: dict[str, Any]) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``python -m evals.classification_eval``."""
+    """Entry point of ``python -m exdesk.evals.classification_eval``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    classifier = LocalClassifier.train_on(load_examples("train"))
+    classifier = LocalClassifier.train_on(training_examples())
     training_seconds = time.perf_counter() - started
     print(f"trained on the training split in {training_seconds:.2f} s\n")
     heldout = heldout_report(classifier)

@@ -1,76 +1,18 @@
-"""The labelled classification corpus: schema and loader.
-
-Each line of ``evals/datasets/classifier/{train,heldout}/<category>.jsonl`` is one
-:class:`LabelledExample`: an exception event as a source system would send it (without
-its id and timestamp) and the category a trained person would give it. The held-out
-split was written independently of the training split and is never trained on.
-"""
+"""The classifier's evaluation split: written independently of the training split (which
+ships with the agent, ``exdesk.agents.classifier.corpus``) and never trained on."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any, Literal
+from importlib import resources
+from importlib.abc import Traversable
 
-from pydantic import Field, ValidationError
+from exdesk.agents.classifier.corpus import LabelledExample, load_examples
 
-from exdesk.domain import Category, ContractModel, Document, EventSource, ExceptionEvent
-from exdesk.errors import InputError
-
-CORPUS_DIR = Path(__file__).parent / "datasets" / "classifier"
-
-Split = Literal["train", "heldout"]
+HELDOUT_DATA: Traversable = resources.files(__package__ or __name__).joinpath(
+    "datasets", "classifier", "heldout"
+)
 
 
-class LabelledExample(ContractModel):
-    """An event's content and its gold category."""
-
-    id: str
-    category: Category
-    source: EventSource
-    summary: str = Field(min_length=1)
-    order_id: str | None = None
-    shipment_id: str | None = None
-    customer_id: str | None = None
-    sku: str | None = None
-    warehouse_id: str | None = None
-    document: Document | None = None
-    attributes: dict[str, Any] = Field(default_factory=dict)
-
-    def to_event(self) -> ExceptionEvent:
-        """The example as the event an integration would post."""
-        return ExceptionEvent(
-            source=self.source,
-            source_event_id=self.id,
-            occurred_at=datetime(2026, 1, 1, tzinfo=UTC),
-            summary=self.summary,
-            order_id=self.order_id,
-            shipment_id=self.shipment_id,
-            customer_id=self.customer_id,
-            sku=self.sku,
-            warehouse_id=self.warehouse_id,
-            document=self.document,
-            attributes=self.attributes,
-        )
-
-
-def iter_examples(split: Split, root: Path = CORPUS_DIR) -> Iterator[LabelledExample]:
-    """Yield every example of a split, in file order; a malformed line is an InputError."""
-    for path in sorted((root / split).glob("*.jsonl")):
-        with path.open(encoding="utf-8") as handle:
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    yield LabelledExample.model_validate_json(line)
-                except ValidationError as error:
-                    raise InputError(
-                        f"{path.name}:{number}: {error.errors()[0]['msg']}",
-                        location=f"{path.name}:{number}",
-                    ) from error
-
-
-def load_examples(split: Split, root: Path = CORPUS_DIR) -> list[LabelledExample]:
-    """All examples of a split."""
-    return list(iter_examples(split, root))
+def heldout_examples() -> list[LabelledExample]:
+    """The held-out split."""
+    return load_examples(HELDOUT_DATA)

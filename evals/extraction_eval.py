@@ -1,6 +1,6 @@
 """Score the local document extractor against public documents with known interpretations.
 
-Run ``python -m evals.extraction_eval``. Reads ``../shared/datasets`` in place (see each
+Run ``python -m exdesk.evals.extraction_eval``. Reads ``../shared/datasets`` in place (see each
 folder's SOURCE.md): Bots translator XML, EdiEngine parse trees and expected errors,
 node-x12's 850 map result and 855/856 facts, Stedi guide JSON, invoice2data expected JSON.
 Prints documents parsed / total, accuracy per field, line accuracy and envelope-defect
@@ -23,11 +23,11 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from agents.document_extractor import ExtractionRequest, LocalDocumentExtractor
-from agents.document_extractor.compare import normalize_id
-from evals.shared_data import shared_dataset, shared_datasets_dir
+from exdesk.agents.document_extractor import ExtractionRequest, LocalDocumentExtractor
+from exdesk.agents.document_extractor.compare import normalize_id
 from exdesk.domain import Document, DocumentExtraction, ExtractedLine
 from exdesk.errors import ExtractionError
+from exdesk.evals.shared_data import shared_dataset, shared_datasets_dir
 
 EXTRACTOR = LocalDocumentExtractor()
 Expected = dict[str, Any]
@@ -543,7 +543,7 @@ def print_report(reports: list[Report]) -> None:
 
 
 def main() -> int:
-    """Entry point of ``python -m evals.extraction_eval``."""
+    """Entry point of ``python -m exdesk.evals.extraction_eval``."""
     if shared_datasets_dir() is None:
         print("shared datasets not found (set EXDESK_SHARED_DATASETS or add ../shared/datasets);")
         print("nothing to evaluate.")

@@ -33,6 +33,7 @@ from exdesk.errors import (
     NotFoundError,
     PermissionDeniedError,
 )
+from exdesk.examples import example_events, example_network
 from exdesk.precedents import similar_cases_command
 from exdesk.settings import Settings, load_settings
 from exdesk.store.api_keys import Principal
@@ -59,7 +60,6 @@ app.add_typer(cases_app, name="cases")
 app.add_typer(audit_app, name="audit")
 app.add_typer(keys_app, name="keys")
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
@@ -181,7 +181,7 @@ def serve(
     """Serve the HTTP API."""
     import uvicorn
 
-    from api.app import create_app
+    from exdesk.api.app import create_app
 
     settings = _settings()
     bind_host, bind_port = host or settings.host, port or settings.port
@@ -249,8 +249,8 @@ def demo(
 ) -> None:
     """Load the example network, ingest the example exceptions, summarise, then serve."""
     with _handled():
-        snapshot = read_model(EXAMPLES / "network.json", NetworkSnapshot)
-        events = read_events(EXAMPLES / "exceptions.jsonl")
+        snapshot = example_network()
+        events = example_events()
     settings = _settings()
     with open_desk() as (desk, tenant), _handled():
         counts = desk.load_network(tenant, snapshot)

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from agents.registry import AgentSet, build_agents
+from exdesk.agents.registry import AgentSet, build_agents
 from exdesk.domain import (
     FINAL_STATUSES,
     Approval,
@@ -29,6 +29,7 @@ from exdesk.domain import (
     Role,
 )
 from exdesk.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
+from exdesk.policies.config import PolicyConfig, load_policy_config
 from exdesk.precedents import PRECEDENT_STATUSES, Precedent, PrecedentIndex, build_precedent_index
 from exdesk.settings import Settings
 from exdesk.store import approvals as approval_store
@@ -50,9 +51,8 @@ from exdesk.store.locks import case_lock
 from exdesk.store.migrate import apply_migrations
 from exdesk.store.network import NetworkReader, replace_network
 from exdesk.telemetry import configure_telemetry
-from policies.config import PolicyConfig, load_policy_config
-from workflows.deps import WorkflowDeps
-from workflows.runner import INTAKE_SEQ, CaseRunner, RunResult
+from exdesk.workflows.deps import WorkflowDeps
+from exdesk.workflows.runner import INTAKE_SEQ, CaseRunner, RunResult
 
 logger = logging.getLogger(__name__)
 

@@ -13,8 +13,6 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from exdesk.domain import EngineName
 from exdesk.errors import ConfigurationError
 
-DEFAULT_POLICY_FILE = Path(__file__).resolve().parent.parent / "policies" / "default.yaml"
-
 TelemetryExporter = Literal["none", "console", "file", "otlp"]
 """Where OpenTelemetry spans go: nowhere, stderr, ``<data_dir>/traces.jsonl``, or OTLP/HTTP."""
 
@@ -40,8 +38,9 @@ class Settings(BaseSettings):
     recommender_engine: EngineName = "local"
     drafter_engine: EngineName = "local"
 
-    policy_file: Path = DEFAULT_POLICY_FILE
-    """Policies and confidence thresholds (YAML)."""
+    policy_file: Path | None = None
+    """Policies and confidence thresholds (YAML); unset uses the shipped
+    ``policies/default.yaml``."""
 
     openai_api_key: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("EXDESK_OPENAI_API_KEY", "OPENAI_API_KEY")
@@ -84,8 +83,8 @@ class Settings(BaseSettings):
 
     @field_validator("policy_file")
     @classmethod
-    def _policy_file_exists(cls, value: Path) -> Path:
-        if not value.is_file():
+    def _policy_file_exists(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
             raise ValueError(f"no such file: {value}")
         return value
 

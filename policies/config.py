@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from importlib import resources
+from importlib.abc import Traversable
 from pathlib import Path
 
 import yaml
@@ -10,6 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from exdesk.domain import Category, CustomerTier, FulfillmentAction, Role, Severity
 from exdesk.errors import ConfigurationError
+
+SHIPPED_POLICIES: Traversable = resources.files(__package__ or __name__).joinpath("default.yaml")
+"""The policy file shipped with the package, used when no other is configured."""
 
 
 class _Strict(BaseModel):
@@ -101,8 +106,10 @@ class PolicyConfig(_Strict):
     document: DocumentRules
 
 
-def load_policy_config(path: Path) -> PolicyConfig:
-    """Read and validate a policy file; ConfigurationError names the bad field in one line."""
+def load_policy_config(path: Path | Traversable | None = None) -> PolicyConfig:
+    """Read and validate a policy file (the shipped one by default); ConfigurationError names
+    the bad field in one line."""
+    path = SHIPPED_POLICIES if path is None else path
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as error:

@@ -55,7 +55,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Final
 
-from agents.customer_drafter.contract import DraftRequest
+from exdesk.agents.customer_drafter.contract import DraftRequest
 from exdesk.domain import CustomerDraft
 
 __all__ = ["DraftViolation", "check_draft"]

@@ -13,7 +13,7 @@ from exdesk.domain import (
     Role,
     Severity,
 )
-from policies.config import PolicyConfig
+from exdesk.policies.config import PolicyConfig
 
 KEY_DOCUMENT_FIELDS = ("po_number", "lines")
 """Fields a document must yield confidently to be recorded without review."""

@@ -8,13 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from agents.registry import AgentSet, build_agents
+from exdesk.agents.registry import AgentSet, build_agents
 from exdesk.desk import ExceptionDesk
 from exdesk.domain import NetworkSnapshot
+from exdesk.examples import example_network as shipped_network
 from exdesk.settings import Settings
 from tests.support.postgres import create_template, fresh_database, server_url
-
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
 @pytest.fixture(scope="session")
@@ -65,7 +64,7 @@ def desk(settings: Settings, agents: AgentSet) -> Iterator[ExceptionDesk]:
 @pytest.fixture(scope="session")
 def example_network() -> NetworkSnapshot:
     """The shipped example network."""
-    return NetworkSnapshot.model_validate_json((EXAMPLES / "network.json").read_text())
+    return shipped_network()
 
 
 @pytest.fixture

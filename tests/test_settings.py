@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from exdesk.errors import ConfigurationError
-from exdesk.settings import DEFAULT_POLICY_FILE, Settings, load_settings
+from exdesk.settings import Settings, load_settings
 
 FAKE_KEY = "sk-test-not-a-real-key-0000"
 ENGINE_VARIABLES = {
@@ -56,8 +56,7 @@ def test_defaults_run_locally_without_any_variable() -> None:
     assert settings.tenant == "default"
     assert settings.engines_needing_openai() == []
     assert settings.openai_api_key is None
-    assert settings.policy_file == DEFAULT_POLICY_FILE
-    assert settings.policy_file.is_file()
+    assert settings.policy_file is None
     assert (settings.pool_size, settings.workers, settings.port) == (8, 4, 8000)
     assert settings.host == "127.0.0.1"
     assert settings.log_level == "WARNING"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from exdesk.domain import CustomerAccount, ExceptionEvent, Order, Shipment
 from exdesk.domain.context import CaseContext
 from exdesk.store.network import NetworkReader
-from tools.references import find_references
+from exdesk.tools.references import find_references
 
 
 def look_up_context(reader: NetworkReader, event: ExceptionEvent) -> CaseContext:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from agents.registry import AgentSet
+from exdesk.agents.registry import AgentSet
+from exdesk.policies.config import PolicyConfig
 from exdesk.precedents import PrecedentIndex
 from exdesk.store.database import Database
-from policies.config import PolicyConfig
-from workflows.steps import StepRecorder
+from exdesk.workflows.steps import StepRecorder
 
 
 @dataclass(frozen=True)

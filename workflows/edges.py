@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Final, Literal
 
-from workflows.routing import Stage, next_stage
-from workflows.state import CaseState
+from exdesk.workflows.routing import Stage, next_stage
+from exdesk.workflows.state import CaseState
 
 NodeName = Literal[
     "enrich",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agents.customer_drafter.contract import DraftRequest
+from exdesk.agents.customer_drafter.contract import DraftRequest
 from exdesk.domain import (
     Category,
     CreditReview,

@@ -17,13 +17,13 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import RetryPolicy
 from psycopg import OperationalError
 
-from workflows.deps import WorkflowDeps
-from workflows.edges import STAGE_NODE, after_gate, after_policies, after_route
-from workflows.nodes.analysis import AnalysisNodes
-from workflows.nodes.completion import CompletionNodes
-from workflows.nodes.proposals import ProposalNodes
-from workflows.nodes.review import ReviewNodes
-from workflows.state import CaseState
+from exdesk.workflows.deps import WorkflowDeps
+from exdesk.workflows.edges import STAGE_NODE, after_gate, after_policies, after_route
+from exdesk.workflows.nodes.analysis import AnalysisNodes
+from exdesk.workflows.nodes.completion import CompletionNodes
+from exdesk.workflows.nodes.proposals import ProposalNodes
+from exdesk.workflows.nodes.review import ReviewNodes
+from exdesk.workflows.state import CaseState
 
 WORKFLOW_NAME = "exception_case"
 

@@ -25,9 +25,9 @@ from exdesk.store.cases import CaseUpdate, get_case_row
 from exdesk.store.decision_log import StepEntry, anchor_case, append_record, digest
 from exdesk.store.locks import case_lock
 from exdesk.telemetry import masked_attributes, span_ids, tracer
-from workflows.deps import WorkflowDeps
-from workflows.graph import WORKFLOW_NAME, build_graph
-from workflows.state import CaseState, GateDecision, initial_state
+from exdesk.workflows.deps import WorkflowDeps
+from exdesk.workflows.graph import WORKFLOW_NAME, build_graph
+from exdesk.workflows.state import CaseState, GateDecision, initial_state
 
 logger = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from exdesk.domain import CustomerTier, ExceptionEvent, Severity
 from exdesk.domain.context import CaseContext
-from policies.config import SeverityRules
+from exdesk.policies.config import SeverityRules
 
 _AMOUNT_ATTRIBUTES = ("revenue_at_risk", "order_value", "amount", "invoice_total", "exposure")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, Literal, TypedDict
 
 from exdesk.domain import ApprovalDecision, ApprovalKind, Role, Route, Severity
-from workflows.routing import Stage
+from exdesk.workflows.routing import Stage
 
 Outcome = Literal["open", "rejected", "closed"]
 """``rejected``: a human rejected a proposal; ``closed``: nothing to automate (human `other`)."""

@@ -29,7 +29,7 @@ from exdesk.store.cases import CaseUpdate
 from exdesk.store.database import Database
 from exdesk.store.decision_log import StepEntry, anchor_case, append_record, digest, find_record
 from exdesk.telemetry import masked_attributes, span_ids, tracer
-from workflows.state import CaseState
+from exdesk.workflows.state import CaseState
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from agents._outcome import AgentOutcome
+from exdesk.agents._outcome import AgentOutcome
 from exdesk.domain import ClassificationProposal, ContractModel, EngineName, ExceptionEvent
 from exdesk.domain.context import CaseContext
 

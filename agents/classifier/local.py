@@ -8,11 +8,11 @@ from pathlib import Path
 
 import numpy as np
 
-from agents._outcome import AgentOutcome
-from agents.classifier.contract import ClassificationRequest
-from agents.classifier.features import feature_row
-from agents.classifier.model import TrainedModel, load_or_train, train
-from evals.corpus import LabelledExample, load_examples
+from exdesk.agents._outcome import AgentOutcome
+from exdesk.agents.classifier.contract import ClassificationRequest
+from exdesk.agents.classifier.corpus import LabelledExample, training_examples
+from exdesk.agents.classifier.features import feature_row
+from exdesk.agents.classifier.model import TrainedModel, load_or_train, train
 from exdesk.domain import CATEGORIES, ClassificationProposal, EngineName, ExceptionEvent
 
 AGENT = "classifier"
@@ -43,7 +43,7 @@ class LocalClassifier:
         with _DEFAULT_LOCK:
             key = data_dir.resolve()
             if key not in _DEFAULT:
-                _DEFAULT[key] = cls.train_on(load_examples("train"), data_dir / "models")
+                _DEFAULT[key] = cls.train_on(training_examples(), data_dir / "models")
             return _DEFAULT[key]
 
     @property

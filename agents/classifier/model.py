@@ -42,7 +42,7 @@ from scipy.sparse import csr_matrix
 from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 
-from agents.classifier.features import FeatureSpace, is_evidence
+from exdesk.agents.classifier.features import FeatureSpace, is_evidence
 from exdesk.domain import Category
 from exdesk.model_cache import load_or_build
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Final
 
-from agents.customer_drafter._locale import format_date
-from agents.customer_drafter._templates import LanguageTemplates
+from exdesk.agents.customer_drafter._locale import format_date
+from exdesk.agents.customer_drafter._templates import LanguageTemplates
 
 _ISO_DATE: Final = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?")
 _WHOLE_NUMBER: Final = re.compile(r"\d+")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from agents.customer_drafter._templates import PLACEHOLDER
+from exdesk.agents.customer_drafter._templates import PLACEHOLDER
 
 _TERMINAL = (".", "!", "?", ":", "…")
 

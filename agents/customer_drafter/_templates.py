@@ -17,7 +17,7 @@ from typing import Annotated, Final, Literal
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
 
-from agents.customer_drafter._locale import Language
+from exdesk.agents.customer_drafter._locale import Language
 from exdesk.domain import CATEGORIES, Category, CustomerTier
 
 Mood = Literal["problem", "reply", "notice"]
@@ -115,7 +115,7 @@ class LanguageTemplates(_Strict):
 def load_templates(language: Language) -> LanguageTemplates:
     """The validated templates of ``language`` (read once from the package)."""
     text = (
-        resources.files("agents.customer_drafter")
+        resources.files("exdesk.agents.customer_drafter")
         .joinpath("templates", f"{language}.yaml")
         .read_text("utf-8")
     )

@@ -6,7 +6,7 @@ from typing import Protocol
 
 from pydantic import Field
 
-from agents._outcome import AgentOutcome
+from exdesk.agents._outcome import AgentOutcome
 from exdesk.domain import Category, ContractModel, CustomerDraft, CustomerTier, EngineName
 
 

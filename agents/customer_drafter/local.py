@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from agents._outcome import AgentOutcome
-from agents.customer_drafter._facts import prepare_facts
-from agents.customer_drafter._locale import resolve_locale
-from agents.customer_drafter._render import Filler, Rendered
-from agents.customer_drafter._templates import load_templates
-from agents.customer_drafter.contract import DraftRequest
+from exdesk.agents._outcome import AgentOutcome
+from exdesk.agents.customer_drafter._facts import prepare_facts
+from exdesk.agents.customer_drafter._locale import resolve_locale
+from exdesk.agents.customer_drafter._render import Filler, Rendered
+from exdesk.agents.customer_drafter._templates import load_templates
+from exdesk.agents.customer_drafter.contract import DraftRequest
 from exdesk.domain import CustomerDraft, EngineName, FactUsed
 
 AGENT_NAME = "customer_drafter"

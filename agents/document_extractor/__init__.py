@@ -3,7 +3,7 @@
 ``LocalDocumentExtractor`` is the deterministic engine (no network, no model).
 """
 
-from agents.document_extractor.contract import DocumentExtractor, ExtractionRequest
-from agents.document_extractor.local import LocalDocumentExtractor, read_document
+from exdesk.agents.document_extractor.contract import DocumentExtractor, ExtractionRequest
+from exdesk.agents.document_extractor.local import LocalDocumentExtractor, read_document
 
 __all__ = ["DocumentExtractor", "ExtractionRequest", "LocalDocumentExtractor", "read_document"]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from agents.document_extractor.interpretation import Interpretation
+from exdesk.agents.document_extractor.interpretation import Interpretation
 from exdesk.domain import Discrepancy, ExtractedLine, Order, OrderLine, Sku
 
 _LINE_TYPES = frozenset(

@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from agents._outcome import AgentOutcome
-from agents.document_extractor.compare import compare_with_order, normalize_id, resolve_skus
-from agents.document_extractor.contract import ExtractionRequest
-from agents.document_extractor.hostile import find_suspicious_instructions
-from agents.document_extractor.interpretation import Interpretation
-from agents.document_extractor.text import read_text
-from agents.document_extractor.x12 import looks_like_x12, read_x12
+from exdesk.agents._outcome import AgentOutcome
+from exdesk.agents.document_extractor.compare import compare_with_order, normalize_id, resolve_skus
+from exdesk.agents.document_extractor.contract import ExtractionRequest
+from exdesk.agents.document_extractor.hostile import find_suspicious_instructions
+from exdesk.agents.document_extractor.interpretation import Interpretation
+from exdesk.agents.document_extractor.text import read_text
+from exdesk.agents.document_extractor.x12 import looks_like_x12, read_x12
 from exdesk.domain import Document, DocumentExtraction, EngineName, Order
 from exdesk.errors import ExtractionError
 

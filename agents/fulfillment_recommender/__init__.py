@@ -1,9 +1,9 @@
 """The fulfillment recommender: ranked remediation options for an order (CONTRACT §3)."""
 
-from agents.fulfillment_recommender.contract import (
+from exdesk.agents.fulfillment_recommender.contract import (
     FulfillmentRecommender,
     RecommendationRequest,
 )
-from agents.fulfillment_recommender.local import LocalFulfillmentRecommender
+from exdesk.agents.fulfillment_recommender.local import LocalFulfillmentRecommender
 
 __all__ = ["FulfillmentRecommender", "LocalFulfillmentRecommender", "RecommendationRequest"]

@@ -22,11 +22,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from agents.fulfillment_recommender._needs import Need
-from agents.fulfillment_recommender._network import NetworkView
-from agents.fulfillment_recommender._plans import Plan
-from agents.fulfillment_recommender._rationale import promise_clause, units
-from agents.fulfillment_recommender._sourcing import (
+from exdesk.agents.fulfillment_recommender._needs import Need
+from exdesk.agents.fulfillment_recommender._network import NetworkView
+from exdesk.agents.fulfillment_recommender._plans import Plan
+from exdesk.agents.fulfillment_recommender._rationale import promise_clause, units
+from exdesk.agents.fulfillment_recommender._sourcing import (
     backorder_plan,
     by_speed,
     hold_plans,
@@ -34,8 +34,8 @@ from agents.fulfillment_recommender._sourcing import (
     stock_plans,
     substitute_plans,
 )
-from agents.fulfillment_recommender._splitting import multi_shipment_plans
-from agents.fulfillment_recommender.contract import RecommendationRequest
+from exdesk.agents.fulfillment_recommender._splitting import multi_shipment_plans
+from exdesk.agents.fulfillment_recommender.contract import RecommendationRequest
 from exdesk.domain import Category
 
 

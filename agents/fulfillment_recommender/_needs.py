@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from agents.fulfillment_recommender.contract import RecommendationRequest
+from exdesk.agents.fulfillment_recommender.contract import RecommendationRequest
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Final
 
-from agents.fulfillment_recommender.contract import RecommendationRequest
+from exdesk.agents.fulfillment_recommender.contract import RecommendationRequest
 from exdesk.domain import CarrierLane, ServiceLevel, Warehouse
 
 SERVICE_RANK: Final[dict[ServiceLevel, int]] = {"standard": 0, "expedited": 1, "next_day": 2}

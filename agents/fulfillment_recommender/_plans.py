@@ -12,8 +12,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal, NamedTuple
 
-from agents.fulfillment_recommender._needs import NeedLine
-from agents.fulfillment_recommender._network import Quote
+from exdesk.agents.fulfillment_recommender._needs import NeedLine
+from exdesk.agents.fulfillment_recommender._network import Quote
 from exdesk.domain import CarrierLane, FulfillmentAction
 
 LegKind = Literal["stock", "inbound", "backorder", "retender"]

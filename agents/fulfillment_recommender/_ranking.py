@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Final
 
-from agents.fulfillment_recommender._network import SERVICE_RANK
-from agents.fulfillment_recommender._plans import Plan
+from exdesk.agents.fulfillment_recommender._network import SERVICE_RANK
+from exdesk.agents.fulfillment_recommender._plans import Plan
 from exdesk.domain import FulfillmentAction
 
 ACTION_ORDER: Final[dict[FulfillmentAction, int]] = {

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from agents.fulfillment_recommender._network import NetworkView
-from agents.fulfillment_recommender._plans import Leg, Plan
-from agents.fulfillment_recommender._ranking import ACTION_ORDER
+from exdesk.agents.fulfillment_recommender._network import NetworkView
+from exdesk.agents.fulfillment_recommender._plans import Leg, Plan
+from exdesk.agents.fulfillment_recommender._ranking import ACTION_ORDER
 from exdesk.domain import ServiceLevel, Shipment
 
 

@@ -10,10 +10,10 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 
-from agents.fulfillment_recommender._needs import Need
-from agents.fulfillment_recommender._network import SERVICE_RANK, NetworkView
-from agents.fulfillment_recommender._plans import Draft, Leg, Plan, drafts_for, make_plan
-from agents.fulfillment_recommender._ranking import undominated
+from exdesk.agents.fulfillment_recommender._needs import Need
+from exdesk.agents.fulfillment_recommender._network import SERVICE_RANK, NetworkView
+from exdesk.agents.fulfillment_recommender._plans import Draft, Leg, Plan, drafts_for, make_plan
+from exdesk.agents.fulfillment_recommender._ranking import undominated
 from exdesk.domain import FulfillmentAction, ServiceLevel, Shipment, Sku
 
 ActionForService = Callable[[ServiceLevel], FulfillmentAction]

@@ -24,9 +24,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Final
 
-from agents.fulfillment_recommender._needs import Need
-from agents.fulfillment_recommender._network import NetworkView
-from agents.fulfillment_recommender._plans import Leg, Plan, drafts_for, make_plan
+from exdesk.agents.fulfillment_recommender._needs import Need
+from exdesk.agents.fulfillment_recommender._network import NetworkView
+from exdesk.agents.fulfillment_recommender._plans import Leg, Plan, drafts_for, make_plan
 from exdesk.domain import FulfillmentAction
 
 MAX_PARTIAL_DCS: Final = 3

@@ -7,7 +7,7 @@ from typing import Protocol
 
 from pydantic import Field
 
-from agents._outcome import AgentOutcome
+from exdesk.agents._outcome import AgentOutcome
 from exdesk.domain import (
     CarrierLane,
     Category,

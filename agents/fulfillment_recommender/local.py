@@ -13,19 +13,19 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Final
 
-from agents._outcome import AgentOutcome
-from agents.fulfillment_recommender._categories import plan_for
-from agents.fulfillment_recommender._needs import Need, need_of
-from agents.fulfillment_recommender._network import NetworkView
-from agents.fulfillment_recommender._plans import Plan
-from agents.fulfillment_recommender._ranking import rank, shortlist
-from agents.fulfillment_recommender._rationale import (
+from exdesk.agents._outcome import AgentOutcome
+from exdesk.agents.fulfillment_recommender._categories import plan_for
+from exdesk.agents.fulfillment_recommender._needs import Need, need_of
+from exdesk.agents.fulfillment_recommender._network import NetworkView
+from exdesk.agents.fulfillment_recommender._plans import Plan
+from exdesk.agents.fulfillment_recommender._ranking import rank, shortlist
+from exdesk.agents.fulfillment_recommender._rationale import (
     Context,
     describe_option,
     explain_ranking,
     units,
 )
-from agents.fulfillment_recommender.contract import RecommendationRequest
+from exdesk.agents.fulfillment_recommender.contract import RecommendationRequest
 from exdesk.domain import (
     Allocation,
     Category,

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import Decider, DeskDep
+from exdesk.api.deps import Decider, DeskDep
 from exdesk.domain import ApprovalDecision, Case
 from exdesk.errors import NotFoundError
 

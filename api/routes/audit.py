@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from api.deps import Auditor, DeskDep
+from exdesk.api.deps import Auditor, DeskDep
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from api.deps import DeskDep, Reader
+from exdesk.api.deps import DeskDep, Reader
 from exdesk.domain import Case, CaseStatus, Category, Route
 from exdesk.store.cases import CaseFilter
 

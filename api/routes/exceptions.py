@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Response, status
 from pydantic import BaseModel
 
-from api.deps import DeskDep, Ingester
+from exdesk.api.deps import DeskDep, Ingester
 from exdesk.domain import Case, ExceptionEvent
 from exdesk.errors import InputError
 from exdesk.validation import validated

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from api.deps import DeskDep
+from exdesk.api.deps import DeskDep
 
 router = APIRouter(tags=["health"])
 

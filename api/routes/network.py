@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body
 
-from api.deps import DeskDep, NetworkLoader
+from exdesk.api.deps import DeskDep, NetworkLoader
 from exdesk.domain import NetworkSnapshot
 from exdesk.validation import validated
 

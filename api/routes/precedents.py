@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
-from api.deps import DeskDep, Reader
+from exdesk.api.deps import DeskDep, Reader
 from exdesk.precedents import Precedent, PrecedentIndex
 
 router = APIRouter(prefix="/v1/cases", tags=["precedents"])

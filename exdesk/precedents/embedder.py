@@ -9,7 +9,7 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 import numpy.typing as npt
 
-from agents.classifier.features import event_text
+from exdesk.agents.classifier.features import event_text
 from exdesk.domain import Case
 
 Vectors = npt.NDArray[np.float32]

@@ -17,8 +17,8 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
 
-from agents.classifier.features import event_text
-from evals.corpus import load_examples
+from exdesk.agents.classifier.corpus import training_examples
+from exdesk.agents.classifier.features import event_text
 from exdesk.model_cache import load_or_build
 from exdesk.precedents.embedder import Vectors, l2_normalise
 
@@ -135,7 +135,7 @@ class LocalEmbedder:
 
 def corpus_texts() -> list[str]:
     """The texts of the labelled corpus's training split, as cases are embedded."""
-    return [event_text(example.to_event()) for example in load_examples("train")]
+    return [event_text(example.to_event()) for example in training_examples()]
 
 
 _DEFAULT_LOCK = threading.Lock()

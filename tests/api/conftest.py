@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from agents.registry import AgentSet
-from api.app import create_app
+from exdesk.agents.registry import AgentSet
+from exdesk.api.app import create_app
 from exdesk.desk import ExceptionDesk
 from exdesk.domain import NetworkSnapshot
 from exdesk.settings import Settings

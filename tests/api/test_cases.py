@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
+from exdesk.api.app import create_app
 from exdesk.desk import ExceptionDesk
 from tests.api.support import (
     Headers,

@@ -21,7 +21,7 @@ from psycopg.rows import DictRow
 from pydantic import BaseModel
 from typer.testing import CliRunner, Result
 
-from agents.registry import AgentSet
+from exdesk.agents.registry import AgentSet
 from exdesk.cli import app
 from exdesk.domain import Case, ExceptionEvent
 from exdesk.store.database import CONNECTION_KWARGS

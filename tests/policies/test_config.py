@@ -12,8 +12,7 @@ import pytest
 import yaml
 
 from exdesk.errors import ConfigurationError
-from exdesk.settings import DEFAULT_POLICY_FILE
-from policies.config import PolicyConfig, Thresholds, load_policy_config
+from exdesk.policies.config import SHIPPED_POLICIES, PolicyConfig, Thresholds, load_policy_config
 
 SHIPPED = Path(__file__).resolve().parents[2] / "policies" / "default.yaml"
 SHIPPED_DATA: dict[str, Any] = yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
@@ -40,8 +39,9 @@ def test_the_shipped_policy_loads() -> None:
     assert config.remediation.auto_approve_cost_limit == Decimal("150.00")
 
 
-def test_settings_point_at_the_shipped_policy_by_default() -> None:
-    assert DEFAULT_POLICY_FILE.resolve() == SHIPPED
+def test_the_default_policies_are_the_shipped_file() -> None:
+    assert load_policy_config() == load_policy_config(SHIPPED)
+    assert SHIPPED_POLICIES.read_text(encoding="utf-8") == SHIPPED.read_text(encoding="utf-8")
 
 
 def test_the_shipped_severity_bands_are_listed_most_severe_first() -> None:

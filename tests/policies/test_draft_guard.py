@@ -7,9 +7,9 @@ from typing import get_args
 
 import pytest
 
-from agents.customer_drafter import DraftRequest, LocalCustomerDrafter
+from exdesk.agents.customer_drafter import DraftRequest, LocalCustomerDrafter
 from exdesk.domain import CATEGORIES, CustomerDraft, ExceptionEvent, FactUsed, FulfillmentAction
-from policies.draft_guard import DraftViolation, check_draft
+from exdesk.policies.draft_guard import DraftViolation, check_draft
 from tests.agents.customer_drafter.builders import FULL_FACTS, LOCALES, TIERS, request
 
 DRAFTER = LocalCustomerDrafter()

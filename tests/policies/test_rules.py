@@ -18,8 +18,8 @@ from exdesk.domain import (
     FulfillmentAction,
     Severity,
 )
-from policies.config import PolicyConfig, load_policy_config
-from policies.rules import (
+from exdesk.policies.config import PolicyConfig, load_policy_config
+from exdesk.policies.rules import (
     confidence_threshold,
     credit_review,
     customer_message_review,
@@ -27,7 +27,7 @@ from policies.rules import (
     escalation,
     remediation_review,
 )
-from policies.verdict import combine
+from exdesk.policies.verdict import combine
 from tests.support.factories import (
     make_discrepancy,
     make_extraction,

@@ -8,7 +8,7 @@ from typing import get_args
 import pytest
 
 from exdesk.domain import PolicyEffect
-from policies.verdict import combine
+from exdesk.policies.verdict import combine
 from tests.support.factories import make_policy_result
 
 EFFECTS: tuple[PolicyEffect, ...] = get_args(PolicyEffect)

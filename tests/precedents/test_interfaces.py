@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
+from exdesk.api.app import create_app
 from exdesk.desk import ExceptionDesk
 from exdesk.domain import Case
 from exdesk.errors import InputError, NotFoundError

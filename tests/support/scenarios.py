@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from exdesk.domain import ExceptionEvent, NetworkSnapshot, Order
-from exdesk.settings import DEFAULT_POLICY_FILE
+from exdesk.policies.config import SHIPPED_POLICIES
 
 AT = datetime(2026, 11, 19, 14, 30, tzinfo=UTC)
 
@@ -76,7 +76,7 @@ def vague_note(event_id: str) -> ExceptionEvent:
 
 def policy_file(tmp_path: Path, **changes: Any) -> Path:
     """The default policy file with some fields replaced (``remediation__auto_approve…``)."""
-    policy = yaml.safe_load(DEFAULT_POLICY_FILE.read_text())
+    policy = yaml.safe_load(SHIPPED_POLICIES.read_text(encoding="utf-8"))
     for dotted, value in changes.items():
         target = policy
         *parents, leaf = dotted.split("__")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tools.references import find_references
+from exdesk.tools.references import find_references
 
 FORWARDED_THREAD = """Hi team, please look at the message below.
 

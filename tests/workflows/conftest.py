@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from agents.registry import AgentSet
+from exdesk.agents.registry import AgentSet
 from exdesk.desk import ExceptionDesk
 from exdesk.domain import Case, ExceptionEvent, NetworkSnapshot, Role
 from exdesk.settings import Settings

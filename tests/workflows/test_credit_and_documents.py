@@ -9,6 +9,8 @@ import pytest
 
 from exdesk.domain import CATEGORIES, Category
 from exdesk.domain.context import CaseContext
+from exdesk.workflows.credit import review_credit
+from exdesk.workflows.documents import propose_resolution
 from tests.support.factories import (
     make_ack_error,
     make_customer,
@@ -17,8 +19,6 @@ from tests.support.factories import (
     make_line,
     make_order,
 )
-from workflows.credit import review_credit
-from workflows.documents import propose_resolution
 
 # --- review_credit ------------------------------------------------------------------------
 

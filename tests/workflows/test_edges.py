@@ -8,7 +8,7 @@ from typing import get_args
 import pytest
 
 from exdesk.domain import ROUTES, ApprovalDecision, ApprovalKind, Route
-from workflows.edges import (
+from exdesk.workflows.edges import (
     STAGE_NODE,
     NodeName,
     after_gate,
@@ -16,8 +16,8 @@ from workflows.edges import (
     after_route,
     next_stage_node,
 )
-from workflows.routing import ROUTE_STAGES, Stage
-from workflows.state import CaseState, LastDecision, Outcome, PendingApproval
+from exdesk.workflows.routing import ROUTE_STAGES, Stage
+from exdesk.workflows.state import CaseState, LastDecision, Outcome, PendingApproval
 
 STAGES: tuple[Stage, ...] = get_args(Stage)
 KINDS: tuple[ApprovalKind, ...] = get_args(ApprovalKind)

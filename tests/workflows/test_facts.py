@@ -10,6 +10,7 @@ import pytest
 
 from exdesk.domain import CreditAction, CreditReview, FulfillmentAction
 from exdesk.domain.context import CaseContext
+from exdesk.workflows.facts import approved_option, customer_facts, draft_request
 from tests.support.factories import (
     make_customer,
     make_event,
@@ -21,7 +22,6 @@ from tests.support.factories import (
     make_shipment,
     make_sku,
 )
-from workflows.facts import approved_option, customer_facts, draft_request
 
 ACTIONS: tuple[FulfillmentAction, ...] = get_args(FulfillmentAction)
 CARRIER_CHANGING = {"reship", "expedite", "ship_from_alternate_dc"}

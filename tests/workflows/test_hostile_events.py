@@ -3,22 +3,16 @@ a customer asking about another customer's order."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from exdesk.cli import read_events
 from exdesk.domain import ExceptionEvent
 from exdesk.errors import InputError
+from exdesk.examples import example_events
 from tests.workflows.conftest import MakeDesk, approve_everything, first_stop, pending, person
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def example(event_id: str) -> ExceptionEvent:
-    return next(
-        e for e in read_events(EXAMPLES / "exceptions.jsonl") if e.source_event_id == event_id
-    )
+    return next(e for e in example_events() if e.source_event_id == event_id)
 
 
 def test_a_document_telling_the_system_to_approve_goes_to_a_person(make_desk: MakeDesk) -> None:

@@ -19,10 +19,10 @@ from exdesk.domain import (
     PolicyEffect,
     Route,
 )
-from policies.config import load_policy_config
-from policies.rules import confidence_threshold
+from exdesk.policies.config import load_policy_config
+from exdesk.policies.rules import confidence_threshold
+from exdesk.workflows.routing import ROUTE_STAGES, Stage, next_stage, route_case
 from tests.support.factories import make_policy_result
-from workflows.routing import ROUTE_STAGES, Stage, next_stage, route_case
 
 DEFAULT_POLICY = load_policy_config(
     Path(__file__).resolve().parents[2] / "policies" / "default.yaml"

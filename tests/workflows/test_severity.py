@@ -13,9 +13,9 @@ import pytest
 
 from exdesk.domain import SEVERITIES, CustomerTier, Severity
 from exdesk.domain.context import CaseContext
-from policies.config import SeverityRules, load_policy_config
+from exdesk.policies.config import SeverityRules, load_policy_config
+from exdesk.workflows.severity import SeverityInputs, assess_severity, severity_inputs
 from tests.support.factories import make_customer, make_event, make_line, make_order
-from workflows.severity import SeverityInputs, assess_severity, severity_inputs
 
 RULES = load_policy_config(
     Path(__file__).resolve().parents[2] / "policies" / "default.yaml"

@@ -7,19 +7,19 @@ from typing import Any
 
 from opentelemetry.trace import SpanKind
 
-from agents.classifier.contract import ClassificationRequest
-from agents.classifier.features import event_text
+from exdesk.agents.classifier.contract import ClassificationRequest
+from exdesk.agents.classifier.features import event_text
 from exdesk.domain import CaseClassification, ClassificationProposal, ExceptionEvent
 from exdesk.domain.context import CaseContext
+from exdesk.policies.rules import confidence_threshold
 from exdesk.store.cases import CaseUpdate
 from exdesk.store.network import NetworkReader
-from policies.rules import confidence_threshold
-from tools.case_context import look_up_context
-from workflows.deps import WorkflowDeps
-from workflows.routing import route_case
-from workflows.severity import assess_severity, severity_inputs
-from workflows.state import CaseState, PendingApproval
-from workflows.steps import ApprovalRequest, SpanSpec, StepResult
+from exdesk.tools.case_context import look_up_context
+from exdesk.workflows.deps import WorkflowDeps
+from exdesk.workflows.routing import route_case
+from exdesk.workflows.severity import assess_severity, severity_inputs
+from exdesk.workflows.state import CaseState, PendingApproval
+from exdesk.workflows.steps import ApprovalRequest, SpanSpec, StepResult
 
 Update = dict[str, Any]
 

@@ -6,12 +6,12 @@ from typing import Any
 
 from exdesk.domain import CaseStatus, CreditReview, DocumentResolution
 from exdesk.store.cases import CaseUpdate
-from tools.references import find_references
-from workflows.deps import WorkflowDeps
-from workflows.facts import approved_option
-from workflows.nodes.analysis import Update, context_of, event_of
-from workflows.state import CaseState
-from workflows.steps import OutboxRequest, StepResult
+from exdesk.tools.references import find_references
+from exdesk.workflows.deps import WorkflowDeps
+from exdesk.workflows.facts import approved_option
+from exdesk.workflows.nodes.analysis import Update, context_of, event_of
+from exdesk.workflows.state import CaseState
+from exdesk.workflows.steps import OutboxRequest, StepResult
 
 
 def outbox_requests(state: CaseState) -> list[OutboxRequest]:

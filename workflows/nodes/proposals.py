@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from opentelemetry.trace import SpanKind
 
-from agents.document_extractor.contract import ExtractionRequest
-from agents.fulfillment_recommender.contract import RecommendationRequest
+from exdesk.agents.document_extractor.contract import ExtractionRequest
+from exdesk.agents.fulfillment_recommender.contract import RecommendationRequest
 from exdesk.domain import (
     CaseClassification,
     DocumentExtraction,
@@ -16,14 +16,14 @@ from exdesk.domain import (
 from exdesk.domain.context import CaseContext
 from exdesk.errors import ExtractionError
 from exdesk.store.cases import CaseUpdate
-from workflows.credit import review_credit
-from workflows.deps import WorkflowDeps
-from workflows.documents import propose_resolution
-from workflows.facts import draft_request
-from workflows.nodes.analysis import Update, context_of, event_of
-from workflows.routing import Stage
-from workflows.state import CaseState
-from workflows.steps import SpanSpec, StepResult
+from exdesk.workflows.credit import review_credit
+from exdesk.workflows.deps import WorkflowDeps
+from exdesk.workflows.documents import propose_resolution
+from exdesk.workflows.facts import draft_request
+from exdesk.workflows.nodes.analysis import Update, context_of, event_of
+from exdesk.workflows.routing import Stage
+from exdesk.workflows.state import CaseState
+from exdesk.workflows.steps import SpanSpec, StepResult
 
 
 def _agent_span(agent: str) -> SpanSpec:

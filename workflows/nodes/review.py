@@ -6,7 +6,7 @@ from typing import Any, Final
 
 from langgraph.types import interrupt
 
-from agents.customer_drafter.contract import DraftRequest
+from exdesk.agents.customer_drafter.contract import DraftRequest
 from exdesk.domain import (
     ApprovalKind,
     CaseClassification,
@@ -17,23 +17,23 @@ from exdesk.domain import (
     PolicyResult,
     Role,
 )
-from exdesk.store.cases import CaseUpdate
-from policies.config import PolicyConfig
-from policies.draft_guard import check_draft
-from policies.rules import (
+from exdesk.policies.config import PolicyConfig
+from exdesk.policies.draft_guard import check_draft
+from exdesk.policies.rules import (
     credit_review,
     customer_message_review,
     document_review,
     escalation,
     remediation_review,
 )
-from policies.verdict import combine
-from workflows.deps import WorkflowDeps
-from workflows.facts import remediation_plan
-from workflows.nodes.analysis import Update, context_of, excluded_users
-from workflows.routing import Stage
-from workflows.state import CaseState, GateDecision, LastDecision, PendingApproval
-from workflows.steps import ApprovalRequest, SpanSpec, StepResult
+from exdesk.policies.verdict import combine
+from exdesk.store.cases import CaseUpdate
+from exdesk.workflows.deps import WorkflowDeps
+from exdesk.workflows.facts import remediation_plan
+from exdesk.workflows.nodes.analysis import Update, context_of, excluded_users
+from exdesk.workflows.routing import Stage
+from exdesk.workflows.state import CaseState, GateDecision, LastDecision, PendingApproval
+from exdesk.workflows.steps import ApprovalRequest, SpanSpec, StepResult
 
 STAGE_APPROVAL: Final[dict[Stage, ApprovalKind]] = {
     "remediation": "remediation",

@@ -1,5 +1,5 @@
 """Semi-structured text documents: labels, dates, amounts, line tables and totals."""
 
-from agents.document_extractor.text.reader import read_text
+from exdesk.agents.document_extractor.text.reader import read_text
 
 __all__ = ["read_text"]

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from agents.document_extractor.text.amounts import ISO_CURRENCIES, parse_amount
-from agents.document_extractor.text.dates import find_dates, parse_date
-from agents.document_extractor.text.labels import LABELS, FieldLabel
+from exdesk.agents.document_extractor.text.amounts import ISO_CURRENCIES, parse_amount
+from exdesk.agents.document_extractor.text.dates import find_dates, parse_date
+from exdesk.agents.document_extractor.text.labels import LABELS, FieldLabel
 
 _CELL_GAP = re.compile(r"\s{2,}|\t|\s\|\s?")
 _NEXT_LABEL = re.compile(r"\s{2,}[A-Za-z][A-Za-z .#/()'-]{0,30}:")

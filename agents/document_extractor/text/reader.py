@@ -12,18 +12,18 @@ from collections import Counter
 from datetime import date
 from decimal import Decimal
 
-from agents.document_extractor.interpretation import Interpretation
-from agents.document_extractor.text.amounts import find_amounts
-from agents.document_extractor.text.classify import classify_text
-from agents.document_extractor.text.dates import day_first_hint
-from agents.document_extractor.text.fields import (
+from exdesk.agents.document_extractor.interpretation import Interpretation
+from exdesk.agents.document_extractor.text.amounts import find_amounts
+from exdesk.agents.document_extractor.text.classify import classify_text
+from exdesk.agents.document_extractor.text.dates import day_first_hint
+from exdesk.agents.document_extractor.text.fields import (
     Found,
     best,
     dates_beside_numbers,
     find_labelled,
 )
-from agents.document_extractor.text.tables import Table, TableLine, read_line_items
-from agents.document_extractor.values import money, money_text, qty_text
+from exdesk.agents.document_extractor.text.tables import Table, TableLine, read_line_items
+from exdesk.agents.document_extractor.values import money, money_text, qty_text
 from exdesk.domain import Discrepancy, ExtractedFields, ExtractedLine
 from exdesk.errors import ExtractionError
 

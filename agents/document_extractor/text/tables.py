@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from agents.document_extractor.text.amounts import find_amounts, parse_amount
-from agents.document_extractor.text.fields import Cell, cells
+from exdesk.agents.document_extractor.text.amounts import find_amounts, parse_amount
+from exdesk.agents.document_extractor.text.fields import Cell, cells
 
 COLUMN_NAMES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(rf"^(?:{pattern})$", re.IGNORECASE))

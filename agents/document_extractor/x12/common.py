@@ -7,16 +7,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from agents.document_extractor.interpretation import Interpretation
-from agents.document_extractor.values import money
-from agents.document_extractor.x12.codes import (
+from exdesk.agents.document_extractor.interpretation import Interpretation
+from exdesk.agents.document_extractor.values import money
+from exdesk.agents.document_extractor.x12.codes import (
     BUYER_ID_QUALIFIERS,
     DESCRIPTION_QUALIFIERS,
     GTIN_QUALIFIERS,
     VENDOR_ID_QUALIFIERS,
 )
-from agents.document_extractor.x12.envelope import TransactionSet
-from agents.document_extractor.x12.segments import Segment
+from exdesk.agents.document_extractor.x12.envelope import TransactionSet
+from exdesk.agents.document_extractor.x12.segments import Segment
 from exdesk.domain import ExtractedLine
 
 X12_FIELD_CONFIDENCE = 0.98

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from agents.document_extractor.x12.segments import (
+from exdesk.agents.document_extractor.x12.segments import (
     Segment,
     Separators,
     looks_like_x12,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from agents.document_extractor.interpretation import Interpretation
-from agents.document_extractor.x12.codes import (
+from exdesk.agents.document_extractor.interpretation import Interpretation
+from exdesk.agents.document_extractor.x12.codes import (
     ELEMENT_ERRORS,
     GROUP_ERRORS,
     GROUP_STATUS,
@@ -17,9 +17,9 @@ from agents.document_extractor.x12.codes import (
     TRANSACTION_STATUS,
     describe,
 )
-from agents.document_extractor.x12.common import quantity
-from agents.document_extractor.x12.envelope import TransactionSet
-from agents.document_extractor.x12.segments import Segment
+from exdesk.agents.document_extractor.x12.common import quantity
+from exdesk.agents.document_extractor.x12.envelope import TransactionSet
+from exdesk.agents.document_extractor.x12.segments import Segment
 from exdesk.domain import AckError, ExtractedFields
 
 AckStatus = Literal["accepted", "accepted_with_errors", "partially_accepted", "rejected"]

@@ -10,16 +10,16 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from agents.document_extractor.interpretation import Interpretation
-from agents.document_extractor.values import money
-from agents.document_extractor.x12.codes import (
+from exdesk.agents.document_extractor.interpretation import Interpretation
+from exdesk.agents.document_extractor.values import money
+from exdesk.agents.document_extractor.x12.codes import (
     HELD_LINE_STATUSES,
     LINE_ACK_STATUS,
     PO_ACK_TYPES,
     REJECTED_LINE_STATUSES,
     describe,
 )
-from agents.document_extractor.x12.common import (
+from exdesk.agents.document_extractor.x12.common import (
     carrier_from_td5,
     check_line_count,
     currency_code,
@@ -35,8 +35,8 @@ from agents.document_extractor.x12.common import (
     ship_to_name,
     x12_date,
 )
-from agents.document_extractor.x12.envelope import TransactionSet
-from agents.document_extractor.x12.segments import Segment
+from exdesk.agents.document_extractor.x12.envelope import TransactionSet
+from exdesk.agents.document_extractor.x12.segments import Segment
 from exdesk.domain import Discrepancy, DiscrepancyKind, ExtractedFields, ExtractedLine
 
 _REJECTING_ACK_TYPES = frozenset({"RD", "RF", "RJ", "RO"})

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from agents.document_extractor.interpretation import Interpretation
-from agents.document_extractor.values import money
-from agents.document_extractor.x12.common import (
+from exdesk.agents.document_extractor.interpretation import Interpretation
+from exdesk.agents.document_extractor.values import money
+from exdesk.agents.document_extractor.x12.common import (
     X12_FIELD_CONFIDENCE,
     carrier_from_td5,
     check_line_count,
@@ -23,8 +23,8 @@ from agents.document_extractor.x12.common import (
     ship_to_name,
     x12_date,
 )
-from agents.document_extractor.x12.envelope import TransactionSet
-from agents.document_extractor.x12.segments import Segment
+from exdesk.agents.document_extractor.x12.envelope import TransactionSet
+from exdesk.agents.document_extractor.x12.segments import Segment
 from exdesk.domain import ExtractedFields
 
 _SUMMARY = ("CTT", "AMT")

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from agents.document_extractor.interpretation import Interpretation
-from agents.document_extractor.x12.codes import TRANSACTION_SET_NAMES
-from agents.document_extractor.x12.common import free_text
-from agents.document_extractor.x12.envelope import Interchange, TransactionSet, parse_x12
-from agents.document_extractor.x12.functional_ack import (
+from exdesk.agents.document_extractor.interpretation import Interpretation
+from exdesk.agents.document_extractor.x12.codes import TRANSACTION_SET_NAMES
+from exdesk.agents.document_extractor.x12.common import free_text
+from exdesk.agents.document_extractor.x12.envelope import Interchange, TransactionSet, parse_x12
+from exdesk.agents.document_extractor.x12.functional_ack import (
     interpret_functional_ack,
     interpret_interchange_ack,
 )
-from agents.document_extractor.x12.invoice import interpret_invoice
-from agents.document_extractor.x12.po_acknowledgment import interpret_po_acknowledgment
-from agents.document_extractor.x12.purchase_order import interpret_purchase_order
-from agents.document_extractor.x12.ship_notice import interpret_ship_notice
-from agents.document_extractor.x12.syntax import check_syntax_notes
+from exdesk.agents.document_extractor.x12.invoice import interpret_invoice
+from exdesk.agents.document_extractor.x12.po_acknowledgment import interpret_po_acknowledgment
+from exdesk.agents.document_extractor.x12.purchase_order import interpret_purchase_order
+from exdesk.agents.document_extractor.x12.ship_notice import interpret_ship_notice
+from exdesk.agents.document_extractor.x12.syntax import check_syntax_notes
 from exdesk.domain import ExtractedFields
 
 Interpreter = Callable[[TransactionSet], Interpretation]

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from agents.document_extractor.interpretation import Interpretation
-from agents.document_extractor.x12.common import (
+from exdesk.agents.document_extractor.interpretation import Interpretation
+from exdesk.agents.document_extractor.x12.common import (
     X12_FIELD_CONFIDENCE,
     ProductIds,
     carrier_from_td5,
@@ -25,8 +25,8 @@ from agents.document_extractor.x12.common import (
     ship_to_name,
     x12_date,
 )
-from agents.document_extractor.x12.envelope import TransactionSet
-from agents.document_extractor.x12.segments import Segment
+from exdesk.agents.document_extractor.x12.envelope import TransactionSet
+from exdesk.agents.document_extractor.x12.segments import Segment
 from exdesk.domain import Discrepancy, ExtractedFields, ExtractedLine
 
 LEVELS = {"S": "shipment", "O": "order", "T": "tare", "P": "pack", "I": "item", "Q": "pallet"}

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from agents.document_extractor.x12.envelope import TransactionSet
-from agents.document_extractor.x12.segments import Segment
+from exdesk.agents.document_extractor.x12.envelope import TransactionSet
+from exdesk.agents.document_extractor.x12.segments import Segment
 
 
 @dataclass(frozen=True)

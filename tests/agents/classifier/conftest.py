@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from agents.classifier.local import LocalClassifier
-from evals.corpus import load_examples
+from exdesk.agents.classifier.corpus import training_examples
+from exdesk.agents.classifier.local import LocalClassifier
 
 
 @pytest.fixture(scope="session")
 def classifier() -> LocalClassifier:
     """The local engine trained on ``evals/datasets/classifier/train``."""
-    return LocalClassifier.train_on(load_examples("train"))
+    return LocalClassifier.train_on(training_examples())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from evals.classification_eval import Scored, confusion, per_class, reliability, selective
+from exdesk.evals.classification_eval import Scored, confusion, per_class, reliability, selective
 
 SCORED = Scored(
     gold=["a", "a", "b", "b", "c"],

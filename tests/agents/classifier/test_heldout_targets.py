@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from agents.classifier.local import LocalClassifier
-from evals.classification_eval import (
+from exdesk.agents.classifier.local import LocalClassifier
+from exdesk.evals.classification_eval import (
     TARGET_COVERAGE,
     TARGET_COVERED_ACCURACY,
     TARGET_MACRO_F1,

@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from agents.classifier.contract import ClassificationRequest
-from agents.classifier.features import STOP_WORDS, feature_row
-from agents.classifier.local import LocalClassifier
-from evals.corpus import load_examples
+from exdesk.agents.classifier.contract import ClassificationRequest
+from exdesk.agents.classifier.corpus import training_examples
+from exdesk.agents.classifier.features import STOP_WORDS, feature_row
+from exdesk.agents.classifier.local import LocalClassifier
 from exdesk.domain import CATEGORIES, Category, Document, EventSource
-
-from .builders import event
+from exdesk.evals.corpus import heldout_examples
+from tests.agents.classifier.builders import event
 
 CLEAR_EVENTS: list[tuple[Category, EventSource, str]] = [
     (
@@ -150,8 +150,8 @@ CLEAR_EVENTS: list[tuple[Category, EventSource, str]] = [
 
 
 def test_training_is_deterministic(classifier: LocalClassifier) -> None:
-    again = LocalClassifier.train_on(load_examples("train"))
-    rows = [feature_row(e.to_event()) for e in load_examples("heldout")[:60]]
+    again = LocalClassifier.train_on(training_examples())
+    rows = [feature_row(e.to_event()) for e in heldout_examples()[:60]]
 
     assert np.array_equal(classifier.model.probabilities(rows), again.model.probabilities(rows))
     assert classifier.model.temperature == again.model.temperature
@@ -160,7 +160,7 @@ def test_training_is_deterministic(classifier: LocalClassifier) -> None:
 def test_confidence_is_a_probability_and_alternatives_leave_room_for_it(
     classifier: LocalClassifier,
 ) -> None:
-    outcomes = classifier.classify_many([e.to_event() for e in load_examples("heldout")])
+    outcomes = classifier.classify_many([e.to_event() for e in heldout_examples()])
 
     for outcome in outcomes:
         proposal = outcome.output

@@ -8,10 +8,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from agents.classifier import model as classifier_model
-from agents.classifier.features import feature_row
-from agents.classifier.model import load_or_train
-from evals.corpus import load_examples
+from exdesk.agents.classifier import model as classifier_model
+from exdesk.agents.classifier.corpus import training_examples
+from exdesk.agents.classifier.features import feature_row
+from exdesk.agents.classifier.model import load_or_train
 from exdesk.domain import Category
 
 PER_CATEGORY = 8
@@ -23,7 +23,7 @@ def small_corpus() -> tuple[list[dict[str, Any]], list[Category]]:
     second)."""
     taken: dict[str, int] = {}
     rows, labels = [], []
-    for example in load_examples("train"):
+    for example in training_examples():
         if taken.get(example.category, 0) < PER_CATEGORY:
             taken[example.category] = taken.get(example.category, 0) + 1
             rows.append(feature_row(example.to_event()))

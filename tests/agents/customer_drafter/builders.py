@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from agents.customer_drafter import DraftRequest
+from exdesk.agents.customer_drafter import DraftRequest
 from exdesk.domain import Category, CustomerTier
 
 LOCALES: Final = ("en-US", "en-GB", "es-ES", "es-MX", "de-DE")

@@ -7,7 +7,7 @@ from typing import get_args
 
 import pytest
 
-from agents.customer_drafter import CustomerDrafter, LocalCustomerDrafter
+from exdesk.agents.customer_drafter import CustomerDrafter, LocalCustomerDrafter
 from exdesk.domain import CATEGORIES, Category, CustomerDraft, CustomerTier, FulfillmentAction
 from tests.agents.customer_drafter.builders import (
     DISPLAYED_DATES,

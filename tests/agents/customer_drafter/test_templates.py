@@ -10,8 +10,8 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from agents.customer_drafter._locale import Language, format_date, resolve_locale
-from agents.customer_drafter._templates import LanguageTemplates, load_templates
+from exdesk.agents.customer_drafter._locale import Language, format_date, resolve_locale
+from exdesk.agents.customer_drafter._templates import LanguageTemplates, load_templates
 from exdesk.domain import CATEGORIES, FulfillmentAction
 
 LANGUAGES: tuple[Language, ...] = ("en", "es", "de")
@@ -29,7 +29,9 @@ WORKFLOW_NEXT_STEPS = {
 
 
 def _raw(language: str) -> dict[str, Any]:
-    path = resources.files("agents.customer_drafter").joinpath("templates", f"{language}.yaml")
+    path = resources.files("exdesk.agents.customer_drafter").joinpath(
+        "templates", f"{language}.yaml"
+    )
     loaded: dict[str, Any] = yaml.safe_load(path.read_text("utf-8"))
     return loaded
 

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from agents.document_extractor import ExtractionRequest, LocalDocumentExtractor
+from exdesk.agents.document_extractor import ExtractionRequest, LocalDocumentExtractor
 from exdesk.domain import Address, Document, DocumentExtraction, Order, OrderLine, Sku
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "documents"

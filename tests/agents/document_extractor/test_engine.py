@@ -6,8 +6,12 @@ import random
 
 import pytest
 
-import agents.document_extractor as package
-from agents.document_extractor import DocumentExtractor, ExtractionRequest, LocalDocumentExtractor
+import exdesk.agents.document_extractor as package
+from exdesk.agents.document_extractor import (
+    DocumentExtractor,
+    ExtractionRequest,
+    LocalDocumentExtractor,
+)
 from exdesk.domain import Document, DocumentExtraction
 from exdesk.errors import ExtractionError
 from tests.agents.document_extractor.helpers import FIXTURES, extract, interchange, isa, make_order

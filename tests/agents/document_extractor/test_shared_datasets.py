@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from agents.document_extractor import ExtractionRequest, LocalDocumentExtractor
-from evals.shared_data import shared_dataset
+from exdesk.agents.document_extractor import ExtractionRequest, LocalDocumentExtractor
 from exdesk.domain import Document, DocumentExtraction
 from exdesk.errors import ExtractionError
+from exdesk.evals.shared_data import shared_dataset
 from tests.agents.document_extractor.helpers import extract, make_order
 
 pytestmark = pytest.mark.shared_data

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from agents.document_extractor.text.amounts import parse_amount
-from agents.document_extractor.text.dates import parse_date
+from exdesk.agents.document_extractor.text.amounts import parse_amount
+from exdesk.agents.document_extractor.text.dates import parse_date
 from exdesk.errors import ExtractionError
 from tests.agents.document_extractor.helpers import extract, fixture_text
 

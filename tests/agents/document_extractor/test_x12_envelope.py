@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from agents.document_extractor.x12 import parse_x12, read_x12
-from agents.document_extractor.x12.segments import read_separators, split_segments
+from exdesk.agents.document_extractor.x12 import parse_x12, read_x12
+from exdesk.agents.document_extractor.x12.segments import read_separators, split_segments
 from exdesk.errors import ExtractionError
 from tests.agents.document_extractor.helpers import interchange, isa
 

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from agents.fulfillment_recommender import RecommendationRequest
+from exdesk.agents.fulfillment_recommender import RecommendationRequest
 from exdesk.domain import (
     Address,
     CarrierLane,

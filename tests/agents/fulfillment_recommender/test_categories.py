@@ -9,14 +9,21 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from agents.fulfillment_recommender import (
+from exdesk.agents.fulfillment_recommender import (
     FulfillmentRecommender,
     LocalFulfillmentRecommender,
     RecommendationRequest,
 )
 from exdesk.domain import Category, CustomerAccount, FulfillmentRecommendation
-
-from .builders import customer, dc, lane, order, request, shipment, stock
+from tests.agents.fulfillment_recommender.builders import (
+    customer,
+    dc,
+    lane,
+    order,
+    request,
+    shipment,
+    stock,
+)
 
 PROMISE = date(2025, 3, 14)
 DCS = [dc("DC-A", "west"), dc("DC-B", "central")]

@@ -9,10 +9,18 @@ from decimal import Decimal
 
 import pytest
 
-from agents.fulfillment_recommender import LocalFulfillmentRecommender, RecommendationRequest
+from exdesk.agents.fulfillment_recommender import LocalFulfillmentRecommender, RecommendationRequest
 from exdesk.domain import Category, FulfillmentRecommendation, InventoryPosition, ServiceLevel
-
-from .builders import AS_OF, customer, dc, lane, order, request, sku, stock
+from tests.agents.fulfillment_recommender.builders import (
+    AS_OF,
+    customer,
+    dc,
+    lane,
+    order,
+    request,
+    sku,
+    stock,
+)
 
 REGIONS = ("west", "central", "east")
 CATEGORIES: tuple[Category, ...] = (

@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from agents.fulfillment_recommender import LocalFulfillmentRecommender
+from exdesk.agents.fulfillment_recommender import LocalFulfillmentRecommender
 from exdesk.domain import (
     CarrierLane,
     CustomerAccount,
@@ -20,8 +20,15 @@ from exdesk.domain import (
     FulfillmentRecommendation,
     Order,
 )
-
-from .builders import customer, dc, lane, order, request, sku, stock
+from tests.agents.fulfillment_recommender.builders import (
+    customer,
+    dc,
+    lane,
+    order,
+    request,
+    sku,
+    stock,
+)
 
 PROMISE = date(2025, 3, 14)
 DCS = [dc("DC-A", "west"), dc("DC-B", "central"), dc("DC-C", "mountain")]

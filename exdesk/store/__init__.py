@@ -1,0 +1,1 @@
+"""The store: PostgreSQL pool, migrations, and one repository module per table group."""
