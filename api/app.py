@@ -11,7 +11,7 @@ from fastapi import FastAPI
 
 from exdesk.api.errors import install_error_handlers
 from exdesk.api.routes import approvals, audit, cases, exceptions, health, network, precedents
-from exdesk.desk import ExceptionDesk
+from exdesk.service import ExceptionDesk
 from exdesk.settings import Settings
 from exdesk.telemetry import configure_logging
 

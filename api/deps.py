@@ -7,9 +7,9 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request
 
-from exdesk.desk import ExceptionDesk
 from exdesk.domain import Role
 from exdesk.errors import AuthenticationError, PermissionDeniedError
+from exdesk.service import ExceptionDesk
 from exdesk.store.api_keys import Principal, authenticate
 
 

@@ -39,16 +39,22 @@ from psycopg import Connection
 from psycopg.rows import DictRow
 from psycopg.types.json import Jsonb
 
-from exdesk.agents.classifier.corpus import training_examples
-from exdesk.agents.classifier.features import event_text
+from exdesk.agents.classifier.corpus import training_examples, training_texts
+from exdesk.domain.events import event_text
 from exdesk.evals.corpus import heldout_examples
 from exdesk.evals.shared_data import shared_dataset
-from exdesk.precedents import LocalEmbedder, PrecedentIndex, SearchPlan, VectorSpace, ensure_index
-from exdesk.precedents.embedder import Vectors
-from exdesk.precedents.search import nearest, search_sql
-from exdesk.precedents.store import HNSW_EF_CONSTRUCTION, HNSW_M, vector_literal
 from exdesk.store.database import CONNECTION_KWARGS, Database, with_database
 from exdesk.store.migrate import apply_migrations
+from exdesk.tools.precedents import (
+    LocalEmbedder,
+    PrecedentIndex,
+    SearchPlan,
+    VectorSpace,
+    ensure_index,
+)
+from exdesk.tools.precedents.embedder import Vectors
+from exdesk.tools.precedents.search import nearest, search_sql
+from exdesk.tools.precedents.store import HNSW_EF_CONSTRUCTION, HNSW_M, vector_literal
 
 EF_VALUES: Final = (40, 100, 200, 300, 400)
 K: Final = 10
@@ -423,7 +429,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     started = time.perf_counter()
     print(f"{os.cpu_count()} cores; {_load_average()} (other work inflates the timings)")
 
-    embedder = LocalEmbedder.default(args.data_dir)
+    embedder = LocalEmbedder.default(args.data_dir, training_texts)
     print(f"embedder: {embedder.name} ready in {time.perf_counter() - started:.1f} s")
     loads = _tenants(args, random.Random(args.seed), embedder)
     total = sum(len(load.stored) for load in loads)

@@ -30,9 +30,9 @@ from langgraph.checkpoint.postgres import PostgresSaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 
-from exdesk.desk import ExceptionDesk
 from exdesk.domain import ExceptionEvent
 from exdesk.examples import example_events, example_network
+from exdesk.service import ExceptionDesk
 from exdesk.settings import Settings
 from exdesk.store.database import Database, resolve_database_url, with_database
 

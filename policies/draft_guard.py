@@ -55,8 +55,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Final
 
-from exdesk.agents.customer_drafter.contract import DraftRequest
-from exdesk.domain import CustomerDraft
+from exdesk.domain import CustomerDraft, DraftRequest
 
 __all__ = ["DraftViolation", "check_draft"]
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from exdesk.agents.registry import AgentSet, build_agents
-from exdesk.desk import ExceptionDesk
 from exdesk.domain import NetworkSnapshot
 from exdesk.examples import example_network as shipped_network
+from exdesk.service import ExceptionDesk
 from exdesk.settings import Settings
 from tests.support.postgres import create_template, fresh_database, server_url
 

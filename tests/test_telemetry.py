@@ -11,8 +11,8 @@ from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from exdesk.desk import ExceptionDesk
 from exdesk.domain import NetworkSnapshot
+from exdesk.service import ExceptionDesk
 from tests.support.scenarios import contact_email, open_orders, status_question
 
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 from exdesk.agents.registry import AgentSet
 from exdesk.policies.config import PolicyConfig
-from exdesk.precedents import PrecedentIndex
 from exdesk.store.database import Database
+from exdesk.tools.precedents import PrecedentIndex
 from exdesk.workflows.steps import StepRecorder
 
 

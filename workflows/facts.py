@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from exdesk.agents.customer_drafter.contract import DraftRequest
 from exdesk.domain import (
     Category,
     CreditReview,
+    DraftRequest,
     ExceptionEvent,
     FulfillmentOption,
     FulfillmentRecommendation,

@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import Field, ValidationError
 
 from exdesk.domain import Category, ContractModel, Document, EventSource, ExceptionEvent
+from exdesk.domain.events import event_text
 from exdesk.errors import InputError
 
 TRAINING_DATA: Traversable = resources.files(__package__ or __name__).joinpath("data", "train")
@@ -83,3 +84,8 @@ def load_examples(folder: Traversable) -> list[LabelledExample]:
 def training_examples() -> list[LabelledExample]:
     """The training split the local classifier (and the local embedder) learn from."""
     return load_examples(TRAINING_DATA)
+
+
+def training_texts() -> list[str]:
+    """The training split's events as text, as an event is read (``event_text``)."""
+    return [event_text(example.to_event()) for example in training_examples()]

@@ -29,8 +29,8 @@ from numpy.typing import NDArray
 from scipy.sparse import csr_matrix
 
 from exdesk.domain import ExceptionEvent
+from exdesk.domain.events import DOCUMENT_HEAD_CHARS, event_text
 
-DOCUMENT_CHARS: Final = 1500
 """How much of an attached document the classifier reads (the head says what it is)."""
 
 STRUCT_WEIGHT: Final = 0.5
@@ -71,13 +71,6 @@ _Ids = NDArray[np.int64]
 _EMPTY: Final[_Ids] = np.zeros(0, dtype=np.int64)
 
 
-def event_text(event: ExceptionEvent) -> str:
-    """The summary, then the head of the document, as one text."""
-    if event.document is None:
-        return event.summary
-    return f"{event.summary}\n{event.document.name}\n{event.document.content[:DOCUMENT_CHARS]}"
-
-
 def structured_features(event: ExceptionEvent) -> dict[str, float]:
     """Source, document kind and X12 set, which references are present, attribute keys, and
     the verdict of any X12 acknowledgment quoted (``AK5*R``, ``IK5*E``, ``TA104=A``…).
@@ -97,7 +90,7 @@ def structured_features(event: ExceptionEvent) -> dict[str, float]:
         features["ref=none"] = 1.0
     if event.document is not None:
         features[f"document={event.document.kind}"] = 1.0
-        match = _X12_SET.search(event.document.content[:DOCUMENT_CHARS])
+        match = _X12_SET.search(event.document.content[:DOCUMENT_HEAD_CHARS])
         if match:
             features[f"x12={match.group(1)}"] = 1.0
     for key, value in event.attributes.items():

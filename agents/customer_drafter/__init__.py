@@ -1,6 +1,6 @@
 """The customer drafter: writes an e-mail for a CS rep to review, stating only approved facts."""
 
-from exdesk.agents.customer_drafter.contract import CustomerDrafter, DraftRequest
+from exdesk.agents.customer_drafter.contract import CustomerDrafter
 from exdesk.agents.customer_drafter.local import LocalCustomerDrafter
 
-__all__ = ["CustomerDrafter", "DraftRequest", "LocalCustomerDrafter"]
+__all__ = ["CustomerDrafter", "LocalCustomerDrafter"]

@@ -7,8 +7,7 @@ from exdesk.agents.customer_drafter._facts import prepare_facts
 from exdesk.agents.customer_drafter._locale import resolve_locale
 from exdesk.agents.customer_drafter._render import Filler, Rendered
 from exdesk.agents.customer_drafter._templates import load_templates
-from exdesk.agents.customer_drafter.contract import DraftRequest
-from exdesk.domain import CustomerDraft, EngineName, FactUsed
+from exdesk.domain import CustomerDraft, DraftRequest, EngineName, FactUsed
 
 AGENT_NAME = "customer_drafter"
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
 from exdesk.api.deps import DeskDep, Reader
-from exdesk.precedents import Precedent, PrecedentIndex
+from exdesk.tools.precedents import Precedent, PrecedentIndex
 
 router = APIRouter(prefix="/v1/cases", tags=["precedents"])
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import AwareDatetime, BeforeValidator, Field
 
@@ -28,6 +28,10 @@ class Document(ContractModel):
     content: str = Field(min_length=1, max_length=2_000_000)
 
 
+DOCUMENT_HEAD_CHARS: Final = 1500
+"""How much of a document is read as part of an event's text."""
+
+
 class ExceptionEvent(ContractModel):
     """An operational exception as a source system reports it.
 
@@ -47,3 +51,12 @@ class ExceptionEvent(ContractModel):
     warehouse_id: Identifier | None = None
     document: Document | None = None
     attributes: dict[str, Any] = Field(default_factory=dict)
+
+
+def event_text(event: ExceptionEvent) -> str:
+    """The summary, then the head of the document, as one text: what the classifier reads
+    and what precedent search embeds."""
+    if event.document is None:
+        return event.summary
+    head = event.document.content[:DOCUMENT_HEAD_CHARS]
+    return f"{event.summary}\n{event.document.name}\n{head}"

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from exdesk.domain._base import Confidence, ContractModel, Currency, Identifier, Money, SignedMoney
-from exdesk.domain.network import ServiceLevel
+from exdesk.domain.network import CustomerTier, ServiceLevel
 from exdesk.domain.taxonomy import Category
 
 EngineName = Literal["local", "openai"]
@@ -195,6 +195,23 @@ class CustomerDraft(ContractModel):
     subject: str = Field(min_length=1, max_length=300)
     body: str = Field(min_length=1, max_length=20_000)
     facts_used: list[FactUsed]
+
+
+class DraftRequest(ContractModel):
+    """The case's category and the facts the workflow approved for the customer's eyes.
+
+    ``facts`` is the whole truth the draft may state: names such as ``order_id``,
+    ``items``, ``new_eta``, ``carrier``, ``tracking_number``, ``next_step``, ``rma_id``.
+    Nothing else — no cost, no other customer, no internal system name — is given.
+    """
+
+    case_id: str
+    category: Category
+    tier: CustomerTier = "standard"
+    locale: str = "en-US"
+    recipient_name: str | None = None
+    customer_name: str | None = None
+    facts: dict[str, str] = Field(default_factory=dict)
 
 
 # --- workflow proposals (deterministic, no agent) ---------------------------------------------

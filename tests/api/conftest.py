@@ -15,8 +15,8 @@ from fastapi.testclient import TestClient
 
 from exdesk.agents.registry import AgentSet
 from exdesk.api.app import create_app
-from exdesk.desk import ExceptionDesk
 from exdesk.domain import NetworkSnapshot
+from exdesk.service import ExceptionDesk
 from exdesk.settings import Settings
 from tests.api.support import TENANT, Headers, Keys
 from tests.support.postgres import fresh_database

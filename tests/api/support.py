@@ -9,8 +9,8 @@ from typing import Any, Protocol
 
 from fastapi.testclient import TestClient
 
-from exdesk.desk import ExceptionDesk
 from exdesk.domain import Role
+from exdesk.service import ExceptionDesk
 
 TENANT = "acme"
 OTHER_TENANT = "globex"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from exdesk.desk import ExceptionDesk
+from exdesk.service import ExceptionDesk
 from tests.api.support import (
     Headers,
     Keys,

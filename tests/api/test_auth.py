@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from exdesk.desk import ExceptionDesk
 from exdesk.domain import Role
+from exdesk.service import ExceptionDesk
 from tests.api.support import (
     Headers,
     Keys,

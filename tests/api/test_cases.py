@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from exdesk.api.app import create_app
-from exdesk.desk import ExceptionDesk
+from exdesk.service import ExceptionDesk
 from tests.api.support import (
     Headers,
     Json,

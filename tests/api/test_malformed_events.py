@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from exdesk.desk import ExceptionDesk
+from exdesk.service import ExceptionDesk
 from tests.api.support import Headers, assert_error, post_events, short_pick
 
 

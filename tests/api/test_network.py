@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from fastapi.testclient import TestClient
 
-from exdesk.desk import ExceptionDesk
+from exdesk.service import ExceptionDesk
 from tests.api.support import (
     OTHER_TENANT,
     TENANT,

@@ -11,8 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from exdesk.api.app import create_app
-from exdesk.desk import ExceptionDesk
 from exdesk.domain import Role
+from exdesk.service import ExceptionDesk
 from tests.api.support import (
     Headers,
     Json,

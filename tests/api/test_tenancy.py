@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from exdesk.desk import ExceptionDesk
+from exdesk.service import ExceptionDesk
 from tests.api.support import (
     OTHER_TENANT,
     TENANT,

@@ -7,8 +7,15 @@ from typing import get_args
 
 import pytest
 
-from exdesk.agents.customer_drafter import DraftRequest, LocalCustomerDrafter
-from exdesk.domain import CATEGORIES, CustomerDraft, ExceptionEvent, FactUsed, FulfillmentAction
+from exdesk.agents.customer_drafter import LocalCustomerDrafter
+from exdesk.domain import (
+    CATEGORIES,
+    CustomerDraft,
+    DraftRequest,
+    ExceptionEvent,
+    FactUsed,
+    FulfillmentAction,
+)
 from exdesk.policies.draft_guard import DraftViolation, check_draft
 from tests.agents.customer_drafter.builders import FULL_FACTS, LOCALES, TIERS, request
 

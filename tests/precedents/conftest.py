@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from exdesk.desk import ExceptionDesk
-from exdesk.precedents import LocalEmbedder, PrecedentIndex
-from exdesk.precedents.local_embedder import corpus_texts
+from exdesk.agents.classifier.corpus import training_texts
+from exdesk.service import ExceptionDesk
+from exdesk.tools.precedents import LocalEmbedder, PrecedentIndex
 
 
 @pytest.fixture(scope="session")
 def small_embedder() -> LocalEmbedder:
     """The local embedder fitted on a third of the training corpus at 32 dimensions
     (about a second, where the default 256-dimension fit takes several)."""
-    return LocalEmbedder.fit(corpus_texts()[::3], dim=32)
+    return LocalEmbedder.fit(training_texts()[::3], dim=32)
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ import respx
 from openai import OpenAI
 from psycopg.types.json import Jsonb
 
-from exdesk.desk import ExceptionDesk
 from exdesk.domain import (
     CATEGORY_ROUTE,
     Case,
@@ -24,8 +23,9 @@ from exdesk.domain import (
     Category,
     ExceptionEvent,
 )
-from exdesk.precedents import Embedder
-from exdesk.precedents.embedder import Vectors, l2_normalise
+from exdesk.service import ExceptionDesk
+from exdesk.tools.precedents import Embedder
+from exdesk.tools.precedents.embedder import Vectors, l2_normalise
 
 OPENAI_BASE_URL = "https://llm.example.test/v1"
 

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 import respx
 
+from exdesk.agents.classifier.corpus import training_texts
 from exdesk.errors import ConfigurationError
-from exdesk.precedents import Embedder, LocalEmbedder, OpenAIEmbedder
-from exdesk.precedents.local_embedder import corpus_texts
+from exdesk.tools.precedents import Embedder, LocalEmbedder, OpenAIEmbedder
 from tests.precedents.support import OPENAI_BASE_URL, openai_client
 
 DELAY = "Shipment SH-88207 delayed in transit due to weather at the Louisville hub"
@@ -37,7 +37,7 @@ def test_local_vectors_are_unit_length_and_rank_a_near_duplicate_closest(
 def test_the_local_fit_is_deterministic_and_cached_by_digest(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    texts = corpus_texts()[::6]
+    texts = training_texts()[::6]
     fitted = LocalEmbedder.load_or_fit(texts, tmp_path, dim=16)
     refitted = LocalEmbedder.fit(texts, dim=16)
     assert np.allclose(refitted.embed([DELAY, CREDIT]), fitted.embed([DELAY, CREDIT]), atol=1e-5)

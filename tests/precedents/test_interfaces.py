@@ -8,10 +8,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from exdesk.api.app import create_app
-from exdesk.desk import ExceptionDesk
+from exdesk.cli.precedents import similar_cases_command
 from exdesk.domain import Case
 from exdesk.errors import InputError, NotFoundError
-from exdesk.precedents import PrecedentIndex, similar_cases_command
+from exdesk.service import ExceptionDesk
+from exdesk.tools.precedents import PrecedentIndex
 from tests.api.support import Keys, assert_error
 from tests.precedents.support import closed_case
 

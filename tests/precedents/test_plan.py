@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from exdesk.precedents import EF_SEARCH, SearchPlan, VectorSpace, plan_search
-from exdesk.precedents.search import EXACT_ROWS_PER_CANDIDATE, MAX_EF_SEARCH
+from exdesk.tools.precedents import EF_SEARCH, SearchPlan, VectorSpace, plan_search
+from exdesk.tools.precedents.search import EXACT_ROWS_PER_CANDIDATE, MAX_EF_SEARCH
 
 
 @pytest.mark.parametrize(

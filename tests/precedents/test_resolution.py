@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from exdesk.desk import ExceptionDesk
 from exdesk.domain import Case, ExceptionEvent, Role
-from exdesk.precedents import PrecedentIndex, resolution_of
+from exdesk.service import ExceptionDesk
 from exdesk.store.api_keys import Principal
+from exdesk.tools.precedents import PrecedentIndex, resolution_of
 from tests.api.support import carrier_delay, credit_hold, short_pick
 
 TENANT = "acme"

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from exdesk.desk import ExceptionDesk
 from exdesk.domain import Category
-from exdesk.precedents import LocalEmbedder, PrecedentIndex
-from exdesk.precedents.search import SearchPlan, nearest, search_sql
+from exdesk.service import ExceptionDesk
+from exdesk.tools.precedents import LocalEmbedder, PrecedentIndex
+from exdesk.tools.precedents.search import SearchPlan, nearest, search_sql
 from tests.precedents.support import HashingEmbedder, RenamedEmbedder, closed_case
 
 DELAY = "Shipment SH-88207 delayed in transit due to weather at the Louisville hub"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from exdesk.desk import ExceptionDesk
 from exdesk.domain import NetworkSnapshot
-from exdesk.precedents import PrecedentIndex
+from exdesk.service import ExceptionDesk
+from exdesk.tools.precedents import PrecedentIndex
 from tests.support.scenarios import open_orders, short_pick, where_is_my_order
 from tests.workflows.conftest import TENANT, approve_everything
 

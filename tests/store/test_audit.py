@@ -9,8 +9,8 @@ import psycopg
 import pytest
 from psycopg.types.json import Jsonb
 
-from exdesk.desk import ExceptionDesk
 from exdesk.domain import NetworkSnapshot
+from exdesk.service import ExceptionDesk
 from tests.support.scenarios import open_orders, short_pick
 
 TENANT = "acme"

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from exdesk.agents.registry import AgentSet
-from exdesk.desk import ExceptionDesk
 from exdesk.domain import Case, ExceptionEvent, NetworkSnapshot, Role
+from exdesk.service import ExceptionDesk
 from exdesk.settings import Settings
 from exdesk.store.api_keys import Principal
 from tests.support.scenarios import policy_file

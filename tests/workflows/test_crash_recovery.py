@@ -17,8 +17,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from exdesk.desk import ExceptionDesk
 from exdesk.domain import ExceptionEvent, NetworkSnapshot
+from exdesk.service import ExceptionDesk
 from exdesk.settings import Settings
 from tests.support.scenarios import open_orders, short_pick, where_is_my_order
 
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.slow
 
 APPROVE_ALL = """
 import sys
-from exdesk.desk import ExceptionDesk
+from exdesk.service import ExceptionDesk
 from exdesk.settings import load_settings
 from exdesk.store.api_keys import Principal
 from exdesk.store.cases import CaseFilter

@@ -8,9 +8,9 @@ from typing import Any
 from opentelemetry.trace import SpanKind
 
 from exdesk.agents.classifier.contract import ClassificationRequest
-from exdesk.agents.classifier.features import event_text
 from exdesk.domain import CaseClassification, ClassificationProposal, ExceptionEvent
 from exdesk.domain.context import CaseContext
+from exdesk.domain.events import event_text
 from exdesk.policies.rules import confidence_threshold
 from exdesk.store.cases import CaseUpdate
 from exdesk.store.network import NetworkReader

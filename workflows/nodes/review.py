@@ -6,7 +6,6 @@ from typing import Any, Final
 
 from langgraph.types import interrupt
 
-from exdesk.agents.customer_drafter.contract import DraftRequest
 from exdesk.domain import (
     ApprovalKind,
     CaseClassification,
@@ -14,6 +13,7 @@ from exdesk.domain import (
     CreditReview,
     CustomerDraft,
     DocumentExtraction,
+    DraftRequest,
     PolicyResult,
     Role,
 )

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from exdesk.agents.customer_drafter import DraftRequest
-from exdesk.domain import Category, CustomerTier
+from exdesk.domain import Category, CustomerTier, DraftRequest
 
 LOCALES: Final = ("en-US", "en-GB", "es-ES", "es-MX", "de-DE")
 TIERS: Final[tuple[CustomerTier, ...]] = ("strategic", "key", "standard")

@@ -19,7 +19,7 @@ from psycopg import Connection, sql
 from psycopg.rows import DictRow
 from psycopg.types.json import Jsonb
 
-from exdesk.precedents.embedder import Vectors, check_embedder_name
+from exdesk.tools.precedents.embedder import Vectors, check_embedder_name
 
 HNSW_M: Final = 16
 HNSW_EF_CONSTRUCTION: Final = 200

@@ -13,8 +13,8 @@ from typing import Annotated, Any, NoReturn, TypeVar, cast
 import typer
 from pydantic import BaseModel, ValidationError
 
-from exdesk.cli_output import Progress, case_table, print_report
-from exdesk.desk import ExceptionDesk
+from exdesk.cli.output import Progress, case_table, print_report
+from exdesk.cli.precedents import similar_cases_command
 from exdesk.domain import (
     ROLES,
     ApprovalDecision,
@@ -34,7 +34,7 @@ from exdesk.errors import (
     PermissionDeniedError,
 )
 from exdesk.examples import example_events, example_network
-from exdesk.precedents import similar_cases_command
+from exdesk.service import ExceptionDesk
 from exdesk.settings import Settings, load_settings
 from exdesk.store.api_keys import Principal
 from exdesk.store.cases import CaseFilter
@@ -156,11 +156,6 @@ def read_numbered_events(path: Path, tenant: str | None = None) -> list[tuple[in
             )
         events.append((number, event))
     return events
-
-
-def read_events(path: Path) -> list[ExceptionEvent]:
-    """Every event of a JSONL file, validated."""
-    return [event for _, event in read_numbered_events(path)]
 
 
 @app.callback()
@@ -432,7 +427,3 @@ def main() -> None:
     """Entry point of the ``exdesk`` script."""
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     app()
-
-
-if __name__ == "__main__":
-    main()

@@ -9,8 +9,8 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 import numpy.typing as npt
 
-from exdesk.agents.classifier.features import event_text
 from exdesk.domain import Case
+from exdesk.domain.events import event_text
 
 Vectors = npt.NDArray[np.float32]
 """Embeddings, one L2-normalised float32 row per text."""

@@ -15,8 +15,10 @@ from pydantic import BaseModel, Field
 from exdesk.domain import Case, Category
 from exdesk.errors import NotFoundError
 from exdesk.masking import mask_text
-from exdesk.precedents.embedder import Embedder, Vectors, case_text
-from exdesk.precedents.resolution import (
+from exdesk.store.case_view import load_case
+from exdesk.store.database import Database
+from exdesk.tools.precedents.embedder import Embedder, Vectors, case_text
+from exdesk.tools.precedents.resolution import (
     PRECEDENT_STATUSES,
     PrecedentStatus,
     Resolution,
@@ -24,16 +26,14 @@ from exdesk.precedents.resolution import (
     resolution_of,
     resolved_at,
 )
-from exdesk.precedents.search import SearchPlan, nearest, plan_search, tenant_row_counts
-from exdesk.precedents.store import (
+from exdesk.tools.precedents.search import SearchPlan, nearest, plan_search, tenant_row_counts
+from exdesk.tools.precedents.store import (
     EmbeddingRow,
     VectorSpace,
     ensure_index,
     stored_vector,
     upsert_embedding,
 )
-from exdesk.store.case_view import load_case
-from exdesk.store.database import Database
 
 logger = logging.getLogger(__name__)
 

@@ -30,7 +30,7 @@ from exdesk.domain import (
 )
 from exdesk.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
 from exdesk.policies.config import PolicyConfig, load_policy_config
-from exdesk.precedents import PRECEDENT_STATUSES, Precedent, PrecedentIndex, build_precedent_index
+from exdesk.service.precedents import build_precedent_index
 from exdesk.settings import Settings
 from exdesk.store import approvals as approval_store
 from exdesk.store.api_keys import Principal, create_key
@@ -51,6 +51,7 @@ from exdesk.store.locks import case_lock
 from exdesk.store.migrate import apply_migrations
 from exdesk.store.network import NetworkReader, replace_network
 from exdesk.telemetry import configure_telemetry
+from exdesk.tools.precedents import PRECEDENT_STATUSES, Precedent, PrecedentIndex
 from exdesk.workflows.deps import WorkflowDeps
 from exdesk.workflows.runner import INTAKE_SEQ, CaseRunner, RunResult
 

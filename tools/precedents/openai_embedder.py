@@ -9,7 +9,7 @@ import numpy as np
 from openai import OpenAI
 
 from exdesk.errors import ConfigurationError
-from exdesk.precedents.embedder import Vectors, check_embedder_name, l2_normalise
+from exdesk.tools.precedents.embedder import Vectors, check_embedder_name, l2_normalise
 
 KNOWN_DIMENSIONS: dict[str, int] = {
     "text-embedding-3-small": 1536,

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 from exdesk.domain import Case
 from exdesk.errors import InputError
-from exdesk.precedents.service import Precedent, PrecedentIndex, snippet
+from exdesk.tools.precedents.service import Precedent, PrecedentIndex, snippet
 
 if TYPE_CHECKING:
-    from exdesk.desk import ExceptionDesk
+    from exdesk.service import ExceptionDesk
 
 
 def _outcome(precedent: Precedent) -> str:

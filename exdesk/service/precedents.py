@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from exdesk.precedents.embedder import Embedder
-from exdesk.precedents.local_embedder import LocalEmbedder
-from exdesk.precedents.openai_embedder import OpenAIEmbedder
-from exdesk.precedents.service import PrecedentIndex
+from exdesk.agents.classifier.corpus import training_texts
 from exdesk.settings import Settings
 from exdesk.store.database import Database
+from exdesk.tools.precedents.embedder import Embedder
+from exdesk.tools.precedents.local_embedder import LocalEmbedder
+from exdesk.tools.precedents.openai_embedder import OpenAIEmbedder
+from exdesk.tools.precedents.service import PrecedentIndex
 
 
 def build_embedder(settings: Settings) -> Embedder:
@@ -20,7 +21,7 @@ def build_embedder(settings: Settings) -> Embedder:
             settings.precedents_openai_model,
             settings.precedents_openai_dimensions,
         )
-    return LocalEmbedder.default(settings.data_dir, settings.precedents_local_dim)
+    return LocalEmbedder.default(settings.data_dir, training_texts, settings.precedents_local_dim)
 
 
 def build_precedent_index(settings: Settings, db: Database) -> PrecedentIndex:

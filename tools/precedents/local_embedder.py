@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -17,10 +17,8 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
 
-from exdesk.agents.classifier.corpus import training_examples
-from exdesk.agents.classifier.features import event_text
 from exdesk.model_cache import load_or_build
-from exdesk.precedents.embedder import Vectors, l2_normalise
+from exdesk.tools.precedents.embedder import Vectors, l2_normalise
 
 EMBEDDER_VERSION = "tfidf-svd-2"
 """Changes whenever the features or the reduction change; part of the cache key."""
@@ -121,21 +119,17 @@ class LocalEmbedder:
         )
 
     @classmethod
-    def default(cls, data_dir: Path, dim: int = DEFAULT_DIM) -> LocalEmbedder:
-        """Fitted on the training split of the labelled corpus, cached in ``data_dir/models``.
-
-        One instance per (data directory, dimension) per process.
+    def default(
+        cls, data_dir: Path, corpus: Callable[[], Sequence[str]], dim: int = DEFAULT_DIM
+    ) -> LocalEmbedder:
+        """Fitted on the texts ``corpus()`` returns, cached in ``data_dir/models`` under
+        their digest. One instance per (data directory, dimension) per process.
         """
         with _DEFAULT_LOCK:
             key = (data_dir.resolve(), dim)
             if key not in _DEFAULT:
-                _DEFAULT[key] = cls.load_or_fit(corpus_texts(), data_dir / "models", dim)
+                _DEFAULT[key] = cls.load_or_fit(corpus(), data_dir / "models", dim)
             return _DEFAULT[key]
-
-
-def corpus_texts() -> list[str]:
-    """The texts of the labelled corpus's training split, as cases are embedded."""
-    return [event_text(example.to_event()) for example in training_examples()]
 
 
 _DEFAULT_LOCK = threading.Lock()

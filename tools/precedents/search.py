@@ -12,7 +12,7 @@ import numpy.typing as npt
 from psycopg import Connection, sql
 from psycopg.rows import DictRow
 
-from exdesk.precedents.store import VectorSpace, vector_literal
+from exdesk.tools.precedents.store import VectorSpace, vector_literal
 
 EXACT_ROWS_PER_CANDIDATE: Final = 10
 """Scanning one row exactly costs about a tenth of visiting one HNSW candidate

@@ -1,0 +1,5 @@
+"""``python -m exdesk.cli``: the same as the ``exdesk`` script."""
+
+from exdesk.cli.app import main
+
+main()
