@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from pydantic import BaseModel
 
 from exdesk.domain import EngineName, ModelUsage
 
 OutputT = TypeVar("OutputT", bound=BaseModel)
+EvidenceT = TypeVar("EvidenceT", bound=BaseModel)
 
 
 @dataclass(frozen=True)
-class AgentOutcome(Generic[OutputT]):
+class AgentOutcome(Generic[OutputT, EvidenceT]):
     """A proposal plus the facts the decision log needs about how it was made."""
 
     output: OutputT
@@ -22,10 +23,10 @@ class AgentOutcome(Generic[OutputT]):
     """The agent's name, e.g. ``classifier``."""
     engine: EngineName
     """Which engine produced it."""
+    evidence: EvidenceT
+    """What the proposal rests on beyond its input (each agent's contract says what)."""
     model: ModelUsage | None = None
     """Set when a language model was called."""
-    evidence: dict[str, Any] = field(default_factory=dict)
-    """What the proposal rests on beyond its input (precedents, matched rules…)."""
 
     @property
     def actor(self) -> str:

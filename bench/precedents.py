@@ -43,6 +43,7 @@ from exdesk.agents.classifier.corpus import training_examples, training_texts
 from exdesk.domain.events import event_text
 from exdesk.evals.corpus import heldout_examples
 from exdesk.evals.shared_data import shared_dataset
+from exdesk.service.precedents import precedent_index
 from exdesk.store.database import CONNECTION_KWARGS, Database, with_database
 from exdesk.store.migrate import apply_migrations
 from exdesk.tools.precedents import (
@@ -458,7 +459,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             print(f"planner's scan for the HNSW-form query, {load.tenant}: {scan}")
         timed_answers(conn, space, TENANT, loads[0].queries[:200], SearchPlan(False, 400))
         with Database(url, max_size=2).open() as db:
-            index = PrecedentIndex(db, embedder)
+            index = precedent_index(db, embedder)
             _tenant_figures(conn, index, loads[0], total, EF_VALUES)
             _tenant_figures(conn, index, loads[1], total, (200, 400, 1000))
             _tenant_figures(conn, index, loads[2], total, (200,))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Final
 
 from exdesk.domain import (
     ClassificationProposal,
@@ -17,6 +18,11 @@ from exdesk.policies.config import PolicyConfig
 
 KEY_DOCUMENT_FIELDS = ("po_number", "lines")
 """Fields a document must yield confidently to be recorded without review."""
+
+REJECTED_TRANSMISSION: Final[frozenset[str]] = frozenset({"rejected", "partially_accepted"})
+"""Acknowledgment statuses that say the partner refused (some of) a transmission, so it must
+be corrected and sent again. ``accepted_with_errors`` is not one: the partner took the
+transmission and only noted errors, so there is nothing to resubmit."""
 
 
 def _result(
@@ -155,6 +161,22 @@ def remediation_review(
     return results
 
 
+def edit_review(
+    config: PolicyConfig, subject: str, editors: Sequence[str], role: Role
+) -> PolicyResult | None:
+    """``human-edit-review``: a proposal a person edited is approved by someone else."""
+    if not editors:
+        return None
+    return _result(
+        config,
+        "human-edit-review",
+        subject,
+        "require_approval",
+        f"edited by {', '.join(editors)}: someone else must approve it",
+        role,
+    )
+
+
 def customer_message_review(config: PolicyConfig, violations: Sequence[str]) -> list[PolicyResult]:
     """``customer-message-*``: every draft is reviewed; a draft that breaks a content rule
     may only be edited or rejected."""
@@ -239,7 +261,7 @@ def document_review(
                 role,
             )
         )
-    if extraction.fields.ack_status in {"rejected", "partially_accepted", "accepted_with_errors"}:
+    if extraction.fields.ack_status in REJECTED_TRANSMISSION:
         results.append(
             _result(
                 config,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from exdesk.domain import Category, DocumentExtraction, DocumentResolution
+from exdesk.policies.rules import REJECTED_TRANSMISSION
 
 
 def propose_resolution(
@@ -15,7 +16,7 @@ def propose_resolution(
             action="record_only",
             rationale=f"the document could not be read ({error}); a person must review it",
         )
-    rejected = extraction.fields.ack_status in {"rejected", "partially_accepted"}
+    rejected = extraction.fields.ack_status in REJECTED_TRANSMISSION
     if category == "integration_failure" or rejected:
         errors = (
             "; ".join(f"{e.code} {e.description}" for e in extraction.fields.ack_errors[:5])

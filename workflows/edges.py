@@ -2,32 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Final, Literal
+from typing import Final
 
-from exdesk.workflows.routing import Stage, next_stage
-from exdesk.workflows.state import CaseState
+from exdesk.domain import Stage
+from exdesk.workflows.routing import next_stage
+from exdesk.workflows.stages import STAGES
+from exdesk.workflows.state import CaseState, NodeName
 
-NodeName = Literal[
-    "enrich",
-    "classify",
-    "assess_severity",
-    "route",
-    "recommend_fulfillment",
-    "extract_document",
-    "review_credit",
-    "draft_customer_message",
-    "check_policies",
-    "approval_gate",
-    "execute",
-    "resolve",
-]
-
-STAGE_NODE: Final[dict[Stage, NodeName]] = {
-    "remediation": "recommend_fulfillment",
-    "document": "extract_document",
-    "credit": "review_credit",
-    "customer_message": "draft_customer_message",
-}
+STAGE_NODE: Final[dict[Stage, NodeName]] = {stage: spec.node for stage, spec in STAGES.items()}
 """The node that produces each stage's proposal."""
 
 

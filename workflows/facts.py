@@ -10,8 +10,6 @@ another customer. The draft guard then checks the draft against exactly these fa
 
 from __future__ import annotations
 
-from typing import Any
-
 from exdesk.domain import (
     Category,
     CreditReview,
@@ -30,7 +28,9 @@ def draft_request(
     category: Category,
     event: ExceptionEvent,
     context: CaseContext,
-    proposals: dict[str, dict[str, Any]],
+    *,
+    remediation: FulfillmentRecommendation | None = None,
+    credit: CreditReview | None = None,
 ) -> DraftRequest:
     """The drafter's input: the customer's identity, locale and tier, and the facts."""
     customer = context.customer
@@ -41,12 +41,16 @@ def draft_request(
         locale=customer.contact.locale if customer else "en-US",
         recipient_name=customer.contact.name if customer else None,
         customer_name=customer.name if customer else None,
-        facts=customer_facts(event, context, proposals),
+        facts=customer_facts(event, context, remediation=remediation, credit=credit),
     )
 
 
 def customer_facts(
-    event: ExceptionEvent, context: CaseContext, proposals: dict[str, dict[str, Any]]
+    event: ExceptionEvent,
+    context: CaseContext,
+    *,
+    remediation: FulfillmentRecommendation | None = None,
+    credit: CreditReview | None = None,
 ) -> dict[str, str]:
     """Name → value of every fact the case holds that a customer may be told."""
     facts: dict[str, str] = {}
@@ -70,7 +74,7 @@ def customer_facts(
         facts["tracking_number"] = shipment.tracking_number
         if shipment.eta is not None:
             facts["new_eta"] = shipment.eta.isoformat()
-    option = approved_option(proposals)
+    option = approved_option(remediation)
     if option is not None:
         facts["next_step"] = option.action
         facts.pop("new_eta", None)
@@ -79,28 +83,17 @@ def customer_facts(
         if option.carrier and option.action in {"reship", "expedite", "ship_from_alternate_dc"}:
             facts["carrier"] = option.carrier
             facts.pop("tracking_number", None)
-    credit = proposals.get("credit")
     if credit is not None:
-        facts["next_step"] = CreditReview.model_validate(credit).action
+        facts["next_step"] = credit.action
     for rma in context.returns[:1]:
         facts["rma_id"] = rma.rma_id
         facts["return_window_days"] = str(rma.window_days)
     return facts
 
 
-def remediation_plan(proposal: dict[str, Any]) -> FulfillmentRecommendation:
-    """The remediation proposal as a recommendation: the recommender's ranked options, or
-    the single option a person put in their place (an edit)."""
-    if "action" in proposal:
-        option = FulfillmentOption.model_validate(proposal)
-        return FulfillmentRecommendation(options=[option], rationale="edited by a person")
-    return FulfillmentRecommendation.model_validate(proposal)
-
-
-def approved_option(proposals: dict[str, dict[str, Any]]) -> FulfillmentOption | None:
-    """The remediation the case will carry out: an edited option, else the top-ranked one."""
-    remediation = proposals.get("remediation")
-    if remediation is None:
+def approved_option(remediation: FulfillmentRecommendation | None) -> FulfillmentOption | None:
+    """The remediation the case will carry out: the top-ranked option (an edit leaves only
+    the option a person chose)."""
+    if remediation is None or not remediation.options:
         return None
-    options = remediation_plan(remediation).options
-    return options[0] if options else None
+    return remediation.options[0]

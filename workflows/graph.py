@@ -9,6 +9,7 @@ enrich → classify → assess_severity → route ─┬─ approval_gate (triag
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
@@ -18,47 +19,41 @@ from langgraph.types import RetryPolicy
 from psycopg import OperationalError
 
 from exdesk.workflows.deps import WorkflowDeps
-from exdesk.workflows.edges import STAGE_NODE, after_gate, after_policies, after_route
-from exdesk.workflows.nodes.analysis import AnalysisNodes
-from exdesk.workflows.nodes.completion import CompletionNodes
-from exdesk.workflows.nodes.proposals import ProposalNodes
-from exdesk.workflows.nodes.review import ReviewNodes
-from exdesk.workflows.state import CaseState
+from exdesk.workflows.edges import after_gate, after_policies, after_route
+from exdesk.workflows.nodes.analysis import assess_severity, classify, enrich, route
+from exdesk.workflows.nodes.completion import execute, resolve
+from exdesk.workflows.nodes.review import approval_gate, check_policies
+from exdesk.workflows.stages import STAGES
+from exdesk.workflows.state import CaseState, NodeName, ProducerNode
 
 WORKFLOW_NAME = "exception_case"
 
 _TRANSIENT = RetryPolicy(max_attempts=3, retry_on=OperationalError)
 """A lost database connection is retried; every other error fails the case with a reason."""
 
+_NODES: dict[NodeName, ProducerNode] = {
+    "enrich": enrich,
+    "classify": classify,
+    "assess_severity": assess_severity,
+    "route": route,
+    **{spec.node: spec.produce for spec in STAGES.values()},
+    "check_policies": check_policies,
+    "approval_gate": approval_gate,
+    "execute": execute,
+    "resolve": resolve,
+}
+"""Every node's function, before it is bound to the workflow's dependencies."""
+
 
 def build_graph(
     deps: WorkflowDeps, checkpointer: BaseCheckpointSaver[Any] | None
 ) -> CompiledStateGraph[CaseState, None, CaseState, CaseState]:
     """Compile the workflow against one checkpointer."""
-    analysis = AnalysisNodes(deps)
-    proposals = ProposalNodes(deps)
-    review = ReviewNodes(deps)
-    completion = CompletionNodes(deps)
-
     graph = StateGraph(CaseState)
-    nodes = {
-        "enrich": analysis.enrich,
-        "classify": analysis.classify,
-        "assess_severity": analysis.assess_severity,
-        "route": analysis.route,
-        "recommend_fulfillment": proposals.recommend_fulfillment,
-        "extract_document": proposals.extract_document,
-        "review_credit": proposals.review_credit,
-        "draft_customer_message": proposals.draft_customer_message,
-        "check_policies": review.check_policies,
-        "approval_gate": review.approval_gate,
-        "execute": completion.execute,
-        "resolve": completion.resolve,
-    }
-    for name, node in nodes.items():
-        graph.add_node(name, node, retry_policy=_TRANSIENT)
+    for name, node in _NODES.items():
+        graph.add_node(name, partial(node, deps), retry_policy=_TRANSIENT)
 
-    stage_nodes = list(STAGE_NODE.values())
+    stage_nodes = [spec.node for spec in STAGES.values()]
     graph.add_edge(START, "enrich")
     graph.add_edge("enrich", "classify")
     graph.add_edge("classify", "assess_severity")

@@ -5,12 +5,9 @@ No model is ever asked where a case goes.
 
 from __future__ import annotations
 
-from typing import Final, Literal
+from typing import Final
 
-from exdesk.domain import CATEGORY_ROUTE, Category, PolicyResult, Route
-
-Stage = Literal["remediation", "document", "credit", "customer_message"]
-"""A proposal the workflow produces, reviews, and (once approved) executes."""
+from exdesk.domain import CATEGORY_ROUTE, Category, PolicyResult, Route, Stage
 
 ROUTE_STAGES: Final[dict[Route, tuple[Stage, ...]]] = {
     "fulfillment": ("remediation", "customer_message"),

@@ -18,7 +18,7 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command
 from opentelemetry.trace import Status, StatusCode
 
-from exdesk.domain import FINAL_STATUSES, Approval, CaseStatus
+from exdesk.domain import FINAL_STATUSES, Approval, CaseStatus, FailStep
 from exdesk.errors import NotFoundError
 from exdesk.store import approvals as approval_store
 from exdesk.store.cases import CaseUpdate, get_case_row
@@ -59,7 +59,9 @@ def gate_decision(approval: Approval) -> GateDecision:
         decision=approval.decision,
         user=approval.decided_by,
         comment=approval.comment,
-        edited_proposal=approval.edited_proposal,
+        edited_proposal=approval.edited_proposal.model_dump(mode="json")
+        if approval.edited_proposal is not None
+        else None,
     )
 
 
@@ -169,10 +171,9 @@ class CaseRunner:
                 row = get_case_row(conn, tenant_id, case_id)
                 assert row is not None
                 entry = StepEntry(
-                    step="fail",
                     actor="system",
                     inputs_digest=digest({"error": reason}),
-                    output={"reason": reason},
+                    output=FailStep(reason=reason),
                     trace_id=trace_id,
                     span_id=span_id,
                 )

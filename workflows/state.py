@@ -1,15 +1,59 @@
-"""The graph's typed state. Plain JSON values only: the checkpoint records progress, the
-decision log and case tables hold the truth, and nothing custom is ever deserialised."""
+"""The graph's state, and its typed reading at each node's boundary.
+
+The checkpoint holds plain JSON values only: nothing custom is ever deserialised from it,
+and the decision log and case tables hold the truth. A node reads its state through one
+``StateView``, which validates each part it uses once, into the domain's models.
+"""
 
 from __future__ import annotations
 
-from typing import Any, Literal, TypedDict
+from collections.abc import Callable
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Literal, TypedDict, TypeVar
 
-from exdesk.domain import ApprovalDecision, ApprovalKind, Role, Route, Severity
-from exdesk.workflows.routing import Stage
+from pydantic import BaseModel
+
+from exdesk.domain import (
+    ApprovalDecision,
+    ApprovalKind,
+    CaseClassification,
+    CreditReview,
+    CustomerMessageProposal,
+    DocumentProposal,
+    ExceptionEvent,
+    FulfillmentOption,
+    FulfillmentRecommendation,
+    Role,
+    Route,
+    Severity,
+    Stage,
+)
+from exdesk.domain.context import CaseContext
+
+if TYPE_CHECKING:
+    from exdesk.workflows.deps import WorkflowDeps
+
+NodeName = Literal[
+    "enrich",
+    "classify",
+    "assess_severity",
+    "route",
+    "recommend_fulfillment",
+    "extract_document",
+    "review_credit",
+    "draft_customer_message",
+    "check_policies",
+    "approval_gate",
+    "execute",
+    "resolve",
+]
+"""The nodes of the workflow graph."""
 
 Outcome = Literal["open", "rejected", "closed"]
 """``rejected``: a human rejected a proposal; ``closed``: nothing to automate (human `other`)."""
+
+Update = dict[str, Any]
+"""What a node returns: the state keys it changes (LangGraph merges them)."""
 
 
 class PendingApproval(TypedDict):
@@ -39,7 +83,7 @@ class GateDecision(TypedDict):
 
 
 class CaseState(TypedDict, total=False):
-    """What one case's run carries from node to node."""
+    """What one case's run carries from node to node (JSON values only)."""
 
     tenant_id: str
     case_id: str
@@ -56,13 +100,70 @@ class CaseState(TypedDict, total=False):
     """The stage whose proposal is under review."""
     stages_done: list[Stage]
     proposals: dict[str, dict[str, Any]]
-    """The current proposal of each stage (an approved edit replaces it)."""
+    """The current proposal of each stage, as JSON (an approved edit replaces it)."""
     extraction_error: str | None
     pending_approval: PendingApproval | None
     last_decision: LastDecision | None
     outcome: Outcome
     editors: list[str]
     """Who edited the proposal under review; none of them may approve it."""
+
+
+ProducerNode = Callable[["WorkflowDeps", CaseState], Update]
+"""A stage's proposal node, before it is bound to the workflow's dependencies."""
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+class StateView:
+    """One node's typed reading of the state; each part is validated on first use, once."""
+
+    def __init__(self, state: CaseState) -> None:
+        self.state = state
+
+    @cached_property
+    def event(self) -> ExceptionEvent:
+        """The case's event."""
+        return ExceptionEvent.model_validate(self.state["event"])
+
+    @cached_property
+    def context(self) -> CaseContext:
+        """What enrich looked up about the event."""
+        return CaseContext.model_validate(self.state.get("context") or {})
+
+    @cached_property
+    def classification(self) -> CaseClassification:
+        """The classification the case stands on."""
+        return CaseClassification.model_validate(self.state["classification"])
+
+    def _proposal(self, stage: Stage, model: type[ModelT]) -> ModelT | None:
+        raw = self.state.get("proposals", {}).get(stage)
+        return None if raw is None else model.model_validate(raw)
+
+    @cached_property
+    def remediation(self) -> FulfillmentRecommendation | None:
+        """The remediation proposal: ranked options, or the one option a person chose."""
+        raw = self.state.get("proposals", {}).get("remediation")
+        if isinstance(raw, dict) and "action" in raw:
+            # Edits used to be stored as the bare option; they read as a one-option plan.
+            option = FulfillmentOption.model_validate(raw)
+            return FulfillmentRecommendation(options=[option], rationale="edited by a person")
+        return self._proposal("remediation", FulfillmentRecommendation)
+
+    @cached_property
+    def document(self) -> DocumentProposal | None:
+        """The document proposal: what was read and what to do about it."""
+        return self._proposal("document", DocumentProposal)
+
+    @cached_property
+    def credit(self) -> CreditReview | None:
+        """The credit proposal for finance."""
+        return self._proposal("credit", CreditReview)
+
+    @cached_property
+    def customer_message(self) -> CustomerMessageProposal | None:
+        """The customer message proposal: the draft and the facts it may state."""
+        return self._proposal("customer_message", CustomerMessageProposal)
 
 
 def initial_state(

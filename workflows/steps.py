@@ -18,10 +18,14 @@ from opentelemetry.trace import SpanKind
 from exdesk.domain import (
     ApprovalDecision,
     ApprovalKind,
+    ApprovalProposal,
     DecisionRecord,
     ModelUsage,
+    OutboxKind,
+    OutboxPayload,
     PolicyResult,
     Role,
+    StepOutput,
 )
 from exdesk.store import approvals as approval_store
 from exdesk.store import outbox as outbox_store
@@ -38,7 +42,7 @@ class ApprovalRequest:
 
     kind: ApprovalKind
     required_role: Role
-    proposal: dict[str, Any]
+    proposal: ApprovalProposal
     reason: str
     allowed_decisions: Sequence[ApprovalDecision] = ("approve", "reject", "edit")
     excluded_users: Sequence[str] = ()
@@ -46,11 +50,11 @@ class ApprovalRequest:
 
 @dataclass(frozen=True)
 class OutboxRequest:
-    """A write the execute step commits to."""
+    """A write the execute step commits to, once per case and ``dedupe_key``."""
 
-    kind: str
+    kind: OutboxKind
     dedupe_key: str
-    payload: dict[str, Any]
+    payload: OutboxPayload
 
 
 @dataclass(frozen=True)
@@ -59,7 +63,8 @@ class StepResult:
 
     actor: str
     inputs: Any
-    output: dict[str, Any]
+    """What the step decided from; the record keeps its digest."""
+    output: StepOutput
     confidence: float | None = None
     policy_results: Sequence[PolicyResult] = ()
     model: ModelUsage | None = None
@@ -112,9 +117,11 @@ class StepRecorder:
             attributes=masked_attributes({**attributes, **spec.attributes}),
         ) as current:
             result = compute()
+            if result.output.step != step:
+                raise TypeError(f"the {step} step produced a {result.output.step} output")
             trace_id, span_id = span_ids(current)
             with self._db.transaction() as conn:
-                output = dict(result.output)
+                output = result.output
                 if result.approval is not None:
                     request = result.approval
                     approval = approval_store.request_approval(
@@ -124,12 +131,12 @@ class StepRecorder:
                         step_key=key,
                         kind=request.kind,
                         required_role=request.required_role,
-                        proposal=request.proposal,
+                        proposal=request.proposal.model_dump(mode="json"),
                         reason=request.reason,
                         allowed_decisions=request.allowed_decisions,
                         excluded_users=request.excluded_users,
                     )
-                    output["approval_id"] = approval.approval_id
+                    output = _with(output, approval_id=approval.approval_id)
                 outbox_ids = [
                     outbox_store.enqueue(
                         conn,
@@ -137,20 +144,19 @@ class StepRecorder:
                         case_id=case_id,
                         kind=message.kind,
                         dedupe_key=message.dedupe_key,
-                        payload=message.payload,
+                        payload=message.payload.model_dump(mode="json"),
                     ).outbox_id
                     for message in result.outbox
                 ]
                 if outbox_ids:
-                    output["outbox_ids"] = outbox_ids
+                    output = _with(output, outbox_ids=outbox_ids)
                 entry = StepEntry(
-                    step=step,
                     actor=result.actor,
                     inputs_digest=digest(result.inputs),
                     output=output,
                     confidence=result.confidence,
-                    policy_results=[r.model_dump(mode="json") for r in result.policy_results],
-                    model=result.model.model_dump(mode="json") if result.model else None,
+                    policy_results=list(result.policy_results),
+                    model=result.model,
                     trace_id=trace_id,
                     span_id=span_id,
                 )
@@ -159,3 +165,12 @@ class StepRecorder:
                     anchor_case(conn, record, result.anchor)
             current.set_attributes(masked_attributes({"exdesk.seq": record.seq}))
         return record
+
+
+def _with(output: StepOutput, **ids: Any) -> StepOutput:
+    """The output with the ids the transaction assigned (an approval, outbox messages);
+    only a step whose output names them may open them."""
+    unknown = set(ids) - set(type(output).model_fields)
+    if unknown:
+        raise TypeError(f"{output.step} records no {', '.join(sorted(unknown))}")
+    return output.model_copy(update=ids)

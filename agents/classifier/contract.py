@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from pydantic import Field
+
 from exdesk.agents._outcome import AgentOutcome
 from exdesk.domain import ClassificationProposal, ContractModel, EngineName, ExceptionEvent
 from exdesk.domain.context import CaseContext
@@ -16,6 +18,17 @@ class ClassificationRequest(ContractModel):
     context: CaseContext = CaseContext()
 
 
+class ClassifierEvidence(ContractModel):
+    """What a classification rests on."""
+
+    terms: list[str] = Field(default_factory=list)
+    """The words of the event that weighed most for the category (named to the reviewer)."""
+
+
+ClassifierOutcome = AgentOutcome[ClassificationProposal, ClassifierEvidence]
+"""What the engine returns."""
+
+
 class Classifier(Protocol):
     """Assigns one category of the closed taxonomy, with a calibrated confidence."""
 
@@ -24,6 +37,6 @@ class Classifier(Protocol):
         """Which implementation this is (``local`` or ``openai``)."""
         ...
 
-    def classify(self, request: ClassificationRequest) -> AgentOutcome[ClassificationProposal]:
+    def classify(self, request: ClassificationRequest) -> ClassifierOutcome:
         """Propose a category for the event."""
         ...

@@ -9,7 +9,11 @@ from pathlib import Path
 import numpy as np
 
 from exdesk.agents._outcome import AgentOutcome
-from exdesk.agents.classifier.contract import ClassificationRequest
+from exdesk.agents.classifier.contract import (
+    ClassificationRequest,
+    ClassifierEvidence,
+    ClassifierOutcome,
+)
 from exdesk.agents.classifier.corpus import LabelledExample, training_examples
 from exdesk.agents.classifier.features import feature_row
 from exdesk.agents.classifier.model import TrainedModel, load_or_train, train
@@ -51,13 +55,11 @@ class LocalClassifier:
         """The fitted model."""
         return self._model
 
-    def classify(self, request: ClassificationRequest) -> AgentOutcome[ClassificationProposal]:
+    def classify(self, request: ClassificationRequest) -> ClassifierOutcome:
         """The most probable category, its calibrated probability, and the words behind it."""
         return self.classify_many([request.event])[0]
 
-    def classify_many(
-        self, events: Sequence[ExceptionEvent]
-    ) -> list[AgentOutcome[ClassificationProposal]]:
+    def classify_many(self, events: Sequence[ExceptionEvent]) -> list[ClassifierOutcome]:
         """Classify a batch (the features of the whole batch are computed in one pass)."""
         model = self._model
         matrix = model.features.transform([feature_row(event) for event in events])
@@ -81,7 +83,10 @@ class LocalClassifier:
             )
             outcomes.append(
                 AgentOutcome(
-                    output=proposal, agent=AGENT, engine="local", evidence={"terms": terms}
+                    output=proposal,
+                    agent=AGENT,
+                    engine="local",
+                    evidence=ClassifierEvidence(terms=terms),
                 )
             )
         return outcomes

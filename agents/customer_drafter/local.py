@@ -7,6 +7,7 @@ from exdesk.agents.customer_drafter._facts import prepare_facts
 from exdesk.agents.customer_drafter._locale import resolve_locale
 from exdesk.agents.customer_drafter._render import Filler, Rendered
 from exdesk.agents.customer_drafter._templates import load_templates
+from exdesk.agents.customer_drafter.contract import DraftEvidence, DraftOutcome
 from exdesk.domain import CustomerDraft, DraftRequest, EngineName, FactUsed
 
 AGENT_NAME = "customer_drafter"
@@ -23,7 +24,7 @@ class LocalCustomerDrafter:
 
     engine: EngineName = "local"
 
-    def draft(self, request: DraftRequest) -> AgentOutcome[CustomerDraft]:
+    def draft(self, request: DraftRequest) -> DraftOutcome:
         """Draft the message for a CS rep to review."""
         resolved = resolve_locale(request.locale)
         templates = load_templates(resolved.language)
@@ -70,11 +71,11 @@ class LocalCustomerDrafter:
             output=draft,
             agent=AGENT_NAME,
             engine=self.engine,
-            evidence={
-                "template": f"{resolved.language}/{request.category}/{request.tier}",
-                "locale_requested": request.locale,
-                "locale": resolved.locale,
-                "facts_not_stated": sorted(set(request.facts) - set(stated)),
-                "facts_set_aside": dict(prepared.set_aside),
-            },
+            evidence=DraftEvidence(
+                template=f"{resolved.language}/{request.category}/{request.tier}",
+                locale_requested=request.locale,
+                locale=resolved.locale,
+                facts_not_stated=sorted(set(request.facts) - set(stated)),
+                facts_set_aside=dict(prepared.set_aside),
+            ),
         )

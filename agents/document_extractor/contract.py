@@ -18,6 +18,22 @@ class ExtractionRequest(ContractModel):
     skus: list[Sku] = Field(default_factory=list)
 
 
+class ExtractionEvidence(ContractModel):
+    """How a document was read."""
+
+    format: str = ""
+    readings: int = 0
+    """How many transactions or documents the content held."""
+    compared_with_order: str | None = None
+    sku_resolutions: list[dict[str, object]] = Field(
+        default_factory=list, description="How the document's item codes were matched to SKUs."
+    )
+
+
+ExtractionOutcome = AgentOutcome[DocumentExtraction, ExtractionEvidence]
+"""What the engine returns."""
+
+
 class DocumentExtractor(Protocol):
     """Reads X12 850/855/856/810/997/999 and text invoices, packing slips, ASNs and BOLs.
 
@@ -29,6 +45,6 @@ class DocumentExtractor(Protocol):
         """Which implementation this is (``local`` or ``openai``)."""
         ...
 
-    def extract(self, request: ExtractionRequest) -> AgentOutcome[DocumentExtraction]:
+    def extract(self, request: ExtractionRequest) -> ExtractionOutcome:
         """Extract the document's fields and compare them with the order."""
         ...

@@ -12,7 +12,11 @@ from typing import Any, TypeVar
 
 from exdesk.agents._outcome import AgentOutcome
 from exdesk.agents.document_extractor.compare import compare_with_order, normalize_id, resolve_skus
-from exdesk.agents.document_extractor.contract import ExtractionRequest
+from exdesk.agents.document_extractor.contract import (
+    ExtractionEvidence,
+    ExtractionOutcome,
+    ExtractionRequest,
+)
 from exdesk.agents.document_extractor.hostile import find_suspicious_instructions
 from exdesk.agents.document_extractor.interpretation import Interpretation
 from exdesk.agents.document_extractor.text import read_text
@@ -52,7 +56,7 @@ class LocalDocumentExtractor:
 
     engine: EngineName = "local"
 
-    def extract(self, request: ExtractionRequest) -> AgentOutcome[DocumentExtraction]:
+    def extract(self, request: ExtractionRequest) -> ExtractionOutcome:
         """Extract the document's fields and compare them with the order when it is given."""
         return _guarded(request, lambda: self._finish(request, read_document(request.document)))
 
@@ -67,7 +71,7 @@ class LocalDocumentExtractor:
 
     def _finish(
         self, request: ExtractionRequest, readings: list[Interpretation]
-    ) -> AgentOutcome[DocumentExtraction]:
+    ) -> ExtractionOutcome:
         primary = choose_primary(readings, request.order)
         output, evidence = self._build(request, primary, readings)
         if len(readings) > 1:
@@ -88,7 +92,7 @@ class LocalDocumentExtractor:
         request: ExtractionRequest,
         reading: Interpretation,
         readings: list[Interpretation],
-    ) -> tuple[DocumentExtraction, dict[str, Any]]:
+    ) -> tuple[DocumentExtraction, ExtractionEvidence]:
         fields = reading.fields.model_copy(deep=True)
         confidence = dict(reading.confidence)
         resolution = resolve_skus(fields.lines, reading.line_ids, request.order, request.skus)
@@ -124,12 +128,12 @@ class LocalDocumentExtractor:
             discrepancies=discrepancies,
             warnings=warnings,
         )
-        evidence: dict[str, Any] = {
-            "format": reading.format,
-            "readings": len(readings),
-            "compared_with_order": request.order.order_id if request.order else None,
-            "sku_resolutions": resolution.notes,
-        }
+        evidence = ExtractionEvidence(
+            format=reading.format,
+            readings=len(readings),
+            compared_with_order=request.order.order_id if request.order else None,
+            sku_resolutions=list(resolution.notes),
+        )
         return output, evidence
 
 

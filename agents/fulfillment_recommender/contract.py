@@ -49,6 +49,23 @@ class RecommendationRequest(ContractModel):
     as_of: date = Field(description="Today for the recommender: the day the exception occurred.")
 
 
+class RecommendationEvidence(ContractModel):
+    """How the options were found."""
+
+    considered: int = 0
+    shown: int = 0
+    need: dict[str, int] = Field(default_factory=dict, description="Units needed per SKU.")
+    untrusted_stock: list[str] = Field(
+        default_factory=list, description="Positions (warehouse/sku) not relied on."
+    )
+    refused: list[str] = Field(default_factory=list, description="Actions ruled out, and why.")
+    handling_rule: str = ""
+
+
+RecommendationOutcome = AgentOutcome[FulfillmentRecommendation, RecommendationEvidence]
+"""What the engine returns."""
+
+
 class FulfillmentRecommender(Protocol):
     """Enumerates the feasible remediation options and ranks them."""
 
@@ -57,6 +74,6 @@ class FulfillmentRecommender(Protocol):
         """Which implementation this is (``local`` or ``openai``)."""
         ...
 
-    def recommend(self, request: RecommendationRequest) -> AgentOutcome[FulfillmentRecommendation]:
+    def recommend(self, request: RecommendationRequest) -> RecommendationOutcome:
         """Propose ranked options, best first."""
         ...

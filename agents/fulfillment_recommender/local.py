@@ -11,7 +11,7 @@ order nothing can serve gets an honest ``backorder`` with no ETA.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Final
+from typing import Final
 
 from exdesk.agents._outcome import AgentOutcome
 from exdesk.agents.fulfillment_recommender._categories import plan_for
@@ -25,7 +25,11 @@ from exdesk.agents.fulfillment_recommender._rationale import (
     explain_ranking,
     units,
 )
-from exdesk.agents.fulfillment_recommender.contract import RecommendationRequest
+from exdesk.agents.fulfillment_recommender.contract import (
+    RecommendationEvidence,
+    RecommendationOutcome,
+    RecommendationRequest,
+)
 from exdesk.domain import (
     Allocation,
     Category,
@@ -58,17 +62,18 @@ class LocalFulfillmentRecommender:
         """``max_options``: how many ranked options to show (plus each action's best)."""
         self.max_options = max(1, max_options)
 
-    def recommend(self, request: RecommendationRequest) -> AgentOutcome[FulfillmentRecommendation]:
+    def recommend(self, request: RecommendationRequest) -> RecommendationOutcome:
         """Propose ranked options, best first."""
         if request.category == "duplicate_order":
-            return self._outcome(_cancel_duplicate(request), {"considered": 1})
+            return self._outcome(_cancel_duplicate(request), RecommendationEvidence(considered=1))
         if request.category not in PLANNED_CATEGORIES:
             rationale = (
                 f"{request.category} is not a fulfillment exception: there is no shipment to "
                 "re-plan, so no option is proposed."
             )
             return self._outcome(
-                FulfillmentRecommendation(options=[], rationale=rationale), {"considered": 0}
+                FulfillmentRecommendation(options=[], rationale=rationale),
+                RecommendationEvidence(considered=0),
             )
         need = need_of(request)
         blocked = _untrusted_stock(request, need)
@@ -95,19 +100,19 @@ class LocalFulfillmentRecommender:
         recommendation = FulfillmentRecommendation(
             options=[_option(ctx, plan) for plan in shown], rationale=" ".join(notes)
         )
-        evidence: dict[str, Any] = {
-            "considered": len(ranked),
-            "shown": len(shown),
-            "need": dict(need.by_sku),
-            "untrusted_stock": [f"{wh}/{sku}" for wh, sku in blocked],
-            "refused": list(planned.refused),
-            "handling_rule": HANDLING_RULE,
-        }
+        evidence = RecommendationEvidence(
+            considered=len(ranked),
+            shown=len(shown),
+            need=dict(need.by_sku),
+            untrusted_stock=[f"{wh}/{sku}" for wh, sku in blocked],
+            refused=list(planned.refused),
+            handling_rule=HANDLING_RULE,
+        )
         return self._outcome(recommendation, evidence)
 
     def _outcome(
-        self, recommendation: FulfillmentRecommendation, evidence: dict[str, Any]
-    ) -> AgentOutcome[FulfillmentRecommendation]:
+        self, recommendation: FulfillmentRecommendation, evidence: RecommendationEvidence
+    ) -> RecommendationOutcome:
         return AgentOutcome(
             output=recommendation, agent=AGENT, engine=self.engine, evidence=evidence
         )

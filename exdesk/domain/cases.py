@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from exdesk.domain._base import Confidence, ContractModel, Identifier
+from exdesk.domain.actions import OutboxKind, OutboxPayload
+from exdesk.domain.approvals import Approval, PolicyResult
 from exdesk.domain.events import ExceptionEvent
 from exdesk.domain.proposals import (
     CustomerDraft,
@@ -15,32 +17,8 @@ from exdesk.domain.proposals import (
     EngineName,
     FulfillmentRecommendation,
 )
-from exdesk.domain.taxonomy import CaseStatus, Category, Role, Route, Severity
-
-PolicyEffect = Literal["allow", "require_approval", "deny", "escalate", "route_to_triage"]
-"""What a policy says about a proposal. ``deny`` stops the proposal; ``escalate`` flags the
-case for senior attention; ``route_to_triage`` sends it to a human to classify."""
-
-ApprovalKind = Literal["classification", "remediation", "customer_message", "credit", "document"]
-"""What a human is asked to decide."""
-
-ApprovalStatus = Literal["pending", "approved", "rejected", "edited"]
-
-ApprovalDecision = Literal["approve", "reject", "edit"]
-"""What a human may answer. ``edit`` replaces the proposal and asks someone else to approve it."""
-
-ALL_DECISIONS: tuple[ApprovalDecision, ...] = get_args(ApprovalDecision)
-
-
-class PolicyResult(ContractModel):
-    """One policy's verdict on one proposal."""
-
-    policy_id: str
-    version: str
-    subject: str = Field(description="What the policy judged: classification, remediation…")
-    effect: PolicyEffect
-    reason: str
-    required_role: Role | None = None
+from exdesk.domain.steps import StepOutput
+from exdesk.domain.taxonomy import CaseStatus, Category, Route, Severity
 
 
 class CaseClassification(ContractModel):
@@ -51,32 +29,6 @@ class CaseClassification(ContractModel):
     severity: Severity | None = None
     engine: EngineName | Literal["human"]
     rationale: str = ""
-
-
-class Approval(ContractModel):
-    """A human decision the workflow waits for, pending or decided."""
-
-    approval_id: Identifier
-    case_id: Identifier
-    tenant_id: Identifier
-    kind: ApprovalKind
-    required_role: Role
-    status: ApprovalStatus
-    proposal: dict[str, Any]
-    reason: str
-    allowed_decisions: list[ApprovalDecision] = Field(
-        default_factory=lambda: list(ALL_DECISIONS),
-        description="A proposal a policy denied may only be edited or rejected, not approved.",
-    )
-    excluded_users: list[str] = Field(
-        default_factory=list, description="Who may not decide: whoever initiated or edited it."
-    )
-    requested_at: datetime
-    decided_at: datetime | None = None
-    decided_by: str | None = None
-    decision: ApprovalDecision | None = None
-    comment: str | None = None
-    edited_proposal: dict[str, Any] | None = None
 
 
 class ModelUsage(ContractModel):
@@ -102,7 +54,7 @@ class DecisionRecord(ContractModel):
         pattern=r"^(agent:[a-z_]+@[a-z]+|policy:[\w.-]+|human:.+|system)$",
     )
     inputs_digest: str
-    output: dict[str, Any]
+    output: StepOutput
     confidence: Confidence | None = None
     policy_results: list[PolicyResult] = Field(default_factory=list)
     model: ModelUsage | None = None
@@ -111,14 +63,24 @@ class DecisionRecord(ContractModel):
     prev_hash: str
     hash: str
 
+    @model_validator(mode="before")
+    @classmethod
+    def _output_names_its_step(cls, data: Any) -> Any:
+        """Records written before outputs carried ``step`` read as the record's step."""
+        if isinstance(data, dict):
+            output = data.get("output")
+            if isinstance(output, dict) and "step" not in output and "step" in data:
+                data = {**data, "output": {"step": data["step"], **output}}
+        return data
+
 
 class OutboxMessage(ContractModel):
     """A write the execute step committed to perform: a remediation or a customer message."""
 
     outbox_id: Identifier
     case_id: Identifier
-    kind: Literal["remediation", "customer_message", "credit_decision", "partner_notice"]
-    payload: dict[str, Any]
+    kind: OutboxKind
+    payload: OutboxPayload
     status: Literal["pending", "sent", "failed"]
     created_at: datetime
 

@@ -247,3 +247,28 @@ class DocumentResolution(ContractModel):
     action: DocumentAction
     partner_message: str | None = None
     rationale: str
+
+
+# --- what each stage carries, and what a person may put in its place -------------------------
+
+
+class DocumentProposal(ContractModel):
+    """The document stage's proposal: what was read (or why nothing could be) and what to do."""
+
+    extraction: DocumentExtraction | None = None
+    error: str | None = Field(default=None, description="Why the document could not be read.")
+    resolution: DocumentResolution
+
+
+class CustomerMessageProposal(ContractModel):
+    """The customer-message stage's proposal: the draft and the request it answers (the facts
+    it may state)."""
+
+    draft: CustomerDraft
+    request: DraftRequest
+
+
+class ClassificationEdit(ContractModel):
+    """A person's classification of a case in triage."""
+
+    category: Category

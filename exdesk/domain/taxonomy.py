@@ -23,6 +23,11 @@ Category = Literal[
 Route = Literal["fulfillment", "customer_comm", "document", "finance", "triage"]
 """Which part of the workflow handles a case. ``triage`` means a human classifies it first."""
 
+Stage = Literal["remediation", "document", "credit", "customer_message"]
+"""A proposal the workflow produces, reviews, and (once approved) executes; each route goes
+through its stages in order (``exdesk.workflows.routing``), each stage is defined once
+(``exdesk.workflows.stages``)."""
+
 Severity = Literal["low", "medium", "high", "critical"]
 """How urgent a case is; computed deterministically, never by a model."""
 
@@ -49,6 +54,7 @@ EventSource = Literal["wms", "tms", "erp", "crm", "edi", "carrier", "email", "po
 CATEGORIES: Final[tuple[Category, ...]] = get_args(Category)
 ROUTES: Final[tuple[Route, ...]] = get_args(Route)
 SEVERITIES: Final[tuple[Severity, ...]] = get_args(Severity)
+STAGES: Final[tuple[Stage, ...]] = get_args(Stage)
 ROLES: Final[tuple[Role, ...]] = get_args(Role)
 EVENT_SOURCES: Final[tuple[EventSource, ...]] = get_args(EventSource)
 

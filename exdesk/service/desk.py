@@ -10,25 +10,22 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from exdesk.agents.registry import AgentSet, build_agents
 from exdesk.domain import (
     FINAL_STATUSES,
     Approval,
     ApprovalDecision,
-    ApprovalStatus,
     Case,
-    Category,
-    CreditReview,
-    CustomerDraft,
-    DocumentResolution,
+    EscalateStep,
     ExceptionEvent,
-    FulfillmentOption,
+    IntakeStep,
     NetworkSnapshot,
     Role,
 )
-from exdesk.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
+from exdesk.errors import ConflictError, InputError, NotFoundError
+from exdesk.policies.approvals import DECISION_STATUS, check_may_decide
 from exdesk.policies.config import PolicyConfig, load_policy_config
 from exdesk.service.precedents import build_precedent_index
 from exdesk.settings import Settings
@@ -54,30 +51,9 @@ from exdesk.telemetry import configure_telemetry
 from exdesk.tools.precedents import PRECEDENT_STATUSES, Precedent, PrecedentIndex
 from exdesk.workflows.deps import WorkflowDeps
 from exdesk.workflows.runner import INTAKE_SEQ, CaseRunner, RunResult
+from exdesk.workflows.stages import APPROVAL_EDITS
 
 logger = logging.getLogger(__name__)
-
-
-class ClassificationEdit(BaseModel):
-    """A person's classification of a case in triage."""
-
-    category: Category
-
-
-EDIT_MODELS: dict[str, type[BaseModel]] = {
-    "classification": ClassificationEdit,
-    "remediation": FulfillmentOption,
-    "customer_message": CustomerDraft,
-    "credit": CreditReview,
-    "document": DocumentResolution,
-}
-"""What an edited proposal must validate as, per approval kind."""
-
-_DECISION_STATUS: dict[ApprovalDecision, ApprovalStatus] = {
-    "approve": "approved",
-    "reject": "rejected",
-    "edit": "edited",
-}
 
 
 @dataclass(frozen=True)
@@ -156,14 +132,13 @@ class ExceptionDesk:
             ref = insert_case(conn, tenant_id, event, initiated_by)
             if ref.created:
                 entry = StepEntry(
-                    step="intake",
                     actor="system",
                     inputs_digest=digest(event.model_dump(mode="json")),
-                    output={
-                        "source": event.source,
-                        "source_event_id": event.source_event_id,
-                        "initiated_by": initiated_by,
-                    },
+                    output=IntakeStep(
+                        source=event.source,
+                        source_event_id=event.source_event_id,
+                        initiated_by=initiated_by,
+                    ),
                 )
                 record, _ = append_record(
                     conn, tenant_id, ref.case_id, f"{INTAKE_SEQ:04d}:intake", entry
@@ -291,15 +266,14 @@ class ExceptionDesk:
                     continue  # decided meanwhile
                 waited = (moment - approval.requested_at).total_seconds() / 3600
                 entry = StepEntry(
-                    step="escalate",
                     actor="system",
                     inputs_digest=digest({"approval_id": approval.approval_id}),
-                    output={
-                        "approval_id": approval.approval_id,
-                        "required_role": approval.required_role,
-                        "waited_hours": round(waited, 1),
-                        "sla_hours": self.policy.escalation.approval_sla_hours,
-                    },
+                    output=EscalateStep(
+                        approval_id=approval.approval_id,
+                        required_role=approval.required_role,
+                        waited_hours=round(waited, 1),
+                        sla_hours=self.policy.escalation.approval_sla_hours,
+                    ),
                 )
                 key = f"escalate:{approval.approval_id}"
                 record, created = append_record(
@@ -373,7 +347,7 @@ class ExceptionDesk:
             approval = approval_store.get_approval(conn, tenant_id, approval_id)
         if approval is None:
             raise NotFoundError(f"approval {approval_id} not found")
-        _check_may_decide(principal, approval, decision)
+        check_may_decide(principal.user, principal.roles, approval, decision)
         edited = _validated_edit(approval, decision, edited_proposal)
         with case_lock(self.db, approval.case_id):
             with self.db.connection() as conn:
@@ -381,7 +355,7 @@ class ExceptionDesk:
                     conn,
                     tenant_id,
                     approval_id,
-                    status=_DECISION_STATUS[decision],
+                    status=DECISION_STATUS[decision],
                     decision=decision,
                     user=principal.user,
                     comment=comment,
@@ -428,28 +402,6 @@ def _check_snapshot_tenant(tenant_id: str, snapshot: NetworkSnapshot) -> None:
                 )
 
 
-def _check_may_decide(principal: Principal, approval: Approval, decision: ApprovalDecision) -> None:
-    if not principal.has(approval.required_role):
-        raise PermissionDeniedError(
-            f"approval {approval.approval_id} needs the role {approval.required_role}"
-        )
-    if principal.user in approval.excluded_users:
-        raise PermissionDeniedError(
-            f"{principal.user} initiated or edited this proposal and may not decide it"
-        )
-    if approval.status != "pending":
-        raise ConflictError(
-            f"approval {approval.approval_id} was already decided ({approval.status} by "
-            f"{approval.decided_by})"
-        )
-    if decision not in approval.allowed_decisions:
-        raise InputError(
-            f"{decision} is not allowed here ({approval.reason}); allowed: "
-            + ", ".join(approval.allowed_decisions),
-            location="decision",
-        )
-
-
 def _validated_edit(
     approval: Approval, decision: ApprovalDecision, edited: dict[str, Any] | None
 ) -> dict[str, Any] | None:
@@ -459,7 +411,7 @@ def _validated_edit(
         return None
     if edited is None:
         raise InputError("the decision edit needs an edited proposal", location="edited")
-    model = EDIT_MODELS[approval.kind]
+    model = APPROVAL_EDITS[approval.kind]
     try:
         return model.model_validate(edited).model_dump(mode="json")
     except ValidationError as error:

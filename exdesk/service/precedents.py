@@ -8,7 +8,8 @@ from exdesk.store.database import Database
 from exdesk.tools.precedents.embedder import Embedder
 from exdesk.tools.precedents.local_embedder import LocalEmbedder
 from exdesk.tools.precedents.openai_embedder import OpenAIEmbedder
-from exdesk.tools.precedents.service import PrecedentIndex
+from exdesk.tools.precedents.service import EF_SEARCH, PrecedentIndex
+from exdesk.workflows.stages import resolution_of
 
 
 def build_embedder(settings: Settings) -> Embedder:
@@ -26,4 +27,12 @@ def build_embedder(settings: Settings) -> Embedder:
 
 def build_precedent_index(settings: Settings, db: Database) -> PrecedentIndex:
     """A precedent index over ``db`` with the configured embedder."""
-    return PrecedentIndex(db, build_embedder(settings), ef_search=settings.precedents_ef_search)
+    return precedent_index(db, build_embedder(settings), ef_search=settings.precedents_ef_search)
+
+
+def precedent_index(
+    db: Database, embedder: Embedder, *, ef_search: int = EF_SEARCH
+) -> PrecedentIndex:
+    """A precedent index over ``db`` with ``embedder``, reading resolutions as the workflow
+    defines them."""
+    return PrecedentIndex(db, embedder, resolve=resolution_of, ef_search=ef_search)

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,7 +20,7 @@ from psycopg import Connection
 from psycopg.rows import DictRow
 from psycopg.types.json import Jsonb
 
-from exdesk.domain import DecisionRecord
+from exdesk.domain import DecisionRecord, ModelUsage, PolicyResult, StepOutput
 from exdesk.errors import NotFoundError
 from exdesk.store.cases import CaseUpdate, apply_update
 
@@ -64,17 +65,21 @@ def ledger_hash(fields: dict[str, Any]) -> str:
 class StepEntry:
     """What one workflow step decided, before it is chained."""
 
-    step: str
-    """The node name."""
     actor: str
     """``agent:<name>@<engine>``, ``policy:<id>``, ``human:<user>`` or ``system``."""
     inputs_digest: str
-    output: dict[str, Any]
+    output: StepOutput
+    """What the step decided; ``output.step`` names the step."""
     confidence: float | None = None
-    policy_results: list[dict[str, Any]] = field(default_factory=list)
-    model: dict[str, Any] | None = None
+    policy_results: Sequence[PolicyResult] = ()
+    model: ModelUsage | None = None
     trace_id: str | None = None
     span_id: str | None = None
+
+    @property
+    def step(self) -> str:
+        """The step's name (the node name, or ``intake``, ``escalate``, ``fail``)."""
+        return self.output.step
 
 
 _RECORD_COLUMNS = (
@@ -149,10 +154,10 @@ def append_record(
         "step": entry.step,
         "actor": entry.actor,
         "inputs_digest": entry.inputs_digest,
-        "output": _plain(entry.output),
+        "output": _plain(entry.output.model_dump(mode="json")),
         "confidence": entry.confidence,
-        "policy_results": _plain(entry.policy_results),
-        "model": _plain(entry.model),
+        "policy_results": _plain([r.model_dump(mode="json") for r in entry.policy_results]),
+        "model": _plain(entry.model.model_dump(mode="json")) if entry.model else None,
         "trace_id": entry.trace_id,
         "span_id": entry.span_id,
         "prev_hash": head["last_hash"],

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from exdesk.domain import Approval, Case, NetworkSnapshot
+from exdesk.domain import Approval, Case, CustomerMessage, NetworkSnapshot
 from tests.cli.conftest import Cli, error_line, jsonl_cases, write_events
 from tests.support.scenarios import open_orders, policy_file, short_pick, where_is_my_order
+from tests.support.typed import payload_of
 
 
 def pending(case: Case) -> Approval:
@@ -159,7 +160,7 @@ def test_an_edited_draft_needs_someone_else_to_approve_it(
     after = network_cli.case(case_id)
     assert after.status == "resolved"
     [message] = after.actions
-    assert message.payload["body"].endswith("Thank you for your patience.")
+    assert payload_of(message, CustomerMessage).body.endswith("Thank you for your patience.")
 
 
 @pytest.mark.parametrize(

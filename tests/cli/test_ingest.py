@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from exdesk.domain import Case, ExceptionEvent, NetworkSnapshot
+from exdesk.domain import Case, ExceptionEvent, IntakeStep, NetworkSnapshot
 from tests.cli.conftest import (
     EVENTS_FILE,
     Cli,
@@ -19,6 +19,7 @@ from tests.cli.conftest import (
     write_events,
 )
 from tests.support.scenarios import open_orders, short_pick, vague_note, where_is_my_order
+from tests.support.typed import output_of
 
 
 def test_jsonl_prints_one_case_per_event_in_file_order(ingested: Ingested) -> None:
@@ -173,6 +174,6 @@ def test_the_user_who_ingests_is_recorded_and_may_not_approve(
     [case] = jsonl_cases(network_cli.ok("ingest", events, "--format", "jsonl", "--user", "rita"))
     shown: Case = network_cli.case(case.case_id)
 
-    assert shown.decisions[0].output["initiated_by"] == "rita"
+    assert output_of(shown.decisions[0], IntakeStep).initiated_by == "rita"
     result = network_cli("approve", case.case_id, "--user", "rita", "--role", "cs_rep")
     assert result.exit_code == 4

@@ -28,6 +28,7 @@ from exdesk.policies.rules import (
     remediation_review,
 )
 from exdesk.policies.verdict import combine
+from exdesk.workflows.documents import propose_resolution
 from tests.support.factories import (
     make_discrepancy,
     make_extraction,
@@ -308,15 +309,19 @@ def test_warnings_go_to_ops_quoting_at_most_five() -> None:
     [
         ("rejected", True),
         ("partially_accepted", True),
-        ("accepted_with_errors", True),
+        ("accepted_with_errors", False),
         ("accepted", False),
         (None, False),
     ],
 )
 def test_a_rejected_transmission_goes_to_ops(status: str | None, flagged: bool) -> None:
+    """Ops is asked about exactly the transmissions the document proposal resubmits: an
+    acknowledgment that accepted with noted errors is no rejection (nothing to resend)."""
     extraction = make_extraction("functional_ack", ack_status=status)
     ids = [r.policy_id for r in document_review(DEFAULT, extraction, None)]
     assert ids == (["document-rejected-transmission"] if flagged else ["document-clean"])
+    resolution = propose_resolution("document_mismatch", extraction, None)
+    assert (resolution.action == "resubmit_transmission") is flagged
 
 
 @pytest.mark.parametrize("field", ["po_number", "lines"])

@@ -6,6 +6,7 @@ import pytest
 
 from exdesk.agents.classifier.corpus import training_texts
 from exdesk.service import ExceptionDesk
+from exdesk.service.precedents import precedent_index
 from exdesk.tools.precedents import LocalEmbedder, PrecedentIndex
 
 
@@ -19,6 +20,6 @@ def small_embedder() -> LocalEmbedder:
 @pytest.fixture
 def index(desk: ExceptionDesk, small_embedder: LocalEmbedder) -> PrecedentIndex:
     """A precedent index on the test's fresh database, used by the desk."""
-    index = PrecedentIndex(desk.db, small_embedder)
+    index = precedent_index(desk.db, small_embedder)
     desk.use_precedents(index)
     return index

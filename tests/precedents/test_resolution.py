@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from exdesk.domain import Case, ExceptionEvent, Role
+from exdesk.domain import Case, ExceptionEvent, RemediationOrder, Role
 from exdesk.service import ExceptionDesk
 from exdesk.store.api_keys import Principal
-from exdesk.tools.precedents import PrecedentIndex, resolution_of
+from exdesk.tools.precedents import PrecedentIndex
+from exdesk.workflows.stages import resolution_of
 from tests.api.support import carrier_delay, credit_hold, short_pick
+from tests.support.typed import payload_of
 
 TENANT = "acme"
 
@@ -41,7 +43,7 @@ def test_a_resolved_case_records_its_actions_and_approvers(
     resolution = resolution_of(case)
 
     executed = next(m for m in case.actions if m.kind == "remediation")
-    assert resolution.remediation_action == executed.payload["option"]["action"]
+    assert resolution.remediation_action == payload_of(executed, RemediationOrder).option.action
     assert resolution.actions == sorted({m.kind for m in case.actions})
     assert resolution.approved_by == sorted(
         {a.decided_by for a in case.approvals if a.status == "approved" and a.decided_by}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from exdesk.domain import Category
 from exdesk.service import ExceptionDesk
+from exdesk.service.precedents import precedent_index
 from exdesk.tools.precedents import LocalEmbedder, PrecedentIndex
 from exdesk.tools.precedents.search import SearchPlan, nearest, search_sql
 from tests.precedents.support import HashingEmbedder, RenamedEmbedder, closed_case
@@ -98,8 +99,8 @@ def test_a_search_never_mixes_embedders(
     desk: ExceptionDesk, index: PrecedentIndex, small_embedder: LocalEmbedder
 ) -> None:
     # The renamed embedder yields identical vectors: mixing would rank its twin first.
-    renamed = PrecedentIndex(desk.db, RenamedEmbedder(small_embedder, "test-renamed-32"))
-    narrow = PrecedentIndex(desk.db, LocalEmbedder.fit([t for t, _ in OTHERS] * 3, dim=8))
+    renamed = precedent_index(desk.db, RenamedEmbedder(small_embedder, "test-renamed-32"))
+    narrow = precedent_index(desk.db, LocalEmbedder.fit([t for t, _ in OTHERS] * 3, dim=8))
     query = closed_case(desk, "acme", DELAY)
     twin_renamed = closed_case(desk, "acme", DELAY_TWIN)
     twin_narrow = closed_case(desk, "acme", DELAY_TWIN + " (copy)")
@@ -204,7 +205,7 @@ def test_the_hnsw_walk_and_the_exact_scan_agree_on_a_small_index(
 def test_an_embedder_above_2000_dimensions_is_indexed_as_half_precision(
     desk: ExceptionDesk,
 ) -> None:
-    wide = PrecedentIndex(desk.db, HashingEmbedder(3072))
+    wide = precedent_index(desk.db, HashingEmbedder(3072))
     query = closed_case(desk, "acme", DELAY)
     twin = closed_case(desk, "acme", DELAY_TWIN)
     other = closed_case(desk, "acme", OTHERS[1][0], category="credit_hold")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from exdesk.domain import NetworkSnapshot
+from exdesk.domain import ClassifyStep, NetworkSnapshot
 from exdesk.service import ExceptionDesk
 from exdesk.tools.precedents import PrecedentIndex
 from tests.support.scenarios import open_orders, short_pick, where_is_my_order
+from tests.support.typed import output_of
 from tests.workflows.conftest import TENANT, approve_everything
 
 
@@ -30,14 +31,14 @@ def test_a_resolved_case_is_found_as_the_precedent_of_a_similar_one(
     classified = next(
         d for d in desk.case(TENANT, second.case_id).decisions if d.step == "classify"
     )
-    [evidence] = classified.output["evidence"]["precedents"]
+    [evidence] = output_of(classified, ClassifyStep).evidence.precedents
     first_classified = next(d for d in closed.decisions if d.step == "classify")
 
     assert precedent.case_id == first.case_id
     assert precedent.category == "customer_inquiry"
     assert precedent.status == "resolved"
     assert precedent.approved_by == ["cs_rep-0"]
-    assert evidence["case_id"] == first.case_id
-    assert evidence["category"] == "customer_inquiry"
-    assert evidence["similarity"] == pytest.approx(precedent.similarity, abs=1e-3)
-    assert first_classified.output["evidence"]["precedents"] == []
+    assert evidence.case_id == first.case_id
+    assert evidence.category == "customer_inquiry"
+    assert evidence.similarity == pytest.approx(precedent.similarity, abs=1e-3)
+    assert output_of(first_classified, ClassifyStep).evidence.precedents == []

@@ -8,9 +8,16 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from exdesk.domain import NetworkSnapshot
+from exdesk.domain import (
+    CustomerMessage,
+    EscalateStep,
+    NetworkSnapshot,
+    RemediationOrder,
+    ResolveStep,
+)
 from exdesk.errors import ConflictError, InputError, PermissionDeniedError
 from tests.support.scenarios import open_orders, short_pick, status_question, vague_note
+from tests.support.typed import output_of, payload_of
 from tests.workflows.conftest import (
     TENANT,
     MakeDesk,
@@ -45,8 +52,9 @@ def test_short_pick_runs_through_every_gate_to_resolution(
     assert sorted(a.kind for a in case.actions) == ["customer_message", "remediation"]
     message = next(a for a in case.actions if a.kind == "customer_message")
     customer = next(c for c in example_network.customers if c.customer_id == order.customer_id)
-    assert message.payload["to"] == customer.contact.email
-    assert order.order_id in message.payload["body"]
+    sent = payload_of(message, CustomerMessage)
+    assert sent.to == customer.contact.email
+    assert order.order_id in sent.body
     steps = [d.step for d in case.decisions]
     assert steps[-2:] == ["execute", "resolve"]
     assert steps.count("draft_customer_message") == 1
@@ -134,7 +142,9 @@ def test_a_person_confirming_other_closes_the_case(make_desk: MakeDesk) -> None:
 
     assert case.status == "resolved"
     assert case.actions == []
-    assert case.decisions[-1].output["note"].startswith("classified as other")
+    note = output_of(case.decisions[-1], ResolveStep).note
+    assert note is not None
+    assert note.startswith("classified as other")
 
 
 def test_rejection_ends_the_case_with_no_action(
@@ -178,7 +188,7 @@ def test_an_edited_draft_is_approved_by_someone_else_and_sent_as_edited(
 
     assert case.status == "resolved"
     [message] = case.actions
-    assert message.payload["body"].endswith("Thank you for your patience.")
+    assert payload_of(message, CustomerMessage).body.endswith("Thank you for your patience.")
 
 
 def test_a_draft_breaking_a_content_rule_can_only_be_edited_or_rejected(
@@ -248,7 +258,7 @@ def test_an_editor_is_excluded_only_from_the_proposal_they_edited(
     assert "omar" not in draft_approval.excluded_users
     case = desk.decide(person("omar", "ops", "cs_rep"), draft_approval.approval_id, "approve")
     remediation = next(a for a in case.actions if a.kind == "remediation")
-    assert remediation.payload["option"] == option
+    assert payload_of(remediation, RemediationOrder).option.model_dump(mode="json") == option
 
 
 def test_an_approval_waiting_past_its_sla_escalates_once_and_can_still_be_decided(
@@ -268,7 +278,7 @@ def test_an_approval_waiting_past_its_sla_escalates_once_and_can_still_be_decide
     assert case.status == "escalated"
     escalation = case.decisions[-1]
     assert escalation.step == "escalate"
-    assert escalation.output["sla_hours"] == 4
+    assert output_of(escalation, EscalateStep).sla_hours == 4
     assert desk.verify(TENANT).ok
 
     case = desk.decide(person("rita", "cs_rep"), pending(case).approval_id, "approve")

@@ -7,17 +7,16 @@ from typing import get_args
 
 import pytest
 
-from exdesk.domain import ROUTES, ApprovalDecision, ApprovalKind, Route
+from exdesk.domain import ROUTES, ApprovalDecision, ApprovalKind, Route, Stage
 from exdesk.workflows.edges import (
     STAGE_NODE,
-    NodeName,
     after_gate,
     after_policies,
     after_route,
     next_stage_node,
 )
-from exdesk.workflows.routing import ROUTE_STAGES, Stage
-from exdesk.workflows.state import CaseState, LastDecision, Outcome, PendingApproval
+from exdesk.workflows.routing import ROUTE_STAGES
+from exdesk.workflows.state import CaseState, LastDecision, NodeName, Outcome, PendingApproval
 
 STAGES: tuple[Stage, ...] = get_args(Stage)
 KINDS: tuple[ApprovalKind, ...] = get_args(ApprovalKind)

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from exdesk.domain import ExceptionEvent
+from exdesk.domain import CustomerMessage, EnrichStep, ExceptionEvent
 from exdesk.errors import InputError
 from exdesk.examples import example_events
+from tests.support.typed import output_of, payload_of
 from tests.workflows.conftest import MakeDesk, approve_everything, first_stop, pending, person
 
 
@@ -40,9 +41,10 @@ def test_another_customers_order_never_reaches_the_reply(make_desk: MakeDesk) ->
     case = first_stop(desk, event)
 
     enrich = next(d for d in case.decisions if d.step == "enrich")
-    assert enrich.output["customer_id"] == "C-102899"
-    assert enrich.output["order_id"] is None
-    assert any("SO-104744" in m for m in enrich.output["missing"])
+    found = output_of(enrich, EnrichStep)
+    assert found.customer_id == "C-102899"
+    assert found.order_id is None
+    assert any("SO-104744" in m for m in found.missing)
     assert case.route == "customer_comm"
     assert case.draft is not None
     assert "SO-104744" not in case.draft.subject + case.draft.body
@@ -50,8 +52,10 @@ def test_another_customers_order_never_reaches_the_reply(make_desk: MakeDesk) ->
 
     case = approve_everything(desk, case)
     [message] = case.actions
-    assert "SO-104744" not in message.payload["body"]
-    assert message.payload["to"].endswith("@manufacturas-trevino.example.com")
+    sent = payload_of(message, CustomerMessage)
+    assert "SO-104744" not in sent.body
+    assert sent.to is not None
+    assert sent.to.endswith("@manufacturas-trevino.example.com")
 
 
 def test_an_edited_reply_naming_the_other_order_is_blocked(make_desk: MakeDesk) -> None:

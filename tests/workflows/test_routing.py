@@ -18,10 +18,11 @@ from exdesk.domain import (
     ClassificationProposal,
     PolicyEffect,
     Route,
+    Stage,
 )
 from exdesk.policies.config import load_policy_config
 from exdesk.policies.rules import confidence_threshold
-from exdesk.workflows.routing import ROUTE_STAGES, Stage, next_stage, route_case
+from exdesk.workflows.routing import ROUTE_STAGES, next_stage, route_case
 from tests.support.factories import make_policy_result
 
 DEFAULT_POLICY = load_policy_config(

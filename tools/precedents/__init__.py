@@ -9,7 +9,7 @@ index per embedder, so a search never compares vectors of two embedders.
 from exdesk.tools.precedents.embedder import Embedder, case_text, l2_normalise
 from exdesk.tools.precedents.local_embedder import LocalEmbedder
 from exdesk.tools.precedents.openai_embedder import OpenAIEmbedder
-from exdesk.tools.precedents.resolution import PRECEDENT_STATUSES, Resolution, resolution_of
+from exdesk.tools.precedents.resolution import PRECEDENT_STATUSES, Resolution
 from exdesk.tools.precedents.search import EXACT_ROWS_PER_CANDIDATE, SearchPlan, plan_search
 from exdesk.tools.precedents.service import EF_SEARCH, Precedent, PrecedentIndex
 from exdesk.tools.precedents.store import VectorSpace, ensure_index
@@ -30,5 +30,4 @@ __all__ = [
     "ensure_index",
     "l2_normalise",
     "plan_search",
-    "resolution_of",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Final
 
@@ -22,8 +23,6 @@ from exdesk.tools.precedents.resolution import (
     PRECEDENT_STATUSES,
     PrecedentStatus,
     Resolution,
-    approvers,
-    resolution_of,
     resolved_at,
 )
 from exdesk.tools.precedents.search import SearchPlan, nearest, plan_search, tenant_row_counts
@@ -77,9 +76,18 @@ class PrecedentIndex:
     Safe to share between threads. The embedder's HNSW index is created on first use.
     """
 
-    def __init__(self, db: Database, embedder: Embedder, *, ef_search: int = EF_SEARCH) -> None:
+    def __init__(
+        self,
+        db: Database,
+        embedder: Embedder,
+        *,
+        resolve: Callable[[Case], Resolution],
+        ef_search: int = EF_SEARCH,
+    ) -> None:
         self.db = db
         self.embedder = embedder
+        self.resolve = resolve
+        """How a final case was handled (the workflow knows how to read it)."""
         self.ef_search = ef_search
         self.space = VectorSpace(embedder.name, embedder.dim)
         self._ready = False
@@ -105,7 +113,7 @@ class PrecedentIndex:
             return False
         self.ensure_index(conn)
         vector = self.embedder.embed([case_text(case)])[0]
-        resolution = resolution_of(case)
+        resolution = self.resolve(case)
         upsert_embedding(
             conn,
             self.space,
@@ -116,7 +124,7 @@ class PrecedentIndex:
                 category=resolution.category,
                 status=case.status,
                 resolution=resolution.model_dump(mode="json"),
-                approved_by=approvers(case),
+                approved_by=resolution.approved_by,
                 summary=snippet(case.event.summary),
                 resolved_at=resolved_at(case),
             ),

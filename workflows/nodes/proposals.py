@@ -1,32 +1,36 @@
 """Proposal nodes: each stage's agent tool (or deterministic rule) proposes; nothing is
-written to any system of record here."""
+written to any system of record here. Each is a stage's ``produce`` function
+(``exdesk.workflows.stages``), bound to the workflow's dependencies by the graph."""
 
 from __future__ import annotations
 
 from opentelemetry.trace import SpanKind
+from pydantic import BaseModel
 
 from exdesk.agents.document_extractor.contract import ExtractionRequest
 from exdesk.agents.fulfillment_recommender.contract import RecommendationRequest
 from exdesk.domain import (
-    CaseClassification,
+    CreditStep,
     DocumentExtraction,
-    ExceptionEvent,
+    DraftStep,
+    ExtractionStep,
     FulfillmentRecommendation,
+    ModelUsage,
+    RecommendationStep,
+    Stage,
 )
-from exdesk.domain.context import CaseContext
 from exdesk.errors import ExtractionError
 from exdesk.store.cases import CaseUpdate
-from exdesk.workflows.credit import review_credit
+from exdesk.workflows.credit import review_credit as credit_review
 from exdesk.workflows.deps import WorkflowDeps
 from exdesk.workflows.documents import propose_resolution
 from exdesk.workflows.facts import draft_request
-from exdesk.workflows.nodes.analysis import Update, context_of, event_of
-from exdesk.workflows.routing import Stage
-from exdesk.workflows.state import CaseState
+from exdesk.workflows.state import CaseState, StateView, Update
 from exdesk.workflows.steps import SpanSpec, StepResult
 
 
-def _agent_span(agent: str) -> SpanSpec:
+def agent_span(agent: str) -> SpanSpec:
+    """How an agent's step appears in traces (``invoke_agent <agent>``)."""
     return SpanSpec(
         f"invoke_agent {agent}",
         SpanKind.INTERNAL,
@@ -34,29 +38,31 @@ def _agent_span(agent: str) -> SpanSpec:
     )
 
 
-def _proposed(state: CaseState, stage: Stage, seq: int, proposal: dict[str, object]) -> Update:
+def proposed(state: CaseState, stage: Stage, seq: int, proposal: BaseModel) -> Update:
+    """The state update of a proposal node: the stage under review and its proposal."""
     return {
         "seq": seq,
         "stage": stage,
         "editors": [],
-        "proposals": {**state.get("proposals", {}), stage: proposal},
+        "proposals": {
+            **state.get("proposals", {}),
+            stage: proposal.model_dump(mode="json", exclude={"step"}),
+        },
     }
 
 
-def recommendation_request(
-    state: CaseState, event: ExceptionEvent, context: CaseContext
-) -> RecommendationRequest | None:
+def recommendation_request(view: StateView) -> RecommendationRequest | None:
     """The recommender's input, or None when the case names no order or customer."""
+    event, context = view.event, view.context
     if context.order is None or context.customer is None:
         return None
-    category = CaseClassification.model_validate(state["classification"]).category
     short: dict[str, int] = {}
     requested, picked = event.attributes.get("requested_qty"), event.attributes.get("picked_qty")
     if event.sku and isinstance(requested, int) and isinstance(picked, int) and requested > picked:
         short[event.sku] = requested - picked
     duplicate_of = event.attributes.get("duplicate_of")
     return RecommendationRequest(
-        category=category,
+        category=view.classification.category,
         summary=event.summary,
         order=context.order,
         customer=context.customer,
@@ -72,135 +78,136 @@ def recommendation_request(
     )
 
 
-class ProposalNodes:
-    """One node per stage that produces a proposal."""
+def recommend_fulfillment(deps: WorkflowDeps, state: CaseState) -> Update:
+    """Ranked remediation options from the network data."""
+    view = StateView(state)
 
-    def __init__(self, deps: WorkflowDeps) -> None:
-        self._deps = deps
-
-    def recommend_fulfillment(self, state: CaseState) -> Update:
-        """Ranked remediation options from the network data."""
-        recommender = self._deps.agents.recommender
-        event, context = event_of(state), context_of(state)
-
-        def compute() -> StepResult:
-            request = recommendation_request(state, event, context)
-            if request is None:
-                recommendation = FulfillmentRecommendation(
-                    options=[],
-                    rationale="the event names no order (or its customer is unknown): "
-                    "there is nothing to re-plan automatically",
-                )
-                return StepResult(
-                    actor="system",
-                    inputs=state["event"],
-                    output=recommendation.model_dump(mode="json"),
-                    case_update=CaseUpdate(recommendation=recommendation.model_dump(mode="json")),
-                )
-            outcome = recommender.recommend(request)
-            payload = outcome.output.model_dump(mode="json")
-            return StepResult(
-                actor=outcome.actor,
-                inputs=request.model_dump(mode="json"),
-                output=payload,
-                model=outcome.model,
-                case_update=CaseUpdate(recommendation=payload),
+    def compute() -> StepResult:
+        request = recommendation_request(view)
+        if request is None:
+            recommendation = RecommendationStep(
+                options=[],
+                rationale="the event names no order (or its customer is unknown): "
+                "there is nothing to re-plan automatically",
             )
-
-        record = self._deps.recorder.record(
-            state, "recommend_fulfillment", compute, _agent_span("fulfillment_recommender")
-        )
-        return _proposed(state, "remediation", record.seq, record.output)
-
-    def extract_document(self, state: CaseState) -> Update:
-        """Read the attached document and compare it with the order."""
-        extractor = self._deps.agents.extractor
-        event, context = event_of(state), context_of(state)
-        category = CaseClassification.model_validate(state["classification"]).category
-
-        def compute() -> StepResult:
-            extraction: DocumentExtraction | None = None
-            error: str | None = None
-            actor = f"agent:document_extractor@{extractor.engine}"
-            model = None
-            if event.document is None:
-                error = "the event carries no document"
-                actor = "system"
-            else:
-                request = ExtractionRequest(
-                    document=event.document, order=context.order, skus=context.skus
-                )
-                try:
-                    outcome = extractor.extract(request)
-                    extraction, model = outcome.output, outcome.model
-                except ExtractionError as failure:
-                    error = failure.message
-            resolution = propose_resolution(category, extraction, error)
-            extraction_json = extraction.model_dump(mode="json") if extraction else None
             return StepResult(
-                actor=actor,
-                inputs=state["event"],
-                output={
-                    "extraction": extraction_json,
-                    "error": error,
-                    "resolution": resolution.model_dump(mode="json"),
-                },
-                confidence=min(extraction.confidence.values(), default=None)
-                if extraction
-                else None,
-                model=model,
-                case_update=CaseUpdate(extraction=extraction_json, extraction_error=error),
-            )
-
-        record = self._deps.recorder.record(
-            state, "extract_document", compute, _agent_span("document_extractor")
-        )
-        update = _proposed(state, "document", record.seq, record.output)
-        update["extraction_error"] = record.output["error"]
-        return update
-
-    def review_credit(self, state: CaseState) -> Update:
-        """Exposure against the credit limit, for finance to decide."""
-        context = context_of(state)
-        review = review_credit(context)
-        record = self._deps.recorder.record(
-            state,
-            "review_credit",
-            lambda: StepResult(
                 actor="system",
-                inputs={
-                    "customer": context.customer.customer_id if context.customer else None,
-                    "order": context.order.order_id if context.order else None,
-                },
-                output=review.model_dump(mode="json"),
+                inputs=state["event"],
+                output=recommendation,
+                case_update=CaseUpdate(recommendation=_plain(recommendation)),
+            )
+        outcome = deps.agents.recommender.recommend(request)
+        output = RecommendationStep(**dict(outcome.output))
+        return StepResult(
+            actor=outcome.actor,
+            inputs=request.model_dump(mode="json"),
+            output=output,
+            model=outcome.model,
+            case_update=CaseUpdate(recommendation=_plain(output)),
+        )
+
+    record = deps.recorder.record(
+        state, "recommend_fulfillment", compute, agent_span("fulfillment_recommender")
+    )
+    assert isinstance(record.output, RecommendationStep)
+    return proposed(state, "remediation", record.seq, record.output)
+
+
+def extract_document(deps: WorkflowDeps, state: CaseState) -> Update:
+    """Read the attached document and compare it with the order."""
+    view = StateView(state)
+    extractor = deps.agents.extractor
+
+    def compute() -> StepResult:
+        event, context = view.event, view.context
+        extraction: DocumentExtraction | None = None
+        error: str | None = None
+        actor = f"agent:document_extractor@{extractor.engine}"
+        model: ModelUsage | None = None
+        if event.document is None:
+            error = "the event carries no document"
+            actor = "system"
+        else:
+            request = ExtractionRequest(
+                document=event.document, order=context.order, skus=context.skus
+            )
+            try:
+                outcome = extractor.extract(request)
+                extraction, model = outcome.output, outcome.model
+            except ExtractionError as failure:
+                error = failure.message
+        resolution = propose_resolution(view.classification.category, extraction, error)
+        output = ExtractionStep(extraction=extraction, error=error, resolution=resolution)
+        return StepResult(
+            actor=actor,
+            inputs=state["event"],
+            output=output,
+            confidence=min(extraction.confidence.values(), default=None) if extraction else None,
+            model=model,
+            case_update=CaseUpdate(
+                extraction=extraction.model_dump(mode="json") if extraction else None,
+                extraction_error=error,
             ),
         )
-        return _proposed(state, "credit", record.seq, record.output)
 
-    def draft_customer_message(self, state: CaseState) -> Update:
-        """A customer e-mail stating only the case's approved facts."""
-        drafter = self._deps.agents.drafter
-        category = CaseClassification.model_validate(state["classification"]).category
-        request = draft_request(
-            state["case_id"],
-            category,
-            event_of(state),
-            context_of(state),
-            state.get("proposals", {}),
+    record = deps.recorder.record(
+        state, "extract_document", compute, agent_span("document_extractor")
+    )
+    assert isinstance(record.output, ExtractionStep)
+    update = proposed(state, "document", record.seq, record.output)
+    update["extraction_error"] = record.output.error
+    return update
+
+
+def review_credit(deps: WorkflowDeps, state: CaseState) -> Update:
+    """Exposure against the credit limit, for finance to decide."""
+    context = StateView(state).context
+    review = credit_review(context)
+    record = deps.recorder.record(
+        state,
+        "review_credit",
+        lambda: StepResult(
+            actor="system",
+            inputs={
+                "customer": context.customer.customer_id if context.customer else None,
+                "order": context.order.order_id if context.order else None,
+            },
+            output=CreditStep(**dict(review)),
+        ),
+    )
+    assert isinstance(record.output, CreditStep)
+    return proposed(state, "credit", record.seq, record.output)
+
+
+def draft_customer_message(deps: WorkflowDeps, state: CaseState) -> Update:
+    """A customer e-mail stating only the case's approved facts."""
+    view = StateView(state)
+    request = draft_request(
+        state["case_id"],
+        view.classification.category,
+        view.event,
+        view.context,
+        remediation=view.remediation,
+        credit=view.credit,
+    )
+
+    def compute() -> StepResult:
+        outcome = deps.agents.drafter.draft(request)
+        return StepResult(
+            actor=outcome.actor,
+            inputs=request.model_dump(mode="json"),
+            output=DraftStep(draft=outcome.output, request=request),
+            model=outcome.model,
+            case_update=CaseUpdate(draft=outcome.output.model_dump(mode="json")),
         )
 
-        def compute() -> StepResult:
-            outcome = drafter.draft(request)
-            draft = outcome.output.model_dump(mode="json")
-            return StepResult(
-                actor=outcome.actor,
-                inputs=request.model_dump(mode="json"),
-                output={"draft": draft, "request": request.model_dump(mode="json")},
-                model=outcome.model,
-                case_update=CaseUpdate(draft=draft),
-            )
+    record = deps.recorder.record(
+        state, "draft_customer_message", compute, agent_span("customer_drafter")
+    )
+    assert isinstance(record.output, DraftStep)
+    return proposed(state, "customer_message", record.seq, record.output)
 
-        record = self._deps.recorder.record(
-            state, "draft_customer_message", compute, _agent_span("customer_drafter")
-        )
-        return _proposed(state, "customer_message", record.seq, record.output)
+
+def _plain(recommendation: FulfillmentRecommendation) -> dict[str, object]:
+    """A recommendation as the case projection stores it (without the step name)."""
+    return recommendation.model_dump(mode="json", exclude={"step"})

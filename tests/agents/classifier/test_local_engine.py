@@ -255,7 +255,7 @@ def test_rationale_names_evidence_terms_that_are_not_stop_words(
     )
 
     outcome = classifier.classify(ClassificationRequest(event=wordy))
-    terms = outcome.evidence["terms"]
+    terms = outcome.evidence.terms
 
     assert terms
     for term in terms:

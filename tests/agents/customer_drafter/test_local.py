@@ -115,7 +115,7 @@ def test_a_date_fact_earlier_than_new_eta_is_set_aside(category: Category) -> No
         outcome = DRAFTER.draft(request(category, locale=locale, facts=facts))
         assert DISPLAYED_DATES["2025-03-10"][locale] not in _text(outcome.output)
         assert DISPLAYED_DATES["2025-03-14"][locale] in outcome.output.body
-        assert outcome.evidence["facts_set_aside"] == {"replacement_eta": "earlier than new_eta"}
+        assert outcome.evidence.facts_set_aside == {"replacement_eta": "earlier than new_eta"}
 
 
 def test_promised_date_is_stated_when_there_is_no_new_eta() -> None:
@@ -162,7 +162,7 @@ def test_stand_in_values_count_as_missing(stand_in: str) -> None:
     outcome = DRAFTER.draft(request("carrier_delay", facts=facts))
     assert {f.name for f in outcome.output.facts_used} == {"order_id"}
     assert not _BROKEN.search(_text(outcome.output))
-    assert outcome.evidence["facts_set_aside"] == {"carrier": "empty", "new_eta": "empty"}
+    assert outcome.evidence.facts_set_aside == {"carrier": "empty", "new_eta": "empty"}
 
 
 def test_a_date_fact_that_is_not_an_iso_date_is_never_guessed() -> None:
@@ -170,7 +170,7 @@ def test_a_date_fact_that_is_not_an_iso_date_is_never_guessed() -> None:
     outcome = DRAFTER.draft(request("shipment_lost", facts=facts))
     assert "Tuesday" not in outcome.output.body
     assert "2025-02-30" not in outcome.output.body
-    assert outcome.evidence["facts_set_aside"] == {
+    assert outcome.evidence.facts_set_aside == {
         "new_eta": "not an ISO date",
         "replacement_eta": "not an ISO date",
     }
@@ -226,7 +226,7 @@ def test_unknown_locales_fall_back_by_language_then_default(
     outcome = DRAFTER.draft(request("carrier_delay", locale=requested))
     assert outcome.output.locale == written
     assert date_shown in outcome.output.body
-    assert outcome.evidence["locale_requested"] == requested
+    assert outcome.evidence.locale_requested == requested
 
 
 @pytest.mark.parametrize(
