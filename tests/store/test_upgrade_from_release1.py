@@ -270,3 +270,37 @@ def test_the_upgrade_changes_nothing_on_a_database_created_today(pg_server_url: 
         with conn.transaction():
             conn.execute(UPGRADE.sql.encode(), prepare=False)
         assert _snapshot(conn) == before
+
+
+def test_a_database_from_between_the_two_edits_gets_its_chain_head(database_url: str) -> None:
+    # Created after 0001 gained exception_events (cf721a1) but before cases.last_hash
+    # (dd84d4b): only the second half of the upgrade has work to do.
+    event = ExceptionEvent.model_validate(
+        {
+            "source": "manual",
+            "source_event_id": "n-2",
+            "occurred_at": "2026-11-26T19:30:00Z",
+            "summary": "a note",
+        }
+    )
+    with psycopg.connect(database_url, **CONNECTION_KWARGS) as conn:
+        with conn.transaction():
+            ref = insert_case(conn, "acme", event, None)
+            for seq, step in enumerate(("intake", "enrich"), start=1):
+                record, _ = append_record(
+                    conn,
+                    "acme",
+                    ref.case_id,
+                    f"{seq:04d}:{step}",
+                    StepEntry(step=step, actor="system", inputs_digest="0" * 64, output={}),
+                )
+            anchor_case(conn, record, "created")
+        conn.execute("ALTER TABLE cases DROP COLUMN last_hash")
+        conn.execute("UPDATE cases SET last_seq = 0")
+        conn.execute("DELETE FROM exdesk_migrations WHERE version = %s", (UPGRADE.version,))
+        assert apply_migrations(conn) == [UPGRADE.version]
+        head = conn.execute(
+            "SELECT last_seq, last_hash FROM cases WHERE case_id = %s", (ref.case_id,)
+        ).fetchone()
+        assert head == {"last_seq": 2, "last_hash": record.hash}
+        assert verify_tenant(conn, "acme").ok
