@@ -1,7 +1,13 @@
-"""Versioned SQL migrations, applied at start, each once, in order, recorded in a table."""
+"""Versioned SQL migrations, applied at start, each once, in order, recorded in a table.
+
+Migrations are append-only: each applied migration is recorded with the SHA-256 of its
+file, and a shipped file that no longer matches what a database applied stops the start.
+A change to the schema is always a new file.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass
 from importlib import resources
@@ -9,6 +15,8 @@ from importlib import resources
 from langgraph.checkpoint.postgres import PostgresSaver
 from psycopg import Connection
 from psycopg.rows import DictRow
+
+from exdesk.errors import ConfigurationError
 
 logger = logging.getLogger(__name__)
 
@@ -23,16 +31,31 @@ class Migration:
     version: int
     name: str
     sql: str
+    checksum: str
+    """SHA-256 (hex) of the file's bytes, as recorded in ``exdesk_migrations``."""
+
+    @classmethod
+    def from_file(cls, filename: str, data: bytes) -> Migration:
+        """The migration in ``NNNN_name.sql`` whose bytes are ``data``."""
+        number, _, rest = filename.partition("_")
+        return cls(
+            int(number), rest.removesuffix(".sql"), data.decode(), hashlib.sha256(data).hexdigest()
+        )
+
+    @property
+    def label(self) -> str:
+        """``NNNN_name``, as the file is named."""
+        return f"{self.version:04d}_{self.name}"
 
 
 def available_migrations() -> list[Migration]:
     """Every migration shipped with the code, ordered by version (``NNNN_name.sql``)."""
     folder = resources.files("exdesk.store").joinpath("migrations")
-    found: list[Migration] = []
-    for entry in folder.iterdir():
-        if entry.name.endswith(".sql"):
-            number, _, rest = entry.name.partition("_")
-            found.append(Migration(int(number), rest.removesuffix(".sql"), entry.read_text()))
+    found = [
+        Migration.from_file(entry.name, entry.read_bytes())
+        for entry in folder.iterdir()
+        if entry.name.endswith(".sql")
+    ]
     found.sort(key=lambda m: m.version)
     versions = [m.version for m in found]
     if versions != list(range(1, len(found) + 1)):
@@ -40,11 +63,55 @@ def available_migrations() -> list[Migration]:
     return found
 
 
+def _short(checksum: str) -> str:
+    return f"{checksum[:12]}…"
+
+
+def _check_recorded(conn: Connection[DictRow], shipped: dict[int, Migration]) -> None:
+    """Refuse a database that applied a migration we do not ship, or a different file.
+
+    A row recorded before checksums were kept gets the shipped file's checksum: nothing
+    tells what that file held then, and from now on it is held to it.
+    """
+    rows = conn.execute(
+        "SELECT version, name, checksum FROM exdesk_migrations ORDER BY version"
+    ).fetchall()
+    unknown = [row for row in rows if row["version"] not in shipped]
+    if unknown:
+        names = ", ".join(f"{row['version']:04d}_{row['name']}" for row in unknown)
+        raise ConfigurationError(
+            f"the database has migration {names} that this code does not ship: it was"
+            " migrated by a newer release of Exception Desk; run that release or a later one"
+        )
+    for row in rows:
+        migration = shipped[row["version"]]
+        if row["checksum"] is not None and row["checksum"] != migration.checksum:
+            raise ConfigurationError(
+                f"migration {migration.label} changed after it was applied (applied sha256"
+                f" {_short(row['checksum'])}, shipped {_short(migration.checksum)}):"
+                " migrations are append-only, add a new one"
+            )
+    for row in rows:
+        if row["checksum"] is None:
+            migration = shipped[row["version"]]
+            conn.execute(
+                "UPDATE exdesk_migrations SET checksum=%s WHERE version=%s AND checksum IS NULL",
+                (migration.checksum, migration.version),
+            )
+            logger.info(
+                "recorded checksum %s of migration %s (applied before checksums were kept)",
+                _short(migration.checksum),
+                migration.label,
+            )
+
+
 def apply_migrations(conn: Connection[DictRow]) -> list[int]:
     """Apply what has not been applied yet; return the versions applied now.
 
     ``conn`` must be in autocommit mode: each migration runs in its own transaction, and the
     LangGraph checkpointer's own migrations (which build indexes concurrently) run outside one.
+    Raises :class:`~exdesk.errors.ConfigurationError` when an applied migration differs from
+    the shipped file, or when the database applied a migration this code does not ship.
     """
     applied_now: list[int] = []
     conn.execute("SELECT pg_advisory_lock(%s)", (_MIGRATIONS_LOCK,))
@@ -52,19 +119,23 @@ def apply_migrations(conn: Connection[DictRow]) -> list[int]:
         conn.execute(
             "CREATE TABLE IF NOT EXISTS exdesk_migrations ("
             " version integer PRIMARY KEY, name text NOT NULL,"
-            " applied_at timestamptz NOT NULL DEFAULT now())"
+            " applied_at timestamptz NOT NULL DEFAULT now(), checksum text)"
         )
+        # Tables made before checksums were kept get the column last, where CREATE puts it.
+        conn.execute("ALTER TABLE exdesk_migrations ADD COLUMN IF NOT EXISTS checksum text")
+        shipped = {m.version: m for m in available_migrations()}
+        _check_recorded(conn, shipped)
         rows = conn.execute("SELECT version FROM exdesk_migrations").fetchall()
         done = {row["version"] for row in rows}
-        for migration in available_migrations():
+        for migration in shipped.values():
             if migration.version in done:
                 continue
-            logger.info("applying migration %04d_%s", migration.version, migration.name)
+            logger.info("applying migration %s", migration.label)
             with conn.transaction():
                 conn.execute(migration.sql.encode(), prepare=False)
                 conn.execute(
-                    "INSERT INTO exdesk_migrations (version, name) VALUES (%s, %s)",
-                    (migration.version, migration.name),
+                    "INSERT INTO exdesk_migrations (version, name, checksum) VALUES (%s, %s, %s)",
+                    (migration.version, migration.name, migration.checksum),
                 )
             applied_now.append(migration.version)
         PostgresSaver(conn).setup()
