@@ -108,12 +108,16 @@ def function_tools(request: ModelRequest[Any]) -> list[ChatCompletionFunctionToo
 
 
 def model_response(
-    completion: ChatCompletion, *, latency_seconds: float, agent: str, engine: str
+    completion: object, *, latency_seconds: float, agent: str, engine: str
 ) -> ModelResponse[Any]:
-    """The completion's first choice as an unchecked :class:`ModelResponse`."""
-    if not completion.choices:
+    """The completion's first choice as an unchecked :class:`ModelResponse`.
+
+    ``completion`` is whatever the SDK returned: for a 200 that is not JSON (a proxy's
+    HTML page) that is a string, not a completion.
+    """
+    if not isinstance(completion, ChatCompletion) or not completion.choices:
         raise ModelServerError(
-            f"{agent}: the endpoint answered a completion without choices",
+            f"{agent}: the endpoint answered 200 without a chat completion choice",
             agent=agent,
             engine=engine,
             status_code=200,

@@ -28,8 +28,9 @@ class ScriptedModel:
     """Answers each request with the next item of ``script`` and records the requests.
 
     Answers pass the same checks as a real client's (refusal, truncation, tool calls,
-    schema), so a malformed scripted answer raises the error a real one would. Running
-    out of script raises :class:`ScriptExhaustedError`.
+    schema), so a malformed scripted answer raises the error a real one would; ``engine``
+    is the engine those errors name (the one the fake stands in for). Running out of
+    script raises :class:`ScriptExhaustedError`.
     """
 
     def __init__(

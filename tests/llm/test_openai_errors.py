@@ -155,17 +155,21 @@ def test_other_4xx_is_a_rejected_request_not_worth_retrying(
     assert error.status_code == status
 
 
-def test_a_completion_without_choices_is_a_server_error(
+def test_a_200_without_a_completion_is_a_server_error(
     router: respx.Router, chat_model: OpenAIChatModel
 ) -> None:
     body = completion("x")
     body["choices"] = []
-    router.post("/chat/completions").respond(json=body)
+    route = router.post("/chat/completions")
+    route.side_effect = [
+        httpx.Response(200, json=body),
+        httpx.Response(200, text="<html>Bad gateway</html>", headers={"content-type": "text/html"}),
+    ]
 
-    error = _fail(chat_model)
-
-    assert isinstance(error, ModelServerError)
-    assert error.status_code == 200
+    for _ in range(2):
+        error = _fail(chat_model)
+        assert isinstance(error, ModelServerError)
+        assert error.status_code == 200
 
 
 def test_malformed_json_content_is_an_output_error_keeping_the_text(
