@@ -9,7 +9,15 @@ ExdeskError
  ├── PermissionDeniedError    HTTP 403
  └── AgentError               an agent could not produce a valid proposal
       ├── ExtractionError     the document could not be read: the case goes to a human
-      └── ModelOutputError    a model answered outside its schema (retry, then fail over)
+      ├── ModelOutputError    a model answered outside its schema (retry, then fail over)
+      │    ├── ModelRefusalError      it refused (or its provider filtered the answer)
+      │    └── ModelTruncatedError    it hit the output-token limit mid-answer
+      ├── ModelRequestError   the endpoint rejected the request (4xx): fix the call or config
+      └── ModelUnavailableError  no answer came back: retry later, then fail over
+           ├── ModelTimeoutError      no answer within ``timeout_seconds``
+           ├── ModelRateLimitError    HTTP 429; wait ``retry_after_seconds`` when given
+           ├── ModelServerError       HTTP 5xx (``status_code``) or an unreadable response
+           └── ModelConnectionError   the endpoint could not be reached
 """
 
 from __future__ import annotations
@@ -72,4 +80,88 @@ class ExtractionError(AgentError):
 
 
 class ModelOutputError(AgentError):
-    """A model's answer did not validate against the output schema."""
+    """A model's answer did not parse or validate against the output schema.
+
+    ``output`` is the text the model returned (for a retry prompt or a log), if any.
+    """
+
+    def __init__(self, message: str, *, agent: str, engine: str, output: str | None = None) -> None:
+        super().__init__(message, agent=agent, engine=engine)
+        self.output = output
+
+
+class ModelRefusalError(ModelOutputError):
+    """The model refused to answer, or its provider's content filter withheld the answer.
+
+    ``refusal`` is the model's stated reason (empty when a filter gave none).
+    """
+
+    def __init__(self, message: str, *, agent: str, engine: str, refusal: str) -> None:
+        super().__init__(message, agent=agent, engine=engine, output=None)
+        self.refusal = refusal
+
+
+class ModelTruncatedError(ModelOutputError):
+    """The answer stopped at the output-token limit (finish reason ``length``), so it is
+    incomplete (structured output then is unparseable JSON).
+
+    ``max_tokens`` is the limit the request set (None: the server's own limit).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        agent: str,
+        engine: str,
+        max_tokens: int | None,
+        output: str | None = None,
+    ) -> None:
+        super().__init__(message, agent=agent, engine=engine, output=output)
+        self.max_tokens = max_tokens
+
+
+class ModelRequestError(AgentError):
+    """The endpoint rejected the request with a 4xx status other than 429 (a bad key, an
+    unknown model, an unsupported parameter): resending it unchanged will not help."""
+
+    def __init__(self, message: str, *, agent: str, engine: str, status_code: int) -> None:
+        super().__init__(message, agent=agent, engine=engine)
+        self.status_code = status_code
+
+
+class ModelUnavailableError(AgentError):
+    """No answer came back from the model endpoint; the same request may succeed later."""
+
+
+class ModelTimeoutError(ModelUnavailableError):
+    """No answer within ``timeout_seconds`` (None: the client set no timeout)."""
+
+    def __init__(
+        self, message: str, *, agent: str, engine: str, timeout_seconds: float | None
+    ) -> None:
+        super().__init__(message, agent=agent, engine=engine)
+        self.timeout_seconds = timeout_seconds
+
+
+class ModelRateLimitError(ModelUnavailableError):
+    """HTTP 429. ``retry_after_seconds`` is the server's ``retry-after`` (None if absent)."""
+
+    def __init__(
+        self, message: str, *, agent: str, engine: str, retry_after_seconds: float | None
+    ) -> None:
+        super().__init__(message, agent=agent, engine=engine)
+        self.retry_after_seconds = retry_after_seconds
+
+
+class ModelServerError(ModelUnavailableError):
+    """The endpoint failed: an HTTP 5xx ``status_code``, or a response it could not have
+    meant (a 200 whose body is not a chat completion)."""
+
+    def __init__(self, message: str, *, agent: str, engine: str, status_code: int) -> None:
+        super().__init__(message, agent=agent, engine=engine)
+        self.status_code = status_code
+
+
+class ModelConnectionError(ModelUnavailableError):
+    """The endpoint could not be reached (refused, reset, DNS, TLS)."""

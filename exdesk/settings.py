@@ -49,6 +49,9 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("EXDESK_OPENAI_BASE_URL", "OPENAI_BASE_URL")
     )
     openai_model: str = "gpt-4o-mini"
+    openai_timeout_seconds: float = Field(default=30.0, gt=0, le=600)
+    """How long one request to the OpenAI-compatible endpoint may take (no SDK retries:
+    retrying is the caller's decision)."""
 
     precedents_embedder: EngineName = "local"
     """Precedent search vectors: ``local`` (TF-IDF + SVD, no network) or ``openai``."""
@@ -60,6 +63,9 @@ class Settings(BaseSettings):
 
     telemetry_exporter: TelemetryExporter = "file"
     otlp_endpoint: str | None = None
+    telemetry_capture_model_content: bool = False
+    """Record prompts and completions on model-call spans (masked). Off: they may hold
+    personal data, and the GenAI conventions make them opt-in."""
 
     pool_size: int = Field(default=8, ge=1, le=128)
     """Maximum connections in the application's pool."""

@@ -1,11 +1,13 @@
 """Fixtures: a real PostgreSQL (embedded) per session, a fresh database per test, the
-desk opened on it, and the agents trained once."""
+desk opened on it, the agents trained once; and no test ever reaching a model endpoint."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
+import httpx2
 import pytest
 
 from exdesk.agents.registry import AgentSet, build_agents
@@ -14,6 +16,43 @@ from exdesk.examples import example_network as shipped_network
 from exdesk.service import ExceptionDesk
 from exdesk.settings import Settings
 from tests.support.postgres import create_template, fresh_database, server_url
+
+
+class RealModelRequestError(RuntimeError):
+    """A test sent a request to a real model endpoint instead of a test double."""
+
+
+@pytest.fixture(autouse=True)
+def no_real_model_requests(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Refuse every HTTP request the ``openai`` SDK would put on the network.
+
+    The SDK sends through ``httpx2``; its network transports are replaced by a refusal, so
+    only a test double (a respx router behind a mock transport, a scripted model) answers.
+    A refused request fails the test even if the code under test swallowed the error. A
+    test of the guard itself clears the returned list of refused requests.
+    """
+    refused: list[str] = []
+
+    def refuse(request: httpx2.Request) -> NoReturn:
+        refused.append(f"{request.method} {request.url}")
+        raise RealModelRequestError(
+            f"a test tried to reach a model endpoint: {request.method} {request.url} "
+            "(answer it with respx, see tests/llm/support.py, or use ScriptedModel)"
+        )
+
+    def sync_refusal(self: httpx2.HTTPTransport, request: httpx2.Request) -> httpx2.Response:
+        refuse(request)
+
+    async def async_refusal(
+        self: httpx2.AsyncHTTPTransport, request: httpx2.Request
+    ) -> httpx2.Response:
+        refuse(request)
+
+    monkeypatch.setattr(httpx2.HTTPTransport, "handle_request", sync_refusal)
+    monkeypatch.setattr(httpx2.AsyncHTTPTransport, "handle_async_request", async_refusal)
+    yield refused
+    if refused:
+        pytest.fail(f"real model requests were attempted: {', '.join(refused)}")
 
 
 @pytest.fixture(scope="session")

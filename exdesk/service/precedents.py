@@ -21,6 +21,7 @@ def build_embedder(settings: Settings) -> Embedder:
             settings.openai_base_url,
             settings.precedents_openai_model,
             settings.precedents_openai_dimensions,
+            settings.openai_timeout_seconds,
         )
     return LocalEmbedder.default(settings.data_dir, training_texts, settings.precedents_local_dim)
 

@@ -1,5 +1,6 @@
 """Helpers of the precedent tests: final cases without running the workflow, a renamed
-embedder, and an OpenAI client whose HTTP traffic a respx router answers."""
+embedder, a hashing embedder. (The OpenAI client on a respx router is the model-client
+tests', ``tests.llm.support.openai_client``.)"""
 
 from __future__ import annotations
 
@@ -8,11 +9,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-import httpx
-import httpx2
 import numpy as np
-import respx
-from openai import OpenAI
 from psycopg.types.json import Jsonb
 
 from exdesk.domain import (
@@ -26,8 +23,6 @@ from exdesk.domain import (
 from exdesk.service import ExceptionDesk
 from exdesk.tools.precedents import Embedder
 from exdesk.tools.precedents.embedder import Vectors, l2_normalise
-
-OPENAI_BASE_URL = "https://llm.example.test/v1"
 
 
 def closed_case(
@@ -72,37 +67,6 @@ class RenamedEmbedder:
     def embed(self, texts: Sequence[str]) -> Vectors:
         """The inner embedder's vectors."""
         return self._inner.embed(texts)
-
-
-def openai_client(router: respx.Router) -> OpenAI:
-    """An OpenAI client whose requests ``router`` answers.
-
-    openai 3.x sends through ``httpx2``, which respx does not patch; this transport hands
-    each request to the router, so routes, call records and ``assert_all_called`` work as
-    usual and nothing reaches the network (an unmatched request raises).
-    """
-
-    def answer(request: httpx2.Request) -> httpx2.Response:
-        mirrored = httpx.Request(
-            request.method,
-            str(request.url),
-            headers=list(request.headers.multi_items()),
-            content=request.read(),
-        )
-        response = router.handler(mirrored)
-        return httpx2.Response(
-            response.status_code,
-            headers=list(response.headers.multi_items()),
-            content=response.read(),
-        )
-
-    transport = httpx2.MockTransport(answer)
-    return OpenAI(
-        api_key="sk-test-key",
-        base_url=OPENAI_BASE_URL,
-        max_retries=0,
-        http_client=httpx2.Client(transport=transport),
-    )
 
 
 class HashingEmbedder:

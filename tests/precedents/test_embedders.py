@@ -13,7 +13,7 @@ import respx
 from exdesk.agents.classifier.corpus import training_texts
 from exdesk.errors import ConfigurationError
 from exdesk.tools.precedents import Embedder, LocalEmbedder, OpenAIEmbedder
-from tests.precedents.support import OPENAI_BASE_URL, openai_client
+from tests.llm.support import OPENAI_BASE_URL, openai_client
 
 DELAY = "Shipment SH-88207 delayed in transit due to weather at the Louisville hub"
 DELAY_TWIN = "Shipment SH-90114 delayed in transit due to weather at the Memphis hub"

@@ -18,7 +18,7 @@ import pytest
 from psycopg import Connection
 from psycopg.rows import DictRow
 
-from exdesk.domain import ExceptionEvent
+from exdesk.domain import EnrichStep, ExceptionEvent, IntakeStep, StepOutput
 from exdesk.store.audit import verify_tenant
 from exdesk.store.case_view import load_case
 from exdesk.store.cases import CaseFilter, count_cases, insert_case, list_case_rows
@@ -150,6 +150,7 @@ def test_the_old_cases_read_through_todays_store(upgraded: Connection[DictRow]) 
     assert [d.step for d in waiting.decisions] == [
         "intake",
         "classify",
+        "assess_severity",
         "route",
         "draft_customer_message",
         "check_policies",
@@ -161,7 +162,7 @@ def test_the_old_cases_read_through_todays_store(upgraded: Connection[DictRow]) 
     assert resolved.event.order_id == "SO-104135"
     assert [(a.kind, a.status) for a in resolved.actions] == [("customer_message", "sent")]
     assert [a.decided_by for a in resolved.approvals] == ["cs.maria"]
-    assert len(resolved.decisions) == 7
+    assert [d.step for d in resolved.decisions][-3:] == ["approval_gate", "execute", "resolve"]
 
     assert load_case(upgraded, "acme", RECEIVED) is None  # another tenant's
     received = load_case(upgraded, "globex", RECEIVED)
@@ -178,7 +179,7 @@ def test_the_old_cases_read_through_todays_store(upgraded: Connection[DictRow]) 
 def test_the_old_decision_log_verifies(upgraded: Connection[DictRow]) -> None:
     acme = verify_tenant(upgraded, "acme")
     assert acme.ok, [str(p) for p in acme.problems]
-    assert (acme.cases, acme.records, acme.ledger_entries) == (2, 12, 5)
+    assert (acme.cases, acme.records, acme.ledger_entries) == (2, 15, 5)
     globex = verify_tenant(upgraded, "globex")
     assert globex.ok, [str(p) for p in globex.problems]
     assert (globex.cases, globex.records, globex.ledger_entries) == (1, 1, 1)
@@ -192,7 +193,7 @@ def test_todays_code_continues_the_old_chains(upgraded: Connection[DictRow]) -> 
             "globex",
             RECEIVED,
             "0002:enrich",
-            StepEntry(step="enrich", actor="system", inputs_digest="0" * 64, output={}),
+            StepEntry(actor="system", inputs_digest="0" * 64, output=EnrichStep()),
         )
         anchor_case(upgraded, record, "escalated")
     assert written
@@ -263,7 +264,7 @@ def test_the_upgrade_changes_nothing_on_a_database_created_today(pg_server_url: 
                 "acme",
                 ref.case_id,
                 "0001:intake",
-                StepEntry(step="intake", actor="system", inputs_digest="0" * 64, output={}),
+                StepEntry(actor="system", inputs_digest="0" * 64, output=_intake()),
             )
             anchor_case(conn, record, "created")
         before = _snapshot(conn)
@@ -286,13 +287,14 @@ def test_a_database_from_between_the_two_edits_gets_its_chain_head(database_url:
     with psycopg.connect(database_url, **CONNECTION_KWARGS) as conn:
         with conn.transaction():
             ref = insert_case(conn, "acme", event, None)
-            for seq, step in enumerate(("intake", "enrich"), start=1):
+            outputs: list[StepOutput] = [_intake(), EnrichStep()]
+            for seq, output in enumerate(outputs, start=1):
                 record, _ = append_record(
                     conn,
                     "acme",
                     ref.case_id,
-                    f"{seq:04d}:{step}",
-                    StepEntry(step=step, actor="system", inputs_digest="0" * 64, output={}),
+                    f"{seq:04d}:{output.step}",
+                    StepEntry(actor="system", inputs_digest="0" * 64, output=output),
                 )
             anchor_case(conn, record, "created")
         conn.execute("ALTER TABLE cases DROP COLUMN last_hash")
@@ -304,3 +306,7 @@ def test_a_database_from_between_the_two_edits_gets_its_chain_head(database_url:
         ).fetchone()
         assert head == {"last_seq": 2, "last_hash": record.hash}
         assert verify_tenant(conn, "acme").ok
+
+
+def _intake() -> IntakeStep:
+    return IntakeStep(source="manual", source_event_id="upgrade-test")

@@ -9,6 +9,7 @@ import numpy as np
 from openai import OpenAI
 
 from exdesk.errors import ConfigurationError
+from exdesk.llm import DEFAULT_TIMEOUT_SECONDS, openai_client
 from exdesk.tools.precedents.embedder import Vectors, check_embedder_name, l2_normalise
 
 KNOWN_DIMENSIONS: dict[str, int] = {
@@ -51,13 +52,11 @@ class OpenAIEmbedder:
         base_url: str | None,
         model: str = "text-embedding-3-small",
         dimensions: int | None = None,
+        timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
     ) -> OpenAIEmbedder:
-        """An embedder with its own client (two retries, 30 s timeout)."""
-        if api_key is None and base_url is None:
-            raise ConfigurationError(
-                "the openai embedder needs OPENAI_API_KEY or OPENAI_BASE_URL to be set"
-            )
-        client = OpenAI(api_key=api_key or "unused", base_url=base_url, timeout=30.0)
+        """An embedder with its own client (see :func:`exdesk.llm.openai_client`: no SDK
+        retries)."""
+        client = openai_client(api_key=api_key, base_url=base_url, timeout_seconds=timeout_seconds)
         return cls(client, model, dimensions)
 
     @property

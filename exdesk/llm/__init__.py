@@ -1,0 +1,68 @@
+"""Language models behind one interface, for the agents' ``openai`` engines.
+
+``ModelClient`` is the interface (one request in, one checked answer or a typed error
+out); ``OpenAIChatModel`` implements it on any OpenAI-compatible endpoint,
+``InstrumentedModel`` wraps any client with a GenAI-convention span per call, and
+``ScriptedModel`` answers from a script for logic tests. Failures are the typed
+``Model*Error`` classes of :mod:`exdesk.errors`; no client retries.
+
+This package is kernel level: it imports the domain, errors, settings, telemetry and
+masking, never the agents, workflows, policies, tools, API or evaluations.
+"""
+
+from exdesk.llm._build import chat_model_from_settings
+from exdesk.llm._client import DEFAULT_TIMEOUT_SECONDS, openai_client, openai_client_from_settings
+from exdesk.llm._instrumented import InstrumentedModel
+from exdesk.llm._messages import (
+    AssistantMessage,
+    Message,
+    Role,
+    SystemMessage,
+    ToolCall,
+    ToolResultMessage,
+    UserMessage,
+)
+from exdesk.llm._model import ModelClient, WrapperModel
+from exdesk.llm._openai import OpenAIChatModel
+from exdesk.llm._request import (
+    InvalidOutputError,
+    ModelRequest,
+    ModelSettings,
+    OutputMode,
+    OutputSchema,
+    ToolDefinition,
+)
+from exdesk.llm._response import FinishReason, ModelResponse, Usage
+from exdesk.llm._schema import strict_json_schema
+from exdesk.llm._scripted import ScriptedModel, ScriptExhaustedError, ScriptItem
+
+__all__ = [
+    "DEFAULT_TIMEOUT_SECONDS",
+    "AssistantMessage",
+    "FinishReason",
+    "InstrumentedModel",
+    "InvalidOutputError",
+    "Message",
+    "ModelClient",
+    "ModelRequest",
+    "ModelResponse",
+    "ModelSettings",
+    "OpenAIChatModel",
+    "OutputMode",
+    "OutputSchema",
+    "Role",
+    "ScriptExhaustedError",
+    "ScriptItem",
+    "ScriptedModel",
+    "SystemMessage",
+    "ToolCall",
+    "ToolDefinition",
+    "ToolResultMessage",
+    "Usage",
+    "UserMessage",
+    "WrapperModel",
+    "chat_model_from_settings",
+    "openai_client",
+    "openai_client_from_settings",
+    "strict_json_schema",
+]

@@ -1,0 +1,97 @@
+"""The registry builds each agent's engine from the settings through its table; an
+engine with no entry stops the start with one line; the precedent embedder is no agent."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from exdesk.agents.classifier.contract import ClassificationRequest, ClassifierOutcome
+from exdesk.agents.registry import ENGINES, build_agents, selected_engines
+from exdesk.domain import EngineName
+from exdesk.errors import ConfigurationError
+from exdesk.service import ExceptionDesk
+from exdesk.settings import Settings, load_settings
+from exdesk.tools.precedents import OpenAIEmbedder
+
+LOCAL_ENDPOINT = "http://127.0.0.1:8089/v1"
+
+
+class _StubClassifier:
+    """Stands for an engine a later release adds."""
+
+    engine: EngineName = "openai"
+
+    def classify(self, request: ClassificationRequest) -> ClassifierOutcome:
+        raise NotImplementedError
+
+
+def test_the_openai_precedent_embedder_starts_the_desk(
+    monkeypatch: pytest.MonkeyPatch, database_url: str, session_data_dir: Path
+) -> None:
+    for name, value in {
+        "EXDESK_PRECEDENTS_EMBEDDER": "openai",
+        "OPENAI_BASE_URL": LOCAL_ENDPOINT,
+        "EXDESK_DATABASE_URL": database_url,
+        "EXDESK_DATA_DIR": str(session_data_dir),
+        "EXDESK_TELEMETRY_EXPORTER": "none",
+    }.items():
+        monkeypatch.setenv(name, value)
+    for name in ("CLASSIFIER", "EXTRACTOR", "RECOMMENDER", "DRAFTER"):
+        monkeypatch.delenv(f"EXDESK_{name}_ENGINE", raising=False)
+    settings = load_settings()
+    assert settings.engines_needing_openai() == ["precedents"]
+
+    with ExceptionDesk.open(settings) as desk:
+        assert isinstance(desk.precedents.embedder, OpenAIEmbedder)
+
+
+@pytest.mark.parametrize(
+    ("selected", "named"),
+    [
+        ({"classifier_engine": "openai"}, ["classifier (EXDESK_CLASSIFIER_ENGINE=openai)"]),
+        (
+            {"extractor_engine": "openai", "drafter_engine": "openai"},
+            [
+                "extractor (EXDESK_EXTRACTOR_ENGINE=openai)",
+                "drafter (EXDESK_DRAFTER_ENGINE=openai)",
+            ],
+        ),
+    ],
+)
+def test_an_agent_engine_without_an_entry_stops_with_one_line_naming_it(
+    selected: dict[str, str], named: list[str]
+) -> None:
+    settings = Settings(
+        telemetry_exporter="none", openai_base_url=LOCAL_ENDPOINT, precedents_embedder="openai"
+    ).model_copy(update=selected)
+
+    with pytest.raises(ConfigurationError) as caught:
+        build_agents(settings)
+
+    message = caught.value.message
+    assert "\n" not in message
+    assert message.startswith("invalid configuration: ")
+    assert ", ".join(named) in message
+    assert "precedents" not in message
+
+
+def test_an_engine_added_to_the_table_is_the_one_built(session_data_dir: Path) -> None:
+    stub = _StubClassifier()
+    engines = dataclasses.replace(
+        ENGINES, classifier={**ENGINES.classifier, "openai": lambda settings: stub}
+    )
+    settings = Settings(
+        data_dir=session_data_dir,
+        telemetry_exporter="none",
+        openai_base_url=LOCAL_ENDPOINT,
+        classifier_engine="openai",
+    )
+
+    agents = build_agents(settings, engines)
+
+    assert agents.classifier is stub
+    assert agents.drafter.engine == "local"
+    assert selected_engines(settings)["classifier"] == "openai"
