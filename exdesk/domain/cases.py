@@ -73,6 +73,12 @@ class DecisionRecord(ContractModel):
                 data = {**data, "output": {"step": data["step"], **output}}
         return data
 
+    @model_validator(mode="after")
+    def _output_is_of_its_step(self) -> DecisionRecord:
+        if self.output.step != self.step:
+            raise ValueError(f"a {self.step} record holds a {self.output.step} output")
+        return self
+
 
 class OutboxMessage(ContractModel):
     """A write the execute step committed to perform: a remediation or a customer message."""

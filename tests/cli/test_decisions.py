@@ -156,6 +156,8 @@ def test_an_edited_draft_needs_someone_else_to_approve_it(
     own = network_cli("approve", case_id, "--user", "rita", "--role", "cs_rep")
     assert own.exit_code == 4
     assert "rita" in error_line(own)
+    shouted = network_cli("approve", case_id, "--user", " RITA ", "--role", "cs_rep")
+    assert shouted.exit_code == 4, "the same person in other letters is still the editor"
     network_cli.ok("approve", case_id, "--user", "rick", "--role", "cs_rep")
     after = network_cli.case(case_id)
     assert after.status == "resolved"
