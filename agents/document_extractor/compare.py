@@ -11,10 +11,18 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from exdesk.agents.document_extractor.interpretation import Interpretation
-from exdesk.domain import Discrepancy, ExtractedLine, Order, OrderLine, Sku
+from exdesk.domain import (
+    Discrepancy,
+    ExtractedLine,
+    LineStatus,
+    Order,
+    OrderLine,
+    ResolvedSku,
+    Sku,
+    SkuResolutionMethod,
+)
 
 _LINE_TYPES = frozenset(
     {"purchase_order", "po_acknowledgment", "ship_notice", "invoice", "packing_slip"}
@@ -44,7 +52,7 @@ class SkuResolution:
     """Lines whose SKU was found through another identifier or the description."""
 
     lines: list[ExtractedLine]
-    notes: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[ResolvedSku] = field(default_factory=list)
 
 
 def resolve_skus(
@@ -74,14 +82,14 @@ def resolve_skus(
         ids = list(line_ids[index]) if index < len(line_ids) else []
         candidates = [line.buyer_sku, *ids]
         match = next((known[normalize_id(c)] for c in candidates if normalize_id(c) in known), None)
-        how = "identifier"
+        how: SkuResolutionMethod = "identifier"
         if match is None and line.description:
             match = _match_description(line.description, catalog)
             how = "description"
         if match is not None:
             resolution.lines[index] = line.model_copy(update={"sku": match})
             resolution.notes.append(
-                {"line_no": line.line_no, "from": line.sku, "to": match, "by": how}
+                ResolvedSku(line_no=line.line_no, from_=line.sku, to=match, by=how)
             )
     return resolution
 
@@ -157,7 +165,7 @@ def compare_with_order(reading: Interpretation, order: Order) -> list[Discrepanc
     fields = reading.fields
     found: list[Discrepancy] = []
     lines = list(fields.lines)
-    po_numbers = [fields.po_number, *fields.extra.get("po_numbers", [])]
+    po_numbers = [fields.po_number, *(fields.extra.po_numbers or [])]
     matching_po = next((p for p in po_numbers if p and _same_po(p, order.order_id)), None)
     if fields.po_number and matching_po is None:
         found.append(
@@ -184,7 +192,7 @@ def compare_with_order(reading: Interpretation, order: Order) -> list[Discrepanc
             )
         )
     if reading.doc_type in _LINE_TYPES and lines:
-        found.extend(_compare_lines(lines, order, _statuses(fields.extra)))
+        found.extend(_compare_lines(lines, order, _statuses(fields.extra.line_statuses or [])))
     if reading.doc_type in _PRICED_TYPES:
         found.extend(_compare_total(lines, fields.total_amount, order))
     return found
@@ -194,13 +202,13 @@ def _same_po(document_value: str, order_id: str) -> bool:
     return normalize_id(document_value) == normalize_id(order_id)
 
 
-def _statuses(extra: dict[str, Any]) -> dict[int, str]:
+def _statuses(line_statuses: Sequence[LineStatus]) -> dict[int, str]:
     """855 line statuses by line number, to say why a quantity changed."""
-    result: dict[int, str] = {}
-    for status in extra.get("line_statuses", []):
-        if isinstance(status, dict) and status.get("line_no") and status.get("description"):
-            result[int(status["line_no"])] = str(status["description"])
-    return result
+    return {
+        status.line_no: status.description
+        for status in line_statuses
+        if status.line_no and status.description
+    }
 
 
 def _compare_lines(

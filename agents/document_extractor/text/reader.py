@@ -23,8 +23,8 @@ from exdesk.agents.document_extractor.text.fields import (
     find_labelled,
 )
 from exdesk.agents.document_extractor.text.tables import Table, TableLine, read_line_items
-from exdesk.agents.document_extractor.values import money, money_text, qty_text
-from exdesk.domain import Discrepancy, ExtractedFields, ExtractedLine
+from exdesk.agents.document_extractor.values import as_written, money, money_text, qty_text
+from exdesk.domain import Discrepancy, ExtractedFields, ExtractedLine, LineTable
 from exdesk.errors import ExtractionError
 
 _ID_FIELDS = (
@@ -112,10 +112,19 @@ def _fill_labelled(result: Interpretation, found: list[Found]) -> None:
     if total_qty is not None and isinstance(total_qty.value, float):
         fields.total_qty = total_qty.value
         result.confidence["total_qty"] = total_qty.confidence
-    for name in ("subtotal", "tax", "shipping", "discount"):
-        value = best(found, name, last=True)
-        if value is not None and isinstance(value.value, Decimal):
-            fields.extra[name] = money_text(value.value)
+    details = fields.extra
+    details.subtotal = _amount(found, "subtotal")
+    details.tax = _amount(found, "tax")
+    details.shipping = _amount(found, "shipping")
+    details.discount = _amount(found, "discount")
+
+
+def _amount(found: list[Found], name: str) -> Decimal | None:
+    """A labelled amount the totals are checked with (the last one, as for the total)."""
+    value = best(found, name, last=True)
+    if value is None or not isinstance(value.value, Decimal):
+        return None
+    return as_written(value.value)
 
 
 def _fill_by_pattern(result: Interpretation, text: str) -> None:
@@ -158,7 +167,7 @@ def _fill_lines(result: Interpretation, table: Table) -> None:
     share = checked / len(table.lines)
     base = 0.8 if table.method == "header" else 0.65
     result.confidence["lines"] = round(min(0.95, base + 0.15 * share), 3)
-    fields.extra["line_table"] = {"method": table.method, "columns": table.columns}
+    fields.extra.line_table = LineTable(method=table.method, columns=table.columns)
     if fields.total_qty is None:
         quantities = [line.qty for line in fields.lines if line.qty is not None]
         if quantities and len(quantities) == len(fields.lines):
@@ -212,11 +221,14 @@ def _check_totals(result: Interpretation) -> None:
     if not lines or any(line.amount is None for line in lines):
         return
     computed = sum((line.amount or Decimal(0) for line in lines), Decimal(0))
-    extras = {
-        name: Decimal(str(fields.extra[name]))
-        for name in ("subtotal", "tax", "shipping", "discount")
-        if fields.extra.get(name) is not None
+    details = fields.extra
+    stated_amounts = {
+        "subtotal": details.subtotal,
+        "tax": details.tax,
+        "shipping": details.shipping,
+        "discount": details.discount,
     }
+    extras = {name: value for name, value in stated_amounts.items() if value is not None}
     tax, shipping = extras.get("tax", Decimal(0)), extras.get("shipping", Decimal(0))
     discount = abs(extras.get("discount", Decimal(0)))
     subtotal = extras.get("subtotal")

@@ -17,7 +17,7 @@ from exdesk.agents.document_extractor.x12.codes import (
 )
 from exdesk.agents.document_extractor.x12.envelope import TransactionSet
 from exdesk.agents.document_extractor.x12.segments import Segment
-from exdesk.domain import ExtractedLine
+from exdesk.domain import ExtractedLine, ExtractedParty
 
 X12_FIELD_CONFIDENCE = 0.98
 """A value read from the element the standard defines for it."""
@@ -88,7 +88,7 @@ class ProductIds:
         return [v for q, v in self.pairs if q not in DESCRIPTION_QUALIFIERS]
 
     def as_dict(self) -> dict[str, str]:
-        """Qualifier → ID (first occurrence wins)."""
+        """Qualifier → ID (first occurrence wins), as ``ExtractedDetails.line_ids`` holds it."""
         result: dict[str, str] = {}
         for qualifier, value in self.pairs:
             result.setdefault(qualifier, value)
@@ -128,64 +128,38 @@ def product_ids(segment: Segment, first_qualifier: int) -> ProductIds:
     return ids
 
 
-@dataclass
-class Party:
-    """An N1 loop: who, their ID and address."""
-
-    code: str
-    name: str
-    id_qualifier: str
-    id: str
-    address: list[str] = field(default_factory=list)
-    city: str = ""
-    state: str = ""
-    postal_code: str = ""
-    country: str = ""
-
-    def as_dict(self) -> dict[str, str]:
-        """The party without empty values (for ``fields.extra``)."""
-        data = {
-            "code": self.code,
-            "name": self.name,
-            "id_qualifier": self.id_qualifier,
-            "id": self.id,
-            "address": ", ".join(self.address),
-            "city": self.city,
-            "state": self.state,
-            "postal_code": self.postal_code,
-            "country": self.country,
-        }
-        return {k: v for k, v in data.items() if v}
-
-
-def parties(segments: Sequence[Segment]) -> list[Party]:
-    """Every N1 loop among the segments, with its N2/N3/N4."""
-    found: list[Party] = []
-    current: Party | None = None
+def parties(segments: Sequence[Segment]) -> list[ExtractedParty]:
+    """Every N1 loop among the segments, with its N2/N3/N4 (empty elements left out)."""
+    found: list[ExtractedParty] = []
+    current: ExtractedParty | None = None
     for segment in segments:
         if segment.tag == "N1":
-            current = Party(
-                code=segment.element(1),
-                name=segment.element(2),
-                id_qualifier=segment.element(3),
-                id=segment.element(4),
+            current = ExtractedParty(
+                code=segment.element(1) or None,
+                name=segment.element(2) or None,
+                id_qualifier=segment.element(3) or None,
+                id=segment.element(4) or None,
             )
             found.append(current)
         elif current is not None and segment.tag == "N2":
-            current.name = " ".join(p for p in (current.name, segment.element(1)) if p)
+            current.name = _joined(" ", current.name, segment.element(1))
         elif current is not None and segment.tag == "N3":
-            current.address.extend(v for v in (segment.element(1), segment.element(2)) if v)
+            current.address = _joined(", ", current.address, segment.element(1), segment.element(2))
         elif current is not None and segment.tag == "N4":
-            current.city = segment.element(1)
-            current.state = segment.element(2)
-            current.postal_code = segment.element(3)
-            current.country = segment.element(4)
+            current.city = segment.element(1) or None
+            current.state = segment.element(2) or None
+            current.postal_code = segment.element(3) or None
+            current.country = segment.element(4) or None
         elif segment.tag not in ("PER", "REF"):
             current = None
     return found
 
 
-def ship_to_name(found: Sequence[Party]) -> str | None:
+def _joined(separator: str, *parts: str | None) -> str | None:
+    return separator.join(part for part in parts if part) or None
+
+
+def ship_to_name(found: Sequence[ExtractedParty]) -> str | None:
     """The ship-to party's name (or its ID when it has no name)."""
     for code in ("ST", "SN", "OB", "BY"):
         for party in found:
@@ -309,7 +283,7 @@ def check_line_count(result: Interpretation, ctt: Segment | None, set_id: str) -
 
 def read_line_item(
     po1: Segment, loop: list[Segment], sequence: int
-) -> tuple[ExtractedLine, list[str]]:
+) -> tuple[ExtractedLine, ProductIds]:
     """One PO1 (850/855) or IT1 (810) loop as a line, plus every identifier it carries.
 
     Both segments share the layout: 01 line number, 02 quantity, 03 unit, 04 unit price,
@@ -329,7 +303,13 @@ def read_line_item(
         unit_price=money(price),
         amount=money(amount),
     )
-    return line, ids.values()
+    return line, ids
+
+
+def record_line_ids(result: Interpretation, ids: Sequence[ProductIds]) -> None:
+    """Each line's identifiers: all of them for SKU resolution, by qualifier in the details."""
+    result.line_ids = [line_ids.values() for line_ids in ids]
+    result.fields.extra.line_ids = [line_ids.as_dict() for line_ids in ids]
 
 
 def set_header_confidence(

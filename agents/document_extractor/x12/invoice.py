@@ -8,6 +8,7 @@ from exdesk.agents.document_extractor.interpretation import Interpretation
 from exdesk.agents.document_extractor.values import money
 from exdesk.agents.document_extractor.x12.common import (
     X12_FIELD_CONFIDENCE,
+    ProductIds,
     check_line_count,
     currency_code,
     cut_loops,
@@ -16,8 +17,8 @@ from exdesk.agents.document_extractor.x12.common import (
     first_segment,
     implied_decimal,
     parties,
-    product_ids,
     read_line_item,
+    record_line_ids,
     references,
     ship_to_name,
     x12_date,
@@ -37,6 +38,7 @@ def interpret_invoice(transaction: TransactionSet) -> Interpretation:
         doc_type="invoice", format="x12", fields=ExtractedFields(), transaction_set="810"
     )
     fields = result.fields
+    details = fields.extra
     big = first_segment(loops.heading, "BIG")
     refs = references(loops.heading)
     if big is None:
@@ -45,28 +47,26 @@ def interpret_invoice(transaction: TransactionSet) -> Interpretation:
         fields.document_date = x12_date(big.element(1))
         fields.invoice_number = big.element(2) or None
         fields.po_number = big.element(4) or refs.get("PO")
-        if big.element(3):
-            fields.extra["po_date"] = big.element(3)
-        if big.element(7):
-            fields.extra["transaction_type"] = big.element(7)
+        details.po_date = big.element(3) or None
+        details.transaction_type = big.element(7) or None
     fields.currency = currency_code(loops.heading)
     fields.bill_of_lading_number = refs.get("BM")
     fields.tracking_number = refs.get("CN")
-    if refs:
-        fields.extra["references"] = refs
+    details.references = refs or None
     heading_dates = dates(loops.heading)
     fields.ship_date = heading_dates.get("011")
     found_parties = parties(loops.heading)
     fields.ship_to_name = ship_to_name(found_parties)
-    fields.extra["parties"] = [p.as_dict() for p in found_parties]
+    details.parties = found_parties
 
     line_charges = Decimal(0)
+    line_ids: list[ProductIds] = []
     for sequence, loop in enumerate(loops.items, start=1):
         line, ids = read_line_item(loop[0], loop, sequence)
         fields.lines.append(line)
-        result.line_ids.append(ids)
+        line_ids.append(ids)
         line_charges += _allowances_and_charges(loop)
-    fields.extra["line_ids"] = [product_ids(loop[0], 6).as_dict() for loop in loops.items]
+    record_line_ids(result, line_ids)
     quantities = [line.qty for line in fields.lines if line.qty is not None]
     fields.total_qty = sum(quantities) if quantities else None
     _read_carrier(result, loops.summary + loops.heading)

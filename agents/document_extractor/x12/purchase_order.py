@@ -8,6 +8,7 @@ from exdesk.agents.document_extractor.interpretation import Interpretation
 from exdesk.agents.document_extractor.values import money
 from exdesk.agents.document_extractor.x12.common import (
     X12_FIELD_CONFIDENCE,
+    ProductIds,
     carrier_from_td5,
     check_line_count,
     currency_code,
@@ -16,8 +17,8 @@ from exdesk.agents.document_extractor.x12.common import (
     decimal_value,
     first_segment,
     parties,
-    product_ids,
     read_line_item,
+    record_line_ids,
     references,
     set_header_confidence,
     ship_to_name,
@@ -46,34 +47,30 @@ def interpret_purchase_order(transaction: TransactionSet) -> Interpretation:
         transaction_set="850",
     )
     fields = result.fields
+    details = fields.extra
     if beg is None:
         result.warnings.append("850 has no BEG segment: no PO number or date")
     else:
         fields.po_number = beg.element(3) or None
         fields.document_date = x12_date(beg.element(5))
-        if beg.element(2):
-            fields.extra["po_type"] = beg.element(2)
+        details.po_type = beg.element(2) or None
     fields.ship_date = heading_dates.get("010") or heading_dates.get("037")
-    delivery = heading_dates.get("002") or heading_dates.get("064")
-    if delivery is not None:
-        fields.extra["requested_delivery_date"] = delivery.isoformat()
+    details.requested_delivery_date = heading_dates.get("002") or heading_dates.get("064")
     fields.currency = currency_code(loops.heading)
     fields.ship_to_name = ship_to_name(found_parties)
-    fields.extra["parties"] = [p.as_dict() for p in found_parties]
-    if refs:
-        fields.extra["references"] = refs
+    details.parties = found_parties
+    details.references = refs or None
     td5 = first_segment(loops.heading, "TD5")
     carrier_confidence = 0.0
     if td5 is not None:
         fields.carrier, carrier_confidence = carrier_from_td5(td5)
 
-    line_ids: list[list[str]] = []
+    line_ids: list[ProductIds] = []
     for sequence, loop in enumerate(loops.items, start=1):
         line, ids = read_line_item(loop[0], loop, sequence)
         fields.lines.append(line)
         line_ids.append(ids)
-    result.line_ids = line_ids
-    fields.extra["line_ids"] = [product_ids(loop[0], 6).as_dict() for loop in loops.items]
+    record_line_ids(result, line_ids)
     counts_agree = _read_summary(result, loops.summary)
     set_header_confidence(result, carrier_confidence, counts_agree)
     if result.fields.total_qty is not None:
