@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from exdesk.agents.document_extractor.interpretation import Interpretation
+from exdesk.agents.document_extractor.values import same_amount, same_quantity
 from exdesk.domain import (
     Discrepancy,
     ExtractedLine,
@@ -29,7 +30,6 @@ _LINE_TYPES = frozenset(
 )
 _PRICED_TYPES = frozenset({"purchase_order", "po_acknowledgment", "invoice"})
 _PRICE_TOLERANCE = Decimal("0.005")
-_TOTAL_TOLERANCE = Decimal("0.01")
 
 
 def normalize_id(value: str | None) -> str:
@@ -280,7 +280,7 @@ def _compare_pair(ordered: _Entry, document: _Entry, statuses: dict[int, str]) -
     if (
         document.qty is not None
         and ordered.qty is not None
-        and abs(document.qty - ordered.qty) > 1e-9
+        and not same_quantity(document.qty, ordered.qty)
     ):
         found.append(
             Discrepancy(
@@ -329,7 +329,7 @@ def _compare_total(
         what = "the document's stated total (which may include tax or freight) is"
     else:
         return []
-    if abs(total - order.value) <= _TOTAL_TOLERANCE:
+    if same_amount(total, order.value):
         return []
     return [
         Discrepancy(

@@ -1,4 +1,4 @@
-"""Money and quantity values as the contract holds them."""
+"""Money and quantity values as the contract holds them, and when two of them agree."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from decimal import Decimal
 
 _MONEY_LIMIT = Decimal(10) ** 13
 _CENT = Decimal("0.01")
+QTY_TOLERANCE = 1e-9
+"""Quantities are floats read from decimal text: closer than this, they are the same."""
 
 
 def money(value: Decimal | None) -> Decimal | None:
@@ -33,3 +35,15 @@ def money_text(value: Decimal | None) -> str | None:
 def qty_text(value: float | None) -> str | None:
     """A quantity without a trailing ``.0``."""
     return None if value is None else f"{value:g}"
+
+
+def same_quantity(a: float | None, b: float | None, tolerance: float = QTY_TOLERANCE) -> bool:
+    """Whether two quantities agree (None agrees only with None)."""
+    if a is None or b is None:
+        return a is b
+    return abs(a - b) <= tolerance
+
+
+def same_amount(a: Decimal, b: Decimal) -> bool:
+    """Whether two money totals agree to the cent (rounding on either side is forgiven)."""
+    return abs(a - b) <= _CENT

@@ -23,7 +23,14 @@ from exdesk.agents.document_extractor.text.fields import (
     find_labelled,
 )
 from exdesk.agents.document_extractor.text.tables import Table, TableLine, read_line_items
-from exdesk.agents.document_extractor.values import as_written, money, money_text, qty_text
+from exdesk.agents.document_extractor.values import (
+    as_written,
+    money,
+    money_text,
+    qty_text,
+    same_amount,
+    same_quantity,
+)
 from exdesk.domain import Discrepancy, ExtractedFields, ExtractedLine, LineTable
 from exdesk.errors import ExtractionError
 
@@ -42,7 +49,6 @@ _CARRIERS = re.compile(
     r"|Maersk|Kuehne\s*\+\s*Nagel|DB Schenker|Schenker|Expeditors|C\.H\. Robinson)\b"
 )
 _UPS_TRACKING = re.compile(r"\b1Z[0-9A-Z]{16}\b")
-_TOTAL_TOLERANCE = Decimal("0.01")
 
 
 def read_text(content: str) -> Interpretation:
@@ -177,7 +183,7 @@ def _fill_lines(result: Interpretation, table: Table) -> None:
 
 def _report_ordered(result: Interpretation, row: TableLine, line: ExtractedLine) -> None:
     """A packing slip or ASN that states the ordered quantity next to the shipped one."""
-    if row.ordered is None or row.qty is None or abs(row.ordered - row.qty) < 1e-9:
+    if row.ordered is None or row.qty is None or same_quantity(row.ordered, row.qty):
         return
     label = line.sku or line.description or f"line {line.line_no}"
     result.self_reported.append(
@@ -234,14 +240,14 @@ def _check_totals(result: Interpretation) -> None:
     subtotal = extras.get("subtotal")
     problems: list[tuple[Decimal, Decimal, str]] = []
     if subtotal is not None:
-        if abs(subtotal - computed) > _TOTAL_TOLERANCE:
+        if not same_amount(subtotal, computed):
             problems.append((computed, subtotal, "the lines add up to {e}, the subtotal says {a}"))
         adjusted = subtotal + tax + shipping - discount
         readings = (adjusted, subtotal + shipping - discount, subtotal + tax, subtotal)
         if (
             stated is not None
             and len(extras) > 1
-            and all(abs(reading - stated) > _TOTAL_TOLERANCE for reading in readings)
+            and not any(same_amount(reading, stated) for reading in readings)
         ):
             problems.append(
                 (
@@ -253,7 +259,7 @@ def _check_totals(result: Interpretation) -> None:
     elif stated is not None:
         candidates = [stated, stated - tax, stated - tax - shipping, stated - shipping]
         candidates.append(stated - tax - shipping + discount)
-        if all(abs(candidate - computed) > _TOTAL_TOLERANCE for candidate in candidates):
+        if not any(same_amount(candidate, computed) for candidate in candidates):
             problems.append((computed, stated, "the lines add up to {e}, the total says {a}"))
     else:
         return

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from exdesk.agents.document_extractor.interpretation import Interpretation
-from exdesk.agents.document_extractor.values import money
+from exdesk.agents.document_extractor.values import money, same_quantity
 from exdesk.agents.document_extractor.x12.codes import (
     BUYER_ID_QUALIFIERS,
     DESCRIPTION_QUALIFIERS,
@@ -21,6 +21,8 @@ from exdesk.domain import ExtractedLine, ExtractedParty
 
 X12_FIELD_CONFIDENCE = 0.98
 """A value read from the element the standard defines for it."""
+_HASH_TOTAL_TOLERANCE = 1e-6
+"""CTT02 adds up every quantity of the set, so float error grows with the line count."""
 
 
 def decimal_value(value: str) -> Decimal | None:
@@ -270,15 +272,27 @@ def check_line_count(result: Interpretation, ctt: Segment | None, set_id: str) -
         result.warnings.append(
             f"CTT01 declares {int(declared)} line items, the {set_id} has {len(lines)}"
         )
-    quantities = [line.qty for line in lines if line.qty is not None]
-    hash_total = quantity(ctt.element(2))
-    if hash_total is not None and quantities and abs(hash_total - sum(quantities)) > 1e-6:
+    hash_warning = hash_total_warning(ctt, total_quantity(lines), "the sum of quantities")
+    if hash_warning is not None:
         agree = False
-        result.warnings.append(
-            f"CTT02 hash total {hash_total:g} does not equal the sum of quantities "
-            f"{sum(quantities):g}"
-        )
+        result.warnings.append(hash_warning)
     return agree
+
+
+def hash_total_warning(ctt: Segment, total: float | None, what: str) -> str | None:
+    """A warning when CTT02, the hash total of the quantities, is not their sum."""
+    hash_total = quantity(ctt.element(2))
+    if hash_total is None or total is None:
+        return None
+    if same_quantity(hash_total, total, tolerance=_HASH_TOTAL_TOLERANCE):
+        return None
+    return f"CTT02 hash total {hash_total:g} does not equal {what} {total:g}"
+
+
+def total_quantity(lines: Sequence[ExtractedLine]) -> float | None:
+    """The sum of the lines' quantities, None when no line states one."""
+    quantities = [line.qty for line in lines if line.qty is not None]
+    return sum(quantities) if quantities else None
 
 
 def read_line_item(

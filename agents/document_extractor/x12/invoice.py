@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from exdesk.agents.document_extractor.interpretation import Interpretation
-from exdesk.agents.document_extractor.values import money
+from exdesk.agents.document_extractor.values import money, same_amount
 from exdesk.agents.document_extractor.x12.common import (
     X12_FIELD_CONFIDENCE,
     ProductIds,
@@ -28,7 +28,6 @@ from exdesk.agents.document_extractor.x12.segments import Segment
 from exdesk.domain import Discrepancy, ExtractedFields
 
 _SUMMARY = ("TDS", "CTT", "ISS", "CAD")
-_TOLERANCE = Decimal("0.01")
 
 
 def interpret_invoice(transaction: TransactionSet) -> Interpretation:
@@ -147,7 +146,7 @@ def _check_total(result: Interpretation, summary: list[Segment], line_charges: D
         return
     merchandise = sum((line.amount or Decimal(0) for line in lines), Decimal(0))
     computed = merchandise + line_charges + _allowances_and_charges(summary) + _taxes(summary)
-    if abs(computed - stated) <= _TOLERANCE:
+    if same_amount(computed, stated):
         return
     result.confidence["total_amount"] = 0.6
     message = (

@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from exdesk.agents.document_extractor.interpretation import Interpretation
-from exdesk.agents.document_extractor.values import money, money_text, qty_text
+from exdesk.agents.document_extractor.values import money, money_text, qty_text, same_quantity
 from exdesk.agents.document_extractor.x12.codes import (
     HELD_LINE_STATUSES,
     LINE_ACK_STATUS,
@@ -158,7 +158,8 @@ def _report_line(
 ) -> None:
     """Turn a rejected, changed or held line into a discrepancy with both quantities."""
     codes = status.statuses
-    if not codes or (all(code in ("IA", "AC", "AR") for code in codes) and line.qty == ordered.qty):
+    accepted = all(code in ("IA", "AC", "AR") for code in codes)
+    if not codes or (accepted and same_quantity(line.qty, ordered.qty)):
         return
     label = f"line {ordered.line_no}" + (f" ({ordered.sku})" if ordered.sku else "")
     why = status.description or "changed"
@@ -177,7 +178,7 @@ def _report_line(
     kind: DiscrepancyKind = "qty"
     if "R2" in codes or "IS" in codes:
         kind = "sku"
-    elif "IP" in codes and line.qty == ordered.qty:
+    elif "IP" in codes and same_quantity(line.qty, ordered.qty):
         kind = "unit_price"
     expected, actual = qty_text(ordered.qty), qty_text(line.qty)
     if kind == "sku":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from exdesk.agents.document_extractor.interpretation import Interpretation
-from exdesk.agents.document_extractor.values import money
+from exdesk.agents.document_extractor.values import money, same_amount
 from exdesk.agents.document_extractor.x12.common import (
     X12_FIELD_CONFIDENCE,
     ProductIds,
@@ -29,7 +29,6 @@ from exdesk.agents.document_extractor.x12.segments import Segment
 from exdesk.domain import ExtractedFields
 
 _SUMMARY = ("CTT", "AMT")
-_TOTAL_TOLERANCE = Decimal("0.01")
 
 
 def interpret_purchase_order(transaction: TransactionSet) -> Interpretation:
@@ -90,7 +89,7 @@ def _read_summary(result: Interpretation, summary: list[Segment]) -> bool:
     if stated is not None:
         fields.total_amount = money(stated)
         result.confidence["total_amount"] = X12_FIELD_CONFIDENCE
-        if computed is not None and abs(computed - stated) > _TOTAL_TOLERANCE:
+        if computed is not None and not same_amount(computed, stated):
             result.warnings.append(
                 f"850 total AMT02 {stated} does not equal the sum of the PO1 lines {computed}"
             )

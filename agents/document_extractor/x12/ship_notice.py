@@ -10,12 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from exdesk.agents.document_extractor.interpretation import Interpretation
+from exdesk.agents.document_extractor.values import same_quantity
 from exdesk.agents.document_extractor.x12.common import (
     X12_FIELD_CONFIDENCE,
     ProductIds,
     carrier_from_td5,
     dates,
     first_segment,
+    hash_total_warning,
     item_description,
     line_number,
     parties,
@@ -226,7 +228,7 @@ def _read_items(result: Interpretation, levels: list[HierarchyLevel]) -> None:
 
 def _report_shortfall(result: Interpretation, line: ExtractedLine, ordered: float | None) -> None:
     """SN105 restates the ordered quantity: shipping less (or more) is a discrepancy."""
-    if ordered is None or line.qty is None or abs(ordered - line.qty) < 1e-9:
+    if ordered is None or line.qty is None or same_quantity(ordered, line.qty):
         return
     short = line.qty < ordered
     result.self_reported.append(
@@ -256,11 +258,8 @@ def _check_totals(result: Interpretation, ctt: Segment | None, level_count: int)
         result.warnings.append(
             f"CTT01 declares {int(declared)}, the 856 has {level_count} HL levels and {items} items"
         )
-    hash_total = quantity(ctt.element(2))
-    total = result.fields.total_qty
-    if hash_total is not None and total is not None and abs(hash_total - total) > 1e-6:
+    hash_warning = hash_total_warning(ctt, result.fields.total_qty, "the shipped quantity")
+    if hash_warning is not None:
         agree = False
-        result.warnings.append(
-            f"CTT02 hash total {hash_total:g} does not equal the shipped quantity {total:g}"
-        )
+        result.warnings.append(hash_warning)
     return agree
