@@ -13,7 +13,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from exdesk.agents.document_extractor.interpretation import Interpretation
-from exdesk.agents.document_extractor.values import same_amount, same_quantity
+from exdesk.agents.document_extractor.values import (
+    lines_total,
+    qty_text,
+    same_amount,
+    same_quantity,
+)
 from exdesk.domain import (
     Discrepancy,
     ExtractedLine,
@@ -253,7 +258,7 @@ def _compare_lines(
                 kind="missing_line",
                 line_no=ordered.line_no,
                 sku=ordered.sku,
-                expected=f"{ordered.qty:g}" if ordered.qty is not None else None,
+                expected=qty_text(ordered.qty),
                 actual=None,
                 message=f"order line {ordered.line_no} ({ordered.sku}) is not on the document",
             )
@@ -266,7 +271,7 @@ def _compare_lines(
                 line_no=document.line_no,
                 sku=document.sku,
                 expected=None,
-                actual=f"{document.qty:g}" if document.qty is not None else None,
+                actual=qty_text(document.qty),
                 message=f"document line {label} is not on the order",
             )
         )
@@ -287,8 +292,8 @@ def _compare_pair(ordered: _Entry, document: _Entry, statuses: dict[int, str]) -
                 kind="qty",
                 line_no=ordered.line_no,
                 sku=ordered.sku,
-                expected=f"{ordered.qty:g}",
-                actual=f"{document.qty:g}",
+                expected=qty_text(ordered.qty),
+                actual=qty_text(document.qty),
                 message=(
                     f"line {ordered.line_no} ({ordered.sku}): quantity {document.qty:g} on the "
                     f"document, {ordered.qty:g} on the order{suffix}"
@@ -320,9 +325,8 @@ def _compare_pair(ordered: _Entry, document: _Entry, statuses: dict[int, str]) -
 def _compare_total(
     lines: Sequence[ExtractedLine], stated: Decimal | None, order: Order
 ) -> list[Discrepancy]:
-    amounts = [line.amount for line in lines]
-    if lines and all(amount is not None for amount in amounts):
-        total = sum((a for a in amounts if a is not None), Decimal(0))
+    total = lines_total(lines)
+    if total is not None:
         what = "the document's lines add up to"
     elif not lines and stated is not None:
         total = stated

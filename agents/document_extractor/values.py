@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
+
+from exdesk.domain import ExtractedLine
 
 _MONEY_LIMIT = Decimal(10) ** 13
 _CENT = Decimal("0.01")
@@ -42,6 +45,13 @@ def same_quantity(a: float | None, b: float | None, tolerance: float = QTY_TOLER
     if a is None or b is None:
         return a is b
     return abs(a - b) <= tolerance
+
+
+def lines_total(lines: Sequence[ExtractedLine]) -> Decimal | None:
+    """What the lines add up to, when there are lines and every one states its amount."""
+    if not lines or any(line.amount is None for line in lines):
+        return None
+    return sum((line.amount for line in lines if line.amount is not None), Decimal(0))
 
 
 def same_amount(a: Decimal, b: Decimal) -> bool:

@@ -25,6 +25,7 @@ from exdesk.agents.document_extractor.text.fields import (
 from exdesk.agents.document_extractor.text.tables import Table, TableLine, read_line_items
 from exdesk.agents.document_extractor.values import (
     as_written,
+    lines_total,
     money,
     money_text,
     qty_text,
@@ -222,11 +223,10 @@ def _check_totals(result: Interpretation) -> None:
     """The lines must add up to the subtotal, and the subtotal plus tax, freight and
     discounts to the total; without a subtotal the lines must explain the total."""
     fields = result.fields
-    lines = fields.lines
     stated = fields.total_amount
-    if not lines or any(line.amount is None for line in lines):
+    computed = lines_total(fields.lines)
+    if computed is None:
         return
-    computed = sum((line.amount or Decimal(0) for line in lines), Decimal(0))
     details = fields.extra
     stated_amounts = {
         "subtotal": details.subtotal,

@@ -161,6 +161,13 @@ def _joined(separator: str, *parts: str | None) -> str | None:
     return separator.join(part for part in parts if part) or None
 
 
+def read_parties(result: Interpretation, segments: Sequence[Segment]) -> None:
+    """The N1 loops into the details, and the ship-to name they give."""
+    found = parties(segments)
+    result.fields.extra.parties = found
+    result.fields.ship_to_name = ship_to_name(found)
+
+
 def ship_to_name(found: Sequence[ExtractedParty]) -> str | None:
     """The ship-to party's name (or its ID when it has no name)."""
     for code in ("ST", "SN", "OB", "BY"):

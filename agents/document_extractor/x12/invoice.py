@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from exdesk.agents.document_extractor.interpretation import Interpretation
-from exdesk.agents.document_extractor.values import money, same_amount
+from exdesk.agents.document_extractor.values import lines_total, money, same_amount
 from exdesk.agents.document_extractor.x12.common import (
     X12_FIELD_CONFIDENCE,
     ProductIds,
@@ -16,11 +16,11 @@ from exdesk.agents.document_extractor.x12.common import (
     decimal_value,
     first_segment,
     implied_decimal,
-    parties,
     read_line_item,
+    read_parties,
     record_line_ids,
     references,
-    ship_to_name,
+    total_quantity,
     x12_date,
 )
 from exdesk.agents.document_extractor.x12.envelope import TransactionSet
@@ -54,9 +54,7 @@ def interpret_invoice(transaction: TransactionSet) -> Interpretation:
     details.references = refs or None
     heading_dates = dates(loops.heading)
     fields.ship_date = heading_dates.get("011")
-    found_parties = parties(loops.heading)
-    fields.ship_to_name = ship_to_name(found_parties)
-    details.parties = found_parties
+    read_parties(result, loops.heading)
 
     line_charges = Decimal(0)
     line_ids: list[ProductIds] = []
@@ -66,8 +64,7 @@ def interpret_invoice(transaction: TransactionSet) -> Interpretation:
         line_ids.append(ids)
         line_charges += _allowances_and_charges(loop)
     record_line_ids(result, line_ids)
-    quantities = [line.qty for line in fields.lines if line.qty is not None]
-    fields.total_qty = sum(quantities) if quantities else None
+    fields.total_qty = total_quantity(fields.lines)
     _read_carrier(result, loops.summary + loops.heading)
     _check_total(result, loops.summary, line_charges)
     counts_agree = check_line_count(result, first_segment(loops.summary, "CTT"), "810")
@@ -141,10 +138,9 @@ def _check_total(result: Interpretation, summary: list[Segment], line_charges: D
         return
     fields.total_amount = money(stated)
     result.confidence["total_amount"] = X12_FIELD_CONFIDENCE
-    lines = fields.lines
-    if not lines or any(line.amount is None for line in lines):
+    merchandise = lines_total(fields.lines)
+    if merchandise is None:
         return
-    merchandise = sum((line.amount or Decimal(0) for line in lines), Decimal(0))
     computed = merchandise + line_charges + _allowances_and_charges(summary) + _taxes(summary)
     if same_amount(computed, stated):
         return

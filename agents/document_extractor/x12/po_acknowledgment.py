@@ -26,14 +26,14 @@ from exdesk.agents.document_extractor.x12.common import (
     cut_loops,
     dates,
     first_segment,
-    parties,
     product_ids,
     quantity,
     read_line_item,
+    read_parties,
     record_line_ids,
     references,
     set_header_confidence,
-    ship_to_name,
+    total_quantity,
     x12_date,
 )
 from exdesk.agents.document_extractor.x12.envelope import TransactionSet
@@ -74,9 +74,7 @@ def interpret_po_acknowledgment(transaction: TransactionSet) -> Interpretation:
     heading_dates = dates(loops.heading)
     fields.ship_date = heading_dates.get("068") or heading_dates.get("010")
     fields.currency = currency_code(loops.heading)
-    found_parties = parties(loops.heading)
-    fields.ship_to_name = ship_to_name(found_parties)
-    details.parties = found_parties
+    read_parties(result, loops.heading)
     details.references = references(loops.heading) or None
     td5 = first_segment(loops.heading, "TD5")
     carrier_confidence = 0.0
@@ -97,8 +95,7 @@ def interpret_po_acknowledgment(transaction: TransactionSet) -> Interpretation:
         _report_line(result, ordered, line, status, acks)
     details.line_statuses = statuses
     record_line_ids(result, line_ids)
-    quantities = [line.qty for line in fields.lines if line.qty is not None]
-    fields.total_qty = sum(quantities) if quantities else None
+    fields.total_qty = total_quantity(fields.lines)
     counts_agree = _check_counts(result, ordered_lines, first_segment(loops.summary, "CTT"))
     fields.ack_status = _overall_status(ack_type, statuses)
 

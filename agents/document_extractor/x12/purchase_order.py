@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from exdesk.agents.document_extractor.interpretation import Interpretation
-from exdesk.agents.document_extractor.values import money, same_amount
+from exdesk.agents.document_extractor.values import lines_total, money, same_amount
 from exdesk.agents.document_extractor.x12.common import (
     X12_FIELD_CONFIDENCE,
     ProductIds,
@@ -16,12 +14,12 @@ from exdesk.agents.document_extractor.x12.common import (
     dates,
     decimal_value,
     first_segment,
-    parties,
     read_line_item,
+    read_parties,
     record_line_ids,
     references,
     set_header_confidence,
-    ship_to_name,
+    total_quantity,
     x12_date,
 )
 from exdesk.agents.document_extractor.x12.envelope import TransactionSet
@@ -38,7 +36,6 @@ def interpret_purchase_order(transaction: TransactionSet) -> Interpretation:
     beg = first_segment(loops.heading, "BEG")
     heading_dates = dates(loops.heading)
     refs = references(loops.heading)
-    found_parties = parties(loops.heading)
     result = Interpretation(
         doc_type="purchase_order",
         format="x12",
@@ -56,8 +53,7 @@ def interpret_purchase_order(transaction: TransactionSet) -> Interpretation:
     fields.ship_date = heading_dates.get("010") or heading_dates.get("037")
     details.requested_delivery_date = heading_dates.get("002") or heading_dates.get("064")
     fields.currency = currency_code(loops.heading)
-    fields.ship_to_name = ship_to_name(found_parties)
-    details.parties = found_parties
+    read_parties(result, loops.heading)
     details.references = refs or None
     td5 = first_segment(loops.heading, "TD5")
     carrier_confidence = 0.0
@@ -80,10 +76,8 @@ def interpret_purchase_order(transaction: TransactionSet) -> Interpretation:
 def _read_summary(result: Interpretation, summary: list[Segment]) -> bool:
     """Totals: quantities, the AMT total and the CTT checks; False when CTT disagrees."""
     fields = result.fields
-    quantities = [line.qty for line in fields.lines if line.qty is not None]
-    fields.total_qty = sum(quantities) if quantities else None
-    amounts = [line.amount for line in fields.lines if line.amount is not None]
-    computed = sum(amounts, Decimal(0)) if amounts and len(amounts) == len(fields.lines) else None
+    fields.total_qty = total_quantity(fields.lines)
+    computed = lines_total(fields.lines)
     amt = next((s for s in summary if s.tag == "AMT" and s.element(1) in ("TT", "1", "GV")), None)
     stated = decimal_value(amt.element(2)) if amt is not None else None
     if stated is not None:

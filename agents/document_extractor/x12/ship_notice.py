@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from exdesk.agents.document_extractor.interpretation import Interpretation
-from exdesk.agents.document_extractor.values import same_quantity
+from exdesk.agents.document_extractor.values import qty_text, same_quantity
 from exdesk.agents.document_extractor.x12.common import (
     X12_FIELD_CONFIDENCE,
     ProductIds,
@@ -20,12 +20,12 @@ from exdesk.agents.document_extractor.x12.common import (
     hash_total_warning,
     item_description,
     line_number,
-    parties,
     product_ids,
     quantity,
+    read_parties,
     record_line_ids,
     references,
-    ship_to_name,
+    total_quantity,
     x12_date,
 )
 from exdesk.agents.document_extractor.x12.envelope import TransactionSet
@@ -109,8 +109,7 @@ def interpret_ship_notice(transaction: TransactionSet) -> Interpretation:
     _read_orders(result, levels)
     _read_items(result, levels)
     lines = fields.lines
-    quantities = [line.qty for line in lines if line.qty is not None]
-    fields.total_qty = sum(quantities) if quantities else None
+    fields.total_qty = total_quantity(lines)
     counts_agree = _check_totals(result, first_segment(body, "CTT"), len(levels))
     for name in (
         "shipment_id",
@@ -159,9 +158,7 @@ def _read_shipment_level(result: Interpretation, head: list[Segment], body: list
             weight=td1.element(7) or None,
             weight_unit=td1.element(8) or None,
         )
-    found_parties = parties(head)
-    fields.ship_to_name = ship_to_name(found_parties)
-    details.parties = found_parties
+    read_parties(result, head)
 
 
 def _read_orders(result: Interpretation, levels: list[HierarchyLevel]) -> None:
@@ -236,8 +233,8 @@ def _report_shortfall(result: Interpretation, line: ExtractedLine, ordered: floa
             kind="qty",
             line_no=line.line_no,
             sku=line.sku,
-            expected=f"{ordered:g}",
-            actual=f"{line.qty:g}",
+            expected=qty_text(ordered),
+            actual=qty_text(line.qty),
             message=(
                 f"line {line.line_no}: {'short' if short else 'over'} shipment, shipped "
                 f"{line.qty:g} of {ordered:g} ordered (856 SN102 vs SN105)"
