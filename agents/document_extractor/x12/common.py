@@ -21,6 +21,9 @@ from exdesk.domain import ExtractedLine, ExtractedParty
 
 X12_FIELD_CONFIDENCE = 0.98
 """A value read from the element the standard defines for it."""
+HEADER_FIELDS = ("po_number", "document_date", "ship_date", "currency", "ship_to_name")
+"""The heading fields an 850 and an 855 share."""
+_LINES_CONFIDENCE_WHEN_COUNTS_DISAGREE = 0.8
 _HASH_TOTAL_TOLERANCE = 1e-6
 """CTT02 adds up every quantity of the set, so float error grows with the line count."""
 
@@ -199,6 +202,16 @@ def dates(segments: Iterable[Segment]) -> dict[str, date]:
     return result
 
 
+def read_carrier(result: Interpretation, td5: Segment | None) -> None:
+    """The carrier a TD5 names, with the confidence the element it came from deserves."""
+    if td5 is None:
+        return
+    carrier, confidence = carrier_from_td5(td5)
+    result.fields.carrier = carrier
+    if carrier is not None:
+        result.confidence["carrier"] = confidence
+
+
 def carrier_from_td5(segment: Segment) -> tuple[str | None, float]:
     """The carrier a TD5 names: the SCAC (TD502 = 2) first, else the routing text."""
     code, identifier, routing = segment.element(2), segment.element(3), segment.element(5)
@@ -267,11 +280,12 @@ def cut_loops(body: Sequence[Segment], item_tag: str, summary_tags: Iterable[str
     return loops
 
 
-def check_line_count(result: Interpretation, ctt: Segment | None, set_id: str) -> bool:
+def check_line_count(
+    result: Interpretation, ctt: Segment | None, set_id: str, lines: Sequence[ExtractedLine]
+) -> bool:
     """Compare CTT01 (line count) and CTT02 (hash of quantities) with the lines read."""
     if ctt is None:
         return True
-    lines = result.fields.lines
     agree = True
     declared = quantity(ctt.element(1))
     if declared is not None and int(declared) != len(lines):
@@ -333,15 +347,14 @@ def record_line_ids(result: Interpretation, ids: Sequence[ProductIds]) -> None:
     result.fields.extra.line_ids = [line_ids.as_dict() for line_ids in ids]
 
 
-def set_header_confidence(
-    result: Interpretation, carrier_confidence: float, counts_agree: bool
-) -> None:
-    """Confidence of the header fields and lines an 850 or 855 yields."""
+def set_field_confidence(result: Interpretation, names: Iterable[str], counts_agree: bool) -> None:
+    """Confidence of the named fields that were read (each from the element the standard
+    defines for it) and of the lines, lower when the CTT counts disagree with them."""
     fields = result.fields
-    for name in ("po_number", "document_date", "ship_date", "currency", "ship_to_name"):
+    for name in names:
         if getattr(fields, name) is not None:
             result.confidence[name] = X12_FIELD_CONFIDENCE
-    if fields.carrier is not None:
-        result.confidence["carrier"] = carrier_confidence
     if fields.lines:
-        result.confidence["lines"] = X12_FIELD_CONFIDENCE if counts_agree else 0.8
+        result.confidence["lines"] = (
+            X12_FIELD_CONFIDENCE if counts_agree else _LINES_CONFIDENCE_WHEN_COUNTS_DISAGREE
+        )

@@ -20,6 +20,7 @@ from exdesk.agents.document_extractor.x12.common import (
     read_parties,
     record_line_ids,
     references,
+    set_field_confidence,
     total_quantity,
     x12_date,
 )
@@ -67,23 +68,24 @@ def interpret_invoice(transaction: TransactionSet) -> Interpretation:
     fields.total_qty = total_quantity(fields.lines)
     _read_carrier(result, loops.summary + loops.heading)
     _check_total(result, loops.summary, line_charges)
-    counts_agree = check_line_count(result, first_segment(loops.summary, "CTT"), "810")
-    for name in (
-        "invoice_number",
-        "document_date",
-        "po_number",
-        "ship_date",
-        "currency",
-        "ship_to_name",
-        "bill_of_lading_number",
-        "total_qty",
-    ):
-        if getattr(fields, name) is not None:
-            result.confidence[name] = X12_FIELD_CONFIDENCE
+    ctt = first_segment(loops.summary, "CTT")
+    counts_agree = check_line_count(result, ctt, "810", fields.lines)
     if fields.tracking_number is not None:
         result.confidence.setdefault("tracking_number", X12_FIELD_CONFIDENCE)
-    if fields.lines:
-        result.confidence["lines"] = X12_FIELD_CONFIDENCE if counts_agree else 0.8
+    set_field_confidence(
+        result,
+        (
+            "invoice_number",
+            "document_date",
+            "po_number",
+            "ship_date",
+            "currency",
+            "ship_to_name",
+            "bill_of_lading_number",
+            "total_qty",
+        ),
+        counts_agree,
+    )
     return result
 
 

@@ -19,8 +19,8 @@ from exdesk.agents.document_extractor.x12.codes import (
     describe,
 )
 from exdesk.agents.document_extractor.x12.common import (
+    HEADER_FIELDS,
     ProductIds,
-    carrier_from_td5,
     check_line_count,
     currency_code,
     cut_loops,
@@ -28,11 +28,12 @@ from exdesk.agents.document_extractor.x12.common import (
     first_segment,
     product_ids,
     quantity,
+    read_carrier,
     read_line_item,
     read_parties,
     record_line_ids,
     references,
-    set_header_confidence,
+    set_field_confidence,
     total_quantity,
     x12_date,
 )
@@ -76,10 +77,7 @@ def interpret_po_acknowledgment(transaction: TransactionSet) -> Interpretation:
     fields.currency = currency_code(loops.heading)
     read_parties(result, loops.heading)
     details.references = references(loops.heading) or None
-    td5 = first_segment(loops.heading, "TD5")
-    carrier_confidence = 0.0
-    if td5 is not None:
-        fields.carrier, carrier_confidence = carrier_from_td5(td5)
+    read_carrier(result, first_segment(loops.heading, "TD5"))
 
     statuses: list[LineStatus] = []
     ordered_lines: list[ExtractedLine] = []
@@ -96,10 +94,12 @@ def interpret_po_acknowledgment(transaction: TransactionSet) -> Interpretation:
     details.line_statuses = statuses
     record_line_ids(result, line_ids)
     fields.total_qty = total_quantity(fields.lines)
-    counts_agree = _check_counts(result, ordered_lines, first_segment(loops.summary, "CTT"))
+    # CTT restates the PO's lines: it is checked against the quantities as ordered
+    ctt = first_segment(loops.summary, "CTT")
+    counts_agree = check_line_count(result, ctt, "855", ordered_lines)
     fields.ack_status = _overall_status(ack_type, statuses)
 
-    set_header_confidence(result, carrier_confidence, counts_agree)
+    set_field_confidence(result, HEADER_FIELDS, counts_agree)
     if fields.ack_status is not None:
         result.confidence["ack_status"] = 0.95
     return result
@@ -195,17 +195,6 @@ def _report_line(
             message=f"{label}: {why} (855 ACK {'/'.join(codes)})",
         )
     )
-
-
-def _check_counts(
-    result: Interpretation, ordered: list[ExtractedLine], ctt: Segment | None
-) -> bool:
-    """CTT restates the PO's lines, so it is checked against the quantities as ordered."""
-    probe = Interpretation(doc_type="po_acknowledgment", format="x12", fields=ExtractedFields())
-    probe.fields.lines = ordered
-    agree = check_line_count(probe, ctt, "855")
-    result.warnings.extend(probe.warnings)
-    return agree
 
 
 def _overall_status(ack_type: str, statuses: list[LineStatus]) -> AckStatus | None:

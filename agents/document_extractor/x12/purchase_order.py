@@ -5,20 +5,21 @@ from __future__ import annotations
 from exdesk.agents.document_extractor.interpretation import Interpretation
 from exdesk.agents.document_extractor.values import lines_total, money, same_amount
 from exdesk.agents.document_extractor.x12.common import (
+    HEADER_FIELDS,
     X12_FIELD_CONFIDENCE,
     ProductIds,
-    carrier_from_td5,
     check_line_count,
     currency_code,
     cut_loops,
     dates,
     decimal_value,
     first_segment,
+    read_carrier,
     read_line_item,
     read_parties,
     record_line_ids,
     references,
-    set_header_confidence,
+    set_field_confidence,
     total_quantity,
     x12_date,
 )
@@ -55,10 +56,7 @@ def interpret_purchase_order(transaction: TransactionSet) -> Interpretation:
     fields.currency = currency_code(loops.heading)
     read_parties(result, loops.heading)
     details.references = refs or None
-    td5 = first_segment(loops.heading, "TD5")
-    carrier_confidence = 0.0
-    if td5 is not None:
-        fields.carrier, carrier_confidence = carrier_from_td5(td5)
+    read_carrier(result, first_segment(loops.heading, "TD5"))
 
     line_ids: list[ProductIds] = []
     for sequence, loop in enumerate(loops.items, start=1):
@@ -67,9 +65,7 @@ def interpret_purchase_order(transaction: TransactionSet) -> Interpretation:
         line_ids.append(ids)
     record_line_ids(result, line_ids)
     counts_agree = _read_summary(result, loops.summary)
-    set_header_confidence(result, carrier_confidence, counts_agree)
-    if result.fields.total_qty is not None:
-        result.confidence["total_qty"] = X12_FIELD_CONFIDENCE
+    set_field_confidence(result, (*HEADER_FIELDS, "total_qty"), counts_agree)
     return result
 
 
@@ -90,4 +86,4 @@ def _read_summary(result: Interpretation, summary: list[Segment]) -> bool:
     elif computed is not None:
         fields.total_amount = money(computed)
         result.confidence["total_amount"] = 0.9
-    return check_line_count(result, first_segment(summary, "CTT"), "850")
+    return check_line_count(result, first_segment(summary, "CTT"), "850", fields.lines)

@@ -12,9 +12,7 @@ from dataclasses import dataclass, field
 from exdesk.agents.document_extractor.interpretation import Interpretation
 from exdesk.agents.document_extractor.values import qty_text, same_quantity
 from exdesk.agents.document_extractor.x12.common import (
-    X12_FIELD_CONFIDENCE,
     ProductIds,
-    carrier_from_td5,
     dates,
     first_segment,
     hash_total_warning,
@@ -22,9 +20,11 @@ from exdesk.agents.document_extractor.x12.common import (
     line_number,
     product_ids,
     quantity,
+    read_carrier,
     read_parties,
     record_line_ids,
     references,
+    set_field_confidence,
     total_quantity,
     x12_date,
 )
@@ -111,20 +111,20 @@ def interpret_ship_notice(transaction: TransactionSet) -> Interpretation:
     lines = fields.lines
     fields.total_qty = total_quantity(lines)
     counts_agree = _check_totals(result, first_segment(body, "CTT"), len(levels))
-    for name in (
-        "shipment_id",
-        "document_date",
-        "ship_date",
-        "po_number",
-        "tracking_number",
-        "bill_of_lading_number",
-        "ship_to_name",
-        "total_qty",
-    ):
-        if getattr(fields, name) is not None:
-            result.confidence[name] = X12_FIELD_CONFIDENCE
-    if lines:
-        result.confidence["lines"] = X12_FIELD_CONFIDENCE if counts_agree else 0.8
+    set_field_confidence(
+        result,
+        (
+            "shipment_id",
+            "document_date",
+            "ship_date",
+            "po_number",
+            "tracking_number",
+            "bill_of_lading_number",
+            "ship_to_name",
+            "total_qty",
+        ),
+        counts_agree,
+    )
     return result
 
 
@@ -135,12 +135,10 @@ def _read_shipment_level(result: Interpretation, head: list[Segment], body: list
     fields.ship_date = shipment_dates.get("011")
     details.estimated_delivery_date = shipment_dates.get("017") or shipment_dates.get("067")
     td5 = first_segment(head, "TD5") or first_segment(body, "TD5")
-    if td5 is not None:
-        fields.carrier, confidence = carrier_from_td5(td5)
-        if fields.carrier is not None:
-            result.confidence["carrier"] = confidence
-            if td5.element(5) and fields.carrier != td5.element(5):
-                details.routing = td5.element(5)
+    read_carrier(result, td5)
+    routing = td5.element(5) if td5 is not None else ""
+    if fields.carrier is not None and routing and fields.carrier != routing:
+        details.routing = routing
     refs = references(head)
     fields.bill_of_lading_number = refs.get("BM")
     fields.tracking_number = refs.get("CN") or refs.get("2I") or refs.get("AW")
