@@ -21,6 +21,7 @@ from exdesk.agents.document_extractor.values import (
 )
 from exdesk.domain import (
     Discrepancy,
+    ExtractedFields,
     ExtractedLine,
     LineStatus,
     Order,
@@ -170,8 +171,8 @@ def compare_with_order(reading: Interpretation, order: Order) -> list[Discrepanc
     fields = reading.fields
     found: list[Discrepancy] = []
     lines = list(fields.lines)
-    po_numbers = [fields.po_number, *(fields.extra.po_numbers or [])]
-    matching_po = next((p for p in po_numbers if p and _same_po(p, order.order_id)), None)
+    po_numbers = _named_po_numbers(fields)
+    matching_po = matching_po_number(fields, order.order_id)
     if fields.po_number and matching_po is None:
         found.append(
             Discrepancy(
@@ -201,6 +202,16 @@ def compare_with_order(reading: Interpretation, order: Order) -> list[Discrepanc
     if reading.doc_type in _PRICED_TYPES:
         found.extend(_compare_total(lines, fields.total_amount, order))
     return found
+
+
+def matching_po_number(fields: ExtractedFields, order_id: str) -> str | None:
+    """The PO number, among those the document names, that is the order's."""
+    return next((p for p in _named_po_numbers(fields) if p and _same_po(p, order_id)), None)
+
+
+def _named_po_numbers(fields: ExtractedFields) -> list[str | None]:
+    """The document's PO number and every other PO it covers (an 856 with several)."""
+    return [fields.po_number, *(fields.extra.po_numbers or [])]
 
 
 def _same_po(document_value: str, order_id: str) -> bool:

@@ -11,7 +11,11 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from exdesk.agents._outcome import AgentOutcome
-from exdesk.agents.document_extractor.compare import compare_with_order, normalize_id, resolve_skus
+from exdesk.agents.document_extractor.compare import (
+    compare_with_order,
+    matching_po_number,
+    resolve_skus,
+)
 from exdesk.agents.document_extractor.contract import ExtractionRequest
 from exdesk.agents.document_extractor.hostile import find_suspicious_instructions
 from exdesk.agents.document_extractor.interpretation import Interpretation
@@ -152,10 +156,8 @@ def choose_primary(readings: list[Interpretation], order: Order | None) -> Inter
     document (a transaction set we interpret) in file order."""
     candidates = [r for r in readings if r.doc_type != "unknown"] or readings
     if order is not None:
-        wanted = normalize_id(order.order_id)
         for reading in candidates:
-            numbers = [reading.fields.po_number, *(reading.fields.extra.po_numbers or [])]
-            if any(normalize_id(n) == wanted for n in numbers if n):
+            if matching_po_number(reading.fields, order.order_id) is not None:
                 return reading
     return candidates[0]
 

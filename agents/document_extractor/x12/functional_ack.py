@@ -83,7 +83,8 @@ def interpret_functional_ack(transaction: TransactionSet) -> Interpretation:
                         AckError(level="group", code=code, description=describe(GROUP_ERRORS, code))
                     )
     details.acknowledged_transactions = acknowledged
-    fields.ack_status = _GROUP_TO_STATUS.get(group_status) or _status_from_sets(acknowledged)
+    set_statuses = [a.status for a in acknowledged if a.status]
+    fields.ack_status = _GROUP_TO_STATUS.get(group_status) or _combined_status(set_statuses)
     if group_status == "" and fields.ack_status is not None:
         result.warnings.append(f"{set_id} has no AK9: the status was taken from AK5/IK5")
     if fields.ack_status is None:
@@ -163,8 +164,9 @@ def _transaction_response(
             )
 
 
-def _status_from_sets(acknowledged: list[AcknowledgedTransaction]) -> AckStatus | None:
-    statuses = [a.status for a in acknowledged if a.status]
+def _combined_status(statuses: list[str]) -> AckStatus | None:
+    """One status for several acknowledged sets (AK5/IK5) or interchanges (TA1): ``A``
+    accepted, ``E`` accepted with errors, any other code a rejection."""
     if not statuses:
         return None
     rejected = [s for s in statuses if s not in ("A", "E")]
@@ -218,14 +220,7 @@ def interpret_interchange_ack(ta1_segments: list[Segment]) -> Interpretation:
                 )
             )
     fields.extra.acknowledged_interchanges = interchanges
-    if statuses and all(s == "A" for s in statuses):
-        fields.ack_status = "accepted"
-    elif statuses and all(s in ("A", "E") for s in statuses):
-        fields.ack_status = "accepted_with_errors"
-    elif statuses and any(s in ("A", "E") for s in statuses):
-        fields.ack_status = "partially_accepted"
-    elif statuses:
-        fields.ack_status = "rejected"
+    fields.ack_status = _combined_status(statuses)
     if fields.ack_status is not None:
         result.confidence["ack_status"] = 0.95
     result.confidence["ack_errors"] = 0.95
