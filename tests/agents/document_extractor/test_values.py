@@ -8,10 +8,12 @@ import pytest
 
 from exdesk.agents.document_extractor.values import (
     as_written,
+    lines_total,
     money_text,
     same_amount,
     same_quantity,
 )
+from exdesk.domain import ExtractedLine
 
 
 @pytest.mark.parametrize(
@@ -48,3 +50,12 @@ def test_same_amount_forgives_a_cent(a: str, b: str, same: bool) -> None:
 )
 def test_amounts_keep_two_places_or_the_places_they_have(value: str, text: str) -> None:
     assert format(as_written(Decimal(value)), "f") == money_text(Decimal(value)) == text
+
+
+def test_lines_add_up_only_when_every_line_states_its_amount() -> None:
+    zero = [ExtractedLine(line_no=n, amount=Decimal("0.00")) for n in (1, 2)]
+    assert str(lines_total(zero)) == "0.00"
+    priced = ExtractedLine(line_no=1, amount=Decimal("3.50"))
+    assert lines_total([priced, priced]) == Decimal("7.00")
+    assert lines_total([priced, ExtractedLine(line_no=2)]) is None
+    assert lines_total([]) is None
