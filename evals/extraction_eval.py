@@ -108,7 +108,8 @@ def score(report: Report, output: DocumentExtraction, expected: Expected) -> int
     if lines is None:
         return agreed
     got = output.fields.lines
-    all_ids: list[dict[str, str]] = output.fields.extra.get("line_ids", [{}] * len(got))
+    line_ids = output.fields.extra.line_ids
+    all_ids = line_ids if line_ids is not None else [{}] * len(got)
     pool = list(zip(got, all_ids, strict=False))
     used: set[int] = set()
     for wanted in lines:
@@ -379,7 +380,7 @@ def eval_node_x12(root: Path) -> Report:
         score(report, output, expected)
     report.documents.add(True)
     ack = extract_all(root / "855.edi")[0]
-    statuses = {s["line_no"]: s["status"] for s in ack.fields.extra["line_statuses"]}
+    statuses = {s.line_no: s.status for s in ack.fields.extra.line_statuses or []}
     for line_no, status in ((1, "IA"), (2, "IR"), (3, "IR"), (4, "IA")):
         report.line_fields["ack_line_status"].add(statuses.get(line_no) == status)
     report.documents.add(True)

@@ -73,5 +73,5 @@ def test_an_output_stored_without_its_step_reads_as_its_records_step(
 
 
 def test_an_output_of_another_step_is_refused() -> None:
-    with pytest.raises(ValueError, match="an? enrich record holds a resolve output"):
+    with pytest.raises(ValueError, match=r"an? enrich record holds a resolve output"):
         DecisionRecord.model_validate(_record("enrich", {"step": "resolve", "status": "resolved"}))

@@ -11,17 +11,31 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from exdesk.agents.document_extractor.interpretation import Interpretation
-from exdesk.domain import Discrepancy, ExtractedLine, Order, OrderLine, Sku
+from exdesk.agents.document_extractor.values import (
+    lines_total,
+    qty_text,
+    same_amount,
+    same_quantity,
+)
+from exdesk.domain import (
+    Discrepancy,
+    ExtractedFields,
+    ExtractedLine,
+    LineStatus,
+    Order,
+    OrderLine,
+    ResolvedSku,
+    Sku,
+    SkuResolutionMethod,
+)
 
 _LINE_TYPES = frozenset(
     {"purchase_order", "po_acknowledgment", "ship_notice", "invoice", "packing_slip"}
 )
 _PRICED_TYPES = frozenset({"purchase_order", "po_acknowledgment", "invoice"})
 _PRICE_TOLERANCE = Decimal("0.005")
-_TOTAL_TOLERANCE = Decimal("0.01")
 
 
 def normalize_id(value: str | None) -> str:
@@ -44,7 +58,7 @@ class SkuResolution:
     """Lines whose SKU was found through another identifier or the description."""
 
     lines: list[ExtractedLine]
-    notes: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[ResolvedSku] = field(default_factory=list)
 
 
 def resolve_skus(
@@ -74,14 +88,14 @@ def resolve_skus(
         ids = list(line_ids[index]) if index < len(line_ids) else []
         candidates = [line.buyer_sku, *ids]
         match = next((known[normalize_id(c)] for c in candidates if normalize_id(c) in known), None)
-        how = "identifier"
+        how: SkuResolutionMethod = "identifier"
         if match is None and line.description:
             match = _match_description(line.description, catalog)
             how = "description"
         if match is not None:
             resolution.lines[index] = line.model_copy(update={"sku": match})
             resolution.notes.append(
-                {"line_no": line.line_no, "from": line.sku, "to": match, "by": how}
+                ResolvedSku(line_no=line.line_no, from_=line.sku, to=match, by=how)
             )
     return resolution
 
@@ -157,8 +171,8 @@ def compare_with_order(reading: Interpretation, order: Order) -> list[Discrepanc
     fields = reading.fields
     found: list[Discrepancy] = []
     lines = list(fields.lines)
-    po_numbers = [fields.po_number, *fields.extra.get("po_numbers", [])]
-    matching_po = next((p for p in po_numbers if p and _same_po(p, order.order_id)), None)
+    po_numbers = _named_po_numbers(fields)
+    matching_po = matching_po_number(fields, order.order_id)
     if fields.po_number and matching_po is None:
         found.append(
             Discrepancy(
@@ -184,23 +198,33 @@ def compare_with_order(reading: Interpretation, order: Order) -> list[Discrepanc
             )
         )
     if reading.doc_type in _LINE_TYPES and lines:
-        found.extend(_compare_lines(lines, order, _statuses(fields.extra)))
+        found.extend(_compare_lines(lines, order, _statuses(fields.extra.line_statuses or [])))
     if reading.doc_type in _PRICED_TYPES:
         found.extend(_compare_total(lines, fields.total_amount, order))
     return found
+
+
+def matching_po_number(fields: ExtractedFields, order_id: str) -> str | None:
+    """The PO number, among those the document names, that is the order's."""
+    return next((p for p in _named_po_numbers(fields) if p and _same_po(p, order_id)), None)
+
+
+def _named_po_numbers(fields: ExtractedFields) -> list[str | None]:
+    """The document's PO number and every other PO it covers (an 856 with several)."""
+    return [fields.po_number, *(fields.extra.po_numbers or [])]
 
 
 def _same_po(document_value: str, order_id: str) -> bool:
     return normalize_id(document_value) == normalize_id(order_id)
 
 
-def _statuses(extra: dict[str, Any]) -> dict[int, str]:
+def _statuses(line_statuses: Sequence[LineStatus]) -> dict[int, str]:
     """855 line statuses by line number, to say why a quantity changed."""
-    result: dict[int, str] = {}
-    for status in extra.get("line_statuses", []):
-        if isinstance(status, dict) and status.get("line_no") and status.get("description"):
-            result[int(status["line_no"])] = str(status["description"])
-    return result
+    return {
+        status.line_no: status.description
+        for status in line_statuses
+        if status.line_no and status.description
+    }
 
 
 def _compare_lines(
@@ -245,7 +269,7 @@ def _compare_lines(
                 kind="missing_line",
                 line_no=ordered.line_no,
                 sku=ordered.sku,
-                expected=f"{ordered.qty:g}" if ordered.qty is not None else None,
+                expected=qty_text(ordered.qty),
                 actual=None,
                 message=f"order line {ordered.line_no} ({ordered.sku}) is not on the document",
             )
@@ -258,7 +282,7 @@ def _compare_lines(
                 line_no=document.line_no,
                 sku=document.sku,
                 expected=None,
-                actual=f"{document.qty:g}" if document.qty is not None else None,
+                actual=qty_text(document.qty),
                 message=f"document line {label} is not on the order",
             )
         )
@@ -272,15 +296,15 @@ def _compare_pair(ordered: _Entry, document: _Entry, statuses: dict[int, str]) -
     if (
         document.qty is not None
         and ordered.qty is not None
-        and abs(document.qty - ordered.qty) > 1e-9
+        and not same_quantity(document.qty, ordered.qty)
     ):
         found.append(
             Discrepancy(
                 kind="qty",
                 line_no=ordered.line_no,
                 sku=ordered.sku,
-                expected=f"{ordered.qty:g}",
-                actual=f"{document.qty:g}",
+                expected=qty_text(ordered.qty),
+                actual=qty_text(document.qty),
                 message=(
                     f"line {ordered.line_no} ({ordered.sku}): quantity {document.qty:g} on the "
                     f"document, {ordered.qty:g} on the order{suffix}"
@@ -312,16 +336,15 @@ def _compare_pair(ordered: _Entry, document: _Entry, statuses: dict[int, str]) -
 def _compare_total(
     lines: Sequence[ExtractedLine], stated: Decimal | None, order: Order
 ) -> list[Discrepancy]:
-    amounts = [line.amount for line in lines]
-    if lines and all(amount is not None for amount in amounts):
-        total = sum((a for a in amounts if a is not None), Decimal(0))
+    total = lines_total(lines)
+    if total is not None:
         what = "the document's lines add up to"
     elif not lines and stated is not None:
         total = stated
         what = "the document's stated total (which may include tax or freight) is"
     else:
         return []
-    if abs(total - order.value) <= _TOTAL_TOLERANCE:
+    if same_amount(total, order.value):
         return []
     return [
         Discrepancy(

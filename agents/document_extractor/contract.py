@@ -7,7 +7,15 @@ from typing import Protocol
 from pydantic import Field
 
 from exdesk.agents._outcome import AgentOutcome
-from exdesk.domain import ContractModel, Document, DocumentExtraction, EngineName, Order, Sku
+from exdesk.domain import (
+    ContractModel,
+    Document,
+    DocumentExtraction,
+    EngineName,
+    Order,
+    ResolvedSku,
+    Sku,
+)
 
 
 class ExtractionRequest(ContractModel):
@@ -25,7 +33,7 @@ class ExtractionEvidence(ContractModel):
     readings: int = 0
     """How many transactions or documents the content held."""
     compared_with_order: str | None = None
-    sku_resolutions: list[dict[str, object]] = Field(
+    sku_resolutions: list[ResolvedSku] = Field(
         default_factory=list, description="How the document's item codes were matched to SKUs."
     )
 

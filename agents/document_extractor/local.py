@@ -8,10 +8,14 @@ instructions found in it are reported as warnings and never acted on.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from exdesk.agents._outcome import AgentOutcome
-from exdesk.agents.document_extractor.compare import compare_with_order, normalize_id, resolve_skus
+from exdesk.agents.document_extractor.compare import (
+    compare_with_order,
+    matching_po_number,
+    resolve_skus,
+)
 from exdesk.agents.document_extractor.contract import (
     ExtractionEvidence,
     ExtractionOutcome,
@@ -21,7 +25,7 @@ from exdesk.agents.document_extractor.hostile import find_suspicious_instruction
 from exdesk.agents.document_extractor.interpretation import Interpretation
 from exdesk.agents.document_extractor.text import read_text
 from exdesk.agents.document_extractor.x12 import looks_like_x12, read_x12
-from exdesk.domain import Document, DocumentExtraction, EngineName, Order
+from exdesk.domain import Document, DocumentExtraction, EngineName, Order, OtherTransaction
 from exdesk.errors import ExtractionError
 
 ResultT = TypeVar("ResultT")
@@ -76,10 +80,9 @@ class LocalDocumentExtractor:
         output, evidence = self._build(request, primary, readings)
         if len(readings) > 1:
             others = [r for r in readings if r is not primary]
-            output.fields.extra["other_transactions"] = [_summary(r) for r in others]
-            control = primary.fields.extra.get("x12_envelope", {}).get(
-                "transaction_set_control_number"
-            )
+            output.fields.extra.other_transactions = [_summary(r) for r in others]
+            envelope = primary.fields.extra.x12_envelope
+            control = envelope.transaction_set_control_number if envelope else None
             output.warnings.append(
                 f"the file holds {len(readings)} transaction sets; this extraction is the "
                 f"{primary.transaction_set} with control number {control}; the others are "
@@ -98,8 +101,8 @@ class LocalDocumentExtractor:
         resolution = resolve_skus(fields.lines, reading.line_ids, request.order, request.skus)
         fields.lines = resolution.lines
         if resolution.notes:
-            fields.extra["sku_resolutions"] = resolution.notes
-            if any(note["by"] == "description" for note in resolution.notes):
+            fields.extra.sku_resolutions = resolution.notes
+            if any(note.by == "description" for note in resolution.notes):
                 confidence["lines"] = min(confidence.get("lines", 1.0), _RESOLVED_SKU_CONFIDENCE)
         discrepancies = list(reading.discrepancies)
         if request.order is not None:
@@ -157,28 +160,25 @@ def choose_primary(readings: list[Interpretation], order: Order | None) -> Inter
     document (a transaction set we interpret) in file order."""
     candidates = [r for r in readings if r.doc_type != "unknown"] or readings
     if order is not None:
-        wanted = normalize_id(order.order_id)
         for reading in candidates:
-            numbers = [reading.fields.po_number, *reading.fields.extra.get("po_numbers", [])]
-            if any(normalize_id(n) == wanted for n in numbers if n):
+            if matching_po_number(reading.fields, order.order_id) is not None:
                 return reading
     return candidates[0]
 
 
-def _summary(reading: Interpretation) -> dict[str, Any]:
+def _summary(reading: Interpretation) -> OtherTransaction:
     fields = reading.fields
-    envelope = fields.extra.get("x12_envelope", {})
-    data: dict[str, Any] = {
-        "transaction_set": reading.transaction_set,
-        "control_number": envelope.get("transaction_set_control_number"),
-        "doc_type": reading.doc_type,
-        "po_number": fields.po_number,
-        "invoice_number": fields.invoice_number,
-        "shipment_id": fields.shipment_id,
-        "ack_status": fields.ack_status,
-        "lines": len(fields.lines),
-    }
-    return {k: v for k, v in data.items() if v not in (None, "")}
+    envelope = fields.extra.x12_envelope
+    return OtherTransaction(
+        transaction_set=reading.transaction_set or None,
+        control_number=(envelope.transaction_set_control_number if envelope else None) or None,
+        doc_type=reading.doc_type,
+        po_number=fields.po_number or None,
+        invoice_number=fields.invoice_number or None,
+        shipment_id=fields.shipment_id or None,
+        ack_status=fields.ack_status,
+        lines=len(fields.lines),
+    )
 
 
 def _is_envelope_warning(warning: str) -> bool:

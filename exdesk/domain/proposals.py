@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from decimal import Decimal
+from typing import Annotated, Literal, TypeVar
 
-from pydantic import Field
+from pydantic import ConfigDict, Field, PlainSerializer
 
 from exdesk.domain._base import Confidence, ContractModel, Currency, Identifier, Money, SignedMoney
 from exdesk.domain.network import CustomerTier, ServiceLevel
@@ -63,6 +64,11 @@ class ExtractedLine(ContractModel):
     amount: SignedMoney | None = None
 
 
+AckStatus = Literal["accepted", "accepted_with_errors", "partially_accepted", "rejected"]
+"""How a partner acknowledged what it received: an 855 for a PO, a 997/999 for a functional
+group, a TA1 for interchanges (some accepted and some rejected is ``partially_accepted``)."""
+
+
 class AckError(ContractModel):
     """One error reported by a 997/999 functional acknowledgment."""
 
@@ -73,6 +79,250 @@ class AckError(ContractModel):
     segment_position: int | None = None
     element_position: int | None = None
     transaction_control_number: str | None = None
+
+
+_ValueT = TypeVar("_ValueT")
+
+Sparse = Annotated[_ValueT | None, Field(exclude_if=lambda value: value is None)]
+"""A detail left out of the JSON while it is None.
+
+The extraction details were a free ``dict`` before they were typed, and stored decision
+records (hashed over their JSON) hold them: a key the dict did not have must not come back
+as ``null``. Fields that are not ``Sparse`` were always in the dict, null or not."""
+
+DecimalText = Annotated[
+    Decimal, PlainSerializer(lambda value: format(value, "f"), return_type=str, when_used="json")
+]
+"""A decimal as written on the document, a decimal string on the wire; unlike ``Money`` it
+has no bound, since the document's amounts were stored as they came."""
+
+
+class _Details(ContractModel):
+    """Base of the extraction details: strings are kept exactly as the document has them."""
+
+    model_config = ConfigDict(str_strip_whitespace=False, use_attribute_docstrings=True)
+
+
+class X12Envelope(_Details):
+    """The envelope an X12 transaction set (or a TA1 interchange acknowledgment) came in."""
+
+    interchange_control_number: Sparse[str] = None
+    """ISA13."""
+    group_control_number: Sparse[str] = None
+    """GS06 (absent for a TA1, which travels outside any group)."""
+    functional_id: Sparse[str] = None
+    """GS01, e.g. ``PO``, ``SH``, ``IN``, ``FA``."""
+    version: Sparse[str] = None
+    """GS08 (for a TA1, the interchange's ISA12)."""
+    transaction_set_control_number: Sparse[str] = None
+    """ST02."""
+
+
+class ExtractedParty(_Details):
+    """One X12 N1 loop (with its N2/N3/N4); empty elements are left out."""
+
+    code: Sparse[str] = None
+    """N101 entity code: ``ST`` ship-to, ``BY`` buyer, ``SF`` ship-from, ``RE`` remit-to…"""
+    name: Sparse[str] = None
+    """N102, followed by N201 when there is one."""
+    id_qualifier: Sparse[str] = None
+    """N103, what kind of ID ``id`` is (``92`` assigned by buyer, ``1`` DUNS…)."""
+    id: Sparse[str] = None
+    """N104."""
+    address: Sparse[str] = None
+    """N301/N302 lines joined with ``, ``."""
+    city: Sparse[str] = None
+    """N401."""
+    state: Sparse[str] = None
+    """N402."""
+    postal_code: Sparse[str] = None
+    """N403."""
+    country: Sparse[str] = None
+    """N404."""
+
+
+class ShipmentPackaging(_Details):
+    """An 856 shipment's TD1 (empty elements are left out)."""
+
+    packaging: Sparse[str] = None
+    """TD101 packaging code, e.g. ``CTN25``."""
+    lading_quantity: Sparse[str] = None
+    """TD102, how many packages."""
+    weight: Sparse[str] = None
+    """TD107."""
+    weight_unit: Sparse[str] = None
+    """TD108, e.g. ``LB``."""
+
+
+class LineStatus(_Details):
+    """What an 855 says about one PO line (its ACK segments)."""
+
+    line_no: int | None = None
+    """The PO1 line number."""
+    status: str | None = None
+    """The first ACK01 status code (``IA`` accepted, ``IR`` rejected…), None without ACK."""
+    statuses: list[str] = Field(default_factory=list)
+    """Every ACK01 code of the line."""
+    description: str | None = None
+    """The statuses in words, joined with ``; ``."""
+    ordered_qty: float | None = None
+    """The quantity as ordered (PO102)."""
+    acknowledged_qty: float | None = None
+    """The quantity the supplier accepts (ACK02 of accepting statuses; 0 when rejected)."""
+
+
+class AcknowledgedTransaction(_Details):
+    """One transaction set a 997/999 acknowledges (AK2/IK2 with its AK5/IK5)."""
+
+    transaction_set: str | None = None
+    """AK201, e.g. ``850``."""
+    name: str | None = None
+    """The transaction set's name, None when it is not a known set."""
+    control_number: str | None = None
+    """AK202, the acknowledged ST02."""
+    status: str | None = None
+    """AK501/IK501 (``A``, ``E``, ``R``…), None when the set has no AK5/IK5."""
+    status_description: Sparse[str] = None
+    """The status in words (only with an AK5/IK5)."""
+
+
+class AcknowledgedInterchange(_Details):
+    """One interchange a TA1 acknowledges."""
+
+    control_number: str | None = None
+    """TA101, the acknowledged ISA13."""
+    status: str | None = None
+    """TA104: ``A`` accepted, ``E`` accepted with errors, ``R`` rejected."""
+    status_description: str | None = None
+    """The status in words."""
+    note_code: str | None = None
+    """TA105 (``000`` no error)."""
+
+
+class OtherTransaction(_Details):
+    """A transaction set of the same file that the extraction is not about, in brief."""
+
+    transaction_set: Sparse[str] = None
+    """ST01, e.g. ``856``."""
+    control_number: Sparse[str] = None
+    """ST02."""
+    doc_type: Sparse[DocType] = None
+    """What the transaction set is in business terms."""
+    po_number: Sparse[str] = None
+    """Its PO number."""
+    invoice_number: Sparse[str] = None
+    """Its invoice number."""
+    shipment_id: Sparse[str] = None
+    """Its shipment ID."""
+    ack_status: Sparse[AckStatus] = None
+    """Its acknowledgment status (997/999/855/TA1)."""
+    lines: Sparse[int] = None
+    """How many line items it has."""
+
+
+SkuResolutionMethod = Literal["identifier", "description"]
+"""How a line's SKU was found: through another identifier the line carries (buyer part,
+GTIN…) that the order or catalog knows, or through its description."""
+
+
+class ResolvedSku(_Details):
+    """A line whose SKU was found through another identifier or its description."""
+
+    model_config = ConfigDict(serialize_by_alias=True, validate_by_name=True)
+
+    line_no: int | None = None
+    """The document line."""
+    from_: str | None = Field(default=None, alias="from")
+    """The SKU the document gives (``from`` in JSON), None when it gives none."""
+    to: str | None = None
+    """The known SKU (order or catalog) the line is about."""
+    by: SkuResolutionMethod | None = None
+    """How it was found."""
+
+
+LineTableMethod = Literal["header", "pattern"]
+"""How a text document's line items were found: under a header row naming the columns, or
+as header-less rows of a known shape."""
+
+
+class LineTable(_Details):
+    """How a text document's line items were read."""
+
+    method: LineTableMethod | None = None
+    """How the lines were found."""
+    columns: list[str] = Field(default_factory=list)
+    """The header's columns by kind (``sku``, ``qty``, ``unit_price``, ``other``…)."""
+
+
+class ExtractedDetails(_Details):
+    """What a document says beyond the contract's fields; only what it holds is written."""
+
+    x12_envelope: Sparse[X12Envelope] = None
+    """Where an X12 transaction set travelled (interchange, group, set control numbers)."""
+    parties: Sparse[list[ExtractedParty]] = None
+    """The N1 loops of an X12 heading (850/855/810) or shipment level (856)."""
+    references: Sparse[dict[str, str]] = None
+    """X12 REF qualifier → its first value (``BM`` bill of lading, ``CN`` PRO number…)."""
+    line_ids: Sparse[list[dict[str, str]]] = None
+    """Each X12 line's product IDs, qualifier → ID (``VP`` vendor part, ``UP`` UPC…)."""
+    line_statuses: Sparse[list[LineStatus]] = None
+    """Each 855 line's acknowledgment."""
+    po_numbers: Sparse[list[str]] = None
+    """Every PO an 856 ships against, when it covers more than one."""
+    invoice_numbers: Sparse[list[str]] = None
+    """The invoice numbers an 856's order levels name (REF*IV)."""
+    line_po_numbers: Sparse[list[str | None]] = None
+    """The PO of each 856 item, parallel to ``lines``."""
+    line_packs: Sparse[list[str | None]] = None
+    """The SSCC of the pack each 856 item is in, parallel to ``lines``."""
+    packaging: Sparse[ShipmentPackaging] = None
+    """The 856 shipment's packages and weight (TD1)."""
+    routing: Sparse[str] = None
+    """The 856 routing text (TD505) when the carrier was named by its SCAC."""
+    estimated_delivery_date: Sparse[date] = None
+    """The 856's expected delivery (DTM 017 or 067)."""
+    requested_delivery_date: Sparse[date] = None
+    """The 850's requested delivery (DTM 002 or 064)."""
+    po_type: Sparse[str] = None
+    """BEG02 of an 850 (``SA`` stand-alone, ``BK`` blanket…)."""
+    po_date: Sparse[str] = None
+    """The PO's date as the 810 (BIG03) or 855 (BAK04) writes it, ``CCYYMMDD``."""
+    transaction_type: Sparse[str] = None
+    """BIG07 of an 810 (``CR`` credit memo, ``DI`` debit invoice…)."""
+    seller_order_number: Sparse[str] = None
+    """BAK08 of an 855."""
+    acknowledgment_type: Sparse[str] = None
+    """BAK02 of an 855 (``AC``, ``AD``, ``RJ``…)."""
+    acknowledgment_type_description: Sparse[str] = None
+    """BAK02 in words."""
+    group_status: Sparse[str] = None
+    """AK901 of a 997/999 (``A``, ``E``, ``P``, ``R``…)."""
+    group_status_description: Sparse[str] = None
+    """AK901 in words."""
+    transaction_sets_included: Sparse[int] = None
+    """AK902: how many transaction sets the acknowledged group held."""
+    transaction_sets_received: Sparse[int] = None
+    """AK903: how many were received."""
+    transaction_sets_accepted: Sparse[int] = None
+    """AK904: how many were accepted."""
+    acknowledged_transactions: Sparse[list[AcknowledgedTransaction]] = None
+    """Each transaction set a 997/999 acknowledges."""
+    acknowledged_interchanges: Sparse[list[AcknowledgedInterchange]] = None
+    """Each interchange a TA1 acknowledges."""
+    other_transactions: Sparse[list[OtherTransaction]] = None
+    """The file's other transaction sets, when it holds more than this one."""
+    sku_resolutions: Sparse[list[ResolvedSku]] = None
+    """Lines whose SKU was resolved through the order or the catalog."""
+    line_table: Sparse[LineTable] = None
+    """How a text document's line items were read."""
+    subtotal: Sparse[DecimalText] = None
+    """A text document's subtotal."""
+    tax: Sparse[DecimalText] = None
+    """A text document's tax (VAT, GST…)."""
+    shipping: Sparse[DecimalText] = None
+    """A text document's shipping or freight charge."""
+    discount: Sparse[DecimalText] = None
+    """A text document's discount (as written, sign included)."""
 
 
 class ExtractedFields(ContractModel):
@@ -91,15 +341,14 @@ class ExtractedFields(ContractModel):
     total_amount: SignedMoney | None = None
     total_qty: float | None = None
     lines: list[ExtractedLine] = Field(default_factory=list)
-    ack_status: (
-        Literal["accepted", "accepted_with_errors", "partially_accepted", "rejected"] | None
-    ) = None
+    ack_status: AckStatus | None = None
     ack_errors: list[AckError] = Field(default_factory=list)
     acknowledged_group_control_number: str | None = None
     acknowledged_functional_id: str | None = None
     sender_id: str | None = None
     receiver_id: str | None = None
-    extra: dict[str, Any] = Field(default_factory=dict)
+    extra: ExtractedDetails = Field(default_factory=ExtractedDetails)
+    """Details beyond these fields (the name and JSON shape predate their typing)."""
 
 
 class Discrepancy(ContractModel):

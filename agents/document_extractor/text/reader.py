@@ -23,8 +23,16 @@ from exdesk.agents.document_extractor.text.fields import (
     find_labelled,
 )
 from exdesk.agents.document_extractor.text.tables import Table, TableLine, read_line_items
-from exdesk.agents.document_extractor.values import money, money_text, qty_text
-from exdesk.domain import Discrepancy, ExtractedFields, ExtractedLine
+from exdesk.agents.document_extractor.values import (
+    as_written,
+    lines_total,
+    money,
+    money_text,
+    qty_text,
+    same_amount,
+    same_quantity,
+)
+from exdesk.domain import Discrepancy, ExtractedFields, ExtractedLine, LineTable
 from exdesk.errors import ExtractionError
 
 _ID_FIELDS = (
@@ -42,7 +50,6 @@ _CARRIERS = re.compile(
     r"|Maersk|Kuehne\s*\+\s*Nagel|DB Schenker|Schenker|Expeditors|C\.H\. Robinson)\b"
 )
 _UPS_TRACKING = re.compile(r"\b1Z[0-9A-Z]{16}\b")
-_TOTAL_TOLERANCE = Decimal("0.01")
 
 
 def read_text(content: str) -> Interpretation:
@@ -112,10 +119,19 @@ def _fill_labelled(result: Interpretation, found: list[Found]) -> None:
     if total_qty is not None and isinstance(total_qty.value, float):
         fields.total_qty = total_qty.value
         result.confidence["total_qty"] = total_qty.confidence
-    for name in ("subtotal", "tax", "shipping", "discount"):
-        value = best(found, name, last=True)
-        if value is not None and isinstance(value.value, Decimal):
-            fields.extra[name] = money_text(value.value)
+    details = fields.extra
+    details.subtotal = _amount(found, "subtotal")
+    details.tax = _amount(found, "tax")
+    details.shipping = _amount(found, "shipping")
+    details.discount = _amount(found, "discount")
+
+
+def _amount(found: list[Found], name: str) -> Decimal | None:
+    """A labelled amount the totals are checked with (the last one, as for the total)."""
+    value = best(found, name, last=True)
+    if value is None or not isinstance(value.value, Decimal):
+        return None
+    return as_written(value.value)
 
 
 def _fill_by_pattern(result: Interpretation, text: str) -> None:
@@ -158,7 +174,7 @@ def _fill_lines(result: Interpretation, table: Table) -> None:
     share = checked / len(table.lines)
     base = 0.8 if table.method == "header" else 0.65
     result.confidence["lines"] = round(min(0.95, base + 0.15 * share), 3)
-    fields.extra["line_table"] = {"method": table.method, "columns": table.columns}
+    fields.extra.line_table = LineTable(method=table.method, columns=table.columns)
     if fields.total_qty is None:
         quantities = [line.qty for line in fields.lines if line.qty is not None]
         if quantities and len(quantities) == len(fields.lines):
@@ -168,7 +184,7 @@ def _fill_lines(result: Interpretation, table: Table) -> None:
 
 def _report_ordered(result: Interpretation, row: TableLine, line: ExtractedLine) -> None:
     """A packing slip or ASN that states the ordered quantity next to the shipped one."""
-    if row.ordered is None or row.qty is None or abs(row.ordered - row.qty) < 1e-9:
+    if row.ordered is None or row.qty is None or same_quantity(row.ordered, row.qty):
         return
     label = line.sku or line.description or f"line {line.line_no}"
     result.self_reported.append(
@@ -207,29 +223,31 @@ def _check_totals(result: Interpretation) -> None:
     """The lines must add up to the subtotal, and the subtotal plus tax, freight and
     discounts to the total; without a subtotal the lines must explain the total."""
     fields = result.fields
-    lines = fields.lines
     stated = fields.total_amount
-    if not lines or any(line.amount is None for line in lines):
+    computed = lines_total(fields.lines)
+    if computed is None:
         return
-    computed = sum((line.amount or Decimal(0) for line in lines), Decimal(0))
-    extras = {
-        name: Decimal(str(fields.extra[name]))
-        for name in ("subtotal", "tax", "shipping", "discount")
-        if fields.extra.get(name) is not None
+    details = fields.extra
+    stated_amounts = {
+        "subtotal": details.subtotal,
+        "tax": details.tax,
+        "shipping": details.shipping,
+        "discount": details.discount,
     }
+    extras = {name: value for name, value in stated_amounts.items() if value is not None}
     tax, shipping = extras.get("tax", Decimal(0)), extras.get("shipping", Decimal(0))
     discount = abs(extras.get("discount", Decimal(0)))
     subtotal = extras.get("subtotal")
     problems: list[tuple[Decimal, Decimal, str]] = []
     if subtotal is not None:
-        if abs(subtotal - computed) > _TOTAL_TOLERANCE:
+        if not same_amount(subtotal, computed):
             problems.append((computed, subtotal, "the lines add up to {e}, the subtotal says {a}"))
         adjusted = subtotal + tax + shipping - discount
         readings = (adjusted, subtotal + shipping - discount, subtotal + tax, subtotal)
         if (
             stated is not None
             and len(extras) > 1
-            and all(abs(reading - stated) > _TOTAL_TOLERANCE for reading in readings)
+            and not any(same_amount(reading, stated) for reading in readings)
         ):
             problems.append(
                 (
@@ -241,7 +259,7 @@ def _check_totals(result: Interpretation) -> None:
     elif stated is not None:
         candidates = [stated, stated - tax, stated - tax - shipping, stated - shipping]
         candidates.append(stated - tax - shipping + discount)
-        if all(abs(candidate - computed) > _TOTAL_TOLERANCE for candidate in candidates):
+        if not any(same_amount(candidate, computed) for candidate in candidates):
             problems.append((computed, stated, "the lines add up to {e}, the total says {a}"))
     else:
         return

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from exdesk.agents.document_extractor.text.amounts import find_amounts, parse_amount
 from exdesk.agents.document_extractor.text.fields import Cell, cells
+from exdesk.domain import LineTableMethod
 
 COLUMN_NAMES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(rf"^(?:{pattern})$", re.IGNORECASE))
@@ -116,7 +117,7 @@ class Table:
     """The lines found and how they were found (``header`` or ``pattern``)."""
 
     lines: list[TableLine]
-    method: str
+    method: LineTableMethod
     header_line: int | None = None
     columns: list[str] = field(default_factory=list)
 

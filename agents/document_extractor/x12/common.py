@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from exdesk.agents.document_extractor.interpretation import Interpretation
-from exdesk.agents.document_extractor.values import money
+from exdesk.agents.document_extractor.values import money, same_quantity
 from exdesk.agents.document_extractor.x12.codes import (
     BUYER_ID_QUALIFIERS,
     DESCRIPTION_QUALIFIERS,
@@ -17,10 +17,15 @@ from exdesk.agents.document_extractor.x12.codes import (
 )
 from exdesk.agents.document_extractor.x12.envelope import TransactionSet
 from exdesk.agents.document_extractor.x12.segments import Segment
-from exdesk.domain import ExtractedLine
+from exdesk.domain import ExtractedLine, ExtractedParty
 
 X12_FIELD_CONFIDENCE = 0.98
 """A value read from the element the standard defines for it."""
+HEADER_FIELDS = ("po_number", "document_date", "ship_date", "currency", "ship_to_name")
+"""The heading fields an 850 and an 855 share."""
+_LINES_CONFIDENCE_WHEN_COUNTS_DISAGREE = 0.8
+_HASH_TOTAL_TOLERANCE = 1e-6
+"""CTT02 adds up every quantity of the set, so float error grows with the line count."""
 
 
 def decimal_value(value: str) -> Decimal | None:
@@ -88,7 +93,7 @@ class ProductIds:
         return [v for q, v in self.pairs if q not in DESCRIPTION_QUALIFIERS]
 
     def as_dict(self) -> dict[str, str]:
-        """Qualifier → ID (first occurrence wins)."""
+        """Qualifier → ID (first occurrence wins), as ``ExtractedDetails.line_ids`` holds it."""
         result: dict[str, str] = {}
         for qualifier, value in self.pairs:
             result.setdefault(qualifier, value)
@@ -128,64 +133,45 @@ def product_ids(segment: Segment, first_qualifier: int) -> ProductIds:
     return ids
 
 
-@dataclass
-class Party:
-    """An N1 loop: who, their ID and address."""
-
-    code: str
-    name: str
-    id_qualifier: str
-    id: str
-    address: list[str] = field(default_factory=list)
-    city: str = ""
-    state: str = ""
-    postal_code: str = ""
-    country: str = ""
-
-    def as_dict(self) -> dict[str, str]:
-        """The party without empty values (for ``fields.extra``)."""
-        data = {
-            "code": self.code,
-            "name": self.name,
-            "id_qualifier": self.id_qualifier,
-            "id": self.id,
-            "address": ", ".join(self.address),
-            "city": self.city,
-            "state": self.state,
-            "postal_code": self.postal_code,
-            "country": self.country,
-        }
-        return {k: v for k, v in data.items() if v}
-
-
-def parties(segments: Sequence[Segment]) -> list[Party]:
-    """Every N1 loop among the segments, with its N2/N3/N4."""
-    found: list[Party] = []
-    current: Party | None = None
+def parties(segments: Sequence[Segment]) -> list[ExtractedParty]:
+    """Every N1 loop among the segments, with its N2/N3/N4 (empty elements left out)."""
+    found: list[ExtractedParty] = []
+    current: ExtractedParty | None = None
     for segment in segments:
         if segment.tag == "N1":
-            current = Party(
-                code=segment.element(1),
-                name=segment.element(2),
-                id_qualifier=segment.element(3),
-                id=segment.element(4),
+            current = ExtractedParty(
+                code=segment.element(1) or None,
+                name=segment.element(2) or None,
+                id_qualifier=segment.element(3) or None,
+                id=segment.element(4) or None,
             )
             found.append(current)
         elif current is not None and segment.tag == "N2":
-            current.name = " ".join(p for p in (current.name, segment.element(1)) if p)
+            current.name = _joined(" ", current.name, segment.element(1))
         elif current is not None and segment.tag == "N3":
-            current.address.extend(v for v in (segment.element(1), segment.element(2)) if v)
+            current.address = _joined(", ", current.address, segment.element(1), segment.element(2))
         elif current is not None and segment.tag == "N4":
-            current.city = segment.element(1)
-            current.state = segment.element(2)
-            current.postal_code = segment.element(3)
-            current.country = segment.element(4)
+            current.city = segment.element(1) or None
+            current.state = segment.element(2) or None
+            current.postal_code = segment.element(3) or None
+            current.country = segment.element(4) or None
         elif segment.tag not in ("PER", "REF"):
             current = None
     return found
 
 
-def ship_to_name(found: Sequence[Party]) -> str | None:
+def _joined(separator: str, *parts: str | None) -> str | None:
+    return separator.join(part for part in parts if part) or None
+
+
+def read_parties(result: Interpretation, segments: Sequence[Segment]) -> None:
+    """The N1 loops into the details, and the ship-to name they give."""
+    found = parties(segments)
+    result.fields.extra.parties = found
+    result.fields.ship_to_name = ship_to_name(found)
+
+
+def ship_to_name(found: Sequence[ExtractedParty]) -> str | None:
     """The ship-to party's name (or its ID when it has no name)."""
     for code in ("ST", "SN", "OB", "BY"):
         for party in found:
@@ -214,6 +200,16 @@ def dates(segments: Iterable[Segment]) -> dict[str, date]:
             if parsed is not None:
                 result.setdefault(segment.element(1), parsed)
     return result
+
+
+def read_carrier(result: Interpretation, td5: Segment | None) -> None:
+    """The carrier a TD5 names, with the confidence the element it came from deserves."""
+    if td5 is None:
+        return
+    carrier, confidence = carrier_from_td5(td5)
+    result.fields.carrier = carrier
+    if carrier is not None:
+        result.confidence["carrier"] = confidence
 
 
 def carrier_from_td5(segment: Segment) -> tuple[str | None, float]:
@@ -284,11 +280,12 @@ def cut_loops(body: Sequence[Segment], item_tag: str, summary_tags: Iterable[str
     return loops
 
 
-def check_line_count(result: Interpretation, ctt: Segment | None, set_id: str) -> bool:
+def check_line_count(
+    result: Interpretation, ctt: Segment | None, set_id: str, lines: Sequence[ExtractedLine]
+) -> bool:
     """Compare CTT01 (line count) and CTT02 (hash of quantities) with the lines read."""
     if ctt is None:
         return True
-    lines = result.fields.lines
     agree = True
     declared = quantity(ctt.element(1))
     if declared is not None and int(declared) != len(lines):
@@ -296,20 +293,32 @@ def check_line_count(result: Interpretation, ctt: Segment | None, set_id: str) -
         result.warnings.append(
             f"CTT01 declares {int(declared)} line items, the {set_id} has {len(lines)}"
         )
-    quantities = [line.qty for line in lines if line.qty is not None]
-    hash_total = quantity(ctt.element(2))
-    if hash_total is not None and quantities and abs(hash_total - sum(quantities)) > 1e-6:
+    hash_warning = hash_total_warning(ctt, total_quantity(lines), "the sum of quantities")
+    if hash_warning is not None:
         agree = False
-        result.warnings.append(
-            f"CTT02 hash total {hash_total:g} does not equal the sum of quantities "
-            f"{sum(quantities):g}"
-        )
+        result.warnings.append(hash_warning)
     return agree
+
+
+def hash_total_warning(ctt: Segment, total: float | None, what: str) -> str | None:
+    """A warning when CTT02, the hash total of the quantities, is not their sum."""
+    hash_total = quantity(ctt.element(2))
+    if hash_total is None or total is None:
+        return None
+    if same_quantity(hash_total, total, tolerance=_HASH_TOTAL_TOLERANCE):
+        return None
+    return f"CTT02 hash total {hash_total:g} does not equal {what} {total:g}"
+
+
+def total_quantity(lines: Sequence[ExtractedLine]) -> float | None:
+    """The sum of the lines' quantities, None when no line states one."""
+    quantities = [line.qty for line in lines if line.qty is not None]
+    return sum(quantities) if quantities else None
 
 
 def read_line_item(
     po1: Segment, loop: list[Segment], sequence: int
-) -> tuple[ExtractedLine, list[str]]:
+) -> tuple[ExtractedLine, ProductIds]:
     """One PO1 (850/855) or IT1 (810) loop as a line, plus every identifier it carries.
 
     Both segments share the layout: 01 line number, 02 quantity, 03 unit, 04 unit price,
@@ -329,18 +338,23 @@ def read_line_item(
         unit_price=money(price),
         amount=money(amount),
     )
-    return line, ids.values()
+    return line, ids
 
 
-def set_header_confidence(
-    result: Interpretation, carrier_confidence: float, counts_agree: bool
-) -> None:
-    """Confidence of the header fields and lines an 850 or 855 yields."""
+def record_line_ids(result: Interpretation, ids: Sequence[ProductIds]) -> None:
+    """Each line's identifiers: all of them for SKU resolution, by qualifier in the details."""
+    result.line_ids = [line_ids.values() for line_ids in ids]
+    result.fields.extra.line_ids = [line_ids.as_dict() for line_ids in ids]
+
+
+def set_field_confidence(result: Interpretation, names: Iterable[str], counts_agree: bool) -> None:
+    """Confidence of the named fields that were read (each from the element the standard
+    defines for it) and of the lines, lower when the CTT counts disagree with them."""
     fields = result.fields
-    for name in ("po_number", "document_date", "ship_date", "currency", "ship_to_name"):
+    for name in names:
         if getattr(fields, name) is not None:
             result.confidence[name] = X12_FIELD_CONFIDENCE
-    if fields.carrier is not None:
-        result.confidence["carrier"] = carrier_confidence
     if fields.lines:
-        result.confidence["lines"] = X12_FIELD_CONFIDENCE if counts_agree else 0.8
+        result.confidence["lines"] = (
+            X12_FIELD_CONFIDENCE if counts_agree else _LINES_CONFIDENCE_WHEN_COUNTS_DISAGREE
+        )

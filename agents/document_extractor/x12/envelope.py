@@ -191,16 +191,8 @@ class _EnvelopeBuilder:
                 f"broken X12 interchange: {self._bad_tags} of {self._segment_count} segments "
                 "have no valid segment tag (wrong separators or corrupted data)"
             )
-        if self._set is not None:
-            self.warnings.append(
-                f"transaction set {self._set[0].element(1)} {self._set[0].element(2)} has no SE "
-                "trailer (file truncated?)"
-            )
-            self._store_set(self._set)
-            self._set = None
-        if self._group is not None:
-            self.warnings.append(f"functional group {self._group.control_number} has no GE trailer")
-            self._group = None
+        self._close_set_implicitly(" (file truncated?)")
+        self._close_group_implicitly()
         if self._interchange is not None:
             self.warnings.append(
                 f"interchange {self._interchange.control_number} has no IEA trailer"
@@ -230,22 +222,17 @@ class _EnvelopeBuilder:
         if interchange is None:
             self.warnings.append(f"IEA at position {segment.position} closes no interchange")
             return
-        if self._set is not None:
-            self._close_set_implicitly()
-        if self._group is not None:
-            self.warnings.append(f"functional group {self._group.control_number} has no GE trailer")
-            self._group = None
-        declared, control = segment.element(1), segment.element(2)
-        if not _same_control(control, interchange.control_number):
-            self.warnings.append(
-                f"interchange control number mismatch: ISA13 {interchange.control_number} vs "
-                f"IEA02 {control}"
-            )
-        if declared and declared.isdigit() and int(declared) != len(interchange.groups):
-            self.warnings.append(
-                f"IEA01 declares {int(declared)} functional group(s), found "
-                f"{len(interchange.groups)} in interchange {interchange.control_number}"
-            )
+        self._close_set_implicitly()
+        self._close_group_implicitly()
+        self._check_trailer(
+            segment,
+            envelope="interchange",
+            header_element="ISA13",
+            control=interchange.control_number,
+            found=len(interchange.groups),
+            counted="functional group(s)",
+            where=f"interchange {interchange.control_number}",
+        )
         self._interchange = None
 
     def _open_group(self, segment: Segment) -> None:
@@ -254,10 +241,8 @@ class _EnvelopeBuilder:
                 f"broken X12 envelope: GS at position {segment.position} is outside an "
                 "ISA…IEA interchange"
             )
-        if self._set is not None:
-            self._close_set_implicitly()
-        if self._group is not None:
-            self.warnings.append(f"functional group {self._group.control_number} has no GE trailer")
+        self._close_set_implicitly()
+        self._close_group_implicitly()
         self._group = FunctionalGroup(
             functional_id=segment.element(1),
             sender_id=segment.element(2),
@@ -272,18 +257,16 @@ class _EnvelopeBuilder:
         if group is None:
             self.warnings.append(f"GE at position {segment.position} closes no functional group")
             return
-        if self._set is not None:
-            self._close_set_implicitly()
-        declared, control = segment.element(1), segment.element(2)
-        if not _same_control(control, group.control_number):
-            self.warnings.append(
-                f"group control number mismatch: GS06 {group.control_number} vs GE02 {control}"
-            )
-        if declared and declared.isdigit() and int(declared) != len(group.transactions):
-            self.warnings.append(
-                f"GE01 declares {int(declared)} transaction set(s), found "
-                f"{len(group.transactions)} in group {group.control_number}"
-            )
+        self._close_set_implicitly()
+        self._check_trailer(
+            segment,
+            envelope="group",
+            header_element="GS06",
+            control=group.control_number,
+            found=len(group.transactions),
+            counted="transaction set(s)",
+            where=f"group {group.control_number}",
+        )
         self._group = None
 
     def _open_set(self, segment: Segment) -> None:
@@ -292,8 +275,7 @@ class _EnvelopeBuilder:
                 f"broken X12 envelope: ST at position {segment.position} is outside a "
                 "GS…GE functional group"
             )
-        if self._set is not None:
-            self._close_set_implicitly()
+        self._close_set_implicitly()
         self._set = [segment]
 
     def _close_set(self, segment: Segment) -> None:
@@ -302,28 +284,58 @@ class _EnvelopeBuilder:
             return
         self._set.append(segment)
         header = self._set[0]
-        declared, control = segment.element(1), segment.element(2)
-        if not _same_control(control, header.element(2)):
-            self.warnings.append(
-                f"transaction set control number mismatch: ST02 {header.element(2)} vs "
-                f"SE02 {control}"
-            )
-        if declared.isdigit() and int(declared) != len(self._set):
-            self.warnings.append(
-                f"SE01 declares {int(declared)} segments, found {len(self._set)} in "
-                f"transaction set {header.element(1)} {header.element(2)}"
-            )
-        self._store_set(self._set)
-        self._set = None
-
-    def _close_set_implicitly(self) -> None:
-        if self._set is None:
-            return
-        self.warnings.append(
-            f"transaction set {self._set[0].element(1)} {self._set[0].element(2)} has no SE trailer"
+        self._check_trailer(
+            segment,
+            envelope="transaction set",
+            header_element="ST02",
+            control=header.element(2),
+            found=len(self._set),
+            counted="segments",
+            where=f"transaction set {header.element(1)} {header.element(2)}",
         )
         self._store_set(self._set)
         self._set = None
+
+    def _check_trailer(
+        self,
+        trailer: Segment,
+        *,
+        envelope: str,
+        header_element: str,
+        control: str,
+        found: int,
+        counted: str,
+        where: str,
+    ) -> None:
+        """A trailer repeats its header's control number and counts what the envelope holds."""
+        declared, closing = trailer.element(1), trailer.element(2)
+        if not _same_control(closing, control):
+            self.warnings.append(
+                f"{envelope} control number mismatch: {header_element} {control} vs "
+                f"{trailer.tag}02 {closing}"
+            )
+        if declared.isdigit() and int(declared) != found:
+            self.warnings.append(
+                f"{trailer.tag}01 declares {int(declared)} {counted}, found {found} in {where}"
+            )
+
+    def _close_set_implicitly(self, note: str = "") -> None:
+        """A transaction set still open when its envelope ends (or another starts) has no SE."""
+        if self._set is None:
+            return
+        header = self._set[0]
+        self.warnings.append(
+            f"transaction set {header.element(1)} {header.element(2)} has no SE trailer{note}"
+        )
+        self._store_set(self._set)
+        self._set = None
+
+    def _close_group_implicitly(self) -> None:
+        """A functional group still open when its interchange ends (or another starts)."""
+        if self._group is None:
+            return
+        self.warnings.append(f"functional group {self._group.control_number} has no GE trailer")
+        self._group = None
 
     def _store_set(self, segments: list[Segment]) -> None:
         if self._group is None or self._interchange is None:

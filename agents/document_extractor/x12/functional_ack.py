@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
-
 from exdesk.agents.document_extractor.interpretation import Interpretation
 from exdesk.agents.document_extractor.x12.codes import (
     ELEMENT_ERRORS,
@@ -20,9 +18,13 @@ from exdesk.agents.document_extractor.x12.codes import (
 from exdesk.agents.document_extractor.x12.common import quantity
 from exdesk.agents.document_extractor.x12.envelope import TransactionSet
 from exdesk.agents.document_extractor.x12.segments import Segment
-from exdesk.domain import AckError, ExtractedFields
-
-AckStatus = Literal["accepted", "accepted_with_errors", "partially_accepted", "rejected"]
+from exdesk.domain import (
+    AckError,
+    AcknowledgedInterchange,
+    AcknowledgedTransaction,
+    AckStatus,
+    ExtractedFields,
+)
 
 _GROUP_TO_STATUS: dict[str, AckStatus] = {
     "A": "accepted",
@@ -42,8 +44,9 @@ def interpret_functional_ack(transaction: TransactionSet) -> Interpretation:
         doc_type="functional_ack", format="x12", fields=ExtractedFields(), transaction_set=set_id
     )
     fields = result.fields
-    acknowledged: list[dict[str, Any]] = []
-    current: dict[str, Any] | None = None
+    details = fields.extra
+    acknowledged: list[AcknowledgedTransaction] = []
+    current: AcknowledgedTransaction | None = None
     segment_error: AckError | None = None
     group_status = ""
     for segment in transaction.body():
@@ -52,12 +55,11 @@ def interpret_functional_ack(transaction: TransactionSet) -> Interpretation:
             fields.acknowledged_functional_id = segment.element(1) or None
             fields.acknowledged_group_control_number = segment.element(2) or None
         elif tag == "AK2":
-            current = {
-                "transaction_set": segment.element(1),
-                "name": TRANSACTION_SET_NAMES.get(segment.element(1)),
-                "control_number": segment.element(2),
-                "status": None,
-            }
+            current = AcknowledgedTransaction(
+                transaction_set=segment.element(1),
+                name=TRANSACTION_SET_NAMES.get(segment.element(1)),
+                control_number=segment.element(2),
+            )
             acknowledged.append(current)
         elif tag in ("AK3", "IK3"):
             segment_error = _segment_error(segment, current)
@@ -69,20 +71,20 @@ def interpret_functional_ack(transaction: TransactionSet) -> Interpretation:
             segment_error = None
         elif tag == "AK9":
             group_status = segment.element(1).upper()
-            fields.extra["group_status"] = group_status
-            fields.extra["group_status_description"] = describe(GROUP_STATUS, group_status)
-            for label, number in (("included", 2), ("received", 3), ("accepted", 4)):
-                count = quantity(segment.element(number))
-                if count is not None:
-                    fields.extra[f"transaction_sets_{label}"] = int(count)
+            details.group_status = group_status
+            details.group_status_description = describe(GROUP_STATUS, group_status)
+            details.transaction_sets_included = _count(segment.element(2))
+            details.transaction_sets_received = _count(segment.element(3))
+            details.transaction_sets_accepted = _count(segment.element(4))
             for number in range(5, 10):
                 code = segment.element(number)
                 if code:
                     fields.ack_errors.append(
                         AckError(level="group", code=code, description=describe(GROUP_ERRORS, code))
                     )
-    fields.extra["acknowledged_transactions"] = acknowledged
-    fields.ack_status = _GROUP_TO_STATUS.get(group_status) or _status_from_sets(acknowledged)
+    details.acknowledged_transactions = acknowledged
+    set_statuses = [a.status for a in acknowledged if a.status]
+    fields.ack_status = _GROUP_TO_STATUS.get(group_status) or _combined_status(set_statuses)
     if group_status == "" and fields.ack_status is not None:
         result.warnings.append(f"{set_id} has no AK9: the status was taken from AK5/IK5")
     if fields.ack_status is None:
@@ -91,7 +93,12 @@ def interpret_functional_ack(transaction: TransactionSet) -> Interpretation:
     return result
 
 
-def _segment_error(segment: Segment, current: dict[str, Any] | None) -> AckError:
+def _count(value: str) -> int | None:
+    count = quantity(value)
+    return int(count) if count is not None else None
+
+
+def _segment_error(segment: Segment, current: AcknowledgedTransaction | None) -> AckError:
     code = segment.element(4)
     position = quantity(segment.element(2))
     return AckError(
@@ -100,13 +107,13 @@ def _segment_error(segment: Segment, current: dict[str, Any] | None) -> AckError
         description=describe(SEGMENT_ERRORS, code) if code else "Segment in error",
         segment_id=segment.element(1) or None,
         segment_position=int(position) if position is not None else None,
-        transaction_control_number=current["control_number"] if current else None,
+        transaction_control_number=current.control_number if current else None,
     )
 
 
 def _element_error(
     segment: Segment,
-    current: dict[str, Any] | None,
+    current: AcknowledgedTransaction | None,
     segment_error: AckError | None,
     transaction: TransactionSet,
 ) -> AckError:
@@ -132,18 +139,18 @@ def _element_error(
         segment_id=segment_error.segment_id if segment_error else None,
         segment_position=segment_error.segment_position if segment_error else None,
         element_position=int(position) if position is not None else None,
-        transaction_control_number=current["control_number"] if current else None,
+        transaction_control_number=current.control_number if current else None,
     )
 
 
 def _transaction_response(
-    segment: Segment, current: dict[str, Any] | None, errors: list[AckError]
+    segment: Segment, current: AcknowledgedTransaction | None, errors: list[AckError]
 ) -> None:
     status = segment.element(1).upper()
-    control = current["control_number"] if current else None
+    control = current.control_number if current else None
     if current is not None:
-        current["status"] = status
-        current["status_description"] = describe(TRANSACTION_STATUS, status)
+        current.status = status
+        current.status_description = describe(TRANSACTION_STATUS, status)
     for number in range(2, 7):
         code = segment.element(number)
         if code:
@@ -157,8 +164,9 @@ def _transaction_response(
             )
 
 
-def _status_from_sets(acknowledged: list[dict[str, Any]]) -> AckStatus | None:
-    statuses = [a["status"] for a in acknowledged if a["status"]]
+def _combined_status(statuses: list[str]) -> AckStatus | None:
+    """One status for several acknowledged sets (AK5/IK5) or interchanges (TA1): ``A``
+    accepted, ``E`` accepted with errors, any other code a rejection."""
     if not statuses:
         return None
     rejected = [s for s in statuses if s not in ("A", "E")]
@@ -170,7 +178,7 @@ def _status_from_sets(acknowledged: list[dict[str, Any]]) -> AckStatus | None:
 def _set_confidence(result: Interpretation) -> None:
     fields = result.fields
     if fields.ack_status is not None:
-        result.confidence["ack_status"] = 0.98 if "group_status" in fields.extra else 0.85
+        result.confidence["ack_status"] = 0.98 if fields.extra.group_status is not None else 0.85
     if fields.acknowledged_group_control_number is not None:
         result.confidence["acknowledged_group_control_number"] = 0.98
     if fields.acknowledged_functional_id is not None:
@@ -189,17 +197,17 @@ def interpret_interchange_ack(ta1_segments: list[Segment]) -> Interpretation:
     )
     fields = result.fields
     statuses: list[str] = []
-    interchanges: list[dict[str, str]] = []
+    interchanges: list[AcknowledgedInterchange] = []
     for segment in ta1_segments:
         status, note = segment.element(4).upper(), segment.element(5)
         statuses.append(status)
         interchanges.append(
-            {
-                "control_number": segment.element(1),
-                "status": status,
-                "status_description": describe(INTERCHANGE_STATUS, status),
-                "note_code": note,
-            }
+            AcknowledgedInterchange(
+                control_number=segment.element(1),
+                status=status,
+                status_description=describe(INTERCHANGE_STATUS, status),
+                note_code=note,
+            )
         )
         if note and note != "000":
             fields.ack_errors.append(
@@ -211,15 +219,8 @@ def interpret_interchange_ack(ta1_segments: list[Segment]) -> Interpretation:
                     segment_id="TA1",
                 )
             )
-    fields.extra["acknowledged_interchanges"] = interchanges
-    if statuses and all(s == "A" for s in statuses):
-        fields.ack_status = "accepted"
-    elif statuses and all(s in ("A", "E") for s in statuses):
-        fields.ack_status = "accepted_with_errors"
-    elif statuses and any(s in ("A", "E") for s in statuses):
-        fields.ack_status = "partially_accepted"
-    elif statuses:
-        fields.ack_status = "rejected"
+    fields.extra.acknowledged_interchanges = interchanges
+    fields.ack_status = _combined_status(statuses)
     if fields.ack_status is not None:
         result.confidence["ack_status"] = 0.95
     result.confidence["ack_errors"] = 0.95

@@ -5,9 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from exdesk.agents.document_extractor.interpretation import Interpretation
-from exdesk.agents.document_extractor.values import money
+from exdesk.agents.document_extractor.values import lines_total, money, same_amount
 from exdesk.agents.document_extractor.x12.common import (
     X12_FIELD_CONFIDENCE,
+    ProductIds,
     check_line_count,
     currency_code,
     cut_loops,
@@ -15,11 +16,12 @@ from exdesk.agents.document_extractor.x12.common import (
     decimal_value,
     first_segment,
     implied_decimal,
-    parties,
-    product_ids,
     read_line_item,
+    read_parties,
+    record_line_ids,
     references,
-    ship_to_name,
+    set_field_confidence,
+    total_quantity,
     x12_date,
 )
 from exdesk.agents.document_extractor.x12.envelope import TransactionSet
@@ -27,7 +29,6 @@ from exdesk.agents.document_extractor.x12.segments import Segment
 from exdesk.domain import Discrepancy, ExtractedFields
 
 _SUMMARY = ("TDS", "CTT", "ISS", "CAD")
-_TOLERANCE = Decimal("0.01")
 
 
 def interpret_invoice(transaction: TransactionSet) -> Interpretation:
@@ -37,6 +38,7 @@ def interpret_invoice(transaction: TransactionSet) -> Interpretation:
         doc_type="invoice", format="x12", fields=ExtractedFields(), transaction_set="810"
     )
     fields = result.fields
+    details = fields.extra
     big = first_segment(loops.heading, "BIG")
     refs = references(loops.heading)
     if big is None:
@@ -45,49 +47,45 @@ def interpret_invoice(transaction: TransactionSet) -> Interpretation:
         fields.document_date = x12_date(big.element(1))
         fields.invoice_number = big.element(2) or None
         fields.po_number = big.element(4) or refs.get("PO")
-        if big.element(3):
-            fields.extra["po_date"] = big.element(3)
-        if big.element(7):
-            fields.extra["transaction_type"] = big.element(7)
+        details.po_date = big.element(3) or None
+        details.transaction_type = big.element(7) or None
     fields.currency = currency_code(loops.heading)
     fields.bill_of_lading_number = refs.get("BM")
     fields.tracking_number = refs.get("CN")
-    if refs:
-        fields.extra["references"] = refs
+    details.references = refs or None
     heading_dates = dates(loops.heading)
     fields.ship_date = heading_dates.get("011")
-    found_parties = parties(loops.heading)
-    fields.ship_to_name = ship_to_name(found_parties)
-    fields.extra["parties"] = [p.as_dict() for p in found_parties]
+    read_parties(result, loops.heading)
 
     line_charges = Decimal(0)
+    line_ids: list[ProductIds] = []
     for sequence, loop in enumerate(loops.items, start=1):
         line, ids = read_line_item(loop[0], loop, sequence)
         fields.lines.append(line)
-        result.line_ids.append(ids)
+        line_ids.append(ids)
         line_charges += _allowances_and_charges(loop)
-    fields.extra["line_ids"] = [product_ids(loop[0], 6).as_dict() for loop in loops.items]
-    quantities = [line.qty for line in fields.lines if line.qty is not None]
-    fields.total_qty = sum(quantities) if quantities else None
+    record_line_ids(result, line_ids)
+    fields.total_qty = total_quantity(fields.lines)
     _read_carrier(result, loops.summary + loops.heading)
     _check_total(result, loops.summary, line_charges)
-    counts_agree = check_line_count(result, first_segment(loops.summary, "CTT"), "810")
-    for name in (
-        "invoice_number",
-        "document_date",
-        "po_number",
-        "ship_date",
-        "currency",
-        "ship_to_name",
-        "bill_of_lading_number",
-        "total_qty",
-    ):
-        if getattr(fields, name) is not None:
-            result.confidence[name] = X12_FIELD_CONFIDENCE
+    ctt = first_segment(loops.summary, "CTT")
+    counts_agree = check_line_count(result, ctt, "810", fields.lines)
     if fields.tracking_number is not None:
         result.confidence.setdefault("tracking_number", X12_FIELD_CONFIDENCE)
-    if fields.lines:
-        result.confidence["lines"] = X12_FIELD_CONFIDENCE if counts_agree else 0.8
+    set_field_confidence(
+        result,
+        (
+            "invoice_number",
+            "document_date",
+            "po_number",
+            "ship_date",
+            "currency",
+            "ship_to_name",
+            "bill_of_lading_number",
+            "total_qty",
+        ),
+        counts_agree,
+    )
     return result
 
 
@@ -142,12 +140,11 @@ def _check_total(result: Interpretation, summary: list[Segment], line_charges: D
         return
     fields.total_amount = money(stated)
     result.confidence["total_amount"] = X12_FIELD_CONFIDENCE
-    lines = fields.lines
-    if not lines or any(line.amount is None for line in lines):
+    merchandise = lines_total(fields.lines)
+    if merchandise is None:
         return
-    merchandise = sum((line.amount or Decimal(0) for line in lines), Decimal(0))
     computed = merchandise + line_charges + _allowances_and_charges(summary) + _taxes(summary)
-    if abs(computed - stated) <= _TOLERANCE:
+    if same_amount(computed, stated):
         return
     result.confidence["total_amount"] = 0.6
     message = (

@@ -8,10 +8,9 @@ become discrepancies against the PO as the 855 restates it.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from exdesk.agents.document_extractor.interpretation import Interpretation
-from exdesk.agents.document_extractor.values import money
+from exdesk.agents.document_extractor.values import money, money_text, qty_text, same_quantity
 from exdesk.agents.document_extractor.x12.codes import (
     HELD_LINE_STATUSES,
     LINE_ACK_STATUS,
@@ -20,24 +19,34 @@ from exdesk.agents.document_extractor.x12.codes import (
     describe,
 )
 from exdesk.agents.document_extractor.x12.common import (
-    carrier_from_td5,
+    HEADER_FIELDS,
+    ProductIds,
     check_line_count,
     currency_code,
     cut_loops,
     dates,
     first_segment,
-    parties,
     product_ids,
     quantity,
+    read_carrier,
     read_line_item,
+    read_parties,
+    record_line_ids,
     references,
-    set_header_confidence,
-    ship_to_name,
+    set_field_confidence,
+    total_quantity,
     x12_date,
 )
 from exdesk.agents.document_extractor.x12.envelope import TransactionSet
 from exdesk.agents.document_extractor.x12.segments import Segment
-from exdesk.domain import Discrepancy, DiscrepancyKind, ExtractedFields, ExtractedLine
+from exdesk.domain import (
+    AckStatus,
+    Discrepancy,
+    DiscrepancyKind,
+    ExtractedFields,
+    ExtractedLine,
+    LineStatus,
+)
 
 _REJECTING_ACK_TYPES = frozenset({"RD", "RF", "RJ", "RO"})
 _CHANGE_STATUSES = frozenset({"IQ", "IC", "IP", "IS"})
@@ -50,6 +59,7 @@ def interpret_po_acknowledgment(transaction: TransactionSet) -> Interpretation:
         doc_type="po_acknowledgment", format="x12", fields=ExtractedFields(), transaction_set="855"
     )
     fields = result.fields
+    details = fields.extra
     bak = first_segment(loops.heading, "BAK")
     ack_type = ""
     if bak is None:
@@ -58,44 +68,38 @@ def interpret_po_acknowledgment(transaction: TransactionSet) -> Interpretation:
         ack_type = bak.element(2).upper()
         fields.po_number = bak.element(3) or None
         fields.document_date = x12_date(bak.element(9)) or x12_date(bak.element(4))
-        if bak.element(4):
-            fields.extra["po_date"] = bak.element(4)
-        if bak.element(8):
-            fields.extra["seller_order_number"] = bak.element(8)
-        fields.extra["acknowledgment_type"] = ack_type
-        fields.extra["acknowledgment_type_description"] = describe(PO_ACK_TYPES, ack_type)
+        details.po_date = bak.element(4) or None
+        details.seller_order_number = bak.element(8) or None
+        details.acknowledgment_type = ack_type
+        details.acknowledgment_type_description = describe(PO_ACK_TYPES, ack_type)
     heading_dates = dates(loops.heading)
     fields.ship_date = heading_dates.get("068") or heading_dates.get("010")
     fields.currency = currency_code(loops.heading)
-    found_parties = parties(loops.heading)
-    fields.ship_to_name = ship_to_name(found_parties)
-    fields.extra["parties"] = [p.as_dict() for p in found_parties]
-    refs = references(loops.heading)
-    if refs:
-        fields.extra["references"] = refs
-    td5 = first_segment(loops.heading, "TD5")
-    carrier_confidence = 0.0
-    if td5 is not None:
-        fields.carrier, carrier_confidence = carrier_from_td5(td5)
+    read_parties(result, loops.heading)
+    details.references = references(loops.heading) or None
+    read_carrier(result, first_segment(loops.heading, "TD5"))
 
-    statuses: list[dict[str, Any]] = []
+    statuses: list[LineStatus] = []
+    ordered_lines: list[ExtractedLine] = []
+    line_ids: list[ProductIds] = []
     for sequence, loop in enumerate(loops.items, start=1):
         ordered, ids = read_line_item(loop[0], loop, sequence)
         acks = [s for s in loop if s.tag == "ACK"]
         line, status = _acknowledged_line(ordered, acks)
         fields.lines.append(line)
-        result.line_ids.append(ids)
+        ordered_lines.append(ordered)
+        line_ids.append(ids)
         statuses.append(status)
         _report_line(result, ordered, line, status, acks)
-    fields.extra["line_statuses"] = statuses
-    fields.extra["line_ids"] = [product_ids(loop[0], 6).as_dict() for loop in loops.items]
-    quantities = [line.qty for line in fields.lines if line.qty is not None]
-    fields.total_qty = sum(quantities) if quantities else None
-    ordered_lines = [read_line_item(loop[0], loop, n)[0] for n, loop in enumerate(loops.items, 1)]
-    counts_agree = _check_counts(result, ordered_lines, first_segment(loops.summary, "CTT"))
+    details.line_statuses = statuses
+    record_line_ids(result, line_ids)
+    fields.total_qty = total_quantity(fields.lines)
+    # CTT restates the PO's lines: it is checked against the quantities as ordered
+    ctt = first_segment(loops.summary, "CTT")
+    counts_agree = check_line_count(result, ctt, "855", ordered_lines)
     fields.ack_status = _overall_status(ack_type, statuses)
 
-    set_header_confidence(result, carrier_confidence, counts_agree)
+    set_field_confidence(result, HEADER_FIELDS, counts_agree)
     if fields.ack_status is not None:
         result.confidence["ack_status"] = 0.95
     return result
@@ -103,18 +107,18 @@ def interpret_po_acknowledgment(transaction: TransactionSet) -> Interpretation:
 
 def _acknowledged_line(
     ordered: ExtractedLine, acks: list[Segment]
-) -> tuple[ExtractedLine, dict[str, Any]]:
+) -> tuple[ExtractedLine, LineStatus]:
     """The line as acknowledged (ACK quantities) and its status record."""
     codes = [a.element(1).upper() for a in acks if a.element(1)]
-    status: dict[str, Any] = {
-        "line_no": ordered.line_no,
-        "status": codes[0] if codes else None,
-        "statuses": codes,
-        "description": "; ".join(describe(LINE_ACK_STATUS, c) for c in codes) or None,
-        "ordered_qty": ordered.qty,
-    }
+    status = LineStatus(
+        line_no=ordered.line_no,
+        status=codes[0] if codes else None,
+        statuses=codes,
+        description="; ".join(describe(LINE_ACK_STATUS, c) for c in codes) or None,
+        ordered_qty=ordered.qty,
+        acknowledged_qty=ordered.qty,
+    )
     if not acks:
-        status["acknowledged_qty"] = ordered.qty
         return ordered, status
     accepted_qty = 0.0
     any_qty = False
@@ -131,7 +135,7 @@ def _acknowledged_line(
         acknowledged = accepted_qty
     else:
         acknowledged = ordered.qty
-    status["acknowledged_qty"] = acknowledged
+    status.acknowledged_qty = acknowledged
     uom = next((a.element(3) for a in acks if a.element(3)), None) or ordered.uom
     amount = (
         money(ordered.unit_price * Decimal(str(acknowledged)))
@@ -146,23 +150,24 @@ def _report_line(
     result: Interpretation,
     ordered: ExtractedLine,
     line: ExtractedLine,
-    status: dict[str, Any],
+    status: LineStatus,
     acks: list[Segment],
 ) -> None:
     """Turn a rejected, changed or held line into a discrepancy with both quantities."""
-    codes: list[str] = status["statuses"]
-    if not codes or (all(code in ("IA", "AC", "AR") for code in codes) and line.qty == ordered.qty):
+    codes = status.statuses
+    accepted = all(code in ("IA", "AC", "AR") for code in codes)
+    if not codes or (accepted and same_quantity(line.qty, ordered.qty)):
         return
     label = f"line {ordered.line_no}" + (f" ({ordered.sku})" if ordered.sku else "")
-    why = status["description"] or "changed"
+    why = status.description or "changed"
     if any(code in HELD_LINE_STATUSES for code in codes):
         result.discrepancies.append(
             Discrepancy(
                 kind="other",
                 line_no=ordered.line_no,
                 sku=ordered.sku,
-                expected=_qty_text(ordered.qty),
-                actual=_qty_text(line.qty),
+                expected=qty_text(ordered.qty),
+                actual=qty_text(line.qty),
                 message=f"{label}: {why} (855 ACK {'/'.join(codes)})",
             )
         )
@@ -170,14 +175,14 @@ def _report_line(
     kind: DiscrepancyKind = "qty"
     if "R2" in codes or "IS" in codes:
         kind = "sku"
-    elif "IP" in codes and line.qty == ordered.qty:
+    elif "IP" in codes and same_quantity(line.qty, ordered.qty):
         kind = "unit_price"
-    expected, actual = _qty_text(ordered.qty), _qty_text(line.qty)
+    expected, actual = qty_text(ordered.qty), qty_text(line.qty)
     if kind == "sku":
         substitute = product_ids(acks[0], 7).values() if acks else []
         expected, actual = ordered.sku, substitute[0] if substitute else None
     elif kind == "unit_price":
-        expected, actual = None, _money_text(line.unit_price)
+        expected, actual = None, money_text(line.unit_price)
     if kind == "qty" and expected == actual and not set(codes) & REJECTED_LINE_STATUSES:
         return
     result.self_reported.append(
@@ -192,28 +197,9 @@ def _report_line(
     )
 
 
-def _qty_text(value: float | None) -> str | None:
-    return None if value is None else f"{value:g}"
-
-
-def _money_text(value: Any) -> str | None:
-    return None if value is None else format(value, "f")
-
-
-def _check_counts(
-    result: Interpretation, ordered: list[ExtractedLine], ctt: Segment | None
-) -> bool:
-    """CTT restates the PO's lines, so it is checked against the quantities as ordered."""
-    probe = Interpretation(doc_type="po_acknowledgment", format="x12", fields=ExtractedFields())
-    probe.fields.lines = ordered
-    agree = check_line_count(probe, ctt, "855")
-    result.warnings.extend(probe.warnings)
-    return agree
-
-
-def _overall_status(ack_type: str, statuses: list[dict[str, Any]]) -> Any:
+def _overall_status(ack_type: str, statuses: list[LineStatus]) -> AckStatus | None:
     """accepted / partially_accepted / rejected, from BAK02 and the line statuses."""
-    codes = [code for status in statuses for code in status["statuses"]]
+    codes = [code for status in statuses for code in status.statuses]
     if ack_type in _REJECTING_ACK_TYPES:
         return "rejected"
     if codes and all(code in REJECTED_LINE_STATUSES for code in codes):

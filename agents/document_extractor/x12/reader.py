@@ -17,7 +17,7 @@ from exdesk.agents.document_extractor.x12.po_acknowledgment import interpret_po_
 from exdesk.agents.document_extractor.x12.purchase_order import interpret_purchase_order
 from exdesk.agents.document_extractor.x12.ship_notice import interpret_ship_notice
 from exdesk.agents.document_extractor.x12.syntax import check_syntax_notes
-from exdesk.domain import ExtractedFields
+from exdesk.domain import ExtractedFields, X12Envelope
 
 Interpreter = Callable[[TransactionSet], Interpretation]
 
@@ -71,13 +71,13 @@ def _interpret(transaction: TransactionSet) -> Interpretation:
     fields = reading.fields
     fields.sender_id = transaction.sender_id or None
     fields.receiver_id = transaction.receiver_id or None
-    fields.extra["x12_envelope"] = {
-        "interchange_control_number": transaction.interchange_control_number,
-        "group_control_number": transaction.group_control_number,
-        "functional_id": transaction.functional_id,
-        "version": transaction.version,
-        "transaction_set_control_number": transaction.control_number,
-    }
+    fields.extra.x12_envelope = X12Envelope(
+        interchange_control_number=transaction.interchange_control_number,
+        group_control_number=transaction.group_control_number,
+        functional_id=transaction.functional_id,
+        version=transaction.version,
+        transaction_set_control_number=transaction.control_number,
+    )
     reading.free_text.extend(free_text(transaction))
     return reading
 
@@ -85,7 +85,6 @@ def _interpret(transaction: TransactionSet) -> Interpretation:
 def _stamp_interchange(reading: Interpretation, interchange: Interchange) -> None:
     reading.fields.sender_id = interchange.sender_id or None
     reading.fields.receiver_id = interchange.receiver_id or None
-    reading.fields.extra["x12_envelope"] = {
-        "interchange_control_number": interchange.control_number,
-        "version": interchange.version,
-    }
+    reading.fields.extra.x12_envelope = X12Envelope(
+        interchange_control_number=interchange.control_number, version=interchange.version
+    )

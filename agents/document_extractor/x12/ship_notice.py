@@ -10,24 +10,27 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from exdesk.agents.document_extractor.interpretation import Interpretation
+from exdesk.agents.document_extractor.values import qty_text, same_quantity
 from exdesk.agents.document_extractor.x12.common import (
-    X12_FIELD_CONFIDENCE,
     ProductIds,
-    carrier_from_td5,
     dates,
     first_segment,
+    hash_total_warning,
     item_description,
     line_number,
-    parties,
     product_ids,
     quantity,
+    read_carrier,
+    read_parties,
+    record_line_ids,
     references,
-    ship_to_name,
+    set_field_confidence,
+    total_quantity,
     x12_date,
 )
 from exdesk.agents.document_extractor.x12.envelope import TransactionSet
 from exdesk.agents.document_extractor.x12.segments import Segment
-from exdesk.domain import Discrepancy, ExtractedFields, ExtractedLine
+from exdesk.domain import Discrepancy, ExtractedFields, ExtractedLine, ShipmentPackaging
 
 LEVELS = {"S": "shipment", "O": "order", "T": "tare", "P": "pack", "I": "item", "Q": "pallet"}
 
@@ -106,40 +109,36 @@ def interpret_ship_notice(transaction: TransactionSet) -> Interpretation:
     _read_orders(result, levels)
     _read_items(result, levels)
     lines = fields.lines
-    quantities = [line.qty for line in lines if line.qty is not None]
-    fields.total_qty = sum(quantities) if quantities else None
+    fields.total_qty = total_quantity(lines)
     counts_agree = _check_totals(result, first_segment(body, "CTT"), len(levels))
-    for name in (
-        "shipment_id",
-        "document_date",
-        "ship_date",
-        "po_number",
-        "tracking_number",
-        "bill_of_lading_number",
-        "ship_to_name",
-        "total_qty",
-    ):
-        if getattr(fields, name) is not None:
-            result.confidence[name] = X12_FIELD_CONFIDENCE
-    if lines:
-        result.confidence["lines"] = X12_FIELD_CONFIDENCE if counts_agree else 0.8
+    set_field_confidence(
+        result,
+        (
+            "shipment_id",
+            "document_date",
+            "ship_date",
+            "po_number",
+            "tracking_number",
+            "bill_of_lading_number",
+            "ship_to_name",
+            "total_qty",
+        ),
+        counts_agree,
+    )
     return result
 
 
 def _read_shipment_level(result: Interpretation, head: list[Segment], body: list[Segment]) -> None:
     fields = result.fields
+    details = fields.extra
     shipment_dates = dates(head) or dates(body)
     fields.ship_date = shipment_dates.get("011")
-    delivery = shipment_dates.get("017") or shipment_dates.get("067")
-    if delivery is not None:
-        fields.extra["estimated_delivery_date"] = delivery.isoformat()
+    details.estimated_delivery_date = shipment_dates.get("017") or shipment_dates.get("067")
     td5 = first_segment(head, "TD5") or first_segment(body, "TD5")
-    if td5 is not None:
-        fields.carrier, confidence = carrier_from_td5(td5)
-        if fields.carrier is not None:
-            result.confidence["carrier"] = confidence
-            if td5.element(5) and fields.carrier != td5.element(5):
-                fields.extra["routing"] = td5.element(5)
+    read_carrier(result, td5)
+    routing = td5.element(5) if td5 is not None else ""
+    if fields.carrier is not None and routing and fields.carrier != routing:
+        details.routing = routing
     refs = references(head)
     fields.bill_of_lading_number = refs.get("BM")
     fields.tracking_number = refs.get("CN") or refs.get("2I") or refs.get("AW")
@@ -148,20 +147,16 @@ def _read_shipment_level(result: Interpretation, head: list[Segment], body: list
             (s.element(2) for s in body if s.tag == "MAN" and s.element(1) == "CP"), None
         )
         fields.tracking_number = tracking or None
-    if refs:
-        fields.extra["references"] = refs
+    details.references = refs or None
     td1 = first_segment(head, "TD1")
     if td1 is not None:
-        packaging = {
-            "packaging": td1.element(1),
-            "lading_quantity": td1.element(2),
-            "weight": td1.element(7),
-            "weight_unit": td1.element(8),
-        }
-        fields.extra["packaging"] = {k: v for k, v in packaging.items() if v}
-    found_parties = parties(head)
-    fields.ship_to_name = ship_to_name(found_parties)
-    fields.extra["parties"] = [p.as_dict() for p in found_parties]
+        details.packaging = ShipmentPackaging(
+            packaging=td1.element(1) or None,
+            lading_quantity=td1.element(2) or None,
+            weight=td1.element(7) or None,
+            weight_unit=td1.element(8) or None,
+        )
+    read_parties(result, head)
 
 
 def _read_orders(result: Interpretation, levels: list[HierarchyLevel]) -> None:
@@ -182,14 +177,13 @@ def _read_orders(result: Interpretation, levels: list[HierarchyLevel]) -> None:
             po_numbers.append(prf.element(1))
     result.fields.po_number = po_numbers[0] if po_numbers else None
     if len(po_numbers) > 1:
-        result.fields.extra["po_numbers"] = po_numbers
-    if invoices:
-        result.fields.extra["invoice_numbers"] = invoices
+        result.fields.extra.po_numbers = po_numbers
+    result.fields.extra.invoice_numbers = invoices or None
 
 
 def _read_items(result: Interpretation, levels: list[HierarchyLevel]) -> None:
     fields = result.fields
-    line_ids: list[dict[str, str]] = []
+    line_ids: list[ProductIds] = []
     packs: list[str | None] = []
     for level in levels:
         lin = first_segment(level.segments, "LIN")
@@ -211,8 +205,7 @@ def _read_items(result: Interpretation, levels: list[HierarchyLevel]) -> None:
             uom=(sn1.element(3) or None) if sn1 is not None else None,
         )
         fields.lines.append(line)
-        result.line_ids.append(ids.values())
-        line_ids.append(ids.as_dict())
+        line_ids.append(ids)
         order = level.ancestor("O")
         prf = first_segment(order.segments, "PRF") if order is not None else None
         result.line_po_numbers.append(prf.element(1) if prf is not None else fields.po_number)
@@ -221,16 +214,16 @@ def _read_items(result: Interpretation, levels: list[HierarchyLevel]) -> None:
         packs.append(sscc.element(2) if sscc is not None else None)
         if sn1 is not None:
             _report_shortfall(result, line, quantity(sn1.element(5)))
-    fields.extra["line_ids"] = line_ids
+    record_line_ids(result, line_ids)
     if any(result.line_po_numbers):
-        fields.extra["line_po_numbers"] = result.line_po_numbers
+        fields.extra.line_po_numbers = list(result.line_po_numbers)
     if any(packs):
-        fields.extra["line_packs"] = packs
+        fields.extra.line_packs = packs
 
 
 def _report_shortfall(result: Interpretation, line: ExtractedLine, ordered: float | None) -> None:
     """SN105 restates the ordered quantity: shipping less (or more) is a discrepancy."""
-    if ordered is None or line.qty is None or abs(ordered - line.qty) < 1e-9:
+    if ordered is None or line.qty is None or same_quantity(ordered, line.qty):
         return
     short = line.qty < ordered
     result.self_reported.append(
@@ -238,8 +231,8 @@ def _report_shortfall(result: Interpretation, line: ExtractedLine, ordered: floa
             kind="qty",
             line_no=line.line_no,
             sku=line.sku,
-            expected=f"{ordered:g}",
-            actual=f"{line.qty:g}",
+            expected=qty_text(ordered),
+            actual=qty_text(line.qty),
             message=(
                 f"line {line.line_no}: {'short' if short else 'over'} shipment, shipped "
                 f"{line.qty:g} of {ordered:g} ordered (856 SN102 vs SN105)"
@@ -260,11 +253,8 @@ def _check_totals(result: Interpretation, ctt: Segment | None, level_count: int)
         result.warnings.append(
             f"CTT01 declares {int(declared)}, the 856 has {level_count} HL levels and {items} items"
         )
-    hash_total = quantity(ctt.element(2))
-    total = result.fields.total_qty
-    if hash_total is not None and total is not None and abs(hash_total - total) > 1e-6:
+    hash_warning = hash_total_warning(ctt, result.fields.total_qty, "the shipped quantity")
+    if hash_warning is not None:
         agree = False
-        result.warnings.append(
-            f"CTT02 hash total {hash_total:g} does not equal the shipped quantity {total:g}"
-        )
+        result.warnings.append(hash_warning)
     return agree

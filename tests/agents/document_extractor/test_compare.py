@@ -73,8 +73,8 @@ def test_lines_are_matched_through_buyer_part_numbers_known_to_the_order() -> No
     assert [line.sku for line in extraction.fields.lines] == ["NW-1001", "NW-1002", "NW-1003"]
     found = _by_kind(extraction.discrepancies)
     assert found == {"qty": [("NW-1002", "4", "2")]}
-    resolutions = extraction.fields.extra["sku_resolutions"]
-    assert {r["to"] for r in resolutions} == {"NW-1001", "NW-1002", "NW-1003"}
+    resolutions = extraction.fields.extra.sku_resolutions or []
+    assert {r.to for r in resolutions} == {"NW-1001", "NW-1002", "NW-1003"}
 
 
 def test_catalog_descriptions_resolve_lines_without_a_sku() -> None:
@@ -137,5 +137,5 @@ def test_multi_order_ship_notice_is_compared_on_the_lines_of_this_order() -> Non
     )
     order = make_order([("WID-100", 10, "3.50")])
     extraction = extract(content, order=order)
-    assert extraction.fields.extra["po_numbers"] == ["PO-OTHER", "PO-778812"]
+    assert extraction.fields.extra.po_numbers == ["PO-OTHER", "PO-778812"]
     assert extraction.discrepancies == []

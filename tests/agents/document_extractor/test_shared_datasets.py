@@ -70,7 +70,7 @@ def test_bots_vics_850_gtin_and_buyer_items() -> None:
     first = next(o for o in orders if o.fields.po_number == "15918851602")
     expected = _xml_lines(root / "outfile/x12_demo/inbound_850/850_27.xml", "ordqua")
     assert len(first.fields.lines) == len(expected)
-    ids = first.fields.extra["line_ids"]
+    ids = first.fields.extra.line_ids or []
     for line, line_ids, wanted in zip(first.fields.lines, ids, expected, strict=True):
         assert line.buyer_sku == wanted["byart"]
         assert line_ids["UP"] == wanted["gtin"]
@@ -98,7 +98,7 @@ def test_bots_ship_notice_short_shipments_and_carrier() -> None:
     assert notice.fields.carrier == message.findtext("scac")
     assert notice.fields.bill_of_lading_number == message.findtext("bol")
     assert notice.fields.tracking_number == message.findtext("carrierreferencenumber")
-    assert notice.fields.extra["po_numbers"] == [o.text for o in message.iter("ordernumber")]
+    assert notice.fields.extra.po_numbers == [o.text for o in message.iter("ordernumber")]
     expected = {
         int(line.findtext("linenum") or 0): (
             float(line.findtext("delqua") or 0),
@@ -166,7 +166,7 @@ def test_ediengine_crossdock_856_matches_the_parse_tree() -> None:
     assert notice.fields.bill_of_lading_number == refs["BM"]
     assert notice.fields.tracking_number == refs["CN"]
     prfs = [values[0] for name, values in found if name == "PRF"]
-    assert notice.fields.extra["po_numbers"] == prfs
+    assert notice.fields.extra.po_numbers == prfs
     sn1 = [float(values[1]) for name, values in found if name == "SN1"]
     assert [line.qty for line in notice.fields.lines] == sn1
     assert notice.warnings == []
@@ -216,11 +216,9 @@ def test_ediengine_non_edi_is_an_extraction_error() -> None:
 def test_ediengine_multiple_interchanges_and_groups() -> None:
     readings = _extract_all(_dataset("x12-ediengine") / "MultipleInterchangesAndGroups.edi")
     envelopes = [
-        (
-            r.fields.extra["x12_envelope"]["interchange_control_number"],
-            r.fields.extra["x12_envelope"]["group_control_number"],
-        )
-        for r in readings
+        (envelope.interchange_control_number, envelope.group_control_number)
+        for envelope in (r.fields.extra.x12_envelope for r in readings)
+        if envelope is not None
     ]
     assert envelopes == [
         ("000003438", "3313"),
@@ -241,12 +239,12 @@ def test_node_x12_850_map_result() -> None:
     (order,) = _extract_all(root / "850.edi")
     assert order.fields.po_number == result["OrderNumber"]
     assert order.fields.ship_to_name == result["ShipTo"]["Name"]
-    ship_to = next(p for p in order.fields.extra["parties"] if p["code"] == "ST")
-    assert (ship_to["id"], ship_to["address"]) == (
+    ship_to = next(p for p in order.fields.extra.parties or [] if p.code == "ST")
+    assert (ship_to.id, ship_to.address) == (
         result["ShipTo"]["Destination"],
         result["ShipTo"]["Address"],
     )
-    assert (ship_to["city"], ship_to["state"], ship_to["postal_code"]) == (
+    assert (ship_to.city, ship_to.state, ship_to.postal_code) == (
         result["ShipTo"]["City"],
         result["ShipTo"]["State"],
         result["ShipTo"]["Zip"],
@@ -259,7 +257,7 @@ def test_node_x12_850_map_result() -> None:
 
 def test_node_x12_855_rejected_lines() -> None:
     (ack,) = _extract_all(_dataset("x12-node-x12") / "855.edi")
-    statuses = {s["line_no"]: s["status"] for s in ack.fields.extra["line_statuses"]}
+    statuses = {s.line_no: s.status for s in ack.fields.extra.line_statuses or []}
     assert statuses == {1: "IA", 2: "IR", 3: "IR", 4: "IA"}
     rejected = sorted(d.line_no or 0 for d in ack.discrepancies if d.actual == "0")
     assert rejected == [2, 3]

@@ -74,7 +74,7 @@ def test_po_acknowledgment_line_statuses_become_discrepancies() -> None:
     assert fields.po_number == "PO-778812"
     assert fields.ack_status == "partially_accepted"
     assert [line.qty for line in fields.lines] == [10, 3, 0, 0, 6, 8]
-    statuses = {s["line_no"]: s["status"] for s in fields.extra["line_statuses"]}
+    statuses = {s.line_no: s.status for s in fields.extra.line_statuses or []}
     assert statuses == {1: "IA", 2: "IQ", 3: "IR", 4: "R2", 5: "IP", 6: "IB"}
     found = {(d.line_no, d.kind, d.expected, d.actual) for d in extraction.discrepancies}
     assert (2, "qty", "4", "3") in found
@@ -105,13 +105,13 @@ def test_ship_notice_hierarchy_carrier_tracking_and_short_shipment() -> None:
     assert fields.tracking_number == "445566778"
     assert fields.bill_of_lading_number == "90210-4477"
     assert fields.ship_date == date(2026, 3, 12)
-    assert fields.extra["estimated_delivery_date"] == "2026-03-15"
+    assert fields.extra.estimated_delivery_date == date(2026, 3, 15)
     assert [(line.sku, line.qty) for line in fields.lines] == [
         ("WID-100", 10),
         ("WID-200", 2),
         ("GAD-310", 2),
     ]
-    assert fields.extra["line_packs"][2] == "00012345678900000028"
+    assert (fields.extra.line_packs or [])[2] == "00012345678900000028"
     (short,) = extraction.discrepancies
     assert (short.kind, short.sku, short.expected, short.actual) == ("qty", "WID-200", "4", "2")
 
@@ -201,7 +201,7 @@ def test_999_implementation_errors_and_partial_acceptance() -> None:
     codes = [(e.level, e.code) for e in fields.ack_errors]
     assert codes == [("segment", "8"), ("element", "1"), ("element", "7"), ("transaction", "I5")]
     assert fields.ack_errors[-1].description == "Implementation one or more segments in error"
-    statuses = [t["status"] for t in fields.extra["acknowledged_transactions"]]
+    statuses = [t.status for t in fields.extra.acknowledged_transactions or []]
     assert statuses == ["R", "A"]
 
 
