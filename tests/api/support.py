@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -192,3 +194,28 @@ def assert_error(response: Response, status: int, code: str) -> Json:
     assert error["message"]
     assert "location" in error
     return error
+
+
+class StatementLog:
+    """The SQL statements executed, in any thread, while the log is recording."""
+
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+        self._recording = False
+        self._lock = threading.Lock()
+
+    def note(self, query: object) -> None:
+        """Count one statement, if recording."""
+        if self._recording:
+            with self._lock:
+                self.statements.append(str(query))
+
+    @contextmanager
+    def recording(self) -> Iterator[list[str]]:
+        """Record the statements of the block into a fresh list."""
+        self.statements = []
+        self._recording = True
+        try:
+            yield self.statements
+        finally:
+            self._recording = False
