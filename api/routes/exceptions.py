@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Response, status
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from exdesk.api.deps import DeskDep, Ingester
+from exdesk.api.openapi import documented_as
 from exdesk.domain import Case, ExceptionEvent
 from exdesk.errors import InputError
 from exdesk.validation import validated
@@ -15,6 +16,15 @@ from exdesk.validation import validated
 router = APIRouter(prefix="/v1/exceptions", tags=["exceptions"])
 
 MAX_BATCH = 500
+
+EventsBody = Annotated[
+    Any,
+    documented_as(
+        ExceptionEvent | Annotated[list[ExceptionEvent], Field(min_length=1, max_length=MAX_BATCH)]
+    ),
+    Body(description=f"An ExceptionEvent, or a list of 1 to {MAX_BATCH} of them."),
+]
+"""One event or a list, validated by ``parse_events`` (all or nothing, located problems)."""
 
 
 class IngestResult(BaseModel):
@@ -47,7 +57,7 @@ def parse_events(body: Any) -> tuple[list[ExceptionEvent], bool]:
     responses={201: {"description": "A new case"}, 200: {"description": "The existing case"}},
 )
 def post_exceptions(
-    body: Annotated[Any, Body(description="An ExceptionEvent, or a list of them.")],
+    body: EventsBody,
     desk: DeskDep,
     principal: Ingester,
     response: Response,

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body
 
 from exdesk.api.deps import DeskDep, NetworkLoader
+from exdesk.api.openapi import documented_as
 from exdesk.domain import NetworkSnapshot
 from exdesk.validation import validated
 
@@ -15,7 +16,7 @@ router = APIRouter(prefix="/v1/network", tags=["network"])
 
 @router.put("")
 def put_network(
-    body: Annotated[Any, Body(description="A NetworkSnapshot.")],
+    body: Annotated[Any, documented_as(NetworkSnapshot), Body(description="A NetworkSnapshot.")],
     desk: DeskDep,
     principal: NetworkLoader,
 ) -> dict[str, dict[str, int]]:
