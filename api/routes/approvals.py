@@ -8,12 +8,15 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from exdesk.api.deps import Decider, DeskDep
+from exdesk.api.errors import error_responses
 from exdesk.domain import ApprovalDecision, Case
 from exdesk.errors import NotFoundError
 from exdesk.store.approvals import get_approval
 from exdesk.store.cases import get_case_row
 
-router = APIRouter(prefix="/v1/cases", tags=["approvals"])
+router = APIRouter(
+    prefix="/v1/cases", tags=["approvals"], responses=error_responses(401, 403, 404, 409, 422)
+)
 
 
 class DecisionRequest(BaseModel):
