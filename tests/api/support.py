@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
@@ -30,11 +30,27 @@ Json = dict[str, Any]
 Headers = dict[str, str]
 
 
+class SentRequest(Protocol):
+    """What the tests read of the request a response answers."""
+
+    @property
+    def method(self) -> str: ...
+
+    @property
+    def url(self) -> Any: ...
+
+
 class Response(Protocol):
     """What the tests read of a TestClient response (whichever httpx Starlette uses)."""
 
     @property
     def status_code(self) -> int: ...
+
+    @property
+    def headers(self) -> Mapping[str, str]: ...
+
+    @property
+    def request(self) -> SentRequest: ...
 
     @property
     def text(self) -> str: ...
