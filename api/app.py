@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from exdesk.api.errors import install_error_handlers
+from exdesk.api.openapi import publish_declared_errors_only
 from exdesk.api.routes import approvals, audit, cases, exceptions, health, network, precedents
 from exdesk.service import ExceptionDesk
 from exdesk.settings import Settings
@@ -60,4 +61,5 @@ def create_app(settings: Settings, desk: ExceptionDesk | None = None) -> FastAPI
     install_error_handlers(app)
     for module in (health, exceptions, cases, approvals, network, audit, precedents):
         app.include_router(module.router)
+    publish_declared_errors_only(app)
     return app

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from exdesk.errors import (
@@ -19,7 +20,51 @@ from exdesk.errors import (
 )
 from exdesk.validation import format_location
 
-_STATUS: list[tuple[type[ExdeskError], int, str]] = [
+ErrorCode = Literal[
+    "unauthenticated",
+    "forbidden",
+    "not_found",
+    "conflict",
+    "invalid_request",
+    "method_not_allowed",
+    "http_error",
+    "internal_error",
+]
+"""What went wrong, for a program to act on; the message says it to a person."""
+
+
+class ValidationProblem(BaseModel):
+    """One problem of a request that did not validate."""
+
+    location: str = Field(description="The parameter or field: `limit`, `decision`, `body`…")
+    message: str
+    type: str = Field(description="The kind of problem: `missing`, `enum`, `json_invalid`…")
+
+
+class ErrorDetail(BaseModel):
+    """What is wrong, and where."""
+
+    code: ErrorCode
+    message: str = Field(description="For a person: what is wrong and what to do about it.")
+    location: str | None = Field(
+        description="Where the problem is: a parameter, a field as a document names it "
+        "(`[2].occurred_at`, `orders[3].lines[0].sku`, `edited.body`) or `body`; null when "
+        "no part of the request is at fault (authentication, roles, an unknown id…)."
+    )
+    problems: list[ValidationProblem] = Field(
+        default_factory=list,
+        description="Request validation only: the first 20 problems, the first one located "
+        "by `location`.",
+    )
+
+
+class ErrorResponse(BaseModel):
+    """The one shape of every error the API answers."""
+
+    error: ErrorDetail
+
+
+_STATUS: list[tuple[type[ExdeskError], int, ErrorCode]] = [
     (AuthenticationError, 401, "unauthenticated"),
     (PermissionDeniedError, 403, "forbidden"),
     (NotFoundError, 404, "not_found"),
@@ -27,12 +72,33 @@ _STATUS: list[tuple[type[ExdeskError], int, str]] = [
     (InputError, 422, "invalid_request"),
 ]
 
+_HTTP_CODES: dict[int, ErrorCode] = {404: "not_found", 405: "method_not_allowed"}
+
+_MEANING = {
+    401: "No API key, or an unknown or revoked one (`unauthenticated`)",
+    403: "The caller's roles do not allow this (`forbidden`)",
+    404: "Nothing of that id in the caller's tenant (`not_found`)",
+    409: "The state moved on, e.g. the approval was already decided (`conflict`)",
+    422: "The request is invalid; `location` names the parameter or field (`invalid_request`)",
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The ``responses=`` entries of error statuses a route (or router) answers."""
+    return {s: {"model": ErrorResponse, "description": _MEANING[s]} for s in statuses}
+
 
 def error_body(
-    code: str, message: str, location: str | None = None, **extra: Any
+    code: ErrorCode,
+    message: str,
+    location: str | None = None,
+    problems: list[ValidationProblem] | None = None,
 ) -> dict[str, Any]:
-    """The one error shape of the API."""
-    return {"error": {"code": code, "message": message, "location": location, **extra}}
+    """The one error shape of the API (``problems`` only when given)."""
+    detail = ErrorDetail(code=code, message=message, location=location)
+    if problems is not None:
+        detail.problems = problems
+    return ErrorResponse(error=detail).model_dump(mode="json", exclude_unset=True)
 
 
 def _location(loc: tuple[Any, ...] | list[Any]) -> str:
@@ -56,19 +122,25 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
         problems = [
-            {
-                "location": "body" if e["type"] == "json_invalid" else _location(e["loc"]),
-                "message": e["msg"],
-                "type": e["type"],
-            }
+            ValidationProblem(
+                location="body" if e["type"] == "json_invalid" else _location(e["loc"]),
+                message=e["msg"],
+                type=e["type"],
+            )
             for e in error.errors()
         ]
-        first = problems[0] if problems else {"location": "body", "message": "invalid request"}
+        first = (
+            problems[0]
+            if problems
+            else ValidationProblem(
+                location="body", message="invalid request", type="invalid_request"
+            )
+        )
         return JSONResponse(
             error_body(
                 "invalid_request",
-                f"{first['location']}: {first['message']}",
-                first["location"],
+                f"{first.location}: {first.message}",
+                first.location,
                 problems=problems[:20],
             ),
             422,
@@ -76,5 +148,5 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
+        code = _HTTP_CODES.get(error.status_code, "http_error")
         return JSONResponse(error_body(code, str(error.detail)), error.status_code)

@@ -8,10 +8,15 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from exdesk.api.deps import Decider, DeskDep
+from exdesk.api.errors import error_responses
 from exdesk.domain import ApprovalDecision, Case
 from exdesk.errors import NotFoundError
+from exdesk.store.approvals import get_approval
+from exdesk.store.cases import get_case_row
 
-router = APIRouter(prefix="/v1/cases", tags=["approvals"])
+router = APIRouter(
+    prefix="/v1/cases", tags=["approvals"], responses=error_responses(401, 403, 404, 409, 422)
+)
 
 
 class DecisionRequest(BaseModel):
@@ -29,9 +34,12 @@ def decide(
     case_id: str, approval_id: str, body: DecisionRequest, desk: DeskDep, principal: Decider
 ) -> Case:
     """Decide a pending approval; 409 if it was already decided, 403 without the role."""
-    case = desk.case(principal.tenant_id, case_id)
-    if not any(a.approval_id == approval_id for a in case.approvals):
-        raise NotFoundError(f"approval {approval_id} not found on case {case_id}")
+    with desk.db.connection() as conn:
+        approval = get_approval(conn, principal.tenant_id, approval_id)
+        if approval is None or approval.case_id != case_id:
+            if get_case_row(conn, principal.tenant_id, case_id) is None:
+                raise NotFoundError(f"case {case_id} not found")
+            raise NotFoundError(f"approval {approval_id} not found on case {case_id}")
     return desk.decide(
         principal,
         approval_id,

@@ -6,8 +6,9 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from exdesk.api.deps import Auditor, DeskDep
+from exdesk.api.errors import error_responses
 
-router = APIRouter(prefix="/v1/audit", tags=["audit"])
+router = APIRouter(prefix="/v1/audit", tags=["audit"], responses=error_responses(401, 403))
 
 
 class VerifyReport(BaseModel):

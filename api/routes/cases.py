@@ -8,10 +8,11 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from exdesk.api.deps import DeskDep, Reader
+from exdesk.api.errors import error_responses
 from exdesk.domain import Case, CaseStatus, Category, Route
 from exdesk.store.cases import CaseFilter
 
-router = APIRouter(prefix="/v1/cases", tags=["cases"])
+router = APIRouter(prefix="/v1/cases", tags=["cases"], responses=error_responses(401, 403))
 
 
 class CaseList(BaseModel):
@@ -22,7 +23,7 @@ class CaseList(BaseModel):
     next_cursor: str | None
 
 
-@router.get("")
+@router.get("", responses=error_responses(422))
 def list_cases(
     desk: DeskDep,
     principal: Reader,
@@ -44,7 +45,7 @@ def list_cases(
     return CaseList(cases=page.cases, total=page.total, next_cursor=page.next_cursor)
 
 
-@router.get("/{case_id}")
+@router.get("/{case_id}", responses=error_responses(404))
 def get_case(case_id: str, desk: DeskDep, principal: Reader) -> Case:
     """One case with its classification, proposals, approvals and decision records."""
     return desk.case(principal.tenant_id, case_id)

@@ -5,16 +5,29 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Response, status
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from exdesk.api.deps import DeskDep, Ingester
+from exdesk.api.errors import error_responses
+from exdesk.api.openapi import documented_as
 from exdesk.domain import Case, ExceptionEvent
 from exdesk.errors import InputError
 from exdesk.validation import validated
 
-router = APIRouter(prefix="/v1/exceptions", tags=["exceptions"])
+router = APIRouter(
+    prefix="/v1/exceptions", tags=["exceptions"], responses=error_responses(401, 403, 422)
+)
 
 MAX_BATCH = 500
+
+EventsBody = Annotated[
+    Any,
+    documented_as(
+        ExceptionEvent | Annotated[list[ExceptionEvent], Field(min_length=1, max_length=MAX_BATCH)]
+    ),
+    Body(description=f"An ExceptionEvent, or a list of 1 to {MAX_BATCH} of them."),
+]
+"""One event or a list, validated by ``parse_events`` (all or nothing, located problems)."""
 
 
 class IngestResult(BaseModel):
@@ -22,6 +35,10 @@ class IngestResult(BaseModel):
 
     created: bool
     case: Case
+
+
+IngestAnswer = Case | list[IngestResult]
+"""One event's case, or one result per event of a list."""
 
 
 def parse_events(body: Any) -> tuple[list[ExceptionEvent], bool]:
@@ -44,14 +61,17 @@ def parse_events(body: Any) -> tuple[list[ExceptionEvent], bool]:
 
 @router.post(
     "",
-    responses={201: {"description": "A new case"}, 200: {"description": "The existing case"}},
+    responses={
+        200: {"description": "Every event was seen before: its case, or one result per event"},
+        201: {"model": IngestAnswer, "description": "A new case (of a list: at least one)"},
+    },
 )
 def post_exceptions(
-    body: Annotated[Any, Body(description="An ExceptionEvent, or a list of them.")],
+    body: EventsBody,
     desk: DeskDep,
     principal: Ingester,
     response: Response,
-) -> Case | list[IngestResult]:
+) -> IngestAnswer:
     """Create a case per event and run it to its first stop.
 
     One event answers its case (201 new, 200 if the event was seen before); a list answers

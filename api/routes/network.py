@@ -7,15 +7,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body
 
 from exdesk.api.deps import DeskDep, NetworkLoader
+from exdesk.api.errors import error_responses
+from exdesk.api.openapi import documented_as
 from exdesk.domain import NetworkSnapshot
 from exdesk.validation import validated
 
-router = APIRouter(prefix="/v1/network", tags=["network"])
+router = APIRouter(prefix="/v1/network", tags=["network"], responses=error_responses(401, 403, 422))
 
 
 @router.put("")
 def put_network(
-    body: Annotated[Any, Body(description="A NetworkSnapshot.")],
+    body: Annotated[Any, documented_as(NetworkSnapshot), Body(description="A NetworkSnapshot.")],
     desk: DeskDep,
     principal: NetworkLoader,
 ) -> dict[str, dict[str, int]]:

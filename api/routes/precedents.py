@@ -8,9 +8,12 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
 from exdesk.api.deps import DeskDep, Reader
+from exdesk.api.errors import error_responses
 from exdesk.tools.precedents import Precedent, PrecedentIndex
 
-router = APIRouter(prefix="/v1/cases", tags=["precedents"])
+router = APIRouter(
+    prefix="/v1/cases", tags=["precedents"], responses=error_responses(401, 403, 404, 422)
+)
 
 
 def get_precedent_index(desk: DeskDep) -> PrecedentIndex:

@@ -32,7 +32,7 @@ from exdesk.settings import Settings
 from exdesk.store import approvals as approval_store
 from exdesk.store.api_keys import Principal, create_key
 from exdesk.store.audit import AuditReport, verify_tenant
-from exdesk.store.case_view import load_case
+from exdesk.store.case_view import cases_from_rows, load_case
 from exdesk.store.cases import (
     CaseFilter,
     CaseRef,
@@ -309,11 +309,7 @@ class ExceptionDesk:
                 conn, tenant_id, case_filter, limit=limit, cursor=cursor
             )
             total = count_cases(conn, tenant_id, case_filter)
-            cases = [
-                case
-                for row in rows
-                if (case := load_case(conn, tenant_id, row["case_id"], with_decisions)) is not None
-            ]
+            cases = cases_from_rows(conn, tenant_id, rows, with_decisions=with_decisions)
         return CasePage(cases, total, next_cursor)
 
     # --- decisions --------------------------------------------------------------------------

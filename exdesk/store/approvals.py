@@ -72,14 +72,19 @@ def get_approval(conn: Connection[DictRow], tenant_id: str, approval_id: str) ->
     return None if row is None else _approval(row)
 
 
-def case_approvals(conn: Connection[DictRow], tenant_id: str, case_id: str) -> list[Approval]:
-    """Every approval of a case, oldest first."""
+def approvals_of_cases(
+    conn: Connection[DictRow], tenant_id: str, case_ids: Sequence[str]
+) -> dict[str, list[Approval]]:
+    """Every approval of each case, oldest first, in one query; a case without any is absent."""
     rows = conn.execute(
-        f"SELECT {_COLUMNS} FROM approvals WHERE tenant_id=%s AND case_id=%s"
+        f"SELECT {_COLUMNS} FROM approvals WHERE tenant_id=%s AND case_id = ANY(%s)"
         " ORDER BY requested_at, approval_id",
-        (tenant_id, case_id),
+        (tenant_id, list(case_ids)),
     ).fetchall()
-    return [_approval(row) for row in rows]
+    by_case: dict[str, list[Approval]] = {}
+    for row in rows:
+        by_case.setdefault(row["case_id"], []).append(_approval(row))
+    return by_case
 
 
 def pending_approval(conn: Connection[DictRow], tenant_id: str, case_id: str) -> Approval | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from psycopg import Connection
@@ -37,11 +38,17 @@ def enqueue(
     return OutboxMessage.model_validate(row)
 
 
-def case_outbox(conn: Connection[DictRow], tenant_id: str, case_id: str) -> list[OutboxMessage]:
-    """The messages a case committed to, oldest first."""
+def outbox_of_cases(
+    conn: Connection[DictRow], tenant_id: str, case_ids: Sequence[str]
+) -> dict[str, list[OutboxMessage]]:
+    """The messages each case committed to, oldest first, in one query; a case without any
+    is absent."""
     rows = conn.execute(
-        f"SELECT {_COLUMNS} FROM outbox WHERE tenant_id=%s AND case_id=%s"
+        f"SELECT {_COLUMNS} FROM outbox WHERE tenant_id=%s AND case_id = ANY(%s)"
         " ORDER BY created_at, outbox_id",
-        (tenant_id, case_id),
+        (tenant_id, list(case_ids)),
     ).fetchall()
-    return [OutboxMessage.model_validate(row) for row in rows]
+    by_case: dict[str, list[OutboxMessage]] = {}
+    for row in rows:
+        by_case.setdefault(row["case_id"], []).append(OutboxMessage.model_validate(row))
+    return by_case

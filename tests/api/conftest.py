@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import psycopg
 import pytest
 from fastapi.testclient import TestClient
 
@@ -18,7 +20,7 @@ from exdesk.api.app import create_app
 from exdesk.domain import NetworkSnapshot
 from exdesk.service import ExceptionDesk
 from exdesk.settings import Settings
-from tests.api.support import TENANT, Headers, Keys
+from tests.api.support import TENANT, Headers, Keys, StatementLog
 from tests.support.postgres import fresh_database
 
 
@@ -68,3 +70,22 @@ def integration(keys: Keys) -> Headers:
 def reader(keys: Keys) -> Headers:
     """An ``acme`` ops planner, who reads cases."""
     return keys.headers("olga", "ops")
+
+
+@pytest.fixture
+def sql_log(monkeypatch: pytest.MonkeyPatch) -> StatementLog:
+    """Counts every ``Cursor.execute``/``executemany`` (what ``conn.execute`` runs)."""
+    log = StatementLog()
+    execute, executemany = psycopg.Cursor.execute, psycopg.Cursor.executemany
+
+    def counted_execute(self: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+        log.note(query)
+        return execute(self, query, *args, **kwargs)
+
+    def counted_executemany(self: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+        log.note(query)
+        return executemany(self, query, *args, **kwargs)
+
+    monkeypatch.setattr(psycopg.Cursor, "execute", counted_execute)
+    monkeypatch.setattr(psycopg.Cursor, "executemany", counted_executemany)
+    return log

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -28,11 +30,27 @@ Json = dict[str, Any]
 Headers = dict[str, str]
 
 
+class SentRequest(Protocol):
+    """What the tests read of the request a response answers."""
+
+    @property
+    def method(self) -> str: ...
+
+    @property
+    def url(self) -> Any: ...
+
+
 class Response(Protocol):
     """What the tests read of a TestClient response (whichever httpx Starlette uses)."""
 
     @property
     def status_code(self) -> int: ...
+
+    @property
+    def headers(self) -> Mapping[str, str]: ...
+
+    @property
+    def request(self) -> SentRequest: ...
 
     @property
     def text(self) -> str: ...
@@ -192,3 +210,28 @@ def assert_error(response: Response, status: int, code: str) -> Json:
     assert error["message"]
     assert "location" in error
     return error
+
+
+class StatementLog:
+    """The SQL statements executed, in any thread, while the log is recording."""
+
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+        self._recording = False
+        self._lock = threading.Lock()
+
+    def note(self, query: object) -> None:
+        """Count one statement, if recording."""
+        if self._recording:
+            with self._lock:
+                self.statements.append(str(query))
+
+    @contextmanager
+    def recording(self) -> Iterator[list[str]]:
+        """Record the statements of the block into a fresh list."""
+        self.statements = []
+        self._recording = True
+        try:
+            yield self.statements
+        finally:
+            self._recording = False

@@ -23,7 +23,7 @@ from exdesk.store.audit import verify_tenant
 from exdesk.store.case_view import load_case
 from exdesk.store.cases import CaseFilter, count_cases, insert_case, list_case_rows
 from exdesk.store.database import CONNECTION_KWARGS, with_database
-from exdesk.store.decision_log import StepEntry, anchor_case, append_record, case_records
+from exdesk.store.decision_log import StepEntry, anchor_case, append_record, records_of_cases
 from exdesk.store.migrate import apply_migrations, available_migrations
 from tests.store.catalog import SECTIONS, schema_of
 from tests.store.fixtures import RELEASE1_DUMP, load_dump
@@ -186,7 +186,7 @@ def test_the_old_decision_log_verifies(upgraded: Connection[DictRow]) -> None:
 
 
 def test_todays_code_continues_the_old_chains(upgraded: Connection[DictRow]) -> None:
-    before = case_records(upgraded, "globex", RECEIVED)
+    before = records_of_cases(upgraded, "globex", [RECEIVED])[RECEIVED]
     with upgraded.transaction():
         record, written = append_record(
             upgraded,
