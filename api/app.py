@@ -19,15 +19,15 @@ from exdesk.telemetry import configure_logging
 logger = logging.getLogger(__name__)
 
 
-def resume_interrupted(desk: ExceptionDesk) -> None:
-    """Finish the runs a previous process left mid-way (a crash, a kill), and load the
-    precedent index so the first search does not pay for it."""
+def warm_up(desk: ExceptionDesk) -> None:
+    """Load the precedent index so the first search does not pay for it, and — in inline
+    mode, where no worker sweeps — finish the runs a previous process left mid-way."""
     index = desk.precedents  # builds (or loads from cache) the embedder now
     logger.info("precedent search uses %s", index.space.embedder)
-    for tenant in desk.tenants_with_unfinished_cases():
-        moved = desk.resume_all(tenant)
+    if not desk.queued:
+        moved = desk.resume_interrupted()
         if moved:
-            logger.info("resumed %d interrupted cases of tenant %s", moved, tenant)
+            logger.info("resumed %d interrupted cases", moved)
 
 
 def create_app(settings: Settings, desk: ExceptionDesk | None = None) -> FastAPI:
@@ -40,7 +40,7 @@ def create_app(settings: Settings, desk: ExceptionDesk | None = None) -> FastAPI
             configure_logging(settings.log_level)
         app.state.desk = desk or ExceptionDesk.open(settings)
         resumer = threading.Thread(
-            target=resume_interrupted, args=(app.state.desk,), name="resume", daemon=True
+            target=warm_up, args=(app.state.desk,), name="warm-up", daemon=True
         )
         if owned:
             resumer.start()

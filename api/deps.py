@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Query, Request
 
 from exdesk.domain import Role
 from exdesk.errors import AuthenticationError, PermissionDeniedError
@@ -62,3 +62,13 @@ Decider = Annotated[Principal, Depends(require_roles("cs_rep", "ops", "finance")
 """Approvals need the approval's own role: admin administers keys, it does not approve."""
 NetworkLoader = Annotated[Principal, Depends(require_roles("integration", "admin"))]
 Auditor = Annotated[Principal, Depends(require_roles("compliance", "admin"))]
+
+
+WaitSeconds = Annotated[
+    float,
+    Query(
+        ge=0,
+        le=30,
+        description="Seconds to wait for the case's next stop before answering (queue mode).",
+    ),
+]

@@ -7,6 +7,8 @@ from typing import Any, Literal
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from psycopg import OperationalError
+from psycopg_pool import PoolTimeout
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -28,6 +30,7 @@ ErrorCode = Literal[
     "invalid_request",
     "method_not_allowed",
     "http_error",
+    "unavailable",
     "internal_error",
 ]
 """What went wrong, for a program to act on; the message says it to a person."""
@@ -80,7 +83,11 @@ _MEANING = {
     404: "Nothing of that id in the caller's tenant (`not_found`)",
     409: "The state moved on, e.g. the approval was already decided (`conflict`)",
     422: "The request is invalid; `location` names the parameter or field (`invalid_request`)",
+    503: "Busy or briefly out of reach: try again after `Retry-After` seconds (`unavailable`)",
 }
+
+RETRY_AFTER_SECONDS = 2
+"""What a 503 asks the client to wait."""
 
 
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -144,6 +151,15 @@ def install_error_handlers(app: FastAPI) -> None:
                 problems=problems[:20],
             ),
             422,
+        )
+
+    @app.exception_handler(PoolTimeout)
+    @app.exception_handler(OperationalError)
+    async def unavailable(request: Request, error: Exception) -> JSONResponse:
+        return JSONResponse(
+            error_body("unavailable", "the service is busy or its database briefly out of reach"),
+            503,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
         )
 
     @app.exception_handler(StarletteHTTPException)

@@ -70,7 +70,22 @@ class Settings(BaseSettings):
     pool_size: int = Field(default=8, ge=1, le=128)
     """Maximum connections in the application's pool."""
     workers: int = Field(default=4, ge=1, le=64)
-    """Cases advanced in parallel by ``exdesk ingest``."""
+    """Cases advanced in parallel by ``exdesk ingest`` and jobs run at once by each
+    ``exdesk worker``."""
+    run_cases: Literal["queue", "inline"] = "queue"
+    """``queue``: the API stores an event or a decision and answers; workers run the case.
+    ``inline``: the API runs the case in the request (one process, no worker)."""
+    pool_timeout_seconds: float = Field(default=5.0, gt=0, le=120)
+    """How long a request waits for a database connection before answering 503."""
+    worker_stalled_seconds: float = Field(default=30.0, ge=5, le=3600)
+    """A worker silent this long is taken for dead and its jobs are run again."""
+    delivery_max_attempts: int = Field(default=8, ge=1, le=50)
+    delivery_backoff_seconds: float = Field(default=5.0, gt=0, le=3600)
+    """The wait after a failed delivery, doubled each time (with jitter), at most an hour."""
+    webhook_tolerance_seconds: float = Field(default=300.0, ge=1, le=3600)
+    """How far an inbound webhook's signed time may be from now."""
+    checkpoint_retention_days: float = Field(default=7.0, ge=0, le=3650)
+    """Closed cases keep their workflow checkpoints this long (their decision log forever)."""
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"

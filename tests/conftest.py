@@ -84,6 +84,7 @@ def settings(database_url: str, session_data_dir: Path) -> Settings:
         database_url=database_url,
         telemetry_exporter="none",
         workers=4,
+        run_cases="inline",
     )
 
 

@@ -9,7 +9,7 @@ from exdesk.agents.registry import AgentSet
 from exdesk.policies.config import PolicyConfig
 from exdesk.store.database import Database
 from exdesk.tools.precedents import PrecedentIndex
-from exdesk.workflows.steps import StepRecorder
+from exdesk.workflows.steps import DeliveryHook, StepRecorder
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,9 @@ class WorkflowDeps:
     policy: PolicyConfig
     precedents: Callable[[], PrecedentIndex] | None = None
     """The precedent index, built on first use; None leaves precedents out of the evidence."""
+    deliver: DeliveryHook | None = None
+    """Called in the transaction that commits each outbox message, to have it delivered."""
     recorder: StepRecorder = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "recorder", StepRecorder(self.db))
+        object.__setattr__(self, "recorder", StepRecorder(self.db, self.deliver))

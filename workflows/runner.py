@@ -22,6 +22,7 @@ from exdesk.domain import FINAL_STATUSES, Approval, CaseStatus, FailStep
 from exdesk.errors import NotFoundError
 from exdesk.store import approvals as approval_store
 from exdesk.store.cases import CaseUpdate, get_case_row
+from exdesk.store.database import TRANSIENT_ERRORS
 from exdesk.store.decision_log import StepEntry, anchor_case, append_record, digest
 from exdesk.store.locks import case_lock
 from exdesk.telemetry import masked_attributes, span_ids, tracer
@@ -145,6 +146,10 @@ class CaseRunner:
         ) as span:
             try:
                 self._graph().invoke(payload, self._config(case_id), durability="sync")
+            except TRANSIENT_ERRORS:
+                # The run stops where its last checkpoint is; the caller tries again later.
+                span.set_status(Status(StatusCode.ERROR, "transient"))
+                raise
             except Exception as error:
                 span.record_exception(error)
                 span.set_status(Status(StatusCode.ERROR, type(error).__name__))

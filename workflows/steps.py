@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from opentelemetry.trace import SpanKind
+from psycopg import Connection
+from psycopg.rows import DictRow
 
 from exdesk.domain import (
     ApprovalDecision,
@@ -89,11 +91,17 @@ def step_key(state: CaseState, step: str) -> str:
     return f"{state['seq'] + 1:04d}:{step}"
 
 
+DeliveryHook = Callable[[Connection[DictRow], str], object]
+"""Asks for an outbox message to be delivered, in the transaction that commits it (so it
+is delivered exactly when it exists)."""
+
+
 class StepRecorder:
     """Writes steps for the nodes of one graph."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, deliver: DeliveryHook | None = None) -> None:
         self._db = db
+        self._deliver = deliver
 
     def record(
         self,
@@ -150,6 +158,9 @@ class StepRecorder:
                 ]
                 if outbox_ids:
                     output = _with(output, outbox_ids=outbox_ids)
+                    if self._deliver is not None:
+                        for outbox_id in outbox_ids:
+                            self._deliver(conn, outbox_id)
                 entry = StepEntry(
                     actor=result.actor,
                     inputs_digest=digest(result.inputs),

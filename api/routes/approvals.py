@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from exdesk.api.deps import Decider, DeskDep
+from exdesk.api.deps import Decider, DeskDep, WaitSeconds
 from exdesk.api.errors import error_responses
 from exdesk.domain import ApprovalDecision, Case
 from exdesk.errors import NotFoundError
@@ -31,19 +31,35 @@ class DecisionRequest(BaseModel):
 
 @router.post("/{case_id}/approvals/{approval_id}")
 def decide(
-    case_id: str, approval_id: str, body: DecisionRequest, desk: DeskDep, principal: Decider
+    case_id: str,
+    approval_id: str,
+    body: DecisionRequest,
+    desk: DeskDep,
+    principal: Decider,
+    wait: WaitSeconds = 0,
 ) -> Case:
-    """Decide a pending approval; 409 if it was already decided, 403 without the role."""
+    """Decide a pending approval; 409 if it was already decided, 403 without the role.
+
+    The case runs on here (inline mode) or in a worker (queue mode); with ``wait`` the
+    answer waits up to that many seconds for the case's next stop."""
     with desk.db.connection() as conn:
         approval = get_approval(conn, principal.tenant_id, approval_id)
         if approval is None or approval.case_id != case_id:
             if get_case_row(conn, principal.tenant_id, case_id) is None:
                 raise NotFoundError(f"case {case_id} not found")
             raise NotFoundError(f"approval {approval_id} not found on case {case_id}")
-    return desk.decide(
+    case = desk.decide(
         principal,
         approval_id,
         body.decision,
         comment=body.comment,
         edited_proposal=body.edited_proposal,
+        case_id=case_id,
     )
+    if (
+        wait
+        and desk.queued
+        and desk.wait_for_stop(principal.tenant_id, case_id, wait, after_seq=len(case.decisions))
+    ):
+        return desk.case(principal.tenant_id, case_id)
+    return case

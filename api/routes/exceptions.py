@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Response, status
 from pydantic import BaseModel, Field
 
-from exdesk.api.deps import DeskDep, Ingester
+from exdesk.api.deps import DeskDep, Ingester, WaitSeconds
 from exdesk.api.errors import error_responses
 from exdesk.api.openapi import documented_as
 from exdesk.domain import Case, ExceptionEvent
@@ -71,17 +71,20 @@ def post_exceptions(
     desk: DeskDep,
     principal: Ingester,
     response: Response,
+    wait: WaitSeconds = 0,
 ) -> IngestAnswer:
-    """Create a case per event and run it to its first stop.
+    """Store a case per event; workers run it (or, in inline mode, this request does).
 
     One event answers its case (201 new, 200 if the event was seen before); a list answers
-    one result per event (201 if any case is new). Nothing is created unless every event
-    of the request is valid and belongs to the caller's tenant.
+    one result per event (201 if any case is new). Nothing is stored unless every event
+    of the request is valid and belongs to the caller's tenant. With ``wait``, a single
+    event's answer waits up to that many seconds for the case's first stop (waiting for a
+    person, or closed); otherwise the case is answered as stored (``received``).
     """
     events, is_list = parse_events(body)
     tenant = principal.tenant_id
     try:
-        refs = desk.ingest(tenant, events, initiated_by=principal.user)
+        refs = desk.accept(tenant, events, initiated_by=principal.user)
     except InputError as error:
         if not is_list and error.location and error.location.startswith("[0]"):
             error.location = error.location.removeprefix("[0].")
@@ -90,5 +93,7 @@ def post_exceptions(
         status.HTTP_201_CREATED if any(r.created for r in refs) else status.HTTP_200_OK
     )
     if not is_list:
+        if wait and desk.queued:
+            desk.wait_for_stop(tenant, refs[0].case_id, wait)
         return desk.case(tenant, refs[0].case_id)
     return [IngestResult(created=r.created, case=desk.case(tenant, r.case_id)) for r in refs]

@@ -116,7 +116,8 @@ def open_desk() -> Iterator[tuple[ExceptionDesk, str]]:
     settings = _settings()
     configure_logging(settings.log_level)
     with _handled():
-        desk = ExceptionDesk.open(settings)
+        # A local operator's command runs the cases it moves here, workers or not.
+        desk = ExceptionDesk.open(settings.model_copy(update={"run_cases": "inline"}))
         try:
             yield desk, _tenant(settings)
         finally:

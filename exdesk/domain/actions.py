@@ -46,3 +46,14 @@ class PartnerNotice(DocumentResolution):
 
 OutboxPayload = RemediationOrder | CustomerMessage | CreditDecision | PartnerNotice
 """Any outbox payload; the message's ``kind`` says which."""
+
+DeliveryStatus = Literal["pending", "sent", "retrying", "dead"]
+"""Where an outbox message's delivery stands."""
+
+
+class DeliveryResponse(ContractModel):
+    """What the receiver answered."""
+
+    connector: Literal["webhook", "smtp"]
+    status_code: int | None = Field(default=None, description="HTTP status or SMTP reply code.")
+    detail: str = Field(default="", max_length=2000, description="The head of the answer.")

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from exdesk.domain._base import Confidence, ContractModel, Identifier
-from exdesk.domain.actions import OutboxKind, OutboxPayload
+from exdesk.domain.actions import DeliveryResponse, DeliveryStatus, OutboxKind, OutboxPayload
 from exdesk.domain.approvals import Approval, PolicyResult
 from exdesk.domain.events import ExceptionEvent
 from exdesk.domain.proposals import (
@@ -81,14 +81,21 @@ class DecisionRecord(ContractModel):
 
 
 class OutboxMessage(ContractModel):
-    """A write the execute step committed to perform: a remediation or a customer message."""
+    """A write the execute step committed to, and how its delivery stands (CONTRACT §7):
+    ``pending``, ``sent`` (with the receiver's answer), ``retrying`` (attempts, next try) or
+    ``dead`` (with the last error; can be replayed)."""
 
     outbox_id: Identifier
     case_id: Identifier
     kind: OutboxKind
     payload: OutboxPayload
-    status: Literal["pending", "sent", "failed"]
+    status: DeliveryStatus
     created_at: datetime
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    last_error: str | None = None
+    response: DeliveryResponse | None = None
+    sent_at: datetime | None = None
 
 
 class Case(ContractModel):

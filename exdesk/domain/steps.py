@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from exdesk.domain._base import ContractModel, Identifier
+from exdesk.domain.actions import DeliveryResponse, OutboxKind
 from exdesk.domain.approvals import ApprovalDecision, ApprovalEdit, ApprovalKind
 from exdesk.domain.proposals import (
     ClassificationProposal,
@@ -167,6 +168,26 @@ class ResolveStep(ContractModel):
     note: str | None = None
 
 
+class DeliverStep(ContractModel):
+    """An outbox message was delivered, or given up on after its last attempt."""
+
+    step: Literal["deliver"] = "deliver"
+    outbox_id: Identifier
+    kind: OutboxKind
+    status: Literal["sent", "dead"]
+    attempts: int
+    response: DeliveryResponse | None = None
+    error: str | None = None
+
+
+class ReplayStep(ContractModel):
+    """A person sent a dead outbox message back for delivery."""
+
+    step: Literal["replay"] = "replay"
+    outbox_id: Identifier
+    user: str
+
+
 class FailStep(ContractModel):
     """A step failed; the case stops with the reason (never silently dropped)."""
 
@@ -189,6 +210,8 @@ StepOutput = Annotated[
     | EscalateStep
     | ExecuteStep
     | ResolveStep
+    | DeliverStep
+    | ReplayStep
     | FailStep,
     Field(discriminator="step"),
 ]
@@ -209,6 +232,8 @@ StepName = Literal[
     "escalate",
     "execute",
     "resolve",
+    "deliver",
+    "replay",
     "fail",
 ]
 """Every step that writes a decision record."""

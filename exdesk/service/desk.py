@@ -1,47 +1,44 @@
-"""The application: what the API and the CLI both call. One way to do each thing."""
+"""The application: what the API, the CLI and the workers all call. One way to do each thing."""
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
+import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from pydantic import ValidationError
-
 from exdesk.agents.registry import AgentSet, build_agents
+from exdesk.delivery import Dispatcher, RetrySchedule
 from exdesk.domain import (
     FINAL_STATUSES,
+    WAITING_STATUSES,
     Approval,
     ApprovalDecision,
     Case,
-    EscalateStep,
+    DeliveryStatus,
     ExceptionEvent,
-    IntakeStep,
     NetworkSnapshot,
+    OutboxMessage,
+    ReplayStep,
     Role,
 )
 from exdesk.errors import ConflictError, InputError, NotFoundError
-from exdesk.policies.approvals import DECISION_STATUS, check_may_decide
 from exdesk.policies.config import PolicyConfig, load_policy_config
+from exdesk.service import decisions, escalation, intake, maintenance
+from exdesk.service.jobs import JobQueue, deferring_app
 from exdesk.service.precedents import build_precedent_index
 from exdesk.settings import Settings
 from exdesk.store import approvals as approval_store
+from exdesk.store import outbox as outbox_store
 from exdesk.store.api_keys import Principal, create_key
 from exdesk.store.audit import AuditReport, verify_tenant
 from exdesk.store.case_view import cases_from_rows, load_case
-from exdesk.store.cases import (
-    CaseFilter,
-    CaseRef,
-    CaseUpdate,
-    count_cases,
-    get_case_row,
-    insert_case,
-    list_case_rows,
-)
+from exdesk.store.cases import CaseFilter, CaseRef, count_cases, get_case_row, list_case_rows
 from exdesk.store.database import Database, resolve_database_url
 from exdesk.store.decision_log import StepEntry, anchor_case, append_record, digest
 from exdesk.store.locks import case_lock
@@ -50,8 +47,7 @@ from exdesk.store.network import NetworkReader, replace_network
 from exdesk.telemetry import configure_telemetry
 from exdesk.tools.precedents import PRECEDENT_STATUSES, Precedent, PrecedentIndex
 from exdesk.workflows.deps import WorkflowDeps
-from exdesk.workflows.runner import INTAKE_SEQ, CaseRunner, RunResult
-from exdesk.workflows.stages import APPROVAL_EDITS
+from exdesk.workflows.runner import CaseRunner, RunResult
 
 logger = logging.getLogger(__name__)
 
@@ -67,18 +63,35 @@ class CasePage:
 
 ProgressCallback = Callable[[int, int], None]
 
+_WAIT_POLL_SECONDS = 0.05
+"""How often a caller waiting for a worker looks at the case."""
+
 
 class ExceptionDesk:
-    """Settings, database, agents, policies and the workflow runner, opened once."""
+    """Settings, database, agents, policies, the workflow runner and the job queue."""
 
     def __init__(self, settings: Settings, db: Database, agents: AgentSet, policy: PolicyConfig):
         self.settings = settings
         self.db = db
         self.policy = policy
+        self.jobs = JobQueue(deferring_app())
         self._precedents: PrecedentIndex | None = None
         self._precedents_lock = threading.Lock()
         self.runner = CaseRunner(
-            WorkflowDeps(db=db, agents=agents, policy=policy, precedents=lambda: self.precedents)
+            WorkflowDeps(
+                db=db,
+                agents=agents,
+                policy=policy,
+                precedents=lambda: self.precedents,
+                deliver=self.jobs.defer_delivery,
+            )
+        )
+        self.dispatcher = Dispatcher(
+            db,
+            RetrySchedule(
+                max_attempts=settings.delivery_max_attempts,
+                base_seconds=settings.delivery_backoff_seconds,
+            ),
         )
 
     @classmethod
@@ -90,7 +103,11 @@ class ExceptionDesk:
         policy = load_policy_config(settings.policy_file)
         configure_telemetry(settings)
         url = resolve_database_url(settings.database_url, settings.data_dir)
-        db = Database(url, max_size=max(settings.pool_size, 3 * settings.workers + 2)).open()
+        db = Database(
+            url,
+            max_size=max(settings.pool_size, 3 * settings.workers + 2),
+            timeout=settings.pool_timeout_seconds,
+        ).open()
         try:
             with db.connection() as conn:
                 apply_migrations(conn)
@@ -109,6 +126,11 @@ class ExceptionDesk:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @property
+    def queued(self) -> bool:
+        """Whether workers run the cases (else the caller runs them in its process)."""
+        return self.settings.run_cases == "queue"
+
     # --- network ----------------------------------------------------------------------------
 
     def load_network(self, tenant_id: str, snapshot: NetworkSnapshot) -> dict[str, int]:
@@ -122,35 +144,144 @@ class ExceptionDesk:
         with self.db.connection() as conn:
             return NetworkReader(conn, tenant_id).counts()
 
-    # --- intake -----------------------------------------------------------------------------
+    # --- intake and runs --------------------------------------------------------------------
 
     def submit(
         self, tenant_id: str, event: ExceptionEvent, *, initiated_by: str | None = None
     ) -> CaseRef:
-        """Create the case for an event (or find the existing one) and its intake record."""
-        with self.db.transaction() as conn:
-            ref = insert_case(conn, tenant_id, event, initiated_by)
-            if ref.created:
-                entry = StepEntry(
-                    actor="system",
-                    inputs_digest=digest(event.model_dump(mode="json")),
-                    output=IntakeStep(
-                        source=event.source,
-                        source_event_id=event.source_event_id,
-                        initiated_by=initiated_by,
-                    ),
-                )
-                record, _ = append_record(
-                    conn, tenant_id, ref.case_id, f"{INTAKE_SEQ:04d}:intake", entry
-                )
-                anchor_case(conn, record, "created")
+        """Create the case for an event (or find the existing one) and its intake record;
+        in queue mode, with the job that will run it."""
+        [ref] = self.accept(tenant_id, [event], initiated_by=initiated_by, run=False)
         return ref
 
+    def accept(
+        self,
+        tenant_id: str,
+        events: Sequence[ExceptionEvent],
+        *,
+        initiated_by: str | None = None,
+        run: bool = True,
+    ) -> list[CaseRef]:
+        """Store the cases of a batch of events, all or nothing. In queue mode the workers
+        run them; inline (and ``run``), they run here to their first stop."""
+        refs = intake.accept_events(
+            self.db,
+            tenant_id,
+            events,
+            initiated_by=initiated_by,
+            jobs=self.jobs if self.queued else None,
+        )
+        if run and not self.queued:
+            self._run_all(tenant_id, [ref.case_id for ref in refs if ref.created])
+        return refs
+
+    def ingest(
+        self,
+        tenant_id: str,
+        events: Sequence[ExceptionEvent],
+        *,
+        initiated_by: str | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> list[CaseRef]:
+        """Store the cases of many events, then run each to its first stop here, in
+        parallel (a one-shot batch, with or without workers).
+
+        Existing cases are advanced too, so re-running an interrupted ingest finishes it.
+        Nothing is stored unless every event is the tenant's.
+        """
+        refs = intake.accept_events(
+            self.db, tenant_id, events, initiated_by=initiated_by, jobs=None
+        )
+        self._run_all(tenant_id, list(dict.fromkeys(ref.case_id for ref in refs)), progress)
+        return refs
+
+    def _run_all(
+        self, tenant_id: str, case_ids: Sequence[str], progress: ProgressCallback | None = None
+    ) -> int:
+        moved = 0
+        with ThreadPoolExecutor(max_workers=self.settings.workers) as pool:
+            futures = [pool.submit(self.advance, tenant_id, case_id) for case_id in case_ids]
+            for done, future in enumerate(as_completed(futures), start=1):
+                moved += future.result().advanced
+                if progress is not None:
+                    progress(done, len(futures))
+        return moved
+
     def advance(self, tenant_id: str, case_id: str) -> RunResult:
-        """Run the case to its next stop."""
+        """Run the case to its next stop (one run of a case at a time)."""
         result = self.runner.advance(tenant_id, case_id)
         self._record_precedent(tenant_id, result)
         return result
+
+    def wait_for_stop(
+        self, tenant_id: str, case_id: str, seconds: float, *, after_seq: int = 0
+    ) -> bool:
+        """Wait up to ``seconds`` for a worker to take the case to a stop (waiting for a
+        person, or final) past record ``after_seq``; True when it got there."""
+        deadline = time.monotonic() + seconds
+        while True:
+            with self.db.connection() as conn:
+                row = conn.execute(
+                    "SELECT status, last_seq FROM cases WHERE tenant_id=%s AND case_id=%s",
+                    (tenant_id, case_id),
+                ).fetchone()
+            if row is None:
+                raise NotFoundError(f"case {case_id} not found")
+            stopped = row["status"] in FINAL_STATUSES or row["status"] in WAITING_STATUSES
+            if stopped and row["last_seq"] > after_seq:
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(_WAIT_POLL_SECONDS)
+
+    def resume_interrupted(self) -> int:
+        """Run here every case a crash cut short (inline mode's start-up); returns how many
+        moved. In queue mode the workers' sweep does this."""
+        with self.db.connection() as conn:
+            moving = maintenance.cases_to_move(conn, stale_seconds=0, limit=1_000_000)
+        by_tenant: dict[str, list[str]] = {}
+        for tenant, case_id in moving:
+            by_tenant.setdefault(tenant, []).append(case_id)
+        return sum(self._run_all(tenant, ids) for tenant, ids in by_tenant.items())
+
+    def tenants_with_unfinished_cases(self) -> list[str]:
+        """Every tenant that has a case not yet in a final state."""
+        with self.db.connection() as conn:
+            rows = conn.execute(
+                "SELECT DISTINCT tenant_id FROM cases WHERE status <> ALL(%s) ORDER BY tenant_id",
+                (sorted(FINAL_STATUSES),),
+            ).fetchall()
+        return [row["tenant_id"] for row in rows]
+
+    def resume_all(self, tenant_id: str, progress: ProgressCallback | None = None) -> int:
+        """Advance every unfinished case here: runs cut short by a crash, decisions stored
+        but not yet acted on. Cases waiting for a person stay as they are. Returns how many
+        moved."""
+        with self.db.connection() as conn:
+            rows = conn.execute(
+                "SELECT case_id FROM cases WHERE tenant_id=%s AND status <> ALL(%s)"
+                " ORDER BY created_at",
+                (tenant_id, sorted(FINAL_STATUSES)),
+            ).fetchall()
+        return self._run_all(tenant_id, [row["case_id"] for row in rows], progress)
+
+    # --- timers and housekeeping (the workers' periodic jobs) --------------------------------
+
+    def escalate_overdue(self, tenant_id: str, now: datetime | None = None) -> list[str]:
+        """Escalate the tenant's cases whose approval waited past the policy's SLA."""
+        return escalation.escalate_overdue(self.db, self.policy, tenant_id, now)
+
+    def tenants_with_pending_approvals(self) -> list[str]:
+        """Every tenant with an approval still pending."""
+        return escalation.tenants_with_pending_approvals(self.db)
+
+    def sweep(self) -> maintenance.SweepReport:
+        """Put back in the queue whatever a crash or a lost job left behind."""
+        return maintenance.sweep(self.db, self.jobs, self.settings.worker_stalled_seconds * 2)
+
+    def retain_checkpoints(self) -> int:
+        """Drop the checkpoints of cases closed past the retention period."""
+        return maintenance.retain_checkpoints(self.db, self.settings.checkpoint_retention_days)
 
     # --- precedents -------------------------------------------------------------------------
 
@@ -179,110 +310,6 @@ class ExceptionDesk:
     def similar_cases(self, tenant_id: str, case_id: str, k: int = 5) -> list[Precedent]:
         """The ``k`` closed cases of the tenant most like this one."""
         return self.precedents.similar(tenant_id, self.case(tenant_id, case_id), k)
-
-    def ingest(
-        self,
-        tenant_id: str,
-        events: Sequence[ExceptionEvent],
-        *,
-        initiated_by: str | None = None,
-        progress: ProgressCallback | None = None,
-    ) -> list[CaseRef]:
-        """Create the cases of many events, then run each to its first stop in parallel.
-
-        Existing cases are advanced too, so re-running an interrupted ingest finishes it.
-        Nothing is created unless every event belongs to the tenant.
-        """
-        for index, event in enumerate(events):
-            if event.tenant_id is not None and event.tenant_id != tenant_id:
-                raise InputError(
-                    f"event {index}: tenant_id {event.tenant_id!r} is not the caller's tenant",
-                    location=f"[{index}].tenant_id",
-                )
-        refs = [self.submit(tenant_id, event, initiated_by=initiated_by) for event in events]
-        unique = list({ref.case_id: ref for ref in refs}.values())
-        done = 0
-        with ThreadPoolExecutor(max_workers=self.settings.workers) as pool:
-            futures = [pool.submit(self.advance, tenant_id, ref.case_id) for ref in unique]
-            for future in as_completed(futures):
-                future.result()
-                done += 1
-                if progress is not None:
-                    progress(done, len(unique))
-        return refs
-
-    def tenants_with_unfinished_cases(self) -> list[str]:
-        """Every tenant that has a case not yet in a final state."""
-        with self.db.connection() as conn:
-            rows = conn.execute(
-                "SELECT DISTINCT tenant_id FROM cases WHERE status <> ALL(%s) ORDER BY tenant_id",
-                (sorted(FINAL_STATUSES),),
-            ).fetchall()
-        return [row["tenant_id"] for row in rows]
-
-    def resume_all(self, tenant_id: str, progress: ProgressCallback | None = None) -> int:
-        """Advance every unfinished case: runs cut short by a crash, decisions stored but not
-        yet acted on. Cases waiting for a person stay as they are. Returns how many moved."""
-        with self.db.connection() as conn:
-            rows = conn.execute(
-                "SELECT case_id FROM cases WHERE tenant_id=%s AND status <> ALL(%s)"
-                " ORDER BY created_at",
-                (tenant_id, sorted(FINAL_STATUSES)),
-            ).fetchall()
-        moved = 0
-        with ThreadPoolExecutor(max_workers=self.settings.workers) as pool:
-            futures = [pool.submit(self.advance, tenant_id, row["case_id"]) for row in rows]
-            for done, future in enumerate(as_completed(futures), start=1):
-                moved += future.result().advanced
-                if progress is not None:
-                    progress(done, len(futures))
-        return moved
-
-    def escalate_overdue(self, tenant_id: str, now: datetime | None = None) -> list[str]:
-        """Escalate cases whose pending approval has waited longer than the policy's SLA.
-
-        Each escalation is a decision record (``system``) anchored in the ledger; the
-        approval stays pending and can still be decided. Returns the escalated case ids.
-        """
-        moment = now or datetime.now(UTC)
-        cutoff = moment - timedelta(hours=self.policy.escalation.approval_sla_hours)
-        with self.db.connection() as conn:
-            rows = conn.execute(
-                "SELECT DISTINCT a.case_id FROM approvals a JOIN cases c USING (case_id)"
-                " WHERE a.tenant_id=%s AND a.status='pending' AND a.requested_at < %s"
-                " AND c.status='awaiting_approval' ORDER BY a.case_id",
-                (tenant_id, cutoff),
-            ).fetchall()
-        escalated = []
-        for row in rows:
-            with case_lock(self.db, row["case_id"]), self.db.transaction() as conn:
-                approval = approval_store.pending_approval(conn, tenant_id, row["case_id"])
-                case_row = get_case_row(conn, tenant_id, row["case_id"])
-                if (
-                    approval is None
-                    or case_row is None
-                    or case_row["status"] != "awaiting_approval"
-                ):
-                    continue  # decided meanwhile
-                waited = (moment - approval.requested_at).total_seconds() / 3600
-                entry = StepEntry(
-                    actor="system",
-                    inputs_digest=digest({"approval_id": approval.approval_id}),
-                    output=EscalateStep(
-                        approval_id=approval.approval_id,
-                        required_role=approval.required_role,
-                        waited_hours=round(waited, 1),
-                        sla_hours=self.policy.escalation.approval_sla_hours,
-                    ),
-                )
-                key = f"escalate:{approval.approval_id}"
-                record, created = append_record(
-                    conn, tenant_id, row["case_id"], key, entry, CaseUpdate(status="escalated")
-                )
-                if created:
-                    anchor_case(conn, record, "escalated")
-                    escalated.append(row["case_id"])
-        return escalated
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -332,47 +359,77 @@ class ExceptionDesk:
         *,
         comment: str | None = None,
         edited_proposal: dict[str, Any] | None = None,
+        case_id: str | None = None,
     ) -> Case:
-        """Record a person's decision on a pending approval and run the case on.
+        """Record a person's decision on a pending approval and have the case run on: here
+        (inline) or by a worker (queue), the job deferred with the decision.
 
         Of two decisions on one approval, exactly one takes effect; the other gets
-        ConflictError. Whoever initiated or edited the proposal may not approve it.
+        ConflictError. Whoever initiated or edited the proposal may not approve it. With
+        ``case_id``, the approval must be that case's (NotFoundError otherwise).
         """
         tenant_id = principal.tenant_id
         with self.db.connection() as conn:
-            approval = approval_store.get_approval(conn, tenant_id, approval_id)
-        if approval is None:
-            raise NotFoundError(f"approval {approval_id} not found")
-        check_may_decide(principal.user, principal.roles, approval, decision)
-        edited = _validated_edit(approval, decision, edited_proposal)
+            approval = decisions.approval_to_decide(conn, principal, approval_id, decision, case_id)
+        edited = decisions.validated_edit(approval, decision, edited_proposal)
+        if self.queued:
+            with self.db.transaction() as conn:
+                decisions.store_decision(
+                    conn, principal, approval, decision, comment=comment, edited=edited
+                )
+                self.jobs.defer_advance(conn, tenant_id, approval.case_id)
+            return self.case(tenant_id, approval.case_id)
         with case_lock(self.db, approval.case_id):
             with self.db.connection() as conn:
-                stored = approval_store.record_decision(
-                    conn,
-                    tenant_id,
-                    approval_id,
-                    status=DECISION_STATUS[decision],
-                    decision=decision,
-                    user=principal.user,
-                    comment=comment,
-                    edited_proposal=edited,
-                )
-            if stored is None:
-                current = self._approval(tenant_id, approval_id)
-                raise ConflictError(
-                    f"approval {approval_id} was already decided ({current.status} by "
-                    f"{current.decided_by})"
+                decisions.store_decision(
+                    conn, principal, approval, decision, comment=comment, edited=edited
                 )
             result = self.runner.advance_locked(tenant_id, approval.case_id)
         self._record_precedent(tenant_id, result)
         return self.case(tenant_id, approval.case_id)
 
-    def _approval(self, tenant_id: str, approval_id: str) -> Approval:
+    # --- delivery ---------------------------------------------------------------------------
+
+    def deliver(self, outbox_id: str) -> None:
+        """One delivery attempt at a message; a failure worth retrying is deferred again
+        for its next attempt."""
+        result = self.dispatcher.deliver(outbox_id)
+        if result.outcome == "retrying":
+            with self.db.transaction() as conn:
+                self.jobs.defer_delivery(conn, outbox_id, result.next_attempt_at)
+
+    def outbox(
+        self, tenant_id: str, status: DeliveryStatus | None = None, limit: int = 100
+    ) -> list[OutboxMessage]:
+        """The tenant's outbox messages, newest first (``dead`` ones wait for a replay)."""
         with self.db.connection() as conn:
-            approval = approval_store.get_approval(conn, tenant_id, approval_id)
-        if approval is None:
-            raise NotFoundError(f"approval {approval_id} not found")
-        return approval
+            return outbox_store.list_messages(conn, tenant_id, status, limit)
+
+    def replay(self, tenant_id: str, outbox_id: str, user: str) -> OutboxMessage:
+        """Send a dead message back for delivery, recorded in its case's chain."""
+        with self.db.transaction() as conn:
+            message = outbox_store.replay(conn, tenant_id, outbox_id)
+            if message is None:
+                current = outbox_store.get_message(conn, tenant_id, outbox_id)
+                if current is None:
+                    raise NotFoundError(f"outbox message {outbox_id} not found")
+                raise ConflictError(
+                    f"outbox message {outbox_id} is {current.status}: only dead messages replay"
+                )
+            record, _ = append_record(
+                conn,
+                tenant_id,
+                message.case_id,
+                f"replay:{outbox_id}:{uuid.uuid4().hex[:12]}",
+                StepEntry(
+                    actor=f"human:{user}",
+                    inputs_digest=digest({"outbox_id": outbox_id}),
+                    output=ReplayStep(outbox_id=outbox_id, user=user),
+                ),
+            )
+            anchor_case(conn, record, "replayed")
+            self.jobs.defer_delivery(conn, outbox_id)
+        return message
 
     # --- audit and keys ---------------------------------------------------------------------
 
@@ -396,24 +453,3 @@ def _check_snapshot_tenant(tenant_id: str, snapshot: NetworkSnapshot) -> None:
                     "tenant",
                     location=f"{collection}[{index}].tenant_id",
                 )
-
-
-def _validated_edit(
-    approval: Approval, decision: ApprovalDecision, edited: dict[str, Any] | None
-) -> dict[str, Any] | None:
-    if decision != "edit":
-        if edited is not None:
-            raise InputError("an edited proposal goes with the decision edit", location="edited")
-        return None
-    if edited is None:
-        raise InputError("the decision edit needs an edited proposal", location="edited")
-    model = APPROVAL_EDITS[approval.kind]
-    try:
-        return model.model_validate(edited).model_dump(mode="json")
-    except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise InputError(
-            f"edited {approval.kind} is invalid at {where}: {first['msg']}",
-            location=f"edited.{where}",
-        ) from error

@@ -13,11 +13,19 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 from psycopg import Connection
 from psycopg.rows import DictRow, dict_row
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 from exdesk.errors import ConfigurationError
 
 logger = logging.getLogger(__name__)
+
+TRANSIENT_ERRORS: tuple[type[Exception], ...] = (
+    psycopg.OperationalError,
+    PoolTimeout,
+    TimeoutError,
+)
+"""The database, or a connection from the pool, was briefly out of reach: worth retrying,
+never a reason to fail a case."""
 
 CONNECTION_KWARGS: dict[str, Any] = {
     "autocommit": True,
@@ -60,12 +68,13 @@ def resolve_database_url(database_url: str | None, data_dir: Path) -> str:
 class Database:
     """A connection pool over one PostgreSQL database (autocommit, dict rows)."""
 
-    def __init__(self, url: str, *, max_size: int = 8) -> None:
+    def __init__(self, url: str, *, max_size: int = 8, timeout: float = 30.0) -> None:
         self.url = url
         self.pool: ConnectionPool[Connection[DictRow]] = ConnectionPool(
             url,
             min_size=1,
             max_size=max_size,
+            timeout=timeout,
             kwargs=CONNECTION_KWARGS,
             open=False,
             name="exdesk",

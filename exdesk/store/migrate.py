@@ -17,6 +17,7 @@ from psycopg import Connection
 from psycopg.rows import DictRow
 
 from exdesk.errors import ConfigurationError
+from exdesk.store.job_schema import apply_job_schema
 
 logger = logging.getLogger(__name__)
 
@@ -139,6 +140,7 @@ def apply_migrations(conn: Connection[DictRow]) -> list[int]:
                 )
             applied_now.append(migration.version)
         PostgresSaver(conn).setup()
+        apply_job_schema(conn)
     finally:
         conn.execute("SELECT pg_advisory_unlock(%s)", (_MIGRATIONS_LOCK,))
     return applied_now

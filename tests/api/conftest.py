@@ -34,7 +34,11 @@ def shared_desk(
     """A desk on a fresh database shared by one module, the example network loaded."""
     with fresh_database(pg_server_url) as url:
         settings = Settings(
-            data_dir=session_data_dir, database_url=url, telemetry_exporter="none", workers=4
+            data_dir=session_data_dir,
+            database_url=url,
+            telemetry_exporter="none",
+            workers=4,
+            run_cases="inline",
         )
         with ExceptionDesk.open(settings, agents=agents) as desk:
             desk.load_network(TENANT, example_network)

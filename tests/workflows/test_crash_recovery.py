@@ -64,6 +64,7 @@ def environment(settings: Settings, tenant: str) -> dict[str, str]:
         "EXDESK_TENANT": tenant,
         "EXDESK_TELEMETRY_EXPORTER": "none",
         "EXDESK_WORKERS": "4",
+        "EXDESK_RUN_CASES": "inline",
     }
 
 

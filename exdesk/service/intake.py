@@ -1,0 +1,70 @@
+"""Taking exceptions in: each event becomes a case with its intake record, a batch in one
+transaction (all of it, or nothing), and — in queue mode — the job that will run it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from psycopg import Connection
+from psycopg.rows import DictRow
+
+from exdesk.domain import ExceptionEvent, IntakeStep
+from exdesk.errors import InputError
+from exdesk.service.jobs import JobQueue
+from exdesk.store.cases import CaseRef, insert_case
+from exdesk.store.database import Database
+from exdesk.store.decision_log import StepEntry, anchor_case, append_record, digest
+
+INTAKE_KEY = "0001:intake"
+"""Every case's first record is its intake, written when the case is created."""
+
+
+def check_tenant(tenant_id: str, events: Sequence[ExceptionEvent]) -> None:
+    """Refuse a batch naming another tenant anywhere, locating the event."""
+    for index, event in enumerate(events):
+        if event.tenant_id is not None and event.tenant_id != tenant_id:
+            raise InputError(
+                f"event {index}: tenant_id {event.tenant_id!r} is not the caller's tenant",
+                location=f"[{index}].tenant_id",
+            )
+
+
+def record_intake(
+    conn: Connection[DictRow], tenant_id: str, event: ExceptionEvent, initiated_by: str | None
+) -> CaseRef:
+    """The case for an event (or the one that exists) and, for a new one, its intake record
+    anchored in the ledger. Inside the caller's transaction."""
+    ref = insert_case(conn, tenant_id, event, initiated_by)
+    if ref.created:
+        entry = StepEntry(
+            actor="system",
+            inputs_digest=digest(event.model_dump(mode="json")),
+            output=IntakeStep(
+                source=event.source,
+                source_event_id=event.source_event_id,
+                initiated_by=initiated_by,
+            ),
+        )
+        record, _ = append_record(conn, tenant_id, ref.case_id, INTAKE_KEY, entry)
+        anchor_case(conn, record, "created")
+    return ref
+
+
+def accept_events(
+    db: Database,
+    tenant_id: str,
+    events: Sequence[ExceptionEvent],
+    *,
+    initiated_by: str | None,
+    jobs: JobQueue | None,
+) -> list[CaseRef]:
+    """Store every event's case in one transaction; with ``jobs``, defer each new case's
+    run in that same transaction. Returns one reference per event, in order."""
+    check_tenant(tenant_id, events)
+    with db.transaction() as conn:
+        refs = [record_intake(conn, tenant_id, event, initiated_by) for event in events]
+        if jobs is not None:
+            for ref in refs:
+                if ref.created:
+                    jobs.defer_advance(conn, tenant_id, ref.case_id)
+    return refs
