@@ -11,7 +11,17 @@ from fastapi import FastAPI
 
 from exdesk.api.errors import install_error_handlers
 from exdesk.api.openapi import publish_declared_errors_only
-from exdesk.api.routes import approvals, audit, cases, exceptions, health, network, precedents
+from exdesk.api.routes import (
+    approvals,
+    audit,
+    cases,
+    exceptions,
+    health,
+    network,
+    outbox,
+    precedents,
+    webhooks,
+)
 from exdesk.service import ExceptionDesk
 from exdesk.settings import Settings
 from exdesk.telemetry import configure_logging
@@ -59,7 +69,17 @@ def create_app(settings: Settings, desk: ExceptionDesk | None = None) -> FastAPI
         lifespan=lifespan,
     )
     install_error_handlers(app)
-    for module in (health, exceptions, cases, approvals, network, audit, precedents):
+    for module in (
+        health,
+        exceptions,
+        cases,
+        approvals,
+        network,
+        audit,
+        precedents,
+        outbox,
+        webhooks,
+    ):
         app.include_router(module.router)
     publish_declared_errors_only(app)
     return app

@@ -62,6 +62,8 @@ Decider = Annotated[Principal, Depends(require_roles("cs_rep", "ops", "finance")
 """Approvals need the approval's own role: admin administers keys, it does not approve."""
 NetworkLoader = Annotated[Principal, Depends(require_roles("integration", "admin"))]
 Auditor = Annotated[Principal, Depends(require_roles("compliance", "admin"))]
+Operator = Annotated[Principal, Depends(require_roles("ops", "admin"))]
+"""Runs the service: the outbox's dead letters and their replay."""
 
 
 WaitSeconds = Annotated[

@@ -8,7 +8,7 @@ from pydantic import BaseModel
 from exdesk.api.deps import Auditor, DeskDep
 from exdesk.api.errors import error_responses
 
-router = APIRouter(prefix="/v1/audit", tags=["audit"], responses=error_responses(401, 403))
+router = APIRouter(prefix="/v1/audit", tags=["audit"], responses=error_responses(401, 403, 503))
 
 
 class VerifyReport(BaseModel):

@@ -12,7 +12,7 @@ from exdesk.api.errors import error_responses
 from exdesk.domain import Case, CaseStatus, Category, Route
 from exdesk.store.cases import CaseFilter
 
-router = APIRouter(prefix="/v1/cases", tags=["cases"], responses=error_responses(401, 403))
+router = APIRouter(prefix="/v1/cases", tags=["cases"], responses=error_responses(401, 403, 503))
 
 
 class CaseList(BaseModel):

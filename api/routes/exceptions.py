@@ -15,7 +15,7 @@ from exdesk.errors import InputError
 from exdesk.validation import validated
 
 router = APIRouter(
-    prefix="/v1/exceptions", tags=["exceptions"], responses=error_responses(401, 403, 422)
+    prefix="/v1/exceptions", tags=["exceptions"], responses=error_responses(401, 403, 422, 503)
 )
 
 MAX_BATCH = 500

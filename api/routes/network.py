@@ -12,7 +12,9 @@ from exdesk.api.openapi import documented_as
 from exdesk.domain import NetworkSnapshot
 from exdesk.validation import validated
 
-router = APIRouter(prefix="/v1/network", tags=["network"], responses=error_responses(401, 403, 422))
+router = APIRouter(
+    prefix="/v1/network", tags=["network"], responses=error_responses(401, 403, 422, 503)
+)
 
 
 @router.put("")

@@ -9,7 +9,9 @@ and statuses, so a new route or status without a call fails here.
 from __future__ import annotations
 
 import itertools
+import json
 import re
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,6 +28,7 @@ from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
 from exdesk.api.app import create_app
+from exdesk.delivery import SIGNATURE_HEADER, set_inbound_secret, sign
 from exdesk.domain import Role
 from exdesk.service import ExceptionDesk
 from tests.api.support import (
@@ -35,6 +38,7 @@ from tests.api.support import (
     Response,
     carrier_delay,
     decide,
+    fetch_case,
     ingest,
     network_json,
     post_events,
@@ -239,12 +243,98 @@ def _dangling_network(scene: Scene) -> Response:
     return scene.client.put("/v1/network", json=network, headers=scene.integration)
 
 
+def _down(method: str, url: str, **kwargs: Any) -> Callable[[Scene], Response]:
+    """A call made while the database is out of reach (503 with Retry-After)."""
+
+    def send(scene: Scene) -> Response:
+        headers = scene.reader
+        with scene.database_down():
+            response = scene.client.request(method, url, headers=headers, **kwargs)
+        assert response.headers.get("retry-after"), "a 503 says when to try again"
+        return response
+
+    return send
+
+
+def _a_dead_letter(scene: Scene) -> str:
+    """A customer message that could not be delivered (dead), of a new resolved case."""
+    case = scene.new_wismo()
+    assert _approve(scene, scene.as_("carla", "cs_rep"), case).status_code == 200
+    outbox_id = fetch_case(scene.client, scene.reader, case)["actions"][0]["outbox_id"]
+    with scene.desk.db.connection() as conn:
+        conn.execute(
+            "UPDATE outbox SET status = 'dead', last_error = 'HTTP 500' WHERE outbox_id = %s",
+            (outbox_id,),
+        )
+    return str(outbox_id)
+
+
+def _replay(scene: Scene, outbox_id: str) -> Response:
+    return scene.client.post(f"/v1/outbox/{outbox_id}/replay", headers=scene.as_("olga", "ops"))
+
+
+def _replayed_twice(scene: Scene) -> Response:
+    outbox_id = _a_dead_letter(scene)
+    assert _replay(scene, outbox_id).status_code == 200
+    return _replay(scene, outbox_id)
+
+
+WEBHOOK = "/v1/webhooks/{tenant_id}/{source}"
+WEBHOOK_SECRET_ENV = "EXDESK_TEST_CARRIER_SECRET"
+
+
+def _signed(
+    scene: Scene, body: bytes, path: str = "/v1/webhooks/acme/carrier", later: float = 0
+) -> Response:
+    scene.monkeypatch.setenv(WEBHOOK_SECRET_ENV, "carrier-secret")
+    with scene.desk.db.connection() as conn:
+        set_inbound_secret(conn, "acme", "carrier", WEBHOOK_SECRET_ENV)
+    signature = sign(b"carrier-secret", body, now=time.time() + later).header
+    headers = {SIGNATURE_HEADER: signature, "Content-Type": "application/json"}
+    return scene.client.post(path, content=body, headers=headers)
+
+
+def _webhook_event(scene: Scene, event: Json | None = None, later: float = 0) -> Response:
+    body = json.dumps(event or carrier_delay(new_id("CAR"))).encode()
+    return _signed(scene, body, later=later)
+
+
+def _webhook_again(scene: Scene) -> Response:
+    """The partner delivers the same event again, a little later (a new signature)."""
+    event = carrier_delay(new_id("CAR"))
+    assert _webhook_event(scene, event).status_code == 201
+    return _webhook_event(scene, event, later=5)
+
+
+def _webhook_replayed(scene: Scene) -> Response:
+    body = json.dumps(carrier_delay(new_id("CAR"))).encode()
+    scene.monkeypatch.setenv(WEBHOOK_SECRET_ENV, "carrier-secret")
+    with scene.desk.db.connection() as conn:
+        set_inbound_secret(conn, "acme", "carrier", WEBHOOK_SECRET_ENV)
+    headers = {SIGNATURE_HEADER: sign(b"carrier-secret", body).header}
+    first = scene.client.post("/v1/webhooks/acme/carrier", content=body, headers=headers)
+    assert first.status_code == 201, first.text
+    return scene.client.post("/v1/webhooks/acme/carrier", content=body, headers=headers)
+
+
+def _webhook_badly_signed(scene: Scene) -> Response:
+    body = json.dumps(carrier_delay(new_id("CAR"))).encode()
+    headers = {SIGNATURE_HEADER: sign(b"not-the-secret", body).header}
+    return scene.client.post("/v1/webhooks/acme/carrier", content=body, headers=headers)
+
+
+def _webhook_of_another_source(scene: Scene) -> Response:
+    return _webhook_event(scene, short_pick(new_id("WMS")))
+
+
 GHOST_CASE = "/v1/cases/case_000000000000000000000000"
 _UNKNOWN_KEY = {"Authorization": "Bearer exd_000000000000_thisSecretWasNeverIssued"}
 CASES = "/v1/cases"
 CASE = "/v1/cases/{case_id}"
 DECISION = "/v1/cases/{case_id}/approvals/{approval_id}"
 SIMILAR = "/v1/cases/{case_id}/similar"
+OUTBOX = "/v1/outbox"
+REPLAY = "/v1/outbox/{outbox_id}/replay"
 
 CALLS = [
     Call("GET", "/healthz", 200, "up", lambda s: s.client.get("/healthz")),
@@ -412,6 +502,60 @@ CALLS = [
             _case_path(s.waiting, "/similar"), params={"k": 0}, headers=s.reader
         ),
     ),
+    Call("POST", "/v1/exceptions", 503, "database down", _down("POST", "/v1/exceptions", json={})),
+    Call("GET", CASES, 503, "database down", _down("GET", CASES)),
+    Call("GET", CASE, 503, "database down", _down("GET", GHOST_CASE)),
+    Call(
+        "POST",
+        DECISION,
+        503,
+        "database down",
+        _down("POST", f"{GHOST_CASE}/approvals/apr_1", json={"decision": "approve"}),
+    ),
+    Call("PUT", "/v1/network", 503, "database down", _down("PUT", "/v1/network", json={})),
+    Call("GET", "/v1/audit/verify", 503, "database down", _down("GET", "/v1/audit/verify")),
+    Call("GET", SIMILAR, 503, "database down", _down("GET", f"{GHOST_CASE}/similar")),
+    Call(
+        "GET",
+        OUTBOX,
+        200,
+        "dead letters",
+        lambda s: s.client.get(OUTBOX, params={"status": "dead"}, headers=s.as_("olga", "ops")),
+    ),
+    Call("GET", OUTBOX, 401, "no key", lambda s: s.client.get(OUTBOX)),
+    Call(
+        "GET",
+        OUTBOX,
+        403,
+        "cs_rep",
+        lambda s: s.client.get(OUTBOX, headers=s.as_("carla", "cs_rep")),
+    ),
+    Call(
+        "GET",
+        OUTBOX,
+        422,
+        "unknown status",
+        lambda s: s.client.get(OUTBOX, params={"status": "lost"}, headers=s.as_("olga", "ops")),
+    ),
+    Call("GET", OUTBOX, 503, "database down", _down("GET", OUTBOX)),
+    Call("POST", REPLAY, 200, "a dead letter", lambda s: _replay(s, _a_dead_letter(s))),
+    Call("POST", REPLAY, 401, "no key", lambda s: s.client.post("/v1/outbox/obx_1/replay")),
+    Call(
+        "POST",
+        REPLAY,
+        403,
+        "cs_rep",
+        lambda s: s.client.post("/v1/outbox/obx_1/replay", headers=s.as_("carla", "cs_rep")),
+    ),
+    Call("POST", REPLAY, 404, "unknown", lambda s: _replay(s, "obx_00000000000000000000")),
+    Call("POST", REPLAY, 409, "replayed twice", _replayed_twice),
+    Call("POST", REPLAY, 503, "database down", _down("POST", "/v1/outbox/obx_1/replay")),
+    Call("POST", WEBHOOK, 201, "a signed event", _webhook_event),
+    Call("POST", WEBHOOK, 200, "a signed event again", _webhook_again),
+    Call("POST", WEBHOOK, 401, "a wrong signature", _webhook_badly_signed),
+    Call("POST", WEBHOOK, 409, "a replay", _webhook_replayed),
+    Call("POST", WEBHOOK, 422, "another source's event", _webhook_of_another_source),
+    Call("POST", WEBHOOK, 503, "database down", _down("POST", "/v1/webhooks/acme/carrier")),
 ]
 
 

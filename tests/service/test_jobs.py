@@ -1,0 +1,138 @@
+"""Queue mode: the API's intake and decisions only store and defer; workers run the cases,
+retry what failed for a passing reason, and the sweep finds what a lost job left behind."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+
+from exdesk.agents.registry import AgentSet
+from exdesk.domain import NetworkSnapshot
+from exdesk.service import ExceptionDesk
+from exdesk.service.jobs import worker_app
+from exdesk.settings import Settings
+from tests.support.scenarios import open_orders, short_pick, status_question
+from tests.workflows.conftest import TENANT, person
+
+
+@pytest.fixture
+def queued(
+    settings: Settings, agents: AgentSet, example_network: NetworkSnapshot
+) -> Iterator[ExceptionDesk]:
+    """A desk in queue mode on the test's database, the example network loaded."""
+    with ExceptionDesk.open(
+        settings.model_copy(update={"run_cases": "queue"}), agents=agents
+    ) as desk:
+        desk.load_network(TENANT, example_network)
+        yield desk
+
+
+def run_worker_until_idle(desk: ExceptionDesk) -> None:
+    """One worker that stops once no job is ready."""
+    worker_app(desk, desk.db.url).run_worker(
+        wait=False, concurrency=2, install_signal_handlers=False, listen_notify=False
+    )
+
+
+def _jobs(desk: ExceptionDesk, status: str) -> int:
+    with desk.db.connection() as conn:
+        row = conn.execute(
+            "SELECT count(*) AS n FROM procrastinate_jobs WHERE status = %s AND task_name = %s",
+            (status, "advance_case"),
+        ).fetchone()
+    return int(row["n"]) if row else 0
+
+
+def test_intake_stores_and_defers_and_a_worker_runs_the_cases(
+    queued: ExceptionDesk, example_network: NetworkSnapshot
+) -> None:
+    orders = open_orders(example_network)[:4]
+    events = [short_pick(order, f"WMS-Q{i}") for i, order in enumerate(orders)]
+
+    refs = queued.accept(TENANT, events)
+
+    assert all(queued.case(TENANT, r.case_id).status == "received" for r in refs)
+    assert _jobs(queued, "todo") == len(events)
+    again = queued.accept(TENANT, events)
+    assert not any(r.created for r in again)
+    assert _jobs(queued, "todo") == len(events), "a repeat delivery defers nothing more"
+
+    run_worker_until_idle(queued)
+
+    statuses = {queued.case(TENANT, r.case_id).status for r in refs}
+    assert statuses <= {"awaiting_approval", "escalated", "resolved"}
+    assert _jobs(queued, "todo") == 0
+
+
+def test_a_decision_is_stored_with_its_resume_and_a_worker_runs_the_case_on(
+    queued: ExceptionDesk, example_network: NetworkSnapshot
+) -> None:
+    order = open_orders(example_network)[5]
+    [ref] = queued.accept(TENANT, [status_question(example_network, order, "mail-q1")])
+    run_worker_until_idle(queued)
+    case = queued.case(TENANT, ref.case_id)
+    [approval] = [a for a in case.approvals if a.status == "pending"]
+
+    decided = queued.decide(person("rita", "cs_rep"), approval.approval_id, "approve")
+
+    assert decided.status == "awaiting_approval", "nothing ran in the caller"
+    assert [a.status for a in decided.approvals] == ["approved"]
+    run_worker_until_idle(queued)
+    done = queued.case(TENANT, ref.case_id)
+    assert done.status == "resolved"
+    assert [a.kind for a in done.actions] == ["customer_message"]
+    with queued.db.connection() as conn:
+        row = conn.execute(
+            "SELECT count(*) AS n FROM procrastinate_jobs WHERE task_name = 'deliver_message'"
+        ).fetchone()
+    assert row is not None
+    assert row["n"] == 1, "the message's delivery was deferred with it"
+
+
+def test_a_passing_database_error_is_retried_and_never_fails_the_case(
+    queued: ExceptionDesk, example_network: NetworkSnapshot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    order = open_orders(example_network)[6]
+    [ref] = queued.accept(TENANT, [short_pick(order, "WMS-Q9")])
+    real_invoke = type(queued.runner)._run
+    calls = {"n": 0}
+
+    def flaky(self: object, tenant_id: str, case_id: str, payload: object) -> None:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise psycopg.OperationalError("server closed the connection unexpectedly")
+        real_invoke(self, tenant_id, case_id, payload)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(type(queued.runner), "_run", flaky)
+    run_worker_until_idle(queued)
+
+    assert queued.case(TENANT, ref.case_id).status == "received"
+    with queued.db.connection() as conn:
+        retried = conn.execute(
+            "SELECT attempts, scheduled_at > now() AS later FROM procrastinate_jobs"
+            " WHERE task_name = 'advance_case' AND status = 'todo'"
+        ).fetchone()
+        assert retried == {"attempts": 1, "later": True}
+        conn.execute("UPDATE procrastinate_jobs SET scheduled_at = now() WHERE status = 'todo'")
+    run_worker_until_idle(queued)
+    assert queued.case(TENANT, ref.case_id).status != "failed"
+    assert queued.case(TENANT, ref.case_id).status != "received"
+
+
+def test_the_sweep_defers_a_case_whose_job_was_lost(
+    queued: ExceptionDesk, example_network: NetworkSnapshot
+) -> None:
+    order = open_orders(example_network)[7]
+    [ref] = queued.accept(TENANT, [short_pick(order, "WMS-Q10")])
+    with queued.db.connection() as conn:
+        conn.execute("DELETE FROM procrastinate_jobs")
+        conn.execute("UPDATE cases SET updated_at = now() - interval '1 hour'")
+
+    report = queued.sweep()
+
+    assert report.cases == 1
+    assert queued.sweep().cases == 0, "one run waits per case"
+    run_worker_until_idle(queued)
+    assert queued.case(TENANT, ref.case_id).status != "received"
