@@ -10,6 +10,14 @@ from typing import Any
 from exdesk.errors import InputError
 
 
+def display_path(path: Path) -> str:
+    """A path as a report shows it: relative to the working folder when under it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
 def jsonl_files(path: Path) -> list[Path]:
     """The file itself, or every ``*.jsonl`` file under a folder (sorted); InputError when
     there is none."""

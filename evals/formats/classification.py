@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from exdesk.agents.classifier.corpus import LabelledExample
 from exdesk.errors import InputError
-from exdesk.evals.formats._jsonl import read_jsonl
+from exdesk.evals.formats._jsonl import display_path, read_jsonl
 from exdesk.validation import describe
 
 _EXTENSIONS = ("informational", "metadata")
@@ -53,6 +53,8 @@ def load_classification(path: Path) -> list[ClassificationSample]:
         except ValueError as error:
             raise InputError(f"{file}:{number}: {error}") from error
         samples.append(
-            ClassificationSample(example, f"{file}#{example.id}", informational, metadata)
+            ClassificationSample(
+                example, f"{display_path(file)}#{example.id}", informational, metadata
+            )
         )
     return samples

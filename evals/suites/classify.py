@@ -15,6 +15,7 @@ from exdesk.domain.context import CaseContext
 from exdesk.errors import AgentError
 from exdesk.evals.corpus import HELDOUT_DATA
 from exdesk.evals.engines import build_engine
+from exdesk.evals.formats._jsonl import display_path
 from exdesk.evals.formats.classification import ClassificationSample, load_classification
 from exdesk.evals.metric import Estimate, Evaluated, Metric, ratio
 from exdesk.evals.metrics import classification as cm
@@ -254,7 +255,9 @@ class ClassifySuite:
     def open(self, options: RunOptions) -> Iterator[_Session]:
         path = options.dataset or Path(str(HELDOUT_DATA))
         samples = load_classification(path)
-        yield _Session(samples, f"{path} ({len(samples)} events)", options, self.classifier)
+        yield _Session(
+            samples, f"{display_path(path)} ({len(samples)} events)", options, self.classifier
+        )
 
     def tables(
         self, items: Sequence[Evaluated[ClassifyObs]], options: RunOptions

@@ -21,6 +21,7 @@ from exdesk.agents.customer_drafter.contract import CustomerDrafter
 from exdesk.errors import AgentError
 from exdesk.evals.claims import ClaimChecker, GuardClaimChecker
 from exdesk.evals.engines import build_engine
+from exdesk.evals.formats._jsonl import display_path
 from exdesk.evals.formats.drafting import DraftCase, load_draft_cases
 from exdesk.evals.metric import Estimate, Evaluated, Metric, ratio
 from exdesk.evals.records import SampleRecord, SuiteName
@@ -94,7 +95,7 @@ class _Session:
         base = {
             "id": case.id,
             "epoch": epoch,
-            "input_ref": f"{file}#{case.id}",
+            "input_ref": f"{display_path(file)}#{case.id}",
             "metadata": dict(case.metadata),
             "target": {"required_facts": case.required_facts, "answers": case.answers},
         }
@@ -162,7 +163,7 @@ class DraftSuite:
     def open(self, options: RunOptions) -> Iterator[_Session]:
         path = options.dataset or DRAFTER_DATA
         cases = load_draft_cases(path)
-        yield _Session(cases, f"{path} ({len(cases)} cases)", options, self.checker)
+        yield _Session(cases, f"{display_path(path)} ({len(cases)} cases)", options, self.checker)
 
     def tables(self, items: Items, options: RunOptions) -> dict[str, Any]:
         rows = [

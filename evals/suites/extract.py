@@ -21,6 +21,7 @@ from exdesk.agents.document_extractor.contract import DocumentExtractor, Extract
 from exdesk.domain import DocumentExtraction
 from exdesk.errors import AgentError
 from exdesk.evals.engines import build_engine
+from exdesk.evals.formats._jsonl import display_path
 from exdesk.evals.formats.extraction import (
     ExtractionSample,
     as_document,
@@ -208,7 +209,7 @@ class _Session:
         base = {
             "id": sample.id,
             "epoch": epoch,
-            "input_ref": f"{file}#{sample.id}"
+            "input_ref": f"{display_path(file)}#{sample.id}"
             + (f" ({sample.document.path})" if sample.document.path else ""),
             "metadata": {
                 "doc_type": expected.doc_type,
@@ -283,7 +284,7 @@ class ExtractSuite:
         notes: list[str] = []
         if options.dataset is not None:
             samples = load_extraction(options.dataset)
-            described = f"{options.dataset} ({len(samples)} documents)"
+            described = f"{display_path(options.dataset)} ({len(samples)} documents)"
         else:
             from exdesk.evals.shared_extraction import shared_samples
 
@@ -293,8 +294,8 @@ class ExtractSuite:
                 notes.append(why)
             samples += shared
             described = (
-                f"{EXTRACTOR_DATA} and the shared datasets ({len(samples)} documents, "
-                f"{len(shared)} of them shared)"
+                f"{display_path(EXTRACTOR_DATA)} and the shared datasets "
+                f"({len(samples)} documents, {len(shared)} of them shared)"
             )
         yield _Session(samples, described, notes, options)
 

@@ -28,6 +28,7 @@ from exdesk.agents.fulfillment_recommender.contract import (
 from exdesk.domain import FulfillmentOption, NetworkSnapshot
 from exdesk.errors import AgentError, InputError
 from exdesk.evals.engines import build_engine
+from exdesk.evals.formats._jsonl import display_path
 from exdesk.evals.formats.recommendation import BestOption, Scenario, load_scenarios
 from exdesk.evals.metric import Evaluated, Metric
 from exdesk.evals.records import SampleRecord, SuiteName
@@ -143,7 +144,7 @@ class _Session:
         return SampleRecord(
             id=scenario.id,
             epoch=epoch,
-            input_ref=f"{file}#{scenario.id}",
+            input_ref=f"{display_path(file)}#{scenario.id}",
             metadata={"category": scenario.category, **scenario.metadata},
             target=scenario.expected.model_dump(mode="json"),
             output={
@@ -172,7 +173,7 @@ class RecommendSuite:
     def open(self, options: RunOptions) -> Iterator[_Session]:
         path = options.dataset or RECOMMENDER_DATA
         scenarios = load_scenarios(path)
-        yield _Session(scenarios, f"{path} ({len(scenarios)} scenarios)", options)
+        yield _Session(scenarios, f"{display_path(path)} ({len(scenarios)} scenarios)", options)
 
     def tables(
         self, items: Sequence[Evaluated[dict[str, Any]]], options: RunOptions

@@ -40,6 +40,7 @@ from exdesk.domain import (
     NetworkSnapshot,
 )
 from exdesk.evals.engines import eval_settings, registry_engine
+from exdesk.evals.formats._jsonl import display_path
 from exdesk.evals.formats.classification import load_classification
 from exdesk.evals.metric import Evaluated, Metric
 from exdesk.evals.records import SampleRecord, SuiteName
@@ -241,7 +242,9 @@ class WorkflowSuite:
                 )
                 for s in load_classification(options.dataset)
             ]
-            described = f"{options.dataset} ({len(samples)} events) over the demo network"
+            described = (
+                f"{display_path(options.dataset)} ({len(samples)} events) over the demo network"
+            )
         with ExitStack() as stack:
             yield _Session(samples, described, options, stack)
 
