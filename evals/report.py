@@ -19,7 +19,7 @@ max-width:1100px;color:#222;line-height:1.4;padding:0 1rem}
 h1{font-size:1.6rem}h2{font-size:1.25rem;margin-top:2rem;border-bottom:1px solid #ddd}
 table{border-collapse:collapse;margin:.5rem 0 1rem}td,th{border:1px solid #ccc;
 padding:.25rem .6rem;text-align:right}th{background:#f3f3f3}td.l,th.l{text-align:left}
-.bad{color:#b00020;font-weight:600}.good{color:#00695c}.muted{color:#777}
+.bad{color:#b00020;font-weight:600}td:not(.l){white-space:nowrap}.good{color:#00695c}.muted{color:#777}
 figure{display:inline-block;margin:.5rem 1rem 1rem 0;vertical-align:top}
 figure img{max-width:100%;border:1px solid #eee}figcaption{font-size:.9rem;color:#555}
 """

@@ -100,7 +100,8 @@ def summarize_records(
     notes: Sequence[str] = (),
 ) -> RunSummary:
     """The summary of a suite's records (also used to re-summarise a stored run)."""
-    figures = summarise(records, suite.metrics, suite.observe, suite.group_keys)
+    keys = list(dict.fromkeys([*suite.group_keys, *options.group_by]))
+    figures = summarise(records, suite.metrics, suite.observe, keys)
     scored = [r for r in records if r.unscorable is None]
     epochs = by_epoch(scored)
     first = epochs[min(epochs)] if epochs else []

@@ -32,6 +32,8 @@ class RunOptions:
     """The workflow suite's database; None starts a throw-away embedded PostgreSQL."""
     review_budget: float = 0.10
     """Share of least-confident classifications a person would review."""
+    group_by: tuple[str, ...] = ()
+    """Metadata keys to group figures by, beyond the suite's own."""
     extra: dict[str, Any] = field(default_factory=dict)
 
 

@@ -42,7 +42,7 @@ from exdesk.domain import (
 from exdesk.evals.engines import eval_settings, registry_engine
 from exdesk.evals.formats._jsonl import display_path
 from exdesk.evals.formats.classification import load_classification
-from exdesk.evals.metric import Evaluated, Metric
+from exdesk.evals.metric import Estimate, Evaluated, Metric
 from exdesk.evals.records import SampleRecord, SuiteName
 from exdesk.evals.suite import RunOptions
 from exdesk.evals.throwaway_db import throwaway_database
@@ -64,6 +64,24 @@ class WorkflowSample:
     metadata: dict[str, str]
 
 
+def informational_closed(items: Sequence[Evaluated[dict[str, Any]]]) -> Estimate:
+    """Share of informational events closed with no action; unscorable (counted, with the
+    reason) while the workflow records no resolution."""
+    scored = [
+        i.record.scores.get("informational_closed")
+        for i in items
+        if i.record.target["informational"]
+    ]
+    if not scored:
+        return Estimate(None, 0, note="no informational event in the dataset")
+    if not RESOLUTION_SUPPORTED:
+        return Estimate(None, 0, len(scored), note="the workflow records no resolution yet")
+    known = [s for s in scored if s is not None]
+    return Estimate(
+        sum(known) / len(known) if known else None, len(known), len(scored) - len(known)
+    )
+
+
 METRICS: list[Metric[dict[str, Any]]] = [
     Metric("route_accuracy", "case took its labelled category's route", gate=True),
     Metric(
@@ -78,7 +96,11 @@ METRICS: list[Metric[dict[str, Any]]] = [
         gate=True,
         must_be_zero=True,
     ),
-    Metric("informational_closed", "informational events closed with no action"),
+    Metric(
+        "informational_closed",
+        "informational events closed with no action",
+        aggregate=informational_closed,
+    ),
     Metric("category_accuracy", "the workflow's category is the labelled one"),
     Metric("triaged", "share sent to a person to classify", higher_is_better=False),
     Metric("failed", "cases that ended failed", higher_is_better=False),

@@ -65,6 +65,10 @@ def run(
     baseline: Annotated[
         Path | None, typer.Option(help="A run folder to compare with in report.html.")
     ] = None,
+    group_by: Annotated[
+        list[str] | None,
+        typer.Option(help="Also group the figures by this metadata key (repeatable)."),
+    ] = None,
     review_budget: Annotated[
         float, typer.Option(min=0.01, max=1.0, help="Share a person would review (classify).")
     ] = 0.10,
@@ -86,6 +90,7 @@ def run(
             dataset=dataset,
             data_dir=settings.data_dir,
             review_budget=review_budget,
+            group_by=tuple(group_by or ()),
         )
         root = out or _default_out(suite.value)
         for name in names:
