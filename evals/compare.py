@@ -78,9 +78,24 @@ class Comparison:
         return any(m.fails for m in self.metrics)
 
 
-def _brief(output: dict[str, Any]) -> str:
-    text = json.dumps(output, default=str, sort_keys=True)
-    return text if len(text) <= 120 else text[:117] + "..."
+def _brief(output: dict[str, Any], limit: int = 90) -> str:
+    """An output's scalar values as ``key=value`` (with those of its nested objects when it
+    has fewer than three of its own)."""
+
+    def scalars(values: dict[str, Any]) -> list[str]:
+        return [
+            f"{k}={v}"
+            for k, v in values.items()
+            if v is not None and not isinstance(v, dict | list)
+        ]
+
+    parts = scalars(output)
+    if len(parts) < 3:
+        for value in output.values():
+            if isinstance(value, dict):
+                parts += scalars(value)
+    text = " ".join(parts) or json.dumps(output, default=str)[:limit]
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _per_sample_delta(

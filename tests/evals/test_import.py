@@ -6,6 +6,10 @@ import json
 from pathlib import Path
 from typing import Any, cast
 
+import pytest
+from typer.testing import CliRunner
+
+from exdesk.cli import app
 from exdesk.domain import ApprovalDecision, Role
 from exdesk.evals.formats.classification import load_classification
 from exdesk.evals.formats.drafting import load_draft_cases
@@ -78,3 +82,17 @@ def test_decided_cases_become_samples_of_the_three_formats(
         "extractor/decided.jsonl": 1,
         "drafter/decided.jsonl": 2,
     }
+
+
+def test_the_cli_writes_the_datasets_and_counts_them(
+    monkeypatch: pytest.MonkeyPatch, database_url: str, session_data_dir: Path, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("EXDESK_DATABASE_URL", database_url)
+    monkeypatch.setenv("EXDESK_DATA_DIR", str(session_data_dir))
+    monkeypatch.setenv("EXDESK_TELEMETRY_EXPORTER", "none")
+
+    result = CliRunner().invoke(app, ["eval", "import", "--out", str(tmp_path), "--tenant", "acme"])
+
+    assert result.exit_code == 0, result.output
+    assert "0 classifier/decided.jsonl" in result.stdout
+    assert (tmp_path / "drafter" / "decided.jsonl").read_text(encoding="utf-8") == ""
