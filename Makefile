@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-fast check lint types format serve bench evals clean
+.PHONY: demo test test-fast check lint types format serve bench evals eval-baseline clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,8 +46,13 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.workflow_throughput
 
 evals: $(STAMP)
+	$(BIN)/exdesk eval run --suite all --out eval-runs/latest
 	$(BIN)/python -m exdesk.evals.classification_eval
 	$(BIN)/python -m exdesk.evals.extraction_eval
+
+# Rewrite the regression gate's baselines (evals/baselines/fast) after a deliberate change.
+eval-baseline: $(STAMP)
+	$(BIN)/python -m exdesk.evals.gate --update
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache build *.egg-info

@@ -13,6 +13,7 @@ from typing import Annotated, Any, NoReturn, TypeVar, cast
 import typer
 from pydantic import BaseModel, ValidationError
 
+from exdesk.cli.evals import eval_app
 from exdesk.cli.operations import connectors_app, outbox_app, webhooks_app, worker
 from exdesk.cli.output import Progress, case_table, print_report
 from exdesk.cli.precedents import similar_cases_command
@@ -60,6 +61,7 @@ app.add_typer(network_app, name="network")
 app.add_typer(cases_app, name="cases")
 app.add_typer(audit_app, name="audit")
 app.add_typer(keys_app, name="keys")
+app.add_typer(eval_app, name="eval")
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(connectors_app, name="connectors")
 app.add_typer(webhooks_app, name="webhooks")
