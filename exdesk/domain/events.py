@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import Annotated, Any, Final, Literal, Self
+from typing import Annotated, Any, Final, Literal
 
-from pydantic import AwareDatetime, BeforeValidator, Field, model_validator
+from pydantic import AwareDatetime, BeforeValidator, Field, ValidationInfo, field_validator
 
 from exdesk.domain._base import ContractModel, Identifier
 from exdesk.domain.taxonomy import EventSource
@@ -38,30 +38,36 @@ class Document(ContractModel):
     content: str = Field(min_length=1, max_length=2_000_000)
     """The text itself, or base64 of the file's bytes for a binary kind (``pdf``)."""
 
-    @model_validator(mode="after")
-    def _binary_content_decodes(self) -> Self:
-        if self.kind in BINARY_DOCUMENT_KINDS:
-            self.file_bytes()
-        return self
+    @field_validator("content")
+    @classmethod
+    def _binary_content_decodes(cls, content: str, info: ValidationInfo) -> str:
+        kind = info.data.get("kind")
+        if kind in BINARY_DOCUMENT_KINDS:
+            decode_file(content, kind)
+        return content
 
     def file_bytes(self) -> bytes:
         """The decoded bytes of a binary document (``pdf``); ValueError for bad base64 or a
         file over :data:`MAX_DOCUMENT_BYTES`."""
-        compact = "".join(self.content.split())
-        if compact.startswith("data:") and "," in compact:
-            compact = compact.split(",", 1)[1]
-        try:
-            data = base64.b64decode(compact, validate=True)
-        except (binascii.Error, ValueError):
-            raise ValueError(
-                f"content of a {self.kind} document must be base64 of the file's bytes"
-            ) from None
-        if len(data) > MAX_DOCUMENT_BYTES:
-            raise ValueError(
-                f"the {self.kind} file has {len(data)} bytes; at most {MAX_DOCUMENT_BYTES} "
-                "are accepted"
-            )
-        return data
+        return decode_file(self.content, self.kind)
+
+
+def decode_file(content: str, kind: str) -> bytes:
+    """A binary document's base64 content (wrapped or as a ``data:`` URL) as bytes."""
+    compact = "".join(content.split())
+    if compact.startswith("data:") and "," in compact:
+        compact = compact.split(",", 1)[1]
+    try:
+        data = base64.b64decode(compact, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError(
+            f"a {kind} document's content must be base64 of the file's bytes"
+        ) from None
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise ValueError(
+            f"the {kind} file has {len(data)} bytes; at most {MAX_DOCUMENT_BYTES} are accepted"
+        )
+    return data
 
 
 DOCUMENT_HEAD_CHARS: Final = 1500
