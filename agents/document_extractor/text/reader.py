@@ -169,7 +169,7 @@ def _fill_lines(result: Interpretation, table: Table) -> None:
             )
         )
         result.line_ids.append([v for v in (row.sku, row.buyer_sku) if v])
-        checked += row.arithmetic_holds()
+        checked += row.arithmetic or row.arithmetic_holds()
         _report_ordered(result, row, fields.lines[-1])
     share = checked / len(table.lines)
     base = 0.8 if table.method == "header" else 0.65
