@@ -23,6 +23,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from exdesk.agents.document_extractor.compare import normalize_id
+from exdesk.agents.document_extractor.decoding import decode_bytes
 from exdesk.domain import DocType, Document, DocumentExtraction, DocumentKind, ExtractedLine, Order
 
 SHARED_PREFIX = "$SHARED/"
@@ -142,7 +143,7 @@ def sample_document(
         if ref.kind == "pdf":
             content = base64.b64encode(data).decode("ascii")
         else:
-            content = data.decode("latin-1")
+            content = decode_bytes(data)
     if content is None:
         return None
     return Document(kind=ref.kind, name=ref.name, content=content)

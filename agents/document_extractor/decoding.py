@@ -12,8 +12,10 @@ import re
 _BOMS = ("\ufeff", "ï»¿", "þÿ", "ÿþ")
 """A UTF-8 byte-order mark decoded as UTF-8 or as Latin-1, and UTF-16's two marks."""
 _MOJIBAKE = re.compile(
-    r"[ÃÂ][\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u02c6\u02dc\u2013-\u203a\u20ac\u2122]"
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6"
+    "\u02dc\u2013-\u203a\u20ac\u2122]"
 )
+"""A UTF-8 lead byte followed by a continuation byte, both read as Latin-1 or Windows-1252."""
 
 
 def strip_byte_order_mark(content: str) -> str:

@@ -64,7 +64,7 @@ _NAMES: tuple[tuple[ColumnKind, str], ...] = (
     (
         "sku",
         r"sku|item\s*(?:no\.?|#|number|code|id)|part\s*(?:no\.?|#|number)?|product\s*(?:code|id"
-        r"|no\.?|#)|article\s*(?:no\.?|#)|artikel\s*(?:nr\.?|nummer)|artikelnummer"
+        r"|no\.?|#)|article\s*(?:no\.?|#)|artikel[-.\s]*(?:nr\.?|nummer)|artikelnummer"
         r"|art\.?[-\s]*nr\.?(?:[-\s]*lief(?:\.|erant)?)?|code(?:\s*article)?|r[ée]f(?:\.|[ée]rence)?"
         r"|style|model|catalog(?:ue)?\s*(?:no\.?|#)?|material|vendor\s*part|our\s*part"
         r"|stock\s*(?:no\.?|#|code)|c[óo]digo|referencia",
@@ -196,23 +196,30 @@ def find_header(lines: list[str], index: int) -> Header | None:
     if not _is_header(columns):
         return None
     last = index
-    for offset in range(1, _MAX_HEADER_ROWS_AROUND + 1):
-        for neighbour in (index - offset, index + offset):
-            if not 0 <= neighbour < len(lines):
-                continue
-            text = lines[neighbour]
-            if not text.strip() or re.search(r"\d", re.sub(r"\([^)]*\)|\d+\s*%", "", text)):
-                continue
-            extra = _columns(text, delimiter)
-            if not extra or (sum(c.kind != "other" for c in extra) == 0 and len(extra) > 4):
-                continue
-            columns = _merge(columns, extra, below=neighbour > index)
-            if neighbour > index:
-                last = max(last, neighbour)
+    for step in (-1, 1):
+        for offset in range(1, _MAX_HEADER_ROWS_AROUND + 1):
+            neighbour = index + step * offset
+            if not 0 <= neighbour < len(lines) or not _header_part(lines[neighbour], delimiter):
+                break
+            columns = _merge(columns, _columns(lines[neighbour], delimiter))
+            if step > 0:
+                last = neighbour
     return Header(_resolve(columns), delimiter, index, last)
 
 
-def _merge(columns: list[Column], extra: list[Column], below: bool) -> list[Column]:
+def _header_part(text: str, delimiter: str | None) -> bool:
+    """Whether a row next to a header continues it: no figures, short captions, at least one
+    of them naming a column (or every one a word or two, as "Excl. VAT" or "(EUR)")."""
+    if not text.strip() or re.search(r"\d", re.sub(r"\([^)]*\)|\d+\s*%", "", text)):
+        return False
+    parts = split_cells(text, delimiter)
+    if any(len(part.text.split()) > 3 for part in parts):
+        return False
+    named = [c for c in _columns(text, delimiter) if c.kind != "other"]
+    return bool(named) or (all(len(part.text.split()) <= 2 for part in parts) and len(parts) >= 2)
+
+
+def _merge(columns: list[Column], extra: list[Column]) -> list[Column]:
     """Fold a neighbouring header row into the columns: a word under (or over) a column
     may name it ("Unit Price" / "Excl. VAT"); a word over no column adds one."""
     merged = list(columns)

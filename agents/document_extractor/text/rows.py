@@ -173,6 +173,16 @@ def _holds(qty: Number, price: Number, amount: Number, discounts: list[Number]) 
     return False
 
 
+def _order_agreement(header: Header | None, qty: Number, price: Number) -> float:
+    """How well the quantity-before-price order of a reading matches the header's column
+    order (printed positions drift; the order of the columns does not)."""
+    kinds = [c.kind for c in header.columns] if header is not None else []
+    if "qty" in kinds and "unit_price" in kinds:
+        header_qty_first = kinds.index("qty") < kinds.index("unit_price")
+        return 0.8 if (qty.start < price.start) == header_qty_first else 0.0
+    return 0.2 if qty.start < price.start else 0.0
+
+
 def assign_roles(row: Row, header: Header | None) -> Roles:
     """The row's quantity, price and amount: the arithmetic reading that agrees best with
     the header, else the numbers under the header's quantity/price/amount columns."""
@@ -194,8 +204,10 @@ def assign_roles(row: Row, header: Header | None) -> Roles:
         score += 1.0 if column_of.get(id(price)) == "unit_price" else 0.0
         score += 1.0 if column_of.get(id(amount)) == "amount" else 0.0
         score += 0.5 if amount.start > max(qty.start, price.start) else 0.0
-        score += 0.3 if qty.integral or qty.unit else 0.0
-        score += 0.2 if qty.start < price.start else 0.0
+        score += 0.3 if qty.integral else 0.0
+        score += 0.6 if qty.unit and not price.unit else 0.0
+        score += 0.3 if price.money and not qty.money else 0.0
+        score += _order_agreement(header, qty, price)
         score -= 1.0 if column_of.get(id(qty)) == "line_no" else 0.0
         if best is None or score > best[0]:
             best = (score, Roles(qty=qty, unit_price=price, amount=amount, arithmetic=True))
@@ -213,6 +225,8 @@ def assign_roles(row: Row, header: Header | None) -> Roles:
             and getattr(roles, kind) is None
         ):
             setattr(roles, kind, number)
+    if not roles.arithmetic:
+        _fill_by_form(roles, row, used)
     if roles.line_no is None and row.numbers:
         first = row.numbers[0]
         leading = not row.texts or first.start < row.texts[0][1]
@@ -226,3 +240,15 @@ def assign_roles(row: Row, header: Header | None) -> Roles:
         ):
             roles.line_no = first
     return roles
+
+
+def _fill_by_form(roles: Roles, row: Row, used: set[int]) -> None:
+    """When the columns do not place them: a number written with a unit is the quantity,
+    and the last amount written as money after it is the line amount."""
+    taken = used | {id(n) for n in (roles.qty, roles.unit_price, roles.amount) if n is not None}
+    free = [n for n in row.numbers if id(n) not in taken and not n.percent]
+    if roles.qty is None:
+        roles.qty = next((n for n in free if n.unit is not None), None)
+    if roles.amount is None and roles.qty is not None:
+        after = [n for n in free if n.start > roles.qty.start and n.money and n is not roles.qty]
+        roles.amount = after[-1] if after else None

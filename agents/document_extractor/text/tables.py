@@ -31,6 +31,19 @@ _STOP = re.compile(
     r"|amount\s+due|factuur\s+totaal|^(?:ust|mwst|tva|iva|vat)\.?\s*(?:satz|gesamt|rate|total)",
     re.IGNORECASE,
 )
+_SUMMARY = re.compile(
+    r"\b(?:total\s+h\.?t\.?|total\s+ttc|net\s+total|nettobetrag|bruttosumme"
+    r"|rechnungssumme|gesamtbetrag|positionssumme|belegsummen|steueraufschl[üu]sselung"
+    r"|umsatzsteueraufschl[üu]sselung|vat\s+breakdown|tax\s+summary|d[ée]tail\s+tva"
+    r"|zahlungsbedingungen|payment\s+terms|amount\s+due|balance\s+due)\b",
+    re.IGNORECASE,
+)
+"""Words of a totals or tax block anywhere on a line: the item table has ended."""
+_NOT_A_DESCRIPTION = re.compile(
+    r"^(?:taxes?|vat|tva|mwst|ust|iva|btw|umsatzsteuer|steuer|total|totals|summe|montant|base"
+    r"|basis|betrag|netto|brutto)\b",
+    re.IGNORECASE,
+)
 _INCLUDED = re.compile(r"^(?:incl\.?|including|inkl\.?|inclusief|dont)\s", re.IGNORECASE)
 _SKIP = re.compile(
     r"^(?:sub[\s-]?total|subtotaal|zwischensumme|sous[\s-]total|tax|vat|btw|gst|mwst|ust\b|tva"
@@ -84,6 +97,7 @@ def read_header_table(lines: list[str], decimal_comma: bool | None) -> Table | N
     """The rows under every header row, each table read up to its totals."""
     rows: list[TableLine] = []
     first: Header | None = None
+    priced = False
     index = 0
     while index < len(lines):
         header = find_header(lines, index)
@@ -92,6 +106,10 @@ def read_header_table(lines: list[str], decimal_comma: bool | None) -> Table | N
             continue
         first = first or header
         found, index = _rows_below(lines, header, decimal_comma)
+        # after a priced item table, a table without prices lists components, not items
+        if priced and not header.priced:
+            continue
+        priced = priced or (header.priced and bool(found))
         rows.extend(found)
     if first is None or not rows:
         return None
@@ -117,7 +135,7 @@ def _rows_below(
         blanks = 0
         if find_header(lines, number) is not None:
             return rows, number
-        if _STOP.search(stripped):
+        if _STOP.search(stripped) or _SUMMARY.search(stripped):
             return rows, number + 1
         if _SKIP.match(stripped):
             continuation = _MAX_CONTINUATION
@@ -161,7 +179,12 @@ def _table_row(
     if roles.line_no is not None:
         line.line_no = int(roles.line_no.value)
     _read_texts(line, row, header)
-    if not (line.sku or line.description):
+    used = {id(n) for n in (roles.qty, roles.unit_price, roles.amount, roles.line_no) if n}
+    for value in row.numbers:
+        kind = column_kind(header, row, value.start, value.end, value.cell)
+        if id(value) not in used and kind in ("sku", "buyer_sku") and getattr(line, kind) is None:
+            setattr(line, kind, text[value.start : value.end].strip())
+    if not (line.sku or line.description or roles.arithmetic):
         return None
     return line
 
@@ -177,14 +200,20 @@ def _read_texts(line: TableLine, row: Row, header: Header) -> None:
             setattr(line, kind, text)
         elif kind == "uom" and line.uom is None and len(text) <= 8:
             line.uom = text
-        elif kind not in ("gtin", "line_no") and not re.fullmatch(r"[\d\s.,%€$-]+", text):
+        elif (
+            kind not in ("gtin", "line_no")
+            and not re.fullmatch(r"[\d\s.,%€$£()*-]+", text)
+            and not _NOT_A_DESCRIPTION.match(text)
+        ):
             descriptions.append(text)
-    if line.sku is None and "sku" not in header.kinds() and descriptions:
-        first = descriptions[0].split()[0]
+    if line.sku is None and descriptions:
+        # an item code printed first, in its own cell or run into the description
+        words = descriptions[0].split()
+        first = words[0]
         if (
             _CODE.match(first)
             and any(c.isdigit() for c in first)
-            and len(descriptions[0].split()) > 1
+            and (len(words) > 1 or len(descriptions) > 1)
         ):
             line.sku = first
             descriptions[0] = descriptions[0][len(first) :].strip()

@@ -19,7 +19,7 @@ from exdesk.evals.extraction_scoring import (
 )
 from exdesk.evals.shared_data import REPO_ROOT
 
-OUTSIDE = REPO_ROOT / "evals" / "datasets" / "extractor" / "outside" / "outside.jsonl"
+LABELLED = REPO_ROOT / "evals" / "datasets" / "extractor"
 
 
 def _extraction(**fields: object) -> DocumentExtraction:
@@ -106,13 +106,15 @@ def test_paths_under_shared_are_read_from_the_shared_folder(tmp_path: Path) -> N
     assert sample_document(sample, dataset, None) is None
 
 
-def test_the_outside_set_is_valid_and_names_its_sources() -> None:
-    samples = load_samples(OUTSIDE)
+@pytest.mark.parametrize("name", ["development"])
+def test_the_labelled_sets_are_valid_and_name_their_sources(name: str) -> None:
+    samples = [s for path in (LABELLED / name).glob("*.jsonl") for s in load_samples(path)]
     assert len(samples) >= 15
     assert len({s.metadata.language for s in samples}) >= 3
+    assert (LABELLED / name / "PROVENANCE.md").is_file()
     for sample in samples:
         assert sample.metadata.provenance
         assert sample.metadata.licence
         assert sample.metadata.origin
         assert sample.document.path is not None
-        assert sample.document.path.startswith("$SHARED/extractor-outside/")
+        assert sample.document.path.startswith(f"$SHARED/extractor-text-documents/{name}/")
