@@ -27,7 +27,7 @@ _TITLE_TEXT: tuple[tuple[DocType, str], ...] = (
     (
         "invoice",
         r"\binvoice\b|\bfaktura\b|\brechnung\b|\bfactuur\b|\bfacture\b|\bfattura\b"
-        r"|\bfactura\b|amount\s+due|balance\s+due|\bbill\s+to\b|(?:handels|waren|teil|schluss)rechnung"
+        r"|\bfactura\b|amount\s+due|balance\s+due|\bbill\s+to\b|\b[a-zäöü]*rechnung\b"
         r"|\bavoir\b|\bgutschrift\b|credit\s+note|nota\s+de\s+cr[ée]dito",
     ),
     ("purchase_order", r"\bpurchase\s+order\b|\bbestellung\b|\bbon\s+de\s+commande\b"),

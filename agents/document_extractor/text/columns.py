@@ -45,7 +45,8 @@ _NAMES: tuple[tuple[ColumnKind, str], ...] = (
         r"|unit\s*price\s*excl\.?\s*vat|prijs(?:\s*per\s*stuk)?|cena(?:\s*\w+)?|preis|einzelpreis"
         r"|nettopreis|e-?preis|st[üu]ckpreis|vk-?preis|preis\s*/\s*einh\.?|preis\s*pro\s*einheit"
         r"|prix(?:\s*unitaire)?(?:\s*h\.?t\.?)?|p\.?\s?u\.?(?:\s*h\.?t\.?)?|precio(?:\s*unitario)?"
-        r"|prezzo(?:\s*unitario)?|price\s*/\s*unit|unit\s*price\s*\(\w+\)|valor\s*unitario",
+        r"|prezzo(?:\s*unitario)?|price\s*/\s*unit|unit\s*price\s*\(\w+\)|valor\s*unitario"
+        r"|e\.?p\.?|einzelpr\.?|netto-?ep",
     ),
     (
         "amount",
@@ -53,7 +54,8 @@ _NAMES: tuple[tuple[ColumnKind, str], ...] = (
         r"|net\s*amount|line\s*amount(?:\s*excl\.?\s*vat)?|bedrag|warto[śs][ćc](?:\s*\w+)?|betrag"
         r"|gesamt(?:preis|betrag)?|zeilenbetrag|positionsbetrag(?:\s*ohne\s*u?st\.?)?"
         r"|nettobetrag|nettowert|entgelt|montant(?:\s+h\.?t\.?|\s+ttc)?|total\s*h\.?t\.?"
-        r"|prix\s*h\.?t\.?|importe|valor|prijs\s*incl\.?\s*btw|value|amount\s*\(\w+\)",
+        r"|prix\s*h\.?t\.?|importe|valor|prijs\s*incl\.?\s*btw|value|amount\s*\(\w+\)"
+        r"|g\.?p\.?|gesamtpr\.?|netto-?gp",
     ),
     (
         "buyer_sku",
@@ -191,6 +193,8 @@ def find_header(lines: list[str], index: int) -> Header | None:
     line = lines[index]
     if _looks_like_data(line) or re.search(r"\d", re.sub(r"\([^)]*\)|\d+\s*%", "", line)):
         return None
+    if _is_prose(line):
+        return None
     delimiter = delimiter_of(line)
     columns = _columns(line, delimiter)
     if not _is_header(columns):
@@ -217,6 +221,12 @@ def _header_part(text: str, delimiter: str | None) -> bool:
         return False
     named = [c for c in _columns(text, delimiter) if c.kind != "other"]
     return bool(named) or (all(len(part.text.split()) <= 2 for part in parts) and len(parts) >= 2)
+
+
+def _is_prose(line: str) -> bool:
+    """A sentence, not a row of captions: many words, or a long run of words in one cell."""
+    words = line.split()
+    return len(words) > 16 or any(len(cell.text.split()) > 5 for cell in cells(line))
 
 
 def _merge(columns: list[Column], extra: list[Column]) -> list[Column]:

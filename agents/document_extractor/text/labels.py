@@ -68,7 +68,8 @@ _TABLE: tuple[tuple[str, ValueKind, float, tuple[str, ...]], ...] = (
             r"(?:customer|cust\.?|your|buyer'?s?)\s+(?:po|order)(?:\s*(?:no\.?|number|#|ref))?",
             r"bestell(?:nummer|-?nr\.?)|ihre\s+bestellung|bestellung(?:\s+nr\.?)?(?:\s+kunde)?",
             r"ihre\s+(?:auftragsnummer|auftrags-?nr\.?|bestellnummer|referenz)|ihr\s+auftrag",
-            r"votre\s+(?:r[ée]f[ée]rence|commande)|n[°o]\s*(?:de\s+)?commande",
+            r"votre\s+(?:r[ée]f[ée]rence|commande)|n[°ºo]\s*(?:de\s+)?commande"
+            r"|num[ée]ro\s+de\s+(?:commande|bon\s+de\s+commande)",
             r"(?:n[úu]mero\s+de\s+)?pedido(?:\s+n[.°o])?|su\s+(?:pedido|referencia)",
             r"your\s+(?:order|reference|ref\.?)",
             r"inkoopordernummer|uw\s+(?:order|referentie)",

@@ -16,7 +16,7 @@ from exdesk.agents.document_extractor.interpretation import Interpretation
 from exdesk.agents.document_extractor.text.amounts import currency_in, find_amounts
 from exdesk.agents.document_extractor.text.bill_of_lading import read_bill_of_lading
 from exdesk.agents.document_extractor.text.classify import classify_text
-from exdesk.agents.document_extractor.text.dates import day_first_hint
+from exdesk.agents.document_extractor.text.dates import day_first_hint, find_dates
 from exdesk.agents.document_extractor.text.fields import (
     Found,
     best,
@@ -77,6 +77,7 @@ def read_text(content: str) -> Interpretation:
         if table is not None:
             _fill_lines(result, table)
     _guess_document_number(result, lines, found)
+    _guess_document_date(result, lines, day_first)
     _fill_currency(result, found, text)
     _check_totals(result)
     if doc_type == "unknown" and not result.fields.lines and len(result.confidence) <= 2:
@@ -186,6 +187,31 @@ def _guess_document_number(result: Interpretation, lines: list[str], found: list
                 setattr(result.fields, name, code)
                 result.confidence[name] = _GUESS_CONFIDENCE
                 return
+
+
+_NOT_THE_DOCUMENT_DATE = re.compile(
+    r"\b(?:due|f[äa]llig|bis|until|to|au|vom|from|du|period|zeitraum|p[ée]riode|delivery"
+    r"|liefer|livraison|order|bestell|commande|stand|valid)\b",
+    re.IGNORECASE,
+)
+
+
+def _guess_document_date(result: Interpretation, lines: list[str], day_first: bool | None) -> None:
+    """A letter's date with no label ("Beitragsrechnung      24. Januar 2014"): the first date
+    near the top standing alone at the end of its line, as a guess for review."""
+    if result.fields.document_date is not None:
+        return
+    head = [line for line in lines if line.strip()][: _HEAD_LINES * 2]
+    for line in head:
+        dates = find_dates(line, day_first)
+        if len(dates) != 1 or _NOT_THE_DOCUMENT_DATE.search(line[: dates[0].start]):
+            continue
+        before, after = line[: dates[0].start], line[dates[0].end :]
+        if after.strip(" .") or not (re.search(r"\s{2,}$", before) or not before.strip()):
+            continue
+        result.fields.document_date = dates[0].value
+        result.confidence["document_date"] = _GUESS_CONFIDENCE
+        return
 
 
 def _fill_lines(result: Interpretation, table: Table) -> None:

@@ -131,6 +131,8 @@ def read_row(line: str, delimiter: str | None, decimal_comma: bool | None) -> Ro
         first = 0
         while first < len(tokens) and numbers[first] is not None:
             first += 1
+        if 0 < first < len(tokens) and tokens[first][0] in ("-", "–", "·"):
+            first -= 1  # "12345 - Toller Artikel": an item code run into its name
         last = len(tokens)
         while last > first and numbers[last - 1] is not None:
             last -= 1
@@ -194,11 +196,13 @@ def assign_roles(row: Row, header: Header | None) -> Roles:
         else {}
     )
     best: tuple[float, Roles] | None = None
-    if header is not None and not header.priced:
-        values = []
+    if header is not None and header.kinds() & {"ordered", "backordered"} and not header.priced:
+        values = []  # shipped × back-ordered = ordered is a coincidence, not a price
     for qty, price, amount in permutations(values, 3):
         if not _holds(qty, price, amount, discounts):
             continue
+        if header is not None and not header.priced and not (price.money and amount.money):
+            continue  # a table without price columns: only figures written as money
         score = 0.0
         score += 1.0 if column_of.get(id(qty)) in ("qty", "ordered") else 0.0
         score += 1.0 if column_of.get(id(price)) == "unit_price" else 0.0

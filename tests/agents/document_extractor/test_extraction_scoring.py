@@ -106,7 +106,7 @@ def test_paths_under_shared_are_read_from_the_shared_folder(tmp_path: Path) -> N
     assert sample_document(sample, dataset, None) is None
 
 
-@pytest.mark.parametrize("name", ["development"])
+@pytest.mark.parametrize("name", ["development", "outside"])
 def test_the_labelled_sets_are_valid_and_name_their_sources(name: str) -> None:
     samples = [s for path in (LABELLED / name).glob("*.jsonl") for s in load_samples(path)]
     assert len(samples) >= 15

@@ -211,3 +211,46 @@ def test_confidence_says_how_a_value_was_found() -> None:
     assert confidence["carrier"] < REVIEW_BAR  # a known name found by pattern
     assert fields.shipment_id == "PKS-2025-08742"
     assert confidence["shipment_id"] <= 0.5  # printed without a label: a guess
+
+
+ABBREVIATED = """\
+Rechnung
+Belegnummer   BN-2026-77        Belegdatum   04.11.2026
+Pos.  Menge   ME      Art-Nr.   Bezeichnung                 EP         GP
+1     2,00    Stück   4711 - Schraubendreher Set       12,5000      25,00
+2     1,00    Stück   4712      Bitsatz 32-teilig       9,9000       9,90
+Notes: this order ships in one parcel; items are checked and packed by our team today.
+3     4,00    Stück   4713      Kabelbinder             1,2500       5,00
+Rechnungssumme                                                     39,90
+"""
+
+
+def test_abbreviated_columns_codes_run_into_names_and_prose_between_rows() -> None:
+    extraction = extract(ABBREVIATED, kind="text")
+    assert _lines(extraction) == [
+        ("4711", 2, Decimal("12.50"), Decimal("25.00")),
+        ("4712", 1, Decimal("9.90"), Decimal("9.90")),
+        ("4713", 4, Decimal("1.25"), Decimal("5.00")),
+    ]
+    assert extraction.fields.invoice_number == "BN-2026-77"
+
+
+LETTER = """\
+Musterstadt Versicherung AG
+Herrn Max Mustermann, Musterstr. 11, 12346 Bad Musterhausen
+
+Beitragsrechnung                                          24. Januar 2014
+zu Ihrer Versicherung wird der Beitrag für den Zeitraum vom 06.12.2013 bis zum 06.12.2014 fällig.
+"""
+
+
+def test_a_letter_invoice_and_its_unlabelled_date() -> None:
+    extraction = extract(LETTER, kind="text")
+    assert extraction.doc_type == "invoice"
+    assert extraction.fields.document_date == date(2014, 1, 24)
+    assert extraction.confidence["document_date"] <= 0.5  # no label: a guess for review
+
+
+def test_a_french_order_number() -> None:
+    text = "Facture\nNuméro de facture: F-9\nNuméro de commande: CDE-77\nDate: 03/11/2026\n"
+    assert extract(text, kind="text").fields.po_number == "CDE-77"
