@@ -723,6 +723,7 @@ def print_side_by_side(reports: list[Report]) -> None:
     for report in reports:
         total = groups.setdefault(report.group, SetScore())
         total.documents += report.f1.documents
+        total.confident_errors += report.f1.confident_errors
         total.line_items.add(report.f1.line_items)
         for name, tally in report.f1.fields.items():
             total.fields[name].add(tally)
@@ -748,7 +749,12 @@ def print_side_by_side(reports: list[Report]) -> None:
                 text = f"{counts.precision:.2f}/{counts.recall:.2f}/{counts.f1:.3f}"
                 cells.append(f"{text:>{width + 2}}")
         print(f"  {row:<22}" + "".join(cells))
-    print("  (each cell: precision/recall/F1; line values are scored after matching lines)")
+    print(
+        f"  {'wrong key value >= 0.80':<22}"
+        + "".join(f"{g.confident_errors:>{width + 2}}" for g in groups.values())
+    )
+    print("  (each cell: precision/recall/F1; line values are scored after matching lines;")
+    print("   last row: a wrong po_number, or lines with a wrong item, at or above the review bar)")
 
 
 def main() -> int:

@@ -27,6 +27,10 @@ from exdesk.agents.document_extractor.decoding import decode_bytes
 from exdesk.domain import DocType, Document, DocumentExtraction, DocumentKind, ExtractedLine, Order
 
 SHARED_PREFIX = "$SHARED/"
+REVIEW_BAR = 0.80
+"""``policies/default.yaml`` ``document.min_field_confidence``."""
+KEY_FIELDS = ("po_number",)
+"""The key header fields the review bar guards (``lines`` is the other one)."""
 """A sample path that starts with this is relative to the shared datasets folder."""
 
 
@@ -191,6 +195,10 @@ class SetScore:
     line_items: Counts = field(default_factory=Counts)
     documents: int = 0
     unread: list[str] = field(default_factory=list)
+    confident_errors: int = 0
+    """Documents whose wrong key field, or whose lines with a wrong or missing SKU, quantity,
+    price or amount, were reported at or above :data:`REVIEW_BAR`: what would be recorded
+    without review."""
 
     def micro(self) -> Counts:
         """Every field's counts added up (line values included)."""
@@ -252,9 +260,23 @@ def score_sample(
         if wanted is None:
             continue
         got = getattr(output.fields, name, None) if output is not None else None
-        _tally(score.fields[name], wanted, got)
+        right = _tally(score.fields[name], wanted, got)
+        if not right and got is not None and name in KEY_FIELDS and output is not None:
+            score.confident_errors += output.confidence.get(name, 0.0) >= REVIEW_BAR
     if expected.lines is not None:
+        before = _misses(score)
         _score_lines(score, output, expected.lines)
+        if output is not None and output.fields.lines and _misses(score) > before:
+            score.confident_errors += output.confidence.get("lines", 0.0) >= REVIEW_BAR
+
+
+_BUSINESS_LINE_VALUES = ("line.sku", "line.qty", "line.unit_price", "line.amount", "line.gtin")
+
+
+def _misses(score: SetScore) -> int:
+    """Wrong or missing line values that matter to a decision (a description's wording
+    does not)."""
+    return sum(score.fields[n].fp + score.fields[n].fn for n in _BUSINESS_LINE_VALUES)
 
 
 def _score_lines(
