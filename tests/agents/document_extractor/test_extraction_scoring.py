@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from exdesk.agents.document_extractor import ExtractionRequest, LocalDocumentExtractor
 from exdesk.domain import DocumentExtraction, ExtractedFields, ExtractedLine
 from exdesk.evals.extraction_scoring import (
     ExpectedExtraction,
@@ -17,7 +18,7 @@ from exdesk.evals.extraction_scoring import (
     sample_document,
     score_sample,
 )
-from exdesk.evals.shared_data import REPO_ROOT
+from exdesk.evals.shared_data import REPO_ROOT, shared_datasets_dir
 
 LABELLED = REPO_ROOT / "evals" / "datasets" / "extractor"
 
@@ -118,3 +119,23 @@ def test_the_labelled_sets_are_valid_and_name_their_sources(name: str) -> None:
         assert sample.metadata.origin
         assert sample.document.path is not None
         assert sample.document.path.startswith(f"$SHARED/extractor-text-documents/{name}/")
+
+
+@pytest.mark.shared_data
+@pytest.mark.parametrize("name", ["development", "outside"])
+def test_the_labelled_text_sets_stay_above_the_target(name: str) -> None:
+    shared = shared_datasets_dir()
+    score = SetScore()
+    read = 0
+    for path in (LABELLED / name).glob("*.jsonl"):
+        for sample in load_samples(path):
+            document = sample_document(sample, path, shared)
+            if document is None:
+                continue
+            read += 1
+            request = ExtractionRequest(document=document, order=sample.order)
+            score_sample(score, LocalDocumentExtractor().extract(request).output, sample.expected)
+    if read == 0:
+        pytest.skip(f"the documents of the {name} set are absent from the shared datasets")
+    assert score.micro().f1 >= 0.9
+    assert score.confident_errors == 0
