@@ -687,7 +687,10 @@ def run_all() -> list[Report]:
         folder = shared_dataset(name)
         if folder is not None:
             reports.append(evaluate(folder))
-    for labelled in sorted(p for p in LABELLED_SETS.iterdir() if p.is_dir()):
+    labelled_sets = (
+        sorted(p for p in LABELLED_SETS.iterdir() if p.is_dir()) if LABELLED_SETS.is_dir() else []
+    )
+    for labelled in labelled_sets:
         reports.append(eval_labelled_set(labelled))
     return reports
 
