@@ -2,32 +2,45 @@
 
 Run ``python -m exdesk.evals.extraction_eval``. Reads ``../shared/datasets`` in place (see each
 folder's SOURCE.md): Bots translator XML, EdiEngine parse trees and expected errors,
-node-x12's 850 map result and 855/856 facts, Stedi guide JSON, invoice2data expected JSON.
-Prints documents parsed / total, accuracy per field, line accuracy and envelope-defect
-detection, and exits 0 (also when the datasets are absent).
+node-x12's 850 map result and 855/856 facts, Stedi guide JSON, invoice2data expected JSON
+(text and PDF), the Bots EDIFACT translations (JSON and XML), and the labelled JSONL sets
+under ``evals/datasets/extractor/`` (the outside set of text and PDF documents).
+
+Prints, per dataset, documents parsed and accuracy per field as before; then, side by side
+for the public X12/invoice fixtures, the EDIFACT fixtures and each labelled set, field
+precision / recall / F1 per field and micro-averaged, and the line-item F1 after matching
+(see :mod:`exdesk.evals.extraction_scoring`). Exits 0, also when the datasets are absent.
 """
 
 from __future__ import annotations
 
+import base64
 import csv
 import json
-import shutil
-import subprocess
 import sys
 import xml.etree.ElementTree as ElementTree
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from exdesk.agents.document_extractor import ExtractionRequest, LocalDocumentExtractor
-from exdesk.agents.document_extractor.compare import normalize_id
+from exdesk.agents.document_extractor.decoding import decode_bytes
 from exdesk.domain import Document, DocumentExtraction, ExtractedLine
 from exdesk.errors import ExtractionError
-from exdesk.evals.shared_data import shared_dataset, shared_datasets_dir
+from exdesk.evals.extraction_scoring import (
+    Counts,
+    SetScore,
+    expectation,
+    load_samples,
+    same_value,
+    sample_document,
+    score_sample,
+)
+from exdesk.evals.shared_data import REPO_ROOT, shared_dataset, shared_datasets_dir
 
 EXTRACTOR = LocalDocumentExtractor()
 Expected = dict[str, Any]
@@ -60,33 +73,19 @@ class Report:
     line_fields: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
     defects: Tally = field(default_factory=Tally)
     notes: list[str] = field(default_factory=list)
+    f1: SetScore = field(default_factory=SetScore)
+    """Precision / recall / F1 counts of the same comparisons."""
+    group: str = "public X12 / invoice fixtures"
+    """Which column of the side-by-side table the dataset adds to."""
 
 
 def extract_all(
     path: Path, kind: str = "x12", content: str | None = None
 ) -> list[DocumentExtraction]:
     """Every extraction of a file (raises ExtractionError when unreadable)."""
-    text = content if content is not None else path.read_text(encoding="latin-1")
+    text = content if content is not None else decode_bytes(path.read_bytes())
     document = Document.model_validate({"kind": kind, "name": path.name, "content": text})
     return EXTRACTOR.extract_all(ExtractionRequest(document=document))
-
-
-def _same(expected: Any, actual: Any) -> bool:
-    if isinstance(expected, Decimal) or isinstance(actual, Decimal):
-        try:
-            return abs(Decimal(str(expected)) - Decimal(str(actual))) <= Decimal("0.01")
-        except (InvalidOperation, TypeError):
-            return False
-    if isinstance(expected, float) or isinstance(actual, float):
-        try:
-            return abs(float(expected) - float(actual)) < 1e-6
-        except (TypeError, ValueError):
-            return False
-    if isinstance(expected, str) and isinstance(actual, str):
-        return normalize_id(expected) == normalize_id(actual) or (
-            expected.strip().lower() == actual.strip().lower()
-        )
-    return bool(expected == actual)
 
 
 def _line_value(line: ExtractedLine, ids: dict[str, str], name: str) -> Any:
@@ -97,11 +96,13 @@ def _line_value(line: ExtractedLine, ids: dict[str, str], name: str) -> Any:
 
 def score(report: Report, output: DocumentExtraction, expected: Expected) -> int:
     """Compare one extraction with its expectation; returns the number of agreements."""
+    score_sample(report.f1, output, expectation(expected.get("fields", {}), expected.get("lines")))
     agreed = 0
     for name, value in expected.get("fields", {}).items():
         if value is None:
             continue
-        ok = _same(value, getattr(output.fields, name, None))
+        found = output.doc_type if name == "doc_type" else getattr(output.fields, name, None)
+        ok = same_value(value, found)
         report.fields[name].add(ok)
         agreed += ok
     lines = expected.get("lines")
@@ -120,7 +121,7 @@ def score(report: Report, output: DocumentExtraction, expected: Expected) -> int
         for name, value in wanted.items():
             if name == "line_no" or value is None:
                 continue
-            ok = match is not None and _same(value, _line_value(match[0], match[1], name))
+            ok = match is not None and same_value(value, _line_value(match[0], match[1], name))
             report.line_fields[name].add(ok)
             agreed += ok
     return agreed
@@ -138,7 +139,7 @@ def _closest(
         if id(line) in used:
             continue
         agreement = sum(
-            _same(value, _line_value(line, ids, name))
+            same_value(value, _line_value(line, ids, name))
             for name, value in wanted.items()
             if value is not None
         )
@@ -470,31 +471,199 @@ def _price(line: dict[str, Any], key: str = "price_unit") -> str | None:
 
 
 def eval_invoice2data(root: Path) -> Report:
-    """invoice2data: text invoices, and the PDFs too when ``pdftotext`` is installed."""
-    report = Report("invoice2data (expected JSON)")
-    documents: list[tuple[Path, str]] = []
-    for path in sorted([*(root / "custom").glob("*.txt"), *(root / "compare").glob("*.txt")]):
-        documents.append((path, path.read_text(encoding="utf-8")))
-    pdftotext = shutil.which("pdftotext")
-    if pdftotext is None:
-        report.notes.append("PDFs skipped: pdftotext (poppler-utils) is not installed")
-    else:
-        for path in sorted((root / "compare").glob("*.pdf")):
-            run = subprocess.run(
-                [pdftotext, "-layout", str(path), "-"], capture_output=True, text=True, check=False
-            )
-            documents.append((path, run.stdout))
-    for path, text in documents:
-        data = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))[0]
+    """invoice2data: the text invoices."""
+    report = Report("invoice2data text (expected JSON)")
+    paths = sorted([*(root / "custom").glob("*.txt"), *(root / "compare").glob("*.txt")])
+    for path in paths:
+        _score_invoice(report, path, "text", path.read_text(encoding="utf-8"))
+    return report
+
+
+def eval_invoice2data_pdf(root: Path) -> Report:
+    """invoice2data: the PDF invoices, read by the extractor itself (their text layer)."""
+    report = Report("invoice2data PDF (expected JSON)")
+    for path in sorted((root / "compare").glob("*.pdf")):
+        content = base64.b64encode(path.read_bytes()).decode("ascii")
+        _score_invoice(report, path, "pdf", content)
+    return report
+
+
+def _score_invoice(report: Report, path: Path, kind: str, content: str) -> None:
+    data = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))[0]
+    report.documents.add(True)
+    try:
+        output = extract_all(path, kind, content)[0]
+    except ExtractionError as error:
+        report.documents.correct -= 1
+        report.notes.append(f"{path.name}: {error.message}")
+        return
+    report.fields["doc_type=invoice"].add(output.doc_type == "invoice")
+    if output.warnings:
+        report.notes.append(f"{path.name}: {'; '.join(output.warnings)[:160]}")
+    score(report, output, _invoice_expectation(data, path.stem))
+
+
+# --- EDIFACT (Bots) -----------------------------------------------------------------------
+
+_EDIFACT = "EDIFACT fixtures (Bots)"
+
+
+def _compact_date(value: str | None) -> date | None:
+    if not value or len(value) < 8 or not value[:8].isdigit():
+        return None
+    return date(int(value[:4]), int(value[4:6]), int(value[6:8]))
+
+
+def _bots_json_invoice(path: Path) -> Expected:
+    heading = json.loads(path.read_text(encoding="utf-8"))["HEA"]
+    lines = sorted(heading["LIN"], key=lambda line: int(line["REGEL"]))
+    return {
+        "fields": {
+            "doc_type": "invoice",
+            "invoice_number": heading["FACTUURNUMMER"],
+            "po_number": heading["ORDERNUMMERAFNEMER"],
+            "document_date": _compact_date(heading["FACTUURDATUM"]),
+            "currency": heading["VALUTA"],
+            "total_amount": Decimal(heading["TOT"][0]["TOTAALFACTUUR"]),
+        },
+        "lines": [
+            {
+                "gtin": line["ARTIKEL"],
+                "qty": float(line["GEFACTAANTAL"]),
+                "unit_price": Decimal(line["PRIJS"]),
+                "amount": Decimal(line["NETTOREGELBEDRAG"]),
+            }
+            for line in lines
+        ],
+    }
+
+
+def _bots_xml_message(path: Path) -> Expected:
+    """An ORDERS, DESADV or INVOIC message as the Bots XML holds it."""
+    root = ElementTree.parse(path).getroot()
+    name = path.name
+    doc_type, number_field, quantity = (
+        ("purchase_order", "po_number", "ordqua")
+        if name.startswith("orders")
+        else ("ship_notice", "shipment_id", "delqua")
+        if name.startswith("desadv")
+        else ("invoice", "invoice_number", "invqua")
+    )
+    fields: dict[str, Any] = {
+        "doc_type": doc_type,
+        number_field: _text(root, "docnum"),
+        "document_date": _compact_date(_text(root, "docdtm")),
+        "currency": _text(root, "currency"),
+    }
+    if doc_type != "purchase_order":
+        fields["po_number"] = _text(root, "byordnum")
+    lines = []
+    for line in root.iter("line"):
+        if line.find("gtin") is None:
+            continue
+        qty = _text(line, quantity)
+        lines.append(
+            {
+                "gtin": _text(line, "gtin"),
+                "qty": float(qty) if qty else None,
+                "sku": _text(line, "suart"),
+                "buyer_sku": _text(line, "byart"),
+                "amount": _decimal(_text(line, "netmon")) if doc_type == "invoice" else None,
+            }
+        )
+    return {"fields": fields, "lines": lines}
+
+
+def eval_edifact_bots(root: Path) -> Report:
+    """Bots' EANCOM files: INVOIC against the JSON translation; ORDERS, DESADV and INVOIC
+    against the XML translated from them or generated into them; the APERAK's reference."""
+    report = Report("edifact-bots (Bots JSON / XML)", group=_EDIFACT)
+    candidates: dict[str, list[Expected]] = defaultdict(list)
+    base = root / "orders_desadv_invoic_xml"
+    for xml in [
+        *(base / "outfile/edifact_xml/xml").glob("*.xml"),
+        *(base / "edifact_xml/xml").glob("*.xml"),
+    ]:
+        expected = _bots_xml_message(xml)
+        fields = expected["fields"]
+        number = (
+            fields.get("po_number")
+            if fields["doc_type"] == "purchase_order"
+            else (fields.get("shipment_id") or fields.get("invoice_number"))
+        )
+        candidates[f"{fields['doc_type']}:{number}"].append(expected)
+    json_folder = root / "invoic_to_json/outfile/edifactinvoic2json/json"
+    translated = {
+        expected["fields"]["invoice_number"]: expected
+        for expected in map(_bots_json_invoice, sorted(json_folder.glob("*.json")))
+    }
+    source = root / "invoic_to_json/edifactinvoic2json/edifact/invoic01.edi"
+    files = [
+        source,
+        *sorted((base / "edifact_xml/edifact").glob("*.edi")),
+        *sorted((base / "outfile/edifact_xml/edifact").glob("*.edi")),
+    ]
+    for path in files:
         report.documents.add(True)
         try:
-            output = extract_all(path, "text", text)[0]
+            outputs = extract_all(path, "edifact")
         except ExtractionError as error:
             report.documents.correct -= 1
             report.notes.append(f"{path.name}: {error.message}")
             continue
-        report.fields["doc_type=invoice"].add(output.doc_type == "invoice")
-        score(report, output, _invoice_expectation(data, path.stem))
+        for output in outputs:
+            fields = output.fields
+            if path == source and fields.invoice_number in translated:
+                score(report, output, translated[fields.invoice_number])
+                continue
+            number = (
+                fields.po_number
+                if output.doc_type == "purchase_order"
+                else (fields.shipment_id or fields.invoice_number)
+            )
+            best_score(report, output, candidates.get(f"{output.doc_type}:{number}", []))
+    aperak = root / "aperak_demo_outputs/dutchic/dutchic_aperak1.edi"
+    report.documents.add(True)
+    (acknowledgment,) = extract_all(aperak, "edifact")
+    score(
+        report,
+        acknowledgment,
+        {
+            "fields": {
+                "doc_type": "functional_ack",
+                "po_number": "T0000000015",
+                "ack_status": "accepted",
+            }
+        },
+    )
+    return report
+
+
+# --- labelled JSONL sets ------------------------------------------------------------------
+
+LABELLED_SETS = REPO_ROOT / "evals" / "datasets" / "extractor"
+"""One folder per set, each with JSONL samples and a PROVENANCE.md."""
+
+
+def eval_labelled_set(folder: Path) -> Report:
+    """Every sample of a labelled set (documents that are absent are listed, not scored)."""
+    report = Report(f"{folder.name} set ({folder.relative_to(REPO_ROOT)})", group=folder.name)
+    shared = shared_datasets_dir()
+    for dataset in sorted(folder.glob("*.jsonl")):
+        for sample in load_samples(dataset):
+            document = sample_document(sample, dataset, shared)
+            if document is None:
+                report.notes.append(f"{sample.id}: document absent ({sample.document.path})")
+                continue
+            report.documents.add(True)
+            request = ExtractionRequest(document=document, order=sample.order)
+            try:
+                output: DocumentExtraction | None = EXTRACTOR.extract(request).output
+            except ExtractionError as error:
+                report.documents.correct -= 1
+                report.notes.append(f"{sample.id}: {error.message}")
+                output = None
+            score_sample(report.f1, output, sample.expected)
     return report
 
 
@@ -506,6 +675,8 @@ EVALUATIONS = (
     ("x12-node-x12", eval_node_x12),
     ("x12-stedi-bootstrap", eval_stedi),
     ("invoice2data", eval_invoice2data),
+    ("invoice2data", eval_invoice2data_pdf),
+    ("edifact-bots", eval_edifact_bots),
 )
 
 
@@ -516,6 +687,11 @@ def run_all() -> list[Report]:
         folder = shared_dataset(name)
         if folder is not None:
             reports.append(evaluate(folder))
+    labelled_sets = (
+        sorted(p for p in LABELLED_SETS.iterdir() if p.is_dir()) if LABELLED_SETS.is_dir() else []
+    )
+    for labelled in labelled_sets:
+        reports.append(eval_labelled_set(labelled))
     return reports
 
 
@@ -541,6 +717,47 @@ def print_report(reports: list[Report]) -> None:
         for note in report.notes:
             print(f"  note: {note}")
     print(f"\n== overall: fields {overall_fields}, line values {overall_lines}")
+    print_side_by_side(reports)
+
+
+def print_side_by_side(reports: list[Report]) -> None:
+    """Precision / recall / F1 per field for each group of datasets, in columns."""
+    groups: dict[str, SetScore] = {}
+    for report in reports:
+        total = groups.setdefault(report.group, SetScore())
+        total.documents += report.f1.documents
+        total.confident_errors += report.f1.confident_errors
+        total.line_items.add(report.f1.line_items)
+        for name, tally in report.f1.fields.items():
+            total.fields[name].add(tally)
+    names = list(groups)
+    width = 30
+    print("\n== precision / recall / F1, side by side")
+    print(" " * 24 + "".join(f"{name[:width]:>{width + 2}}" for name in names))
+    print(f"  {'documents':<22}" + "".join(f"{g.documents:>{width + 2}}" for g in groups.values()))
+    rows = sorted({name for g in groups.values() for name in g.fields})
+    for row in ["micro-average", *rows, "line items (matched)"]:
+        cells = []
+        for g in groups.values():
+            counts: Counts | None = (
+                g.micro()
+                if row == "micro-average"
+                else g.line_items
+                if row.startswith("line items")
+                else g.fields.get(row)
+            )
+            if counts is None or counts.tp + counts.fp + counts.fn == 0:  # not labelled
+                cells.append(f"{'-':>{width + 2}}")
+            else:
+                text = f"{counts.precision:.2f}/{counts.recall:.2f}/{counts.f1:.3f}"
+                cells.append(f"{text:>{width + 2}}")
+        print(f"  {row:<22}" + "".join(cells))
+    print(
+        f"  {'wrong key value >= 0.80':<22}"
+        + "".join(f"{g.confident_errors:>{width + 2}}" for g in groups.values())
+    )
+    print("  (each cell: precision/recall/F1; line values are scored after matching lines;")
+    print("   last row: a wrong po_number, or lines with a wrong item, at or above the review bar)")
 
 
 def main() -> int:

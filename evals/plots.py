@@ -22,7 +22,7 @@ Plot = tuple[str, str]
 
 def _canvas(width: float, height: float) -> tuple[Figure, Axes]:
     """A figure of that size in inches (no pyplot: nothing global, no display needed)."""
-    figure = Figure(figsize=(width, height), dpi=100)
+    figure = Figure(figsize=(width, height), dpi=100, layout="constrained")
     axis = figure.subplots()
     axis.grid(alpha=0.3)
     return figure, axis
@@ -31,8 +31,7 @@ def _canvas(width: float, height: float) -> tuple[Figure, Axes]:
 def data_uri(figure: Figure) -> str:
     """The figure as an inline PNG."""
     buffer = io.BytesIO()
-    figure.tight_layout()
-    figure.savefig(buffer, format="png", dpi=100)
+    figure.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
@@ -119,11 +118,25 @@ def confusion_plot(tables: dict[str, Any]) -> str:
     return data_uri(figure)
 
 
+LABEL_CHARS = 32
+"""Longer tick labels are shortened (with an ellipsis) so the plot keeps its room."""
+
+
+def _short(names: Sequence[str]) -> list[str]:
+    return [n if len(n) <= LABEL_CHARS else n[: LABEL_CHARS - 1] + "…" for n in names]
+
+
+def _height_for(names: Sequence[str], base: float) -> float:
+    """Room for rotated tick labels below the axes, as long as the longest one."""
+    return base + 0.07 * max((len(n) for n in names), default=0)
+
+
 def grouped_bars(
     names: Sequence[str], series: dict[str, Sequence[float]], title: str, ylabel: str
 ) -> str:
     """Bars per name, one colour per series (a legend names them)."""
-    figure, axis = _canvas(max(6.4, 0.6 * len(names) + 2), 4.8)
+    names = _short(names)
+    figure, axis = _canvas(max(6.4, 0.6 * len(names) + 2), _height_for(names, 4.8))
     width = 0.8 / max(len(series), 1)
     for k, (label, values) in enumerate(series.items()):
         axis.bar([i + k * width for i in range(len(names))], values, width=width, label=label)
@@ -159,7 +172,8 @@ def group_plot(summary: RunSummary, metric: str) -> list[Plot]:
         heights = [values[v][metric].value or 0.0 for v in names]
         errors = [values[v][metric].stderr or 0.0 for v in names]
         counts = [values[v][metric].n for v in names]
-        figure, axis = _canvas(max(6.4, 0.6 * len(names) + 2), 4.6)
+        names = _short(names)
+        figure, axis = _canvas(max(6.4, 0.6 * len(names) + 2), _height_for(names, 4.6))
         axis.bar(names, heights, yerr=errors, capsize=4, color="tab:blue", label=metric)
         for i, n in enumerate(counts):
             axis.annotate(f"n={n}", (i, 0.01), ha="center", fontsize=8, rotation=90)

@@ -1,4 +1,5 @@
-"""The document extractor agent: reads X12 and text documents into a DocumentExtraction.
+"""The document extractor agent: reads X12, EDIFACT, text and PDF documents into a
+DocumentExtraction.
 
 ``LocalDocumentExtractor`` is the deterministic engine (no network, no model).
 """

@@ -43,7 +43,8 @@ ExtractionOutcome = AgentOutcome[DocumentExtraction, ExtractionEvidence]
 
 
 class DocumentExtractor(Protocol):
-    """Reads X12 850/855/856/810/997/999 and text invoices, packing slips, ASNs and BOLs.
+    """Reads X12 850/855/856/810/997/999, EDIFACT ORDERS/ORDRSP/DESADV/INVOIC/CONTRL/APERAK,
+    and text or PDF invoices, packing slips, ASNs and BOLs.
 
     Raises :class:`exdesk.errors.ExtractionError` when the document cannot be read.
     """

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
 
-from exdesk.domain import Discrepancy, DocType, ExtractedFields
+from exdesk.domain import Discrepancy, DocType, DocumentFormat, ExtractedFields
 
 
 @dataclass
@@ -13,7 +12,7 @@ class Interpretation:
     """One document's reading: its fields plus the facts the engine needs to finish the job."""
 
     doc_type: DocType
-    format: Literal["x12", "text"]
+    format: DocumentFormat
     fields: ExtractedFields
     confidence: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)

@@ -1,6 +1,7 @@
 """The ``local`` document extractor: deterministic parsing, no network, no language model.
 
-X12 files are read envelope by envelope; text documents by labels and line tables. The
+X12 and EDIFACT files are read envelope by envelope; text documents (and the text layer of
+PDFs) by labels and line tables. The
 result is compared with the order when one is given. Document text is only ever data:
 instructions found in it are reported as warnings and never acted on.
 """
@@ -21,11 +22,15 @@ from exdesk.agents.document_extractor.contract import (
     ExtractionOutcome,
     ExtractionRequest,
 )
+from exdesk.agents.document_extractor.decoding import normalize_text
+from exdesk.agents.document_extractor.edifact import looks_like_edifact, read_edifact
 from exdesk.agents.document_extractor.hostile import find_suspicious_instructions
 from exdesk.agents.document_extractor.interpretation import Interpretation
+from exdesk.agents.document_extractor.pdf import read_pdf
 from exdesk.agents.document_extractor.text import read_text
 from exdesk.agents.document_extractor.x12 import looks_like_x12, read_x12
 from exdesk.domain import Document, DocumentExtraction, EngineName, Order, OtherTransaction
+from exdesk.domain.events import BINARY_DOCUMENT_KINDS
 from exdesk.errors import ExtractionError
 
 ResultT = TypeVar("ResultT")
@@ -36,27 +41,48 @@ _RESOLVED_SKU_CONFIDENCE = 0.8
 
 
 def read_document(document: Document) -> list[Interpretation]:
-    """Every reading a document yields: one per X12 transaction set, or one for a text.
+    """Every reading a document yields: one per X12 transaction set or EDIFACT message, or
+    one for a text or a PDF.
 
-    Raises ExtractionError when the document cannot be read.
+    The content decides how it is read: an X12 interchange sent as ``edifact`` (or the
+    reverse) is read for what it is, with a warning. Raises ExtractionError when the
+    document cannot be read.
     """
-    content = document.content
+    if document.kind in BINARY_DOCUMENT_KINDS:
+        try:
+            data = document.file_bytes()
+        except ValueError as error:
+            raise ExtractionError(str(error), document=document.name) from error
+        return [read_pdf(data)]
+    content = normalize_text(document.content)
     if looks_like_x12(content):
-        return read_x12(content)
-    if document.kind == "x12":
-        head = content.lstrip()[:3]
-        if head in ("UNA", "UNB"):
-            raise ExtractionError("the document is UN/EDIFACT, not X12", document=document.name)
+        readings = read_x12(content)
+    elif looks_like_edifact(content):
+        readings = read_edifact(content)
+    elif document.kind == "x12":
         raise ExtractionError(
             "not an X12 interchange: the document is marked x12 but does not start with an "
             "ISA segment",
             document=document.name,
         )
-    return [read_text(content)]
+    elif document.kind == "edifact":
+        raise ExtractionError(
+            "not an EDIFACT interchange: the document is marked edifact but does not start "
+            "with a UNA or UNB segment",
+            document=document.name,
+        )
+    else:
+        return [read_text(content)]
+    found = readings[0].format if readings else document.kind
+    if document.kind in ("x12", "edifact") and document.kind != found:
+        for reading in readings:
+            reading.warnings.append(f"the document was sent as {document.kind} but is {found}")
+    return readings
 
 
 class LocalDocumentExtractor:
-    """Reads X12 850/855/856/810/997/999 and text invoices, packing slips, ASNs and BOLs."""
+    """Reads X12 850/855/856/810/997/999, EDIFACT ORDERS/ORDRSP/DESADV/INVOIC/CONTRL/APERAK,
+    and text or PDF invoices, packing slips, ASNs and BOLs."""
 
     engine: EngineName = "local"
 
@@ -81,12 +107,11 @@ class LocalDocumentExtractor:
         if len(readings) > 1:
             others = [r for r in readings if r is not primary]
             output.fields.extra.other_transactions = [_summary(r) for r in others]
-            envelope = primary.fields.extra.x12_envelope
-            control = envelope.transaction_set_control_number if envelope else None
+            unit = "messages" if primary.format == "edifact" else "transaction sets"
             output.warnings.append(
-                f"the file holds {len(readings)} transaction sets; this extraction is the "
-                f"{primary.transaction_set} with control number {control}; the others are "
-                "summarised in fields.extra['other_transactions']"
+                f"the file holds {len(readings)} {unit}; this extraction is the "
+                f"{primary.transaction_set} with control number {_control_number(primary)}; "
+                "the others are summarised in fields.extra['other_transactions']"
             )
         return AgentOutcome(output=output, agent=AGENT_NAME, engine=self.engine, evidence=evidence)
 
@@ -118,7 +143,7 @@ class LocalDocumentExtractor:
         warnings = list(reading.warnings)
         texts = [text for r in readings for text in r.free_text]
         warnings.extend(find_suspicious_instructions(texts))
-        if reading.format == "x12":
+        if reading.format in ("x12", "edifact"):
             confidence.setdefault("doc_type", 0.99)
             if any(_is_envelope_warning(w) for w in reading.warnings):
                 confidence = {k: min(v, _ENVELOPE_CONFIDENCE_CAP) for k, v in confidence.items()}
@@ -166,12 +191,21 @@ def choose_primary(readings: list[Interpretation], order: Order | None) -> Inter
     return candidates[0]
 
 
+def _control_number(reading: Interpretation) -> str | None:
+    """ST02 of an X12 transaction set, UNH 0062 of an EDIFACT message."""
+    details = reading.fields.extra
+    if details.x12_envelope is not None:
+        return details.x12_envelope.transaction_set_control_number
+    if details.edifact_envelope is not None:
+        return details.edifact_envelope.message_reference
+    return None
+
+
 def _summary(reading: Interpretation) -> OtherTransaction:
     fields = reading.fields
-    envelope = fields.extra.x12_envelope
     return OtherTransaction(
         transaction_set=reading.transaction_set or None,
-        control_number=(envelope.transaction_set_control_number if envelope else None) or None,
+        control_number=_control_number(reading) or None,
         doc_type=reading.doc_type,
         po_number=fields.po_number or None,
         invoice_number=fields.invoice_number or None,
@@ -184,6 +218,12 @@ def _summary(reading: Interpretation) -> OtherTransaction:
 def _is_envelope_warning(warning: str) -> bool:
     markers = (
         "control number mismatch",
+        "reference mismatch",
+        "UNT declares",
+        "UNZ declares",
+        "UNE declares",
+        "has no UNT",
+        "has no UNZ",
         "SE01 declares",
         "GE01 declares",
         "IEA01 declares",

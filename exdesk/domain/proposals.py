@@ -70,9 +70,9 @@ group, a TA1 for interchanges (some accepted and some rejected is ``partially_ac
 
 
 class AckError(ContractModel):
-    """One error reported by a 997/999 functional acknowledgment."""
+    """One error reported by an acknowledgment: X12 997/999, EDIFACT CONTRL or APERAK."""
 
-    level: Literal["group", "transaction", "segment", "element"]
+    level: Literal["interchange", "group", "transaction", "segment", "element"]
     code: str
     description: str
     segment_id: str | None = None
@@ -118,11 +118,30 @@ class X12Envelope(_Details):
     """ST02."""
 
 
+class EdifactEnvelope(_Details):
+    """The envelope a UN/EDIFACT message came in (UNB/UNG/UNH)."""
+
+    syntax: Sparse[str] = None
+    """UNB S001, e.g. ``UNOC:3``."""
+    interchange_control_reference: Sparse[str] = None
+    """UNB 0020."""
+    group_reference: Sparse[str] = None
+    """UNG 0048, when the message travelled in a functional group."""
+    message_reference: Sparse[str] = None
+    """UNH 0062."""
+    message_type: Sparse[str] = None
+    """UNH S009 type, e.g. ``ORDERS``, ``INVOIC``."""
+    version: Sparse[str] = None
+    """UNH S009 version and release, e.g. ``D96A``."""
+    association_code: Sparse[str] = None
+    """UNH S009 association assigned code, e.g. ``EAN008``."""
+
+
 class ExtractedParty(_Details):
-    """One X12 N1 loop (with its N2/N3/N4); empty elements are left out."""
+    """One X12 N1 loop (with its N2/N3/N4) or EDIFACT NAD; empty elements are left out."""
 
     code: Sparse[str] = None
-    """N101 entity code: ``ST`` ship-to, ``BY`` buyer, ``SF`` ship-from, ``RE`` remit-to…"""
+    """N101 / NAD 3035 party code: ``ST``/``DP`` ship-to, ``BY`` buyer, ``SF``/``SU``…"""
     name: Sparse[str] = None
     """N102, followed by N201 when there is one."""
     id_qualifier: Sparse[str] = None
@@ -259,10 +278,18 @@ class ExtractedDetails(_Details):
 
     x12_envelope: Sparse[X12Envelope] = None
     """Where an X12 transaction set travelled (interchange, group, set control numbers)."""
+    edifact_envelope: Sparse[EdifactEnvelope] = None
+    """Where an EDIFACT message travelled (interchange, group, message reference)."""
+    message_function: Sparse[str] = None
+    """An EDIFACT message's BGM function code (1225: ``9`` original, ``29`` accepted…)."""
+    message_function_description: Sparse[str] = None
+    """The function code in words."""
+    pdf_pages: Sparse[int] = None
+    """How many pages a PDF document has."""
     parties: Sparse[list[ExtractedParty]] = None
     """The N1 loops of an X12 heading (850/855/810) or shipment level (856)."""
     references: Sparse[dict[str, str]] = None
-    """X12 REF qualifier → its first value (``BM`` bill of lading, ``CN`` PRO number…)."""
+    """X12 REF / EDIFACT RFF qualifier → its first value (``BM`` bill of lading, ``ON``…)."""
     line_ids: Sparse[list[dict[str, str]]] = None
     """Each X12 line's product IDs, qualifier → ID (``VP`` vendor part, ``UP`` UPC…)."""
     line_statuses: Sparse[list[LineStatus]] = None
@@ -362,11 +389,16 @@ class Discrepancy(ContractModel):
     message: str
 
 
+DocumentFormat = Literal["x12", "edifact", "text", "pdf"]
+"""How the extracted document was read: X12 segments, EDIFACT segments, text, or the text
+layer of a PDF."""
+
+
 class DocumentExtraction(ContractModel):
     """The document extractor's answer."""
 
     doc_type: DocType
-    format: Literal["x12", "text"]
+    format: DocumentFormat
     x12_transaction_set: str | None = None
     fields: ExtractedFields
     confidence: dict[str, Confidence] = Field(

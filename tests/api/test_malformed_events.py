@@ -39,7 +39,16 @@ def assert_nothing_created(client: TestClient, reader: Headers, before: int) -> 
         ({"summary": "   "}, "summary", "at least 1 character"),
         ({"attributes": "requested_qty=10"}, "attributes", "dictionary"),
         ({"source_event_id": ""}, "source_event_id", "at least 1 character"),
-        ({"document": {"kind": "pdf", "name": "asn.pdf", "content": "x"}}, "document.kind", "x12"),
+        (
+            {"document": {"kind": "docx", "name": "asn.docx", "content": "x"}},
+            "document.kind",
+            "x12",
+        ),
+        (
+            {"document": {"kind": "pdf", "name": "asn.pdf", "content": "%PDF-1.4"}},
+            "document.content",
+            "base64",
+        ),
         ({"picked_by": "R. Diaz"}, "picked_by", "not permitted"),
     ],
     ids=[
@@ -51,6 +60,7 @@ def assert_nothing_created(client: TestClient, reader: Headers, before: int) -> 
         "attributes-not-object",
         "empty-event-id",
         "unknown-document-kind",
+        "pdf-not-base64",
         "unknown-field",
     ],
 )

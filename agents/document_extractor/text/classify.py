@@ -27,7 +27,8 @@ _TITLE_TEXT: tuple[tuple[DocType, str], ...] = (
     (
         "invoice",
         r"\binvoice\b|\bfaktura\b|\brechnung\b|\bfactuur\b|\bfacture\b|\bfattura\b"
-        r"|\bfactura\b|amount\s+due|balance\s+due|\bbill\s+to\b",
+        r"|\bfactura\b|amount\s+due|balance\s+due|\bbill\s+to\b|\b[a-zäöü]*rechnung\b"
+        r"|\bavoir\b|\bgutschrift\b|credit\s+note|nota\s+de\s+cr[ée]dito",
     ),
     ("purchase_order", r"\bpurchase\s+order\b|\bbestellung\b|\bbon\s+de\s+commande\b"),
 )
@@ -38,9 +39,18 @@ _EVIDENCE_TEXT: tuple[tuple[DocType, str], ...] = (
     ("ship_notice", r"\bcarton\b|\bsscc\b|\bpallet\b|\btracking\b|expected\s+delivery"),
     ("invoice", r"\bsubtotal\b|\btax\b|\bvat\b|\bbtw\b|payment\s+terms|\bdue\s+date\b"),
     ("invoice", r"\binvoice\s*(?:no\.?|number|#|date)"),
+    (
+        "invoice",
+        r"rechnungs(?:nummer|nr|datum|betrag|summe)|\bmwst\b|\bust\.|umsatzsteuer|nettobetrag"
+        r"|gesamtbetrag|bruttosumme|\btva\b|total\s+ttc|total\s+ht|\biban\b|\biva\b"
+        r"|base\s+imponible|zahlbar|net\s+[àa]\s+payer",
+    ),
 )
 _EVIDENCE = tuple((doc_type, re.compile(text, re.IGNORECASE)) for doc_type, text in _EVIDENCE_TEXT)
-_LABEL_USE = re.compile(r"^\s*(?:no\.?|number|nr\.?|#|date|ref|:|total|id)", re.IGNORECASE)
+_LABEL_USE = re.compile(
+    r"^\s*-?\s*(?:no\.?|number|nummer|nr\.?|#|date|datum|ref|:|total|id)", re.IGNORECASE
+)
+_SPACED = re.compile(r"\b(?:[A-Za-zÄÖÜäöü] ){3,}[A-Za-zÄÖÜäöü]\b")
 _PRIORITY: tuple[DocType, ...] = (
     "bill_of_lading",
     "packing_slip",
@@ -54,7 +64,9 @@ _PRIORITY: tuple[DocType, ...] = (
 def classify_text(lines: list[str]) -> tuple[DocType, float]:
     """The document type and a confidence, from titles (weighted by position) and evidence."""
     scores: dict[DocType, float] = dict.fromkeys(_PRIORITY, 0.0)
-    non_blank = [line for line in lines if line.strip()]
+    non_blank = [
+        _SPACED.sub(lambda m: m.group().replace(" ", ""), line) for line in lines if line.strip()
+    ]
     for position, line in enumerate(non_blank):
         short = len(line.split()) <= 6
         for doc_type, pattern in _TITLES:

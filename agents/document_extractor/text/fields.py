@@ -13,7 +13,7 @@ from exdesk.agents.document_extractor.text.labels import LABELS, FieldLabel
 
 _CELL_GAP = re.compile(r"\s{2,}|\t|\s\|\s?")
 _NEXT_LABEL = re.compile(r"\s{2,}[A-Za-z][A-Za-z .#/()'-]{0,30}:")
-_LEADING = re.compile(r"^[\s:#=\-–.]*(?:#\s*)?")
+_LEADING = re.compile(r"^(?:[\s:#=.]|[-–](?!\s?\d))*(?:#\s*)?")
 _SEPARATOR = re.compile(r"^\s*[:#=]?\s*(?:#\s*)?")
 _MONEY_LIKE = re.compile(r"^-?\d[\d,.]*[.,]\d{2}$")
 _ID_TOKEN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_/.:]*$")
@@ -49,11 +49,15 @@ def cells(line: str) -> list[Cell]:
     result: list[Cell] = []
     position = 0
     for gap in _CELL_GAP.finditer(line):
-        if gap.start() > position and line[position : gap.start()].strip():
-            result.append(Cell(line[position : gap.start()].strip(), position, gap.start()))
+        raw = line[position : gap.start()]
+        if gap.start() > position and raw.strip():
+            start = position + len(raw) - len(raw.lstrip())
+            result.append(Cell(raw.strip(), start, gap.start()))
         position = gap.end()
-    if line[position:].strip():
-        result.append(Cell(line[position:].strip(), position, len(line.rstrip())))
+    raw = line[position:]
+    if raw.strip():
+        start = position + len(raw) - len(raw.lstrip())
+        result.append(Cell(raw.strip(), start, len(line.rstrip())))
     return result
 
 
@@ -87,10 +91,31 @@ def read_value(
     if kind == "currency":
         code = text[:3].upper()
         return (code, None, False) if code in ISO_CURRENCIES else None
-    words = text.strip(" :;,.")
+    words = text.strip(" :;,.|│")
     if not words or not re.search(r"[A-Za-z]", words) or len(words) > 80:
         return None
+    if looks_like_label(words):
+        return None
     return words, None, False
+
+
+_LABEL_WORDS = re.compile(
+    r"\b(?:terms|charges?|number|no\.|date|information|instructions|address|signature|phone"
+    r"|fax|e-?mail|reference|page|total|weight|class|nmfc|prepaid|collect|third\s+party"
+    r"|bill\s+to|sold\s+to|invoice\s+to|remit\s+to|ship\s+from|shipper|consignee|ship\s+to)\b",
+    re.IGNORECASE,
+)
+
+
+def looks_like_label(text: str) -> bool:
+    """Whether a text is itself a label ("Freight Charge Terms", "SHIP FROM:") rather than
+    a value: it ends with a colon, names another field, or is a form's caption."""
+    stripped = text.strip()
+    if stripped.endswith(":") or _LABEL_WORDS.search(stripped):
+        return True
+    if re.match(r"^[A-Za-z][\w .#/()'-]{0,30}:\s", stripped):
+        return True  # another field's label with its value
+    return any(label.pattern.fullmatch(stripped) for label in LABELS)
 
 
 def _is_date(token: str) -> bool:
@@ -98,9 +123,16 @@ def _is_date(token: str) -> bool:
     return found is not None and found.end - found.start >= len(token) - 1
 
 
+_ID_PREFIX = re.compile(r"^(?:\(\d{1,4}\)|nr\.?|no\.?|n[°o]\.?|num\.?|#|:)$", re.IGNORECASE)
+
+
 def _identifier(text: str) -> str | None:
-    """An ID: a token holding a digit, optionally after a short prefix token (``F 1234/12``)."""
+    """An ID: a token holding a digit, optionally after a short prefix token (``F 1234/12``).
+
+    A word without a digit ("INFORMATION", "TERMS") is never taken for an ID."""
     tokens = text.split()
+    while tokens and _ID_PREFIX.match(tokens[0]):
+        tokens = tokens[1:]
     if not tokens:
         return None
     first = tokens[0].rstrip(",;")
@@ -117,26 +149,26 @@ def _identifier(text: str) -> str | None:
         and re.search(r"\d", tokens[1])
     ):
         return f"{first} {tokens[1].rstrip('.,;:')}"
-    if _ID_TOKEN.match(first) and len(first) >= 4 and first.isupper() and len(tokens) == 1:
-        return first
     return None
 
 
 def _value_area(line: str, start: int) -> str:
     rest = line[start:]
     cut = _NEXT_LABEL.search(rest)
-    if cut is not None and cut.start() > 0:
+    if cut is not None:
         rest = rest[: cut.start()]
     return rest
 
 
-def _below(lines: list[str], index: int, start: int, end: int) -> tuple[str, int] | None:
-    """The cell under a label: the next non-blank line's cell overlapping the label's columns."""
-    for offset in (1, 2, 3):
-        if index + offset >= len(lines):
-            return None
+def _below(lines: list[str], index: int, start: int, end: int) -> list[tuple[str, int]]:
+    """The cells under a label, nearest first: on each of the next few non-blank, non-rule
+    lines, the cell overlapping the label's columns."""
+    found: list[tuple[str, int]] = []
+    for offset in (1, 2, 3, 4):
+        if index + offset >= len(lines) or len(found) >= 3:
+            break
         below = lines[index + offset]
-        if not below.strip():
+        if not below.strip() or re.fullmatch(r"[\s\-=_─━│|+┼]+", below):
             continue
         best: Cell | None = None
         best_overlap = 0
@@ -144,8 +176,9 @@ def _below(lines: list[str], index: int, start: int, end: int) -> tuple[str, int
             overlap = min(cell.end, end + 4) - max(cell.start, start - 4)
             if overlap > best_overlap:
                 best, best_overlap = cell, overlap
-        return (best.text, index + offset) if best is not None else None
-    return None
+        if best is not None:
+            found.append((best.text, index + offset))
+    return found
 
 
 def find_labelled(
@@ -195,12 +228,18 @@ def _read_label(
         parsed = read_value(label.kind, text, day_first, decimal_comma)
         method, confidence, row = "label", label.strength, index
     looks_like_label = bool(area_cells) and not re.search(r"\d", area_cells[0].text)
-    if parsed is None and (not area_cells or (looks_like_label and label.kind in ("id", "date"))):
-        below = _below(lines, index, match.start(), match.end())
-        if below is None:
-            return []
-        parsed = read_value(label.kind, below[0], day_first, decimal_comma)
-        method, confidence, row = "label_below", label.strength - _BELOW_PENALTY, below[1]
+    caption_row = looks_like_label and (label.kind != "text" or parsed is None)
+    if parsed is None and (not area_cells or caption_row):
+        candidates = _below(lines, index, match.start(), match.end())
+        # a total may sit a line or two under its caption; anything else is right under it
+        for text, below_row in candidates[: 3 if label.kind == "amount" else 1]:
+            parsed = read_value(label.kind, text, day_first, decimal_comma)
+            if parsed is not None and label.kind == "amount" and parsed[2]:
+                parsed = None  # under a caption, only an amount written as money is taken
+            if parsed is not None:
+                penalty = _BELOW_PENALTY + (0.1 if label.kind == "text" else 0.0)
+                method, confidence, row = "label_below", label.strength - penalty, below_row
+                break
     if parsed is None:
         return []
     value, currency, ambiguous = parsed
@@ -212,7 +251,9 @@ def _read_label(
 def dates_beside_numbers(
     lines: list[str], found: list[Found], day_first: bool | None
 ) -> list[Found]:
-    """A date written on the invoice-number line ("Facture n° 562 du 02 Juillet 2015")."""
+    """A date written on the invoice-number line ("Facture n° 562 du 02 Juillet 2015",
+    "Nr. 471102 vom 15.11.2024"), or alone on the line under it ("Invoice 103767" over
+    "February 17, 2026"), which is a weaker reading."""
     extra: list[Found] = []
     date_rank = min(label.rank for label in LABELS if label.field == "document_date")
     for item in found:
@@ -225,6 +266,15 @@ def dates_beside_numbers(
                 Found("document_date", candidate.value, 0.7, item.line, date_rank, "beside_label")
             )
             break
+        else:
+            below = lines[item.line + 1].strip() if item.line + 1 < len(lines) else ""
+            alone = find_dates(below, day_first)
+            if len(alone) == 1 and alone[0].end - alone[0].start >= len(below) - 1:
+                extra.append(
+                    Found(
+                        "document_date", alone[0].value, 0.6, item.line + 1, date_rank + 1, "guess"
+                    )
+                )
     return extra
 
 

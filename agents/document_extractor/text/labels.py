@@ -26,7 +26,7 @@ class FieldLabel:
     """Lower wins when several labels of the same field are found."""
 
 
-_NO = r"(?:\s*(?:no\.?|nr\.?|n[°o]\.?|num(?:ber|\.)?|#|id|ref(?:erence)?\.?))"
+_NO = r"(?:\s*(?:no\.?|nr\.?|n[°ºo]\.?|num(?:ber|\.)?|#|id|ref(?:erence)?\.?))"
 
 _TABLE: tuple[tuple[str, ValueKind, float, tuple[str, ...]], ...] = (
     (
@@ -39,14 +39,24 @@ _TABLE: tuple[tuple[str, ValueKind, float, tuple[str, ...]], ...] = (
             r"tax\s+invoice\s*(?:no\.?|number|#)",
             r"faktura\s+(?:vat\s+)?(?:nr|numer)",
             r"rechnungs?\s*(?:-?nr\.?|nummer)",
+            r"(?:handels|waren|teil|schluss)?rechnung\s*(?:\(\d+\)\s*)?(?:nr\.?|nummer|no\.?|#)",
             r"factuur\s*(?:nummer|nr\.?)|factuurnummer",
             r"n[°o]\s*(?:de\s+)?facture|num[ée]ro\s+de\s+facture|facture\s*n[°o]\.?",
             r"numero\s+fattura|fattura\s+n[.°o]?",
-            r"factura\s+n[.°o]?|n[úu]mero\s+de\s+factura",
+            r"factura\s+n[.°ºo]?|n[úu]mero\s+de\s+factura|n[.°ºo]\s*(?:de\s+)?factura",
+            r"avoir\s*n[°o]\.?|gutschrift(?:s-?nr\.?|\s*nr\.?|snummer)|credit\s+note\s*(?:no\.?|#)",
             r"bill\s*(?:no\.?|number|#)",
         ),
     ),
-    ("invoice_number", "id", 0.8, (r"invoice|factuur|rechnung|facture|fattura",)),
+    (
+        "invoice_number",
+        "id",
+        0.8,
+        (
+            r"invoice|factuur|(?:handels|waren|teil|schluss)?rechnung|facture|fattura|factura",
+            r"avoir|gutschrift|credit\s+note|beleg-?\s*(?:nr\.?|nummer)|belegnummer",
+        ),
+    ),
     (
         "po_number",
         "id",
@@ -56,7 +66,12 @@ _TABLE: tuple[tuple[str, ValueKind, float, tuple[str, ...]], ...] = (
             r"p\.\s?o\.(?!\s*box)|po(?=\s*:)",
             rf"purchase\s+order{_NO}?",
             r"(?:customer|cust\.?|your|buyer'?s?)\s+(?:po|order)(?:\s*(?:no\.?|number|#|ref))?",
-            r"bestell(?:nummer|-?nr\.?)|ihre\s+bestellung",
+            r"bestell(?:nummer|-?nr\.?)|ihre\s+bestellung|bestellung(?:\s+nr\.?)?(?:\s+kunde)?",
+            r"ihre\s+(?:auftragsnummer|auftrags-?nr\.?|bestellnummer|referenz)|ihr\s+auftrag",
+            r"votre\s+(?:r[ée]f[ée]rence|commande)|n[°ºo]\s*(?:de\s+)?commande"
+            r"|num[ée]ro\s+de\s+(?:commande|bon\s+de\s+commande)",
+            r"(?:n[úu]mero\s+de\s+)?pedido(?:\s+n[.°o])?|su\s+(?:pedido|referencia)",
+            r"your\s+(?:order|reference|ref\.?)",
             r"inkoopordernummer|uw\s+(?:order|referentie)",
             r"bon\s+de\s+commande|commande\s+n[°o]",
             r"numer\s+zam[óo]wienia",
@@ -120,9 +135,11 @@ _TABLE: tuple[tuple[str, ValueKind, float, tuple[str, ...]], ...] = (
         0.9,
         (
             r"invoice\s+date|date\s+of\s+invoice",
-            r"(?:issue|document|bill|billing|asn|notice)\s+date|date\s+of\s+issue|issued(?:\s+on)?",
-            r"factuurdatum|factuur\s+datum|rechnungsdatum|date\s+de\s+facture",
-            r"data\s+(?:wystawienia|fattura)|fecha\s+de\s+factura",
+            r"(?:issue|document|bill|billing|asn|notice|slip)\s+date|date\s+of\s+issue"
+            r"|issued(?:\s+(?:on|at))?",
+            r"factuurdatum|factuur\s+datum|rechnungsdatum|beleg-?\s*datum|lieferscheindatum",
+            r"date\s+(?:de\s+(?:la\s+)?)?(?:facture|l'avoir)(?!\s+associ)|date\s+d'[ée]mission",
+            r"data\s+(?:wystawienia|fattura)|fecha\s+(?:de\s+)?(?:factura|emisi[óo]n|albar[áa]n)",
         ),
     ),
     (
@@ -138,7 +155,11 @@ _TABLE: tuple[tuple[str, ValueKind, float, tuple[str, ...]], ...] = (
         "document_date",
         "date",
         0.75,
-        (r"(?<![A-Za-z]\s)(?<![A-Za-z])(?:date|datum)|(?<![A-Za-z]\s)data(?=\s*:)",),
+        (
+            r"(?<![A-Za-z]\s)(?<![A-Za-z])(?:date|datum|fecha)(?!\s+(?:de\s+)?(?:d[ée]but|fin|"
+            r"livraison|prestation|d'[ée]ch[ée]ance|facture\s+associ))|(?<![A-Za-z]\s)data(?=\s*:)",
+            r"(?<=,)\s*den(?=\s+\d)",
+        ),
     ),
     (
         "carrier",
@@ -152,15 +173,17 @@ _TABLE: tuple[tuple[str, ValueKind, float, tuple[str, ...]], ...] = (
             r"forwarder|spediteur|vervoerder|transporteur",
         ),
     ),
+    ("ship_to_name", "text", 0.85, (r"ship[\s-]?to(?:\s+name)?|consignee(?:\s+name)?",)),
     (
         "ship_to_name",
         "text",
         0.85,
         (
-            r"ship[\s-]?to(?:\s+name)?",
-            r"deliver(?:y)?\s+to|consignee",
+            r"deliver(?:y)?\s+to",
             r"shipping\s+address|delivery\s+address",
-            r"afleveradres|lieferadresse|adresse\s+de\s+livraison",
+            r"afleveradres|lieferadresse|adresse\s+de\s+livraison|livr[ée]\s+[àa]",
+            r"(?:abweichender\s+)?warenempf[äa]nger|lieferanschrift|destinataire",
+            r"direcci[óo]n\s+de\s+entrega|entregar\s+a|consignatario",
         ),
     ),
     (
@@ -168,14 +191,25 @@ _TABLE: tuple[tuple[str, ValueKind, float, tuple[str, ...]], ...] = (
         "amount",
         0.92,
         (
-            r"amount\s+due|balance\s+due|total\s+due|amount\s+payable|total\s+to\s+pay",
-            r"grand\s+total|invoice\s+total|total\s+amount|total\s+invoice(?:\s+amount)?",
-            r"total\s+\(?(?:incl\.?|including)[^:]{0,20}\)?",
-            r"nale[żz]no[śs][ćc](?:\s+og[óo][łl]em)?|do\s+zap[łl]aty",
-            r"gesamtbetrag|rechnungsbetrag|endbetrag",
-            r"factuur\s+totaal|te\s+betalen|totaalbedrag",
-            r"total\s+ttc|montant\s+total|net\s+[àa]\s+payer|somme\s+[àa]\s+payer",
-            r"totale\s+(?:documento|fattura)|importe\s+total",
+            r"grand\s+total|invoice\s+total|gross\s+total|total\s+amount|total\s+invoice(?:\s+amount)?",
+            r"total\s+(?:\S{1,3}\s+)?\(?(?:incl\.?|including)[^:]{0,20}\)?",
+            r"nale[żz]no[śs][ćc](?:\s+og[óo][łl]em)?",
+            r"gesamtbetrag|rechnungsbetrag|endbetrag|endsumme|bruttosumme|bruttobetrag"
+            r"|rechnungssumme\s+brutto|summe\s+gesamt|gesamtsumme|brutto\s+gesamt",
+            r"factuur\s+totaal|totaalbedrag",
+            r"total\s+ttc|montant\s+total(?:\s+ttc)?|montant\s+ttc",
+            r"totale\s+(?:documento|fattura)|importe\s+total|total\s+factura",
+        ),
+    ),
+    (
+        "total_amount",
+        "amount",
+        0.9,
+        (
+            r"amount\s+due|balance\s+due|total\s+due|amount\s+payable|total\s+to\s+pay"
+            r"|amount\s+to\s+pay|due\s+payable",
+            r"do\s+zap[łl]aty|te\s+betalen|zahlbetrag|zu\s+zahlen(?:der\s+betrag)?",
+            r"net\s+[àa]\s+payer|somme\s+[àa]\s+payer|reste\s+[àa]\s+payer|total\s+a\s+pagar",
         ),
     ),
     (
@@ -193,16 +227,29 @@ _TABLE: tuple[tuple[str, ValueKind, float, tuple[str, ...]], ...] = (
         0.9,
         (
             r"sub[\s-]?total|subtotaal|zwischensumme|merchandise\s+total|net\s+amount"
-            r"|total\s+net|total\s+h\.?t\.?|exclusief\s+btw|nettobetrag|summe\s+netto",
+            r"|total\s+net|net\s+total|total\s+h\.?t\.?|exclusief\s+btw|nettobetrag|summe\s+netto"
+            r"|rechnungssumme\s+(?:netto|ohne\s+ust\.?)|positionen\s+netto|positionssumme"
+            r"|sous[\s-]total|montant\s+h\.?t\.?|base\s+imponible",
         ),
     ),
     (
         "tax",
         "amount",
         0.85,
-        (r"(?:sales\s+)?tax(?:\s+amount)?|vat(?:\s+amount)?|gst|hst|btw|mwst|tva|kwota\s+vat",),
+        (
+            r"(?:sales\s+)?tax(?:\s+amount)?|vat(?:\s+amount)?|gst|hst|btw|mwst|tva|kwota\s+vat"
+            r"|total\s+tva|steuerbetrag|ust\.?\s+gesamt|umsatzsteuer|cuota\s+iva|iva",
+        ),
     ),
-    ("shipping", "amount", 0.85, (r"shipping(?:\s+(?:&|and)\s+handling)?|freight|delivery\s+fee",)),
+    (
+        "shipping",
+        "amount",
+        0.85,
+        (
+            r"shipping(?:\s+(?:&|and)\s+handling)?|delivery\s+fee|versandkosten(?:\s+netto)?"
+            r"|frais\s+de\s+port|portes|freight(?!\s+(?:class|charge|terms|bill|payment|carrier))",
+        ),
+    ),
     ("discount", "amount", 0.85, (r"discount|rebate|allowance",)),
     (
         "total_qty",
@@ -210,7 +257,14 @@ _TABLE: tuple[tuple[str, ValueKind, float, tuple[str, ...]], ...] = (
         0.85,
         (r"total\s+(?:qty|quantity|units|pieces|pcs|items|cartons)|(?:units|pieces)\s+shipped",),
     ),
-    ("currency", "currency", 0.9, (r"currency|w[äa]hrung|valuta|devise|waluta",)),
+    (
+        "currency",
+        "currency",
+        0.9,
+        (
+            r"currency|(?:rechnungs)?w[äa]hrung|valuta|devise|waluta|moneda|beträge\s+in|amounts\s+in",
+        ),
+    ),
 )
 
 

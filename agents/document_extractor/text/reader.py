@@ -13,9 +13,10 @@ from datetime import date
 from decimal import Decimal
 
 from exdesk.agents.document_extractor.interpretation import Interpretation
-from exdesk.agents.document_extractor.text.amounts import find_amounts
+from exdesk.agents.document_extractor.text.amounts import currency_in, find_amounts
+from exdesk.agents.document_extractor.text.bill_of_lading import read_bill_of_lading
 from exdesk.agents.document_extractor.text.classify import classify_text
-from exdesk.agents.document_extractor.text.dates import day_first_hint
+from exdesk.agents.document_extractor.text.dates import day_first_hint, find_dates
 from exdesk.agents.document_extractor.text.fields import (
     Found,
     best,
@@ -57,8 +58,10 @@ def read_text(content: str) -> Interpretation:
     _refuse_unreadable(content)
     text = content.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
     lines = text.split("\n")
-    day_first = day_first_hint(text)
     decimal_comma = _decimal_comma_hint(text)
+    day_first = day_first_hint(text)
+    if day_first is None and decimal_comma:
+        day_first = True  # documents with decimal commas write the day first (03/11 = 3 Nov)
     doc_type, type_confidence = classify_text(lines)
     found = find_labelled(lines, day_first, decimal_comma)
     found += dates_beside_numbers(lines, found, day_first)
@@ -67,9 +70,14 @@ def read_text(content: str) -> Interpretation:
     result.free_text.append(text)
     _fill_labelled(result, found)
     _fill_by_pattern(result, text)
-    table = read_line_items(lines, decimal_comma)
-    if table is not None:
-        _fill_lines(result, table)
+    if doc_type == "bill_of_lading":
+        read_bill_of_lading(result, lines, found)
+    else:
+        table = read_line_items(lines, decimal_comma)
+        if table is not None:
+            _fill_lines(result, table)
+    _guess_document_number(result, lines, found)
+    _guess_document_date(result, lines, day_first)
     _fill_currency(result, found, text)
     _check_totals(result)
     if doc_type == "unknown" and not result.fields.lines and len(result.confidence) <= 2:
@@ -149,6 +157,63 @@ def _fill_by_pattern(result: Interpretation, text: str) -> None:
             result.confidence["carrier"] = 0.55
 
 
+_NUMBER_FIELD: dict[str, str] = {
+    "invoice": "invoice_number",
+    "packing_slip": "shipment_id",
+    "ship_notice": "shipment_id",
+    "bill_of_lading": "bill_of_lading_number",
+    "purchase_order": "po_number",
+    "po_acknowledgment": "po_number",
+}
+_DOCUMENT_NUMBER = re.compile(
+    r"(?<![\w/.-])([A-Z]{2,5}[-/][A-Z0-9]*\d[A-Z0-9]*(?:[-/][A-Z0-9]+)*)(?![\w/-])"
+)
+_GUESS_CONFIDENCE = 0.5
+_HEAD_LINES = 12
+
+
+def _guess_document_number(result: Interpretation, lines: list[str], found: list[Found]) -> None:
+    """A document that prints its own number without a label ("PACKING SLIP … PKS-2025-08742"):
+    the first prefixed code near the top that no label claimed, as a guess for review."""
+    name = _NUMBER_FIELD.get(result.doc_type)
+    if name is None or getattr(result.fields, name) is not None:
+        return
+    claimed = {str(f.value) for f in found}
+    head = [line for line in lines if line.strip()][:_HEAD_LINES]
+    for line in head:
+        for match in _DOCUMENT_NUMBER.finditer(line):
+            code = match.group(1)
+            if code not in claimed and not re.fullmatch(r"[A-Z]{2,5}-\d{1,2}", code):
+                setattr(result.fields, name, code)
+                result.confidence[name] = _GUESS_CONFIDENCE
+                return
+
+
+_NOT_THE_DOCUMENT_DATE = re.compile(
+    r"\b(?:due|f[äa]llig|bis|until|to|au|vom|from|du|period|zeitraum|p[ée]riode|delivery"
+    r"|liefer|livraison|order|bestell|commande|stand|valid)\b",
+    re.IGNORECASE,
+)
+
+
+def _guess_document_date(result: Interpretation, lines: list[str], day_first: bool | None) -> None:
+    """A letter's date with no label ("Beitragsrechnung      24. Januar 2014"): the first date
+    near the top standing alone at the end of its line, as a guess for review."""
+    if result.fields.document_date is not None:
+        return
+    head = [line for line in lines if line.strip()][: _HEAD_LINES * 2]
+    for line in head:
+        dates = find_dates(line, day_first)
+        if len(dates) != 1 or _NOT_THE_DOCUMENT_DATE.search(line[: dates[0].start]):
+            continue
+        before, after = line[: dates[0].start], line[dates[0].end :]
+        if after.strip(" .") or not (re.search(r"\s{2,}$", before) or not before.strip()):
+            continue
+        result.fields.document_date = dates[0].value
+        result.confidence["document_date"] = _GUESS_CONFIDENCE
+        return
+
+
 def _fill_lines(result: Interpretation, table: Table) -> None:
     fields = result.fields
     checked = 0
@@ -169,7 +234,7 @@ def _fill_lines(result: Interpretation, table: Table) -> None:
             )
         )
         result.line_ids.append([v for v in (row.sku, row.buyer_sku) if v])
-        checked += row.arithmetic_holds()
+        checked += row.arithmetic or row.arithmetic_holds()
         _report_ordered(result, row, fields.lines[-1])
     share = checked / len(table.lines)
     base = 0.8 if table.method == "header" else 0.65
@@ -214,9 +279,13 @@ def _fill_currency(result: Interpretation, found: list[Found], text: str) -> Non
         result.confidence["currency"] = labelled.confidence
     else:
         counts = Counter(a.currency for a in find_amounts(text) if a.currency)
+        mentioned = currency_in(text)
         if counts:
             fields.currency = counts.most_common(1)[0][0]
             result.confidence["currency"] = 0.7
+        elif mentioned is not None:
+            fields.currency = mentioned
+            result.confidence["currency"] = 0.6
 
 
 def _check_totals(result: Interpretation) -> None:

@@ -13,78 +13,47 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from exdesk.agents.document_extractor.text.amounts import find_amounts, parse_amount
-from exdesk.agents.document_extractor.text.fields import Cell, cells
+from exdesk.agents.document_extractor.text.columns import (
+    Header,
+    delimiter_of,
+    find_header,
+    is_rule,
+)
+from exdesk.agents.document_extractor.text.rows import Row, assign_roles, column_kind, read_row
 from exdesk.domain import LineTableMethod
 
-COLUMN_NAMES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (kind, re.compile(rf"^(?:{pattern})$", re.IGNORECASE))
-    for kind, pattern in (
-        ("line_no", r"#|no\.?|nr\.?|ln|line(?:\s*(?:no\.?|#))?|pos\.?|lp\.?|seq"),
-        (
-            "ordered",
-            r"(?:qty\.?\s*)?ord(?:ered)?|order(?:ed)?\s*qty\.?|qty\.?\s*ord(?:ered)?|ordered\s*qty",
-        ),
-        ("backordered", r"b/?o|back\s*order(?:ed)?|qty\.?\s*b/?o|backorder\s*qty"),
-        (
-            "qty",
-            r"qty\.?|quantity|qty\.?\s*(?:shipped|shp|inv(?:oiced)?)|shipped(?:\s*qty)?|ship\s*qty"
-            r"|units|pcs|pieces|count|aantal|hoeveelheid|ilo[śs][ćc](?:\s*\[\w+\])?|menge|anzahl"
-            r"|nombre|nb|qt[ée]\.?"
-            r"|quantit[éey]|qt[ée]|cantidad|quantità|qty\s*delivered|delivered",
-        ),
-        ("uom", r"uom|u/m|unit\s*of\s*measure|jm|um|unit|units?\s*type|eenheid"),
-        (
-            "unit_price",
-            r"unit\s*price|price|unit\s*cost|cost|rate|each|price\s*each|unit\s*\$|net\s*price"
-            r"|prijs(?:\s*per\s*stuk)?|cena(?:\s*\w+)?|preis|einzelpreis|prix(?:\s*unitaire)?"
-            r"|precio|prezzo|price/unit|unit\s*price\s*\(\w+\)|p\.?\s?u\.?(?:\s*h\.?t\.?)?"
-            r"|prix\s+unitaire(?:\s+h\.?t\.?)?|vk-?preis|e-?preis|st[üu]ckpreis",
-        ),
-        (
-            "amount",
-            r"amount|total|line\s*total|ext(?:ended|\.)?\s*(?:price|amount|total)?|extension"
-            r"|net\s*amount|bedrag|warto[śs][ćc](?:\s*\w+)?|betrag|gesamt(?:preis)?"
-            r"|zeilenbetrag|gesamtbetrag|montant(?:\s+h\.?t\.?|\s+ttc)?"
-            r"|importe|prijs\s*incl\.?\s*btw|value|line\s*amount|amount\s*\(\w+\)",
-        ),
-        (
-            "buyer_sku",
-            r"cust(?:omer)?\.?\s*(?:part|item|sku)(?:\s*(?:no\.?|#))?|buyer\s*(?:part|item|sku)"
-            r"|your\s*(?:part|item|ref)",
-        ),
-        (
-            "sku",
-            r"sku|item\s*(?:no\.?|#|number|code|id)|part\s*(?:no\.?|#|number)?|product\s*(?:code|id"
-            r"|no\.?|#)|article\s*(?:no\.?|#)|artikel\s*(?:nr\.?|nummer)|code|style|model"
-            r"|catalog(?:ue)?\s*(?:no\.?|#)?|upc|gtin|ean|material|vendor\s*part|our\s*part"
-            r"|stock\s*(?:no\.?|#|code)",
-        ),
-        ("item", r"item|artikel|article|product"),
-        (
-            "description",
-            r"desc(?:ription)?\.?|item\s*description|product\s*(?:name|description)|name|title"
-            r"|details|goods|omschrijving|nazwa(?:\s*towaru)?|bezeichnung|d[ée]signation"
-            r"|descripci[óo]n|descrizione|commodity|beschreibung|libell[ée]",
-        ),
-    )
-)
-_NUMERIC_KINDS = ("qty", "ordered", "backordered", "unit_price", "amount")
 _STOP = re.compile(
-    r"^(?:grand\s+)?total\b|^amount\s+due|^balance|^totaal|^razem|^summe|^gesamt|^net\s+total"
+    r"^(?:grand\s+)?totals?\b|^amount\s+due|^balance|^totaal|^razem|^summe|^gesamt|^net\s+total"
+    r"|^total\s+(?:h\.?t\.?|ttc|tva|incl|excl|€|\$)|^endsumme|^endbetrag|^rechnungs(?:summe|betrag)"
+    r"|^nettobetrag|^bruttosumme|^positionssumme|^belegsummen|^positionen\s+netto|^zahlbetrag"
+    r"|^net\s+[àa]\s+payer|^montant\s+(?:total|ht|ttc)|^base\s+imponible|^importe\s+total"
     r"|(?<![A-Za-z])(?:invoice|factuur|grand)\s+total|\btotal\s+(?:due|ttc|amount)\b"
-    r"|amount\s+due|factuur\s+totaal",
+    r"|amount\s+due|factuur\s+totaal|^(?:ust|mwst|tva|iva|vat)\.?\s*(?:satz|gesamt|rate|total)",
+    re.IGNORECASE,
+)
+_SUMMARY = re.compile(
+    r"\b(?:total\s+h\.?t\.?|total\s+ttc|net\s+total|nettobetrag|bruttosumme"
+    r"|rechnungssumme|gesamtbetrag|positionssumme|belegsummen|steueraufschl[üu]sselung"
+    r"|umsatzsteueraufschl[üu]sselung|vat\s+breakdown|tax\s+summary|d[ée]tail\s+tva"
+    r"|zahlungsbedingungen|payment\s+terms|amount\s+due|balance\s+due)\b",
+    re.IGNORECASE,
+)
+"""Words of a totals or tax block anywhere on a line: the item table has ended."""
+_NOT_A_DESCRIPTION = re.compile(
+    r"^(?:taxes?|vat|tva|mwst|ust|iva|btw|umsatzsteuer|steuer|total|totals|summe|montant|base"
+    r"|basis|betrag|netto|brutto)\b",
     re.IGNORECASE,
 )
 _INCLUDED = re.compile(r"^(?:incl\.?|including|inkl\.?|inclusief|dont)\s", re.IGNORECASE)
 _SKIP = re.compile(
-    r"^(?:sub[\s-]?total|subtotaal|tax|vat|btw|gst|freight|shipping|discount|carried|page\b)",
+    r"^(?:sub[\s-]?total|subtotaal|zwischensumme|sous[\s-]total|tax|vat|btw|gst|mwst|ust\b|tva"
+    r"|iva|freight|shipping|versand|fracht|transport|discount|rabatt|skonto|remise|abschlag"
+    r"|zuschlag|charge|rebate|carried|[üu]bertrag|page\b|seite\b|bruttopreis|basis)",
     re.IGNORECASE,
 )
 _BRACKET_SKU = re.compile(r"^\s*[\[(*]([A-Za-z0-9][\w\-/.]*)[\])*]\s*(.*)$")
-_QTY = re.compile(r"^\s*(-?\d+(?:[.,]\d+)?)\s*([A-Za-z]{1,6})?\s*$")
-_MONEY_CELL = re.compile(
-    r"^\(?-?\s?(?:[A-Z]{3}|[$€£¥₹]|Rs\.?)?\s?-?\d[\d.,' \u00a0]*\s?(?:[A-Z]{3}|[$€£¥₹]|zł)?\)?$"
-)
+_CODE = re.compile(r"^(?=[^\s]*\d)[A-Za-z0-9][A-Za-z0-9\-_/.#]{1,30}$")
+_MAX_CONTINUATION = 3
 
 
 @dataclass
@@ -101,6 +70,8 @@ class TableLine:
     unit_price: Decimal | None = None
     amount: Decimal | None = None
     source_line: int = 0
+    arithmetic: bool = False
+    """Whether quantity × price = amount was read off the row itself."""
     extras: dict[str, str] = field(default_factory=dict)
 
     def arithmetic_holds(self) -> bool:
@@ -122,205 +93,136 @@ class Table:
     columns: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class _Column:
-    kind: str
-    start: int
-    end: int
-
-
-def _classify(text: str) -> str | None:
-    name = re.sub(r"[\s.:]+$", "", text.strip())
-    name = re.sub(r"\s+", " ", name)
-    for kind, pattern in COLUMN_NAMES:
-        if pattern.match(name):
-            return kind
-    return None
-
-
-def _split(line: str, delimiter: str | None) -> list[Cell]:
-    if delimiter is None:
-        return cells(line)
-    result: list[Cell] = []
-    position = 0
-    for part in line.split(delimiter):
-        if part.strip():
-            result.append(Cell(part.strip(), position, position + len(part)))
-        position += len(part) + 1
-    return result
-
-
-def _delimiter(line: str) -> str | None:
-    for candidate in ("|", "\t", ";"):
-        if line.count(candidate) >= 2:
-            return candidate
-    if line.count(",") >= 2 and not re.search(r"\S\s{2,}\S", line):
-        return ","
-    return None
-
-
-def _header(line: str) -> tuple[list[_Column], str | None] | None:
-    """The columns of a header row, or None when the line is not one."""
-    delimiter = _delimiter(line)
-    columns: list[_Column] = []
-    for cell in _split(line, delimiter):
-        kind = _classify(cell.text)
-        if kind is not None:
-            columns.append(_Column(kind, cell.start, cell.end))
+def read_header_table(lines: list[str], decimal_comma: bool | None) -> Table | None:
+    """The rows under every header row, each table read up to its totals."""
+    rows: list[TableLine] = []
+    first: Header | None = None
+    priced = False
+    index = 0
+    while index < len(lines):
+        header = find_header(lines, index)
+        if header is None:
+            index += 1
             continue
-        offset = cell.start
-        words = [(w, _classify(w.group())) for w in re.finditer(r"\S+", cell.text)]
-        if not any(kind for _, kind in words):
-            columns.append(_Column("other", cell.start, cell.end))
+        first = first or header
+        found, index = _rows_below(lines, header, decimal_comma)
+        # after a priced item table, a table without prices lists components, not items
+        if priced and not header.priced:
             continue
-        for word, sub in words:
-            start = offset + word.start()
-            columns.append(_Column(sub or "other", start, start + len(word.group())))
-    kinds = [c.kind for c in columns if c.kind != "other"]
-    if len(set(kinds)) < 2 or not set(kinds) & {"qty", "unit_price", "amount", "ordered"}:
+        priced = priced or (header.priced and bool(found))
+        rows.extend(found)
+    if first is None or not rows:
         return None
-    has_description = "description" in kinds
-    resolved = [
-        _Column("sku" if has_description else "description", c.start, c.end)
-        if c.kind == "item"
-        else c
-        for c in columns
-    ]
-    if "unit_price" not in kinds and "uom" in kinds and "amount" in kinds:
-        resolved = [
-            c if c.kind != "uom" else _Column("unit_price", c.start, c.end) for c in resolved
-        ]
-    return resolved, delimiter
+    return Table(rows, "header", first.line, [c.kind for c in first.columns])
 
 
-def _assign(row: list[Cell], columns: list[_Column]) -> dict[str, str]:
-    """Map row cells to header columns: by count when equal, else by column overlap."""
-    values: dict[str, str] = {}
-    if len(row) == len(columns):
-        for cell, column in zip(row, columns, strict=True):
-            values.setdefault(column.kind, cell.text)
-        return values
-    for cell in row:
-
-        def distance(column: _Column, cell: Cell = cell) -> tuple[int, int]:
-            overlap = min(cell.end, column.end) - max(cell.start, column.start)
-            gap = abs((cell.start + cell.end) // 2 - (column.start + column.end) // 2)
-            return (-overlap if overlap > 0 else 0, gap)
-
-        column = min(columns, key=distance)
-        if column.kind in values and column.kind == "description":
-            values[column.kind] += " " + cell.text
-        elif column.kind in values:
-            free = [c for c in columns if c.kind not in values]
-            if free:
-                values[min(free, key=distance).kind] = cell.text
+def _rows_below(
+    lines: list[str], header: Header, decimal_comma: bool | None
+) -> tuple[list[TableLine], int]:
+    """The rows of one table and the index where reading should go on."""
+    rows: list[TableLine] = []
+    continuation = 0
+    blanks = 0
+    for number in range(header.last_line + 1, len(lines)):
+        text = lines[number]
+        stripped = text.strip().strip("|│").strip()
+        if not stripped or is_rule(text):
+            blanks += 0 if stripped else 1
+            continuation = _MAX_CONTINUATION if not stripped else continuation
+            if blanks >= 4:
+                return rows, number
+            continue
+        blanks = 0
+        if find_header(lines, number) is not None:
+            return rows, number
+        if _STOP.search(stripped) or _SUMMARY.search(stripped):
+            return rows, number + 1
+        if _SKIP.match(stripped):
+            continuation = _MAX_CONTINUATION
+            continue
+        if _INCLUDED.match(stripped) and rows and continuation < _MAX_CONTINUATION:
+            rows[-1].extras["included"] = stripped
+            continue
+        row = _table_row(text, number, header, decimal_comma)
+        if row is not None:
+            rows.append(row)
+            continuation = 0
+        elif rows and continuation < _MAX_CONTINUATION and not find_amounts(stripped):
+            continuation += 1
+            rows[-1].description = f"{rows[-1].description or ''} {stripped}".strip()
         else:
-            values[column.kind] = cell.text
-    return values
+            continuation = _MAX_CONTINUATION
+    return rows, len(lines)
 
 
-def _to_line(values: dict[str, str], number: int, decimal_comma: bool | None) -> TableLine | None:
-    line = TableLine(source_line=number)
-    for kind in ("qty", "ordered", "backordered"):
-        text = values.get(kind)
-        if text:
-            match = _QTY.match(text.replace("\u00a0", " "))
-            if match is None:
-                continue
-            amount = parse_amount(match.group(1), decimal_comma)
-            if amount is not None:
-                quantity = float(amount.value)
-                if kind == "qty":
-                    line.qty = quantity
-                    line.uom = match.group(2) or line.uom
-                elif kind == "ordered":
-                    line.ordered = quantity
-                else:
-                    line.extras["backordered"] = f"{quantity:g}"
-    for kind in ("unit_price", "amount"):
-        text = values.get(kind)
-        parsed = (
-            parse_amount(text, decimal_comma) if text and _MONEY_CELL.match(text.strip()) else None
-        )
-        if parsed is not None:
-            setattr(line, kind, parsed.value)
-    if line.qty is None and line.ordered is not None and "qty" not in values:
-        line.qty = line.ordered
-    description = values.get("description")
-    if description:
-        bracketed = _BRACKET_SKU.match(description)
-        if bracketed and "sku" not in values:
-            values["sku"] = bracketed.group(1)
-            description = bracketed.group(2)
-        line.description = description.strip() or None
-    line.sku = values.get("sku") or None
-    line.buyer_sku = values.get("buyer_sku") or None
-    line.uom = values.get("uom") or line.uom
-    number_text = values.get("line_no", "").rstrip(".)")
-    line.line_no = int(number_text) if number_text.isdigit() else None
-    if line.qty is None and line.amount is None and line.unit_price is None:
-        return None
-    if not (line.sku or line.description):
+def _table_row(
+    text: str, number: int, header: Header, decimal_comma: bool | None
+) -> TableLine | None:
+    """A printed row under a header as a line item, or None when it is not one."""
+    row = read_row(text, header.delimiter, decimal_comma)
+    roles = assign_roles(row, header)
+    if not roles.arithmetic:
+        if roles.qty is None and roles.ordered is not None and "qty" not in header.kinds():
+            roles.qty = roles.ordered
+        if roles.qty is None:
+            return None
+        if header.priced and roles.amount is None and roles.unit_price is None:
+            return None
+    line = TableLine(source_line=number, arithmetic=roles.arithmetic)
+    line.qty = float(roles.qty.value) if roles.qty is not None else None
+    line.uom = roles.qty.unit if roles.qty is not None else None
+    line.unit_price = roles.unit_price.value if roles.unit_price is not None else None
+    line.amount = roles.amount.value if roles.amount is not None else None
+    line.ordered = float(roles.ordered.value) if roles.ordered is not None else None
+    if roles.backordered is not None:
+        line.extras["backordered"] = f"{roles.backordered.value:g}"
+    if roles.line_no is not None:
+        line.line_no = int(roles.line_no.value)
+    _read_texts(line, row, header)
+    used = {id(n) for n in (roles.qty, roles.unit_price, roles.amount, roles.line_no) if n}
+    for value in row.numbers:
+        kind = column_kind(header, row, value.start, value.end, value.cell)
+        if id(value) not in used and kind in ("sku", "buyer_sku") and getattr(line, kind) is None:
+            setattr(line, kind, text[value.start : value.end].strip())
+    if not (line.sku or line.description or roles.arithmetic):
         return None
     return line
 
 
-def read_header_table(lines: list[str], decimal_comma: bool | None) -> Table | None:
-    """The first header row and the rows under it, up to the totals."""
-    for index, text in enumerate(lines):
-        header = _header(text)
-        if header is None:
-            continue
-        columns, delimiter = header
-        rows = _rows_below(lines, index, columns, delimiter, decimal_comma)
-        if rows:
-            return Table(rows, "header", index, [c.kind for c in columns])
-    return None
-
-
-def _rows_below(
-    lines: list[str],
-    index: int,
-    columns: list[_Column],
-    delimiter: str | None,
-    decimal_comma: bool | None,
-) -> list[TableLine]:
-    rows: list[TableLine] = []
-    blanks = 0
-    previous_was_row = False
-    paused = False
-    kinds = [c.kind for c in columns]
-    for number in range(index + 1, len(lines)):
-        text = lines[number]
-        stripped = text.strip().strip("|").strip()
-        if not stripped or re.fullmatch(r"[-=+|:\s]+", stripped):
-            blanks += 1 if not stripped else 0
-            previous_was_row = False
-            paused = paused or blanks >= 4
-            continue
-        blanks = 0
-        repeated = _header(text)
-        if repeated is not None:
-            paused = paused and [c.kind for c in repeated[0]] != kinds
-            previous_was_row = False
-            continue
-        if paused:
-            continue
-        if _STOP.search(stripped):
-            break
-        if _SKIP.match(stripped):
-            previous_was_row = False
-            continue
-        if _INCLUDED.match(stripped) and rows and previous_was_row:
-            rows[-1].extras["included"] = stripped
-            continue
-        row = _to_line(_assign(_split(text, delimiter), columns), number, decimal_comma)
-        if row is not None:
-            rows.append(row)
-            previous_was_row = True
-        elif previous_was_row and rows and not find_amounts(stripped):
-            rows[-1].description = f"{rows[-1].description or ''} {stripped}".strip()
-    return rows
+def _read_texts(line: TableLine, row: Row, header: Header) -> None:
+    """SKU, buyer's SKU, unit and description from the row's text cells."""
+    descriptions: list[str] = []
+    for (text, start, end), cell in zip(row.texts, row.text_cells, strict=True):
+        kind = column_kind(header, row, start, end, cell)
+        if kind == "line_no" and not text.rstrip(".").isdigit() and _CODE.match(text):
+            kind = "sku"
+        if kind in ("sku", "buyer_sku") and getattr(line, kind) is None and _CODE.match(text):
+            setattr(line, kind, text)
+        elif kind == "uom" and line.uom is None and len(text) <= 8:
+            line.uom = text
+        elif (
+            kind not in ("gtin", "line_no")
+            and not re.fullmatch(r"[\d\s.,%€$£()*-]+", text)
+            and not _NOT_A_DESCRIPTION.match(text)
+        ):
+            descriptions.append(text)
+    if line.sku is None and descriptions:
+        # an item code printed first, in its own cell or run into the description
+        words = descriptions[0].split()
+        first = words[0]
+        if (
+            _CODE.match(first)
+            and any(c.isdigit() for c in first)
+            and (len(words) > 1 or len(descriptions) > 1)
+        ):
+            line.sku = first
+            descriptions[0] = descriptions[0][len(first) :].strip()
+    description = " ".join(d for d in descriptions if d)
+    bracketed = _BRACKET_SKU.match(description)
+    if bracketed and line.sku is None:
+        line.sku = bracketed.group(1)
+        description = bracketed.group(2)
+    line.description = description.strip() or None
 
 
 _ROW = re.compile(
@@ -349,10 +251,38 @@ def read_pattern_rows(lines: list[str], decimal_comma: bool | None) -> Table | N
     """Header-less rows; a column row counts only when quantity × price = amount."""
     rows: list[TableLine] = []
     for number, text in enumerate(lines):
-        row = _pattern_row(text, number, decimal_comma)
+        row = _pattern_row(text, number, decimal_comma) or _arithmetic_row(
+            text, number, decimal_comma
+        )
         if row is not None:
             rows.append(row)
     return Table(rows, "pattern") if rows else None
+
+
+def _arithmetic_row(text: str, number: int, decimal_comma: bool | None) -> TableLine | None:
+    """A header-less row that names an item and whose numbers add up (qty × price = amount)."""
+    stripped = text.strip()
+    if not stripped or _STOP.search(stripped) or _SKIP.match(stripped):
+        return None
+    row = read_row(text, delimiter_of(text), decimal_comma)
+    roles = assign_roles(row, None)
+    if not roles.arithmetic or not row.texts or roles.qty is None:
+        return None
+    if not any(re.search(r"[A-Za-z]{3}", t) for t, _, _ in row.texts):
+        return None
+    line = TableLine(source_line=number, arithmetic=True)
+    line.qty = float(roles.qty.value)
+    line.uom = roles.qty.unit
+    line.unit_price = roles.unit_price.value if roles.unit_price is not None else None
+    line.amount = roles.amount.value if roles.amount is not None else None
+    line.line_no = int(roles.line_no.value) if roles.line_no is not None else None
+    texts = [t for t, _, _ in row.texts]
+    first = texts[0].split()[0]
+    if _CODE.match(first) and (len(texts) > 1 or len(texts[0].split()) > 1):
+        line.sku = first
+        texts[0] = texts[0][len(first) :].strip()
+    line.description = " ".join(t for t in texts if t) or None
+    return line
 
 
 def _pattern_row(text: str, number: int, decimal_comma: bool | None) -> TableLine | None:
@@ -373,6 +303,7 @@ def _pattern_row(text: str, number: int, decimal_comma: bool | None) -> TableLin
             source_line=number,
         )
         if row.arithmetic_holds():
+            row.arithmetic = True
             return row
     match = _TIMES.match(text)
     if match:

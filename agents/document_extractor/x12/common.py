@@ -316,6 +316,26 @@ def total_quantity(lines: Sequence[ExtractedLine]) -> float | None:
     return sum(quantities) if quantities else None
 
 
+_CTP_PRICE_CLASSES = ("UCP", "NET", "CON", "CT", "PRP", "LPR", "CHG")
+"""CTP02 price identifiers of the price a buyer pays, preferred in this order (unit cost,
+net, contract, contract price, promotional, list, charge); a retail price (``RES``,
+``MSR``) is the shelf price, not the order's."""
+
+
+def pricing_price(loop: Sequence[Segment]) -> Decimal | None:
+    """The unit price of a line's CTP segments, when its PO104/IT104 is empty."""
+    prices: dict[str, Decimal] = {}
+    for segment in loop:
+        if segment.tag == "CTP":
+            value = decimal_value(segment.element(3))
+            if value is not None:
+                prices.setdefault(segment.element(2).upper(), value)
+    for price_class in _CTP_PRICE_CLASSES:
+        if price_class in prices:
+            return prices[price_class]
+    return prices.get("")
+
+
 def read_line_item(
     po1: Segment, loop: list[Segment], sequence: int
 ) -> tuple[ExtractedLine, ProductIds]:
@@ -327,6 +347,8 @@ def read_line_item(
     sku, buyer_sku = ids.sku_and_buyer_sku()
     qty = quantity(po1.element(2))
     price = decimal_value(po1.element(4))
+    if price is None:
+        price = pricing_price(loop)
     amount = price * Decimal(str(qty)) if price is not None and qty is not None else None
     line = ExtractedLine(
         line_no=line_number(po1.element(1), sequence),

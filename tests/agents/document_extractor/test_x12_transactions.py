@@ -231,3 +231,23 @@ def test_paired_qualifier_without_id_breaks_a_syntax_note() -> None:
         "segment PO1 at position 3 breaks syntax note P0607: PO106 and PO107 must be used together"
         in warnings
     )
+
+
+def test_purchase_order_price_from_ctp_when_po1_has_none() -> None:
+    content = interchange(
+        [
+            "BEG*00*SA*PO-CTP**20260310",
+            "PO1*1*6*EA***UP*058824014093*IT*1409",
+            "CTP**UCP*34.98",
+            "CTP**RES*69.95",
+            "PO1*2*2*EA***UP*058824014109",
+            "CTP**RES*74.95",
+            "PO1*3*1*EA*5.00**UP*058824014110",
+            "CTP**UCP*4.00",
+            "CTT*3",
+        ]
+    )
+    lines = extract(content).fields.lines
+    # the buyer's unit cost, never the retail (shelf) price; PO104 wins when it is given
+    assert [line.unit_price for line in lines] == [Decimal("34.98"), None, Decimal("5.00")]
+    assert lines[0].amount == Decimal("209.88")
