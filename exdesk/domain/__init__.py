@@ -23,6 +23,13 @@ from exdesk.domain.approvals import (
     PolicyEffect,
     PolicyResult,
 )
+from exdesk.domain.carriers import (
+    CARRIER_COMPANIES,
+    CarrierCompany,
+    carrier_company,
+    carrier_display_name,
+    same_carrier,
+)
 from exdesk.domain.cases import Case, CaseClassification, DecisionRecord, ModelUsage, OutboxMessage
 from exdesk.domain.events import Document, DocumentKind, ExceptionEvent
 from exdesk.domain.network import (
@@ -45,6 +52,7 @@ from exdesk.domain.network import (
     Warehouse,
 )
 from exdesk.domain.proposals import (
+    DEFAULT_PURPOSE,
     AckError,
     AcknowledgedInterchange,
     AcknowledgedTransaction,
@@ -56,6 +64,7 @@ from exdesk.domain.proposals import (
     CreditReview,
     CustomerDraft,
     CustomerMessageProposal,
+    CustomerQuestion,
     Discrepancy,
     DiscrepancyKind,
     DocType,
@@ -69,6 +78,8 @@ from exdesk.domain.proposals import (
     ExtractedFields,
     ExtractedLine,
     ExtractedParty,
+    Fact,
+    FactKind,
     FactUsed,
     FulfillmentAction,
     FulfillmentOption,
@@ -76,6 +87,8 @@ from exdesk.domain.proposals import (
     LineStatus,
     LineTable,
     LineTableMethod,
+    LocaleSource,
+    MessagePurpose,
     OtherTransaction,
     ResolvedSku,
     ShipmentPackaging,
@@ -125,8 +138,10 @@ from exdesk.domain.taxonomy import (
 
 __all__ = [
     "ALL_DECISIONS",
+    "CARRIER_COMPANIES",
     "CATEGORIES",
     "CATEGORY_ROUTE",
+    "DEFAULT_PURPOSE",
     "EVENT_SOURCES",
     "FINAL_STATUSES",
     "ROLES",
@@ -146,6 +161,7 @@ __all__ = [
     "ApprovalKind",
     "ApprovalProposal",
     "ApprovalStatus",
+    "CarrierCompany",
     "CarrierLane",
     "Case",
     "CaseClassification",
@@ -167,6 +183,7 @@ __all__ = [
     "CustomerDraft",
     "CustomerMessage",
     "CustomerMessageProposal",
+    "CustomerQuestion",
     "CustomerTier",
     "DecisionRecord",
     "Discrepancy",
@@ -191,6 +208,8 @@ __all__ = [
     "ExtractedLine",
     "ExtractedParty",
     "ExtractionStep",
+    "Fact",
+    "FactKind",
     "FactUsed",
     "FailStep",
     "FulfillmentAction",
@@ -204,6 +223,8 @@ __all__ = [
     "LineStatus",
     "LineTable",
     "LineTableMethod",
+    "LocaleSource",
+    "MessagePurpose",
     "Milestone",
     "ModelUsage",
     "Money",
@@ -242,4 +263,7 @@ __all__ = [
     "StepOutput",
     "Warehouse",
     "X12Envelope",
+    "carrier_company",
+    "carrier_display_name",
+    "same_carrier",
 ]
