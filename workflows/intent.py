@@ -89,6 +89,15 @@ _PROOF_OF_DELIVERY: Final = re.compile(
     re.IGNORECASE,
 )
 _INVOICE: Final = re.compile(r"\binvoice|\bfactura|\bRechnung|\bfacture", re.IGNORECASE)
+_STATUS_QUESTION: Final = re.compile(
+    r"where is|where our|when (?:will|can|might|do)|\barriv|\btracking|\bstatus\b|\bETA\b"
+    r"|dónde está|cuándo lleg|seguimiento|estado del pedido"
+    r"|\bwo (?:ist|bleibt)|\bwann\b|Sendungsverfolgung|Lieferstatus"
+    r"|où en est|\bquand\b|\bsuivi\b",
+    re.IGNORECASE,
+)
+"""A status question: with one, an invoice mentioned in passing does not make the message an
+invoice request."""
 _ADDRESS_CHANGE: Final = re.compile(
     r"\b(?:change|update|correct|fix|new|wrong)\b[^.\n]{0,40}\b(?:address|ship-?to|delivery)"
     r"|\b(?:reroute|redirect)\b|\bsuite\b|\bdoor\b"
@@ -109,8 +118,8 @@ _QUESTIONS: Final[dict[CustomerQuestion, re.Pattern[str]]] = {
         re.IGNORECASE,
     ),
     "return_pickup": re.compile(
-        r"pick ?up|return label|recog[ei]|etiqueta de devoluci[oó]n|Abholung|Rücksendeetikett"
-        r"|enlèvement|étiquette de retour",
+        r"pick ?up|picked up|return label|recog[ei]|etiqueta de devoluci[oó]n|Abholung"
+        r"|Rücksendeetikett|enlèvement|étiquette de retour",
         re.IGNORECASE,
     ),
     "tracking_number": re.compile(
@@ -181,7 +190,7 @@ def message_purpose(
     if category == "customer_inquiry":
         if _PROOF_OF_DELIVERY.search(text):
             return "proof_of_delivery"
-        if _INVOICE.search(text):
+        if _INVOICE.search(text) and not _STATUS_QUESTION.search(text):
             return "invoice_copy"
         return "status"
     if category == "address_issue":

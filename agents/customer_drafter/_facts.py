@@ -9,7 +9,7 @@ from datetime import date
 from typing import Final, Literal
 
 from exdesk.agents.customer_drafter._locale import format_date, format_quantity
-from exdesk.domain import DraftRequest, Fact, carrier_display_name
+from exdesk.domain import DraftRequest, Fact, MessagePurpose, carrier_display_name
 
 LineOwner = Literal["order", "rma"]
 """What a line belongs to."""
@@ -49,7 +49,8 @@ class FactBook:
     """Facts that are not about one line, by name (the first of a name)."""
     lines: list[LineFacts]
     flags: frozenset[str]
-    """Fact names, ``name=value`` of text facts, ``asks:<question>`` and derived flags."""
+    """Fact names, ``name=value`` of text facts, ``asks:<question>``, ``purpose:<purpose>``
+    and derived flags (``not_shipped``)."""
     set_aside: dict[str, str] = field(default_factory=dict)
     """Fact name to the reason it cannot be stated."""
 
@@ -104,7 +105,7 @@ def _line_flags(facts: dict[str, ShownFact]) -> frozenset[str]:
     return frozenset(flags)
 
 
-def prepare_facts(request: DraftRequest, *, locale: str) -> FactBook:
+def prepare_facts(request: DraftRequest, *, locale: str, purpose: MessagePurpose) -> FactBook:
     """Decide, fact by fact, whether and how the draft may state it.
 
     A fact is set aside when it is empty or a stand-in (``None``, ``TBD``), when a date is not
@@ -135,6 +136,7 @@ def prepare_facts(request: DraftRequest, *, locale: str) -> FactBook:
         for source, facts in grouped.items()
     ]
     flags = _text_flags(scalars) | {f"asks:{question}" for question in request.questions}
+    flags.add(f"purpose:{purpose}")
     status = scalars.get("order_status")
     if status is not None and status.fact.value in _NOT_SHIPPED and "carrier" not in scalars:
         flags.add("not_shipped")

@@ -31,7 +31,8 @@ class LocalCustomerDrafter:
         """Draft the message for a CS rep to review."""
         resolved = resolve_locale(request.locale)
         templates = load_templates(resolved.language)
-        book = prepare_facts(request, locale=resolved.locale)
+        purpose = request.purpose or DEFAULT_PURPOSE[request.category]
+        book = prepare_facts(request, locale=resolved.locale, purpose=purpose)
         filler = Filler(
             book,
             templates,
@@ -44,7 +45,6 @@ class LocalCustomerDrafter:
                 if value and value.strip()
             },
         )
-        purpose = request.purpose or DEFAULT_PURPOSE[request.category]
         tier = templates.tiers[request.tier]
         message = templates.messages[purpose]
 

@@ -109,6 +109,7 @@ def test_headers_and_quoted_messages_are_not_the_customers_words() -> None:
         ("customer_inquiry", "Bitte senden Sie uns den Liefernachweis.", "proof_of_delivery"),
         ("customer_inquiry", "Pouvez-vous envoyer la preuve de livraison ?", "proof_of_delivery"),
         ("customer_inquiry", "When will our order arrive?", "status"),
+        ("customer_inquiry", "When will it arrive? Also send the invoice and tracking.", "status"),
         ("carrier_delay", "Freight rolled at the terminal.", "delay_notice"),
         ("shipment_lost", "Tracking stale for 198 h.", "loss_notice"),
         ("return_request", "Wrong size, we want to return it.", "return"),

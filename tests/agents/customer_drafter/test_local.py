@@ -443,3 +443,28 @@ def test_fact_values_are_inserted_verbatim_and_never_expanded_again() -> None:
 def test_drafting_is_deterministic() -> None:
     req = request("return", tier="key", locale="es-MX", questions=QUESTIONS)
     assert DRAFTER.draft(req) == DRAFTER.draft(req)
+
+
+def test_a_delay_before_pickup_does_not_say_in_transit() -> None:
+    facts = [*ORDER_FACTS, fact("next_step", "reship", "text", "option:1")]
+    draft = DRAFTER.draft(request("delay_notice", facts=facts)).output
+    assert "has been delayed." in draft.body
+    assert "in transit" not in draft.body
+
+
+def test_a_released_credit_hold_is_told_in_the_past() -> None:
+    released = [*ORDER_FACTS, fact("next_step", "release_hold", "text", "credit:C-1")]
+    kept = [*ORDER_FACTS, fact("next_step", "keep_hold", "text", "credit:C-1")]
+    released_body = DRAFTER.draft(request("credit_hold", facts=released)).output.body
+    kept_body = DRAFTER.draft(request("credit_hold", facts=kept)).output.body
+    assert "was on hold while we reviewed" in released_body
+    assert "We are releasing your order for shipment." in released_body
+    assert "credit team" not in released_body
+    assert "is on hold while we review" in kept_body
+    assert "credit team" in kept_body
+
+
+def test_a_faster_replacement_for_a_lost_shipment_is_not_an_upgrade_of_it() -> None:
+    draft = DRAFTER.draft(request("loss_notice")).output
+    assert "replacement by a faster service with Crossroads Regional Lines" in draft.body
+    assert "upgrading" not in draft.body
