@@ -33,7 +33,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from typing import Final, Literal
 
 from exdesk.domain import (
@@ -48,17 +47,9 @@ from exdesk.domain import (
 from exdesk.policies._claim_cues import (
     ARRIVAL,
     ASKS_ORDER_NUMBER,
-    CARRIER_CUES,
-    DAYS_UNIT,
-    DELIVERED,
     LATE,
-    ORDERED_AFTER,
-    PARTITIVE_BEFORE,
-    PROMISE_BEFORE,
-    QUANTITY_CUES,
-    CarrierRole,
-    QuantityRole,
 )
+from exdesk.policies._claim_roles import Context, FactJudge, number
 from exdesk.policies._claim_text import (
     Mention,
     address_spans,
@@ -72,7 +63,6 @@ from exdesk.policies._claim_text import (
     mask,
     mask_values,
     normal_identifier,
-    normal_number,
     phone_spans,
     sentences,
 )
@@ -113,19 +103,6 @@ POLICY_ID: Final = "customer-message-claims"
 _CODE_VALUE: Final = re.compile(r"[a-z][a-z_]*")
 """Text facts that are codes (``on_time``, ``reship``) are worded by the drafter, never
 quoted, so they are no prose to exempt."""
-_QUANTITY_ROLES: Final[dict[str, QuantityRole]] = {
-    "qty_ordered": "ordered",
-    "short_qty": "short",
-    "available_qty": "available",
-    "return_qty": "returned",
-    "requested_qty": "returned",
-}
-_CARRIER_ROLES: Final[dict[str, CarrierRole]] = {
-    "carrier": "shipment",
-    "new_carrier": "replacement",
-}
-_ARRIVAL_DATES: Final = ("new_eta", "replacement_eta", "eta")
-"""Dates goods are still expected on, the one a sentence most likely means first."""
 _LABELS: Final[dict[str, str]] = {
     "qty_ordered": "quantity ordered",
     "short_qty": "short quantity",
@@ -169,7 +146,7 @@ class Claim:
         if not value:
             return True
         if kind in {"quantity", "money"}:
-            return _number(value) in self.values
+            return number(value) in self.values
         if kind == "date":
             return value in self.values or f"????{value[4:]}" in self.values
         if kind == "identifier":
@@ -200,116 +177,6 @@ def _fact_text(fact: Fact) -> str:
     label = _LABELS.get(fact.name, fact.name.replace("_", " "))
     value = carrier_display_name(fact.value) if fact.kind == "carrier" else fact.value
     return f"{fact.source} {label} is {value}"
-
-
-def _first(facts: Sequence[Fact]) -> Fact | None:
-    return facts[0] if facts else None
-
-
-def _number(value: str) -> str | None:
-    try:
-        return normal_number(Decimal(value))
-    except InvalidOperation:
-        return None
-
-
-@dataclass(frozen=True)
-class _Context:
-    """A mention with the text around it inside its sentence."""
-
-    mention: Mention
-    sentence: str
-    before: str
-    after: str
-
-
-class _Judge:
-    """Holds one request's facts and decides, claim by claim, what backs it."""
-
-    def __init__(self, request: DraftRequest) -> None:
-        self.request = request
-        self.facts = request.facts
-        self.outlook = request.fact("delivery_outlook")
-
-    def of_kind(self, kind: str) -> list[Fact]:
-        return [fact for fact in self.facts if fact.kind == kind]
-
-    def quantity(self, at: _Context) -> tuple[Fact | None, Fact | None]:
-        """(backing fact, contradicted fact)."""
-        facts = self.of_kind("quantity")
-        roles = self._quantity_roles(at)
-
-        def role(fact: Fact) -> QuantityRole | None:
-            return "days" if fact.name.endswith("_days") else _QUANTITY_ROLES.get(fact.name)
-
-        allowed = facts if roles is None else [f for f in facts if role(f) in roles or not role(f)]
-        backing = next((f for f in allowed if _number(f.value) in at.mention.values), None)
-        return backing, None if roles is None else _first(allowed)
-
-    def _quantity_roles(self, at: _Context) -> set[QuantityRole] | None:
-        if DAYS_UNIT.match(at.after):
-            return {"days"}
-        if ORDERED_AFTER.match(at.after) or PARTITIVE_BEFORE.search(at.before):
-            return {"ordered"}
-        sentence = at.sentence
-        roles: set[QuantityRole] = set()
-        for role, pattern in QUANTITY_CUES:
-            if pattern.search(sentence):
-                roles.add(role)
-                sentence = pattern.sub(" ", sentence)
-        return roles or None
-
-    def date(self, at: _Context) -> tuple[Fact | None, Fact | None]:
-        facts = self.of_kind("date")
-        narrowed = True
-        if PROMISE_BEFORE.search(at.before):
-            allowed = [f for f in facts if f.name == "promised_date"] or facts
-        elif DELIVERED.search(at.sentence):
-            allowed = [f for f in facts if f.name == "delivered_date"] or facts
-        elif ARRIVAL.search(at.sentence):
-            outlook = self.outlook.value if self.outlook else None
-            allowed = sorted(
-                (f for f in facts if f.name in _ARRIVAL_DATES),
-                key=lambda f: _ARRIVAL_DATES.index(f.name),
-            )
-            if outlook not in {"late", "delivered"}:
-                allowed += [f for f in facts if f.name == "promised_date"]
-        else:
-            allowed, narrowed = facts, False
-
-        def matches(fact: Fact) -> bool:
-            return any(
-                value == fact.value[:10] or (value[:4] == "????" and value[4:] == fact.value[4:10])
-                for value in at.mention.values
-            )
-
-        backing = next((f for f in allowed if matches(f)), None)
-        return backing, _first(allowed) if narrowed else None
-
-    def carrier(self, at: _Context) -> tuple[Fact | None, Fact | None]:
-        facts = self.of_kind("carrier")
-        roles = {role for role, pattern in CARRIER_CUES if pattern.search(at.sentence)}
-        narrowed = len(roles) == 1
-        if narrowed:
-            allowed = [f for f in facts if _CARRIER_ROLES.get(f.name, "shipment") in roles]
-        else:
-            allowed = facts
-        backing = next((f for f in allowed if same_carrier(at.mention.text, f.value)), None)
-        return backing, _first(allowed) if narrowed else None
-
-    def identifier(self, at: _Context) -> tuple[Fact | None, Fact | None]:
-        facts = self.of_kind("identifier")
-        found = at.mention.values[0]
-        backing = next((f for f in facts if normal_identifier(f.value) == found), None)
-        if backing is None and found.isdigit():
-            quantities = self.of_kind("quantity")
-            backing = next((f for f in quantities if _number(f.value) == _number(found)), None)
-        return backing, None
-
-    def money(self, at: _Context) -> tuple[Fact | None, Fact | None]:
-        facts = self.of_kind("money")
-        backing = next((f for f in facts if _number(f.value) in at.mention.values), None)
-        return backing, _first(facts)
 
 
 _UNBACKED: Final[dict[str, ClaimCode]] = {
@@ -352,8 +219,8 @@ def _mentions(text: str, request: DraftRequest, language: str) -> tuple[str, str
         lambda t: find_carriers(t, carriers),
         lambda t: list(find_quantities(t, language)),
     ]
-    for number, step in enumerate(steps):
-        if number == 2:
+    for index, step in enumerate(steps):
+        if index == 2:
             masked = mask(masked, phone_spans(masked))
         found = step(masked)
         mentions += found
@@ -367,12 +234,12 @@ def read_claims(draft: CustomerDraft, request: DraftRequest) -> list[Claim]:
     text = f"{draft.subject}\n\n{draft.body}"
     language = draft.locale.split("-", 1)[0].lower()
     prose_masked, masked, mentions = _mentions(text, request, language)
-    judge = _Judge(request)
+    judge = FactJudge(request)
     claims: list[Claim] = []
     for start, end in sentences(prose_masked):
         sentence, readable = masked[start:end], text[start:end]
         for mention in (m for m in mentions if start <= m.span[0] < end):
-            at = _Context(
+            at = Context(
                 mention,
                 sentence,
                 prose_masked[start : mention.span[0]],
@@ -383,7 +250,7 @@ def read_claims(draft: CustomerDraft, request: DraftRequest) -> list[Claim]:
     return claims
 
 
-def _judge_value(judge: _Judge, at: _Context, readable: str) -> Claim:
+def _judge_value(judge: FactJudge, at: Context, readable: str) -> Claim:
     kind = at.mention.kind
     if kind == "relative_date":
         message = f"{_quote(readable)} states {at.mention.text!r}, a day no fact can back"
@@ -411,7 +278,7 @@ def _judge_value(judge: _Judge, at: _Context, readable: str) -> Claim:
     return Claim(kind, at.mention.text, readable, at.mention.values, backing, violation)
 
 
-def _delivery_claims(judge: _Judge, sentence: str, readable: str) -> list[Claim]:
+def _delivery_claims(judge: FactJudge, sentence: str, readable: str) -> list[Claim]:
     """What a sentence says of the delivery — late, still to come, asking for an order
     number — each against the fact that decides it."""
     outlook, request = judge.outlook, judge.request
