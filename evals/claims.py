@@ -1,28 +1,21 @@
 """Checking a draft's claims against the facts of its case — pluggable.
 
 A :class:`ClaimChecker` says how many claims a draft makes, how many are backed by a fact
-of the request, and which content rules it breaks. The default, :class:`GuardClaimChecker`,
-counts each ``facts_used`` entry as a claim (each claim of the body names the fact it rests
-on) and asks today's draft guard (``exdesk.policies.draft_guard.check_draft``) which of them
-are unknown or misstated; every other guard finding is a content-rule violation. A stricter
-checker (one that finds claims in the text itself) plugs in by implementing the protocol and
-being passed to the draft suite.
+of the request, and which content rules it breaks. The default, :class:`TextClaimChecker`,
+reads the claims in the text itself with the workflow's claim checker
+(``exdesk.policies.claims``: quantities, dates, money, identifiers, carriers) and asks the
+draft guard for content-rule violations.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from exdesk.domain import CustomerDraft, DraftRequest
+from exdesk.policies.claims import check_claims, read_claims
 from exdesk.policies.draft_guard import check_draft
-
-FACT_CODES = frozenset({"fact_unknown", "fact_mismatch"})
-"""Guard findings about a claim's backing (not content rules)."""
-
-_QUOTED_NAME = re.compile(r"^'([^']+)'|^(\w+) is ")
 
 
 @dataclass(frozen=True)
@@ -52,27 +45,23 @@ class ClaimChecker(Protocol):
         ...
 
 
-class GuardClaimChecker:
-    """Claims are the draft's ``facts_used``; the draft guard judges them and the text."""
+class TextClaimChecker:
+    """Claims are what the text states (read by the policy's claim checker); a claim is
+    backed when no violation of the claim checker names it. Content rules come from the
+    draft guard."""
 
-    name = "draft_guard+facts_used"
+    name = "claims-in-text+draft_guard"
 
     def check(
         self, draft: CustomerDraft, request: DraftRequest, forbidden: Collection[str]
     ) -> ClaimCheck:
-        """See the module docstring."""
-        found = check_draft(draft, request, forbidden_identifiers=forbidden)
-        unbacked = []
-        for violation in found:
-            if violation.code in FACT_CODES:
-                match = _QUOTED_NAME.match(violation.message)
-                unbacked.append(
-                    next(g for g in match.groups() if g) if match else violation.message
-                )
-        claims = len(draft.facts_used)
+        """See the class docstring."""
+        claims = read_claims(draft, request)
+        contradicted = sum(1 for claim in claims if claim.violation is not None)
+        guard = check_draft(draft, request, forbidden_identifiers=forbidden)
         return ClaimCheck(
-            claims=claims,
-            backed=claims - len(unbacked),
-            unbacked=unbacked,
-            violations=[f"{v.code}: {v.message}" for v in found if v.code not in FACT_CODES],
+            claims=len(claims),
+            backed=len(claims) - contradicted,
+            unbacked=[f"{v.code}: {v.message}" for v in check_claims(draft, request)],
+            violations=[f"{v.code}: {v.message}" for v in guard],
         )

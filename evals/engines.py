@@ -16,9 +16,10 @@ AgentT = TypeVar("AgentT")
 
 
 def eval_settings(data_dir: Path, **overrides: object) -> Settings:
-    """Settings for an evaluation: the given data directory, no trace export."""
+    """Settings for an evaluation: the given data directory, no trace export, and cases run
+    in the evaluation's own process (no worker)."""
     return Settings.model_validate(
-        {"data_dir": data_dir, "telemetry_exporter": "none", **overrides}
+        {"data_dir": data_dir, "telemetry_exporter": "none", "run_cases": "inline", **overrides}
     )
 
 

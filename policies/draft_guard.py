@@ -1,32 +1,14 @@
-"""The draft guard: deterministic checks on any engine's customer draft, before a rep sees it.
+"""The draft guard: deterministic content checks on any engine's customer draft, before a rep
+sees it.
 
-A draft may state only the facts of its request (CONTRACT §3). The guard does not trust the
-engine that wrote it — a template today, a language model tomorrow — so it reads the subject
-and body as plain text and reports every departure it can recognise. Each check has one code:
+Whether what a draft *states* is true — its quantities, dates, amounts, identifiers,
+carriers, what it says of the delivery — is the claim checker's job
+(``exdesk.policies.claims``). The guard judges what a draft must never contain, whoever
+wrote it — a template today, a language model tomorrow. Each check has one code:
 
-``fact_unknown``
-    ``facts_used`` names a fact the request does not hold.
-``fact_mismatch``
-    ``facts_used`` gives a fact a different value from the request's.
-``date_before_eta``
-    A date in the text is earlier than ``facts['new_eta']``. ISO, numeric (both day-first and
-    month-first readings, since a reader may take either), and spelt-out dates in English,
-    Spanish, German, French, Italian and Portuguese are read; a date without a year takes the
-    year that puts it nearest the new ETA. Earlier dates are flagged even when they are facts
-    (an original promise date): the guard cannot tell "was due on" from "will arrive on".
-``relative_date``
-    With a new ETA set, words like "tomorrow" / "mañana" / "morgen" promise a date that cannot
-    be checked against it.
-``eta_unverifiable``
-    ``new_eta`` cannot be read as a date while the text names dates.
-``money_amount``
-    An amount with a currency that is not the value of a fact.
 ``internal_system`` / ``internal_location`` / ``internal_cost``
     Internal system names (WMS, ERP, SAP, Manhattan, "allocation", ATP…), internal warehouse
     codes (``DC-ATL``, ``WH-12``, a bare "DC") and internal cost wording (margin, landed cost…).
-``foreign_identifier``
-    Something shaped like an order, PO, shipment or tracking number that no fact holds — for
-    instance another customer's order number.
 ``email_address`` / ``phone_number``
     Contact details that no fact holds.
 ``forbidden_identifier``
@@ -39,11 +21,14 @@ and body as plain text and reports every departure it can recognise. Each check 
     draft must neither claim one nor ask for one.
 ``template_residue``
     Unfilled placeholders or stand-ins: ``{order_id}``, ``None``, ``[Customer Name]``, ``TBD``.
+``own_company_as_team``
+    The customer's own company named as the account team ("Your Acme account team"): the
+    account team is ours, not theirs.
 
 Text that is the value of a fact (or the recipient's or customer's name) is exempt from the
-money, identifier, contact, internal-name, approval and residue checks: the workflow approved
-it for the customer's eyes. Which customers exist is unknown here; pass their names and order
-numbers as ``forbidden_identifiers`` to catch them.
+contact, internal-name, approval and residue checks: the workflow approved it for the
+customer's eyes. Which customers exist is unknown here; pass their names and order numbers
+as ``forbidden_identifiers`` to catch them.
 """
 
 from __future__ import annotations
@@ -51,8 +36,6 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Final
 
 from exdesk.domain import CustomerDraft, DraftRequest
@@ -72,212 +55,11 @@ class DraftViolation:
     """What was found, quoting the offending text."""
 
 
-# --- dates ----------------------------------------------------------------------------------
-
-_MONTH_NAMES: Final[tuple[str, ...]] = (
-    "january jan enero ene januar jänner janvier gennaio janeiro",
-    "february feb febrero februar février fevrier febbraio fevereiro",
-    "march mar marzo märz maerz mars março",
-    "april apr abril avril aprile",
-    "may mayo mai maggio maio",
-    "june jun junio juni juin giugno junho",
-    "july jul julio juli juillet luglio julho",
-    "august aug agosto ago août aout",
-    "september sep sept septiembre setiembre septembre settembre setembro",
-    "october oct octubre oktober okt octobre ottobre outubro",
-    "november nov noviembre novembre novembro",
-    "december dec diciembre dic dezember dez décembre decembre dicembre dezembro",
-)
-_MONTHS: Final[dict[str, int]] = {
-    name: number for number, names in enumerate(_MONTH_NAMES, 1) for name in names.split()
-}
-_MONTH_RE: Final = "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True))
-_DATE_PATTERNS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
-    ("ymd", re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")),
-    ("numeric", re.compile(r"(?<![\d.])(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})(?!\d)")),
-    (
-        "day_month",
-        re.compile(
-            rf"\b(\d{{1,2}})(?:st|nd|rd|th|er|º|ª)?\.?\s*(?:de\s+|of\s+(?:the\s+)?)?({_MONTH_RE})\b\.?"
-            r"(?:,?\s*(?:de\s+|del\s+)?(\d{4})(?!\d))?",
-            re.IGNORECASE,
-        ),
-    ),
-    (
-        "month_day",
-        re.compile(
-            rf"\b({_MONTH_RE})\b\.?\s+(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?(?!\d)(?:,?\s+(\d{{4}})(?!\d))?",
-            re.IGNORECASE,
-        ),
-    ),
-    ("slash_no_year", re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?![\d/])")),
-    ("dot_no_year", re.compile(r"(?<![\d.])(\d{1,2})\.(\d{2})\.(?!\d)")),
-)
-# "may"/"mar"/"ago" in lower case are far more often words ("2 may arrive") than months.
-_LOWERCASE_WORDS_NOT_MONTHS: Final = frozenset({"may", "mar", "ago", "dez"})
-
-
-@dataclass(frozen=True)
-class _DateMention:
-    span: tuple[int, int]
-    text: str
-    readings: tuple[tuple[int | None, int, int], ...]
-    """(year or None, month, day) readings that are valid calendar dates."""
-
-    def dates(self, near: date) -> list[date]:
-        found = []
-        for year, month, day in self.readings:
-            years = [year] if year is not None else [near.year - 1, near.year, near.year + 1]
-            options = [d for y in years if (d := _valid_date(y, month, day)) is not None]
-            if options:
-                found.append(min(options, key=lambda d: abs((d - near).days)))
-        return found
-
-
-def _valid_date(year: int, month: int, day: int) -> date | None:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
-
-
-def _year(text: str | None) -> int | None:
-    if text is None:
-        return None
-    return int(text) + 2000 if len(text) == 2 else int(text)
-
-
-def _find_dates(text: str) -> list[_DateMention]:
-    mentions: list[_DateMention] = []
-    taken: list[tuple[int, int]] = []
-    for kind, pattern in _DATE_PATTERNS:
-        for match in pattern.finditer(text):
-            start, end = match.span()
-            if any(start < b and a < end for a, b in taken):
-                continue
-            groups = match.groups()
-            readings: list[tuple[int | None, int, int]]
-            if kind == "ymd":
-                readings = [(int(groups[0]), int(groups[1]), int(groups[2]))]
-            elif kind == "numeric":
-                a, b, year = int(groups[0]), int(groups[2]), _year(groups[3])
-                readings = [(year, b, a), (year, a, b)]
-            elif kind in ("slash_no_year", "dot_no_year"):
-                a, b = int(groups[0]), int(groups[1])
-                readings = [(None, b, a)] if kind == "dot_no_year" else [(None, b, a), (None, a, b)]
-            else:
-                day_text, month_text = (
-                    (groups[0], groups[1]) if kind == "day_month" else (groups[1], groups[0])
-                )
-                if month_text in _LOWERCASE_WORDS_NOT_MONTHS:
-                    continue
-                readings = [(_year(groups[2]), _MONTHS[month_text.lower()], int(day_text))]
-            valid = tuple(r for r in readings if _valid_date(r[0] or 2000, r[1], r[2]) is not None)
-            if valid:
-                mentions.append(_DateMention((start, end), match.group(0), valid))
-                taken.append((start, end))
-    return mentions
-
-
-def _parse_eta(value: str) -> date | None:
-    value = value.strip()
-    mentions = _find_dates(value[:10] if value[:4].isdigit() else value)
-    if len(mentions) != 1 or len(mentions[0].readings) != 1:
-        return None
-    year, month, day = mentions[0].readings[0]
-    return _valid_date(year, month, day) if year is not None else None
-
-
-_RELATIVE_DATE: Final = re.compile(
-    r"\b(?:today|tonight|tomorrow|this (?:morning|afternoon|evening|week)|end of (?:the )?day"
-    r"|next[- ]day|overnight|within (?:24|48|72) hours|hoy|esta (?:tarde|noche|semana)"
-    r"|pasado mañana|(?<!la )mañana|en (?:24|48|72) horas|heute|(?-i:morgen)|übermorgen"
-    r"|diese Woche|innerhalb von (?:24|48|72) Stunden)\b",
-    re.IGNORECASE,
-)
-
-
-def _check_dates(
-    masked: str, mentions: list[_DateMention], eta_text: str | None
-) -> Iterator[DraftViolation]:
-    if eta_text is None:
-        return
-    eta = _parse_eta(eta_text)
-    if eta is None:
-        if mentions:
-            yield DraftViolation("eta_unverifiable", f"new_eta {eta_text!r} is not a date")
-        return
-    for mention in mentions:
-        earlier = [d for d in mention.dates(eta) if d < eta]
-        if earlier:
-            yield DraftViolation(
-                "date_before_eta",
-                f"{mention.text!r} reads as {earlier[0].isoformat()}, before new_eta {eta}",
-            )
-    for match in _RELATIVE_DATE.finditer(masked):
-        yield DraftViolation(
-            "relative_date", f"{match.group(0)!r} cannot be checked against new_eta {eta}"
-        )
-
-
-# --- money ----------------------------------------------------------------------------------
-
-
 def _either(*alternatives: str) -> str:
     return "|".join(alternatives)
 
 
-_CURRENCY: Final = (
-    "(?:"
-    + _either(
-        r"US\$|MX\$|C\$|A\$|[$€£¥₹]",
-        r"(?<![A-Za-z])(?:USD|EUR|GBP|MXN|CAD|AUD|CHF|JPY|CNY|INR|BRL)(?![A-Za-z])",
-    )
-    + ")"
-)
-_CURRENCY_WORD: Final = r"(?:dollars?|dólares|euros?|pesos?|pounds?|libras|Dollar|Euro)\b"
-_NUMBER: Final = r"\d{1,3}(?:[.,\u00a0\u202f]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
-_MONEY: Final = re.compile(
-    _either(
-        rf"{_CURRENCY}\s?(?P<a>{_NUMBER})",
-        rf"(?<![\d.,])(?P<b>{_NUMBER})\s?(?:{_CURRENCY}|{_CURRENCY_WORD})",
-    ),
-    re.IGNORECASE,
-)
-_PLAIN_AMOUNT: Final = re.compile(
-    rf"\s*(?:{_CURRENCY})?\s?({_NUMBER})\s?(?:{_CURRENCY}|{_CURRENCY_WORD})?\s*", re.IGNORECASE
-)
-
-
-def _amounts(number: str) -> set[Decimal]:
-    """Every value ``number`` can mean: "1.234" is 1234 in German and 1.234 in English."""
-    compact = number.replace("\u00a0", "").replace("\u202f", "")
-    values = set()
-    for decimal_mark, group_mark in ((".", ","), (",", ".")):
-        candidate = compact.replace(group_mark, "")
-        if candidate.count(decimal_mark) <= 1:
-            try:
-                values.add(Decimal(candidate.replace(decimal_mark, ".")))
-            except InvalidOperation:
-                continue
-    return values
-
-
-def _check_money(
-    masked: str, facts: dict[str, str]
-) -> Iterator[tuple[tuple[int, int], DraftViolation | None]]:
-    allowed: set[Decimal] = set()
-    for value in facts.values():
-        if match := _PLAIN_AMOUNT.fullmatch(value):
-            allowed |= _amounts(match.group(1))
-    for match in _MONEY.finditer(masked):
-        number = match.group("a") or match.group("b")
-        ok = bool(_amounts(number) & allowed)
-        message = f"{match.group(0)!r} is not the value of a fact"
-        yield match.span(), None if ok else DraftViolation("money_amount", message)
-
-
-# --- words and identifiers ------------------------------------------------------------------
+# --- words ------------------------------------------------------------------------------
 
 _PROMPT_INJECTION: Final = re.compile(
     _either(
@@ -341,30 +123,6 @@ _PHONE: Final = re.compile(
     r"(?<![\w+])(?:\+\d{1,3}[ .-]?)?(?:1[ .-])?(?:\(\d{1,4}\)[ .-]?)?"
     r"\d{2,5}(?:[ .-]\d{2,5}){1,4}(?!\w)"
 )
-_TOKEN: Final = re.compile(r"(?<![\w#])#?[A-Za-z0-9]+(?:[-_/.][A-Za-z0-9]+)*")
-_PLAIN_NUMBER: Final = re.compile(
-    _either(
-        r"\d{1,3}(?:[.,]\d{3})+|\d+[.,]\d{1,2}",
-        r"\d+(?:ml|l|g|kg|lbs?|oz|cm|mm|m|km|pcs?|x|h|hrs?|min|st|nd|rd|th|er)",
-    ),
-    re.IGNORECASE,
-)
-_LABELLED_NUMBER: Final = re.compile(
-    r"\b(?:orders?|PO|purchase order|shipment|tracking|invoice|RMA|case|ticket|pedido|orden"
-    r"|env[ií]o|factura|seguimiento|Bestellung|Auftrag|Sendung|Rechnung|\w*nummer)\b"
-    r"\s*(?:no\.?|number|n[ºo°]\.?|#|Nr\.?|núm\.?|número)?\s*[:#]?\s*(\d{3,})\b",
-    re.IGNORECASE,
-)
-
-
-def _looks_like_identifier(token: str) -> bool:
-    if _PLAIN_NUMBER.fullmatch(token.lstrip("#")):
-        return False
-    digits = sum(c.isdigit() for c in token)
-    letters = sum(c.isalpha() for c in token)
-    if token.startswith("#"):
-        return digits >= 3
-    return digits >= 3 if letters else digits >= 5
 
 
 def _mask(text: str, spans: Iterable[tuple[int, int]]) -> str:
@@ -395,7 +153,7 @@ def _word_checks(masked: str) -> Iterator[DraftViolation]:
             yield DraftViolation(code, f"{match.group(0)!r}: {why}")
 
 
-def _identifier_checks(masked: str) -> Iterator[DraftViolation]:
+def _contact_checks(masked: str) -> Iterator[DraftViolation]:
     for code, pattern in (("email_address", _EMAIL), ("phone_number", _PHONE)):
         spans = []
         for match in pattern.finditer(masked):
@@ -403,15 +161,23 @@ def _identifier_checks(masked: str) -> Iterator[DraftViolation]:
                 spans.append(match.span())
                 yield DraftViolation(code, f"{match.group(0)!r} is not in the facts")
         masked = _mask(masked, spans)
-    reported = set()
-    for match in _TOKEN.finditer(masked):
-        if _looks_like_identifier(match.group(0)):
-            reported.add(match.group(0).lstrip("#"))
-    for match in _LABELLED_NUMBER.finditer(masked):
-        reported.add(match.group(1))
-    for token in sorted(reported):
+
+
+_ACCOUNT_TEAM: Final = r"account team|equipo de cuenta|Betreuungsteam|équipe de compte"
+
+
+def _own_company_checks(text: str, customer_name: str | None) -> Iterator[DraftViolation]:
+    if not customer_name or not customer_name.strip():
+        return
+    name = r"\s+".join(map(re.escape, customer_name.split()))
+    pattern = re.compile(
+        rf"{name}\s+(?:{_ACCOUNT_TEAM})|(?:{_ACCOUNT_TEAM})\s+(?:de|für|von|of|at)\s+{name}",
+        re.IGNORECASE,
+    )
+    for match in pattern.finditer(text):
         yield DraftViolation(
-            "foreign_identifier", f"{token!r} looks like an identifier no fact holds"
+            "own_company_as_team",
+            f"{match.group(0)!r} names the customer's own company as the account team",
         )
 
 
@@ -430,19 +196,6 @@ def check_draft(
     text = f"{draft.subject}\n\n{draft.body}"
     violations: list[DraftViolation] = []
 
-    for fact in draft.facts_used:
-        if fact.name not in request.facts:
-            violations.append(
-                DraftViolation("fact_unknown", f"{fact.name!r} is not a fact of the request")
-            )
-        elif " ".join(fact.value.split()) != " ".join(request.facts[fact.name].split()):
-            violations.append(
-                DraftViolation(
-                    "fact_mismatch",
-                    f"{fact.name} is {request.facts[fact.name]!r}, not {fact.value!r}",
-                )
-            )
-
     for identifier in {i.strip() for i in forbidden_identifiers if i.strip()}:
         words = r"\s+".join(map(re.escape, identifier.split()))
         if re.search(rf"(?<![A-Za-z0-9]){words}(?![A-Za-z0-9])", text, re.IGNORECASE):
@@ -454,19 +207,11 @@ def check_draft(
         DraftViolation("prompt_injection", f"{m.group(0)!r} reads as an instruction")
         for m in _PROMPT_INJECTION.finditer(text)
     ]
+    violations += _own_company_checks(text, request.customer_name)
 
-    approved = [*request.facts.values(), request.recipient_name or "", request.customer_name or ""]
-    # Dates are looked for outside the facts' own text: an item described as "Bolt 3/8 in"
-    # holds no date. Date facts are rendered in words, so they are still checked.
-    values_masked = _mask_values(text, approved)
-    mentions = _find_dates(values_masked)
-    masked = _mask(values_masked, (m.span for m in mentions))
-    violations += _check_dates(masked, mentions, request.facts.get("new_eta"))
-
-    money = list(_check_money(masked, request.facts))
-    violations += [v for _, v in money if v is not None]
-    masked = _mask(masked, (span for span, _ in money))
-
+    approved = [fact.value for fact in request.facts]
+    approved += [request.recipient_name or "", request.customer_name or ""]
+    masked = _mask_values(text, approved)
     violations += _word_checks(masked)
-    violations += _identifier_checks(masked)
+    violations += _contact_checks(masked)
     return list(dict.fromkeys(violations))

@@ -42,6 +42,7 @@ from exdesk.domain import (
     Severity,
     Stage,
 )
+from exdesk.policies.claims import claims_review
 from exdesk.policies.config import PolicyConfig
 from exdesk.policies.draft_guard import check_draft
 from exdesk.policies.rules import (
@@ -282,7 +283,8 @@ def _review_message(
     violations = check_draft(
         proposal.draft, proposal.request, forbidden_identifiers=inputs.foreign_references
     )
-    return customer_message_review(policy, [violation.message for violation in violations])
+    content = customer_message_review(policy, [violation.message for violation in violations])
+    return [*content, claims_review(policy, proposal.draft, proposal.request)]
 
 
 def _merge_message(

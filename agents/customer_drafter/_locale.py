@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Final, Literal
+from typing import Final, Literal, get_args
 
-Language = Literal["en", "es", "de"]
+Language = Literal["en", "es", "de", "fr"]
 """A language the local drafter has templates for."""
+
+LANGUAGES: Final[tuple[Language, ...]] = get_args(Language)
 
 DEFAULT_LOCALE: Final = "en-US"
 
-_SUPPORTED: Final[frozenset[str]] = frozenset({"en-US", "en-GB", "es-ES", "es-MX", "de-DE"})
+_SUPPORTED: Final[frozenset[str]] = frozenset(
+    {"en-US", "en-GB", "es-ES", "es-MX", "de-DE", "fr-FR", "fr-CA"}
+)
 
 _REGIONAL_FALLBACK: Final[dict[str, str]] = {
     # Day-first English-speaking regions read "14 March 2025", not "March 14, 2025".
@@ -23,9 +27,17 @@ _REGIONAL_FALLBACK: Final[dict[str, str]] = {
     "de-AT": "de-DE",
     "de-CH": "de-DE",
     "de-LU": "de-DE",
+    "fr-BE": "fr-FR",
+    "fr-CH": "fr-FR",
+    "fr-LU": "fr-FR",
 }
 
-_LANGUAGE_FALLBACK: Final[dict[str, str]] = {"en": "en-US", "es": "es-MX", "de": "de-DE"}
+_LANGUAGE_FALLBACK: Final[dict[str, str]] = {
+    "en": "en-US",
+    "es": "es-MX",
+    "de": "de-DE",
+    "fr": "fr-FR",
+}
 
 _MONTHS: Final[dict[Language, tuple[str, ...]]] = {
     "en": (
@@ -40,6 +52,10 @@ _MONTHS: Final[dict[Language, tuple[str, ...]]] = {
         "Januar", "Februar", "März", "April", "Mai", "Juni",
         "Juli", "August", "September", "Oktober", "November", "Dezember",
     ),
+    "fr": (
+        "janvier", "février", "mars", "avril", "mai", "juin",
+        "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+    ),
 }  # fmt: skip
 
 
@@ -50,17 +66,14 @@ class ResolvedLocale:
     requested: str
     """The locale the request asked for, as given."""
     locale: str
-    """A supported locale (``en-US``, ``en-GB``, ``es-ES``, ``es-MX``, ``de-DE``)."""
+    """A supported locale (``en-US``, ``en-GB``, ``es-ES``, ``es-MX``, ``de-DE``, ``fr-FR``,
+    ``fr-CA``)."""
 
     @property
     def language(self) -> Language:
         """The template language of :attr:`locale`."""
         prefix = self.locale.split("-", 1)[0]
-        if prefix == "es":
-            return "es"
-        if prefix == "de":
-            return "de"
-        return "en"
+        return next((language for language in LANGUAGES if language == prefix), "en")
 
 
 def _normalize(locale: str) -> str:
@@ -74,7 +87,7 @@ def _normalize(locale: str) -> str:
 def resolve_locale(requested: str) -> ResolvedLocale:
     """Map a requested locale to a supported one: exact, then region, then language, then default.
 
-    ``fr-FR`` falls back to ``en-US``; ``es-AR`` to ``es-MX``; ``en-AU`` to ``en-GB``.
+    ``it-IT`` falls back to ``en-US``; ``es-AR`` to ``es-MX``; ``en-AU`` to ``en-GB``.
     """
     normalized = _normalize(requested)
     if normalized in _SUPPORTED:
@@ -89,7 +102,8 @@ def format_date(day: date, locale: str) -> str:
     """A date the way a reader of ``locale`` writes it, with the month spelt out.
 
     Spelt-out months are never ambiguous: ``March 14, 2025`` (en-US), ``14 March 2025``
-    (en-GB), ``14 de marzo de 2025`` (Spanish), ``14. März 2025`` (German).
+    (en-GB), ``14 de marzo de 2025`` (Spanish), ``14. März 2025`` (German), ``14 mars 2025``
+    (French; the first of a month is ``1er``).
     """
     resolved = resolve_locale(locale)
     month = _MONTHS[resolved.language][day.month - 1]
@@ -97,6 +111,18 @@ def format_date(day: date, locale: str) -> str:
         return f"{day.day} de {month} de {day.year}"
     if resolved.language == "de":
         return f"{day.day}. {month} {day.year}"
+    if resolved.language == "fr":
+        return f"{'1er' if day.day == 1 else day.day} {month} {day.year}"
     if resolved.locale == "en-US":
         return f"{month} {day.day}, {day.year}"
     return f"{day.day} {month} {day.year}"
+
+
+_GROUPING: Final[dict[Language, str]] = {"en": ",", "es": ".", "de": ".", "fr": "\u202f"}
+
+
+def format_quantity(value: int, locale: str) -> str:
+    """A whole number with the thousands separator of ``locale``: ``1,500`` (English),
+    ``1.500`` (Spanish, German), ``1 500`` (French, a narrow no-break space)."""
+    grouped = f"{value:,}"
+    return grouped.replace(",", _GROUPING[resolve_locale(locale).language])

@@ -14,13 +14,13 @@ class DraftEvidence(ContractModel):
     """How a draft was written."""
 
     template: str
-    """The template used: ``<language>/<category>/<tier>``."""
+    """The template used: ``<language>/<purpose>/<tier>``."""
     locale_requested: str
     locale: str
     """The locale written in (the requested one, or the nearest the templates have)."""
     facts_not_stated: list[str] = Field(default_factory=list)
     facts_set_aside: dict[str, str] = Field(
-        default_factory=dict, description="Facts left out, and why (empty, earlier than…)."
+        default_factory=dict, description="Facts left out, and why (empty, not a date…)."
     )
 
 

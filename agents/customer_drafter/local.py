@@ -9,6 +9,7 @@ from exdesk.agents.customer_drafter._render import Filler, Rendered
 from exdesk.agents.customer_drafter._templates import load_templates
 from exdesk.agents.customer_drafter.contract import DraftEvidence, DraftOutcome
 from exdesk.domain import CustomerDraft, DraftRequest, EngineName, FactUsed
+from exdesk.domain.proposals import DEFAULT_PURPOSE
 
 AGENT_NAME = "customer_drafter"
 
@@ -16,10 +17,12 @@ AGENT_NAME = "customer_drafter"
 class LocalCustomerDrafter:
     """Writes a customer e-mail from per-language templates, stating only the request's facts.
 
-    The category picks the story, the tier the tone (``strategic``: named and personal, offers a
-    call with the account team; ``key``: warm and professional; ``standard``: short and
-    friendly) and the locale the language and date style. ``facts_used`` names exactly the facts
-    the subject and body state.
+    The purpose picks the story (a delay notice, an answer to an invoice request…), the facts
+    pick its sentences (a delivered order is told when it was delivered, an order still
+    within its promise is not told it is late), the tier the tone (``strategic``: named and
+    personal, offers a call with the account team; ``key``: warm and professional;
+    ``standard``: short and friendly) and the locale the language and date style.
+    ``facts_used`` names exactly the facts the subject and body state, with their sources.
     """
 
     engine: EngineName = "local"
@@ -28,10 +31,12 @@ class LocalCustomerDrafter:
         """Draft the message for a CS rep to review."""
         resolved = resolve_locale(request.locale)
         templates = load_templates(resolved.language)
-        prepared = prepare_facts(request.facts, locale=resolved.locale, templates=templates)
+        purpose = request.purpose or DEFAULT_PURPOSE[request.category]
+        book = prepare_facts(request, locale=resolved.locale, purpose=purpose)
         filler = Filler(
-            facts=prepared.rendered,
-            request_fields={
+            book,
+            templates,
+            {
                 name: value.strip()
                 for name, value in (
                     ("recipient_name", request.recipient_name),
@@ -39,17 +44,16 @@ class LocalCustomerDrafter:
                 )
                 if value and value.strip()
             },
-            phrases=templates.phrases,
         )
         tier = templates.tiers[request.tier]
-        category = templates.categories[request.category]
+        message = templates.messages[purpose]
 
-        subject = filler.first(category.subject) or Rendered(request.category)
+        subject = filler.first(message.subject) or Rendered(purpose)
         greeting = filler.first(tier.greeting)
         paragraphs = [
-            filler.paragraph([tier.opening[category.mood]]),
-            *(filler.paragraph(slots) for slots in category.body),
-            filler.paragraph([tier.closing[category.mood]]),
+            filler.paragraph([tier.opening[message.mood]]),
+            *(filler.paragraph(slots) for slots in message.body),
+            filler.paragraph([tier.closing[message.mood]]),
         ]
         written = [p for p in paragraphs if p is not None]
         if greeting is not None and written:
@@ -61,21 +65,26 @@ class LocalCustomerDrafter:
         parts = [p for p in (greeting, *written, signoff) if p is not None and p.text]
 
         stated = list(dict.fromkeys([*subject.facts, *(f for p in parts for f in p.facts)]))
+        by_key = {(fact.name, fact.source): fact for fact in request.facts}
         draft = CustomerDraft(
             locale=resolved.locale,
             subject=subject.text,
             body="\n\n".join(p.text for p in parts),
-            facts_used=[FactUsed(name=name, value=request.facts[name]) for name in stated],
+            facts_used=[
+                FactUsed(name=f.name, value=f.value, kind=f.kind, source=f.source)
+                for f in (by_key[key] for key in stated)
+            ],
         )
+        stated_names = {name for name, _ in stated}
         return AgentOutcome(
             output=draft,
             agent=AGENT_NAME,
             engine=self.engine,
             evidence=DraftEvidence(
-                template=f"{resolved.language}/{request.category}/{request.tier}",
+                template=f"{resolved.language}/{purpose}/{request.tier}",
                 locale_requested=request.locale,
                 locale=resolved.locale,
-                facts_not_stated=sorted(set(request.facts) - set(stated)),
-                facts_set_aside=dict(prepared.set_aside),
+                facts_not_stated=sorted({f.name for f in request.facts} - stated_names),
+                facts_set_aside=dict(book.set_aside),
             ),
         )

@@ -19,7 +19,7 @@ from typing import Any, cast
 
 from exdesk.agents.customer_drafter.contract import CustomerDrafter
 from exdesk.errors import AgentError
-from exdesk.evals.claims import ClaimChecker, GuardClaimChecker
+from exdesk.evals.claims import ClaimChecker, TextClaimChecker
 from exdesk.evals.engines import build_engine
 from exdesk.evals.formats._jsonl import display_path
 from exdesk.evals.formats.drafting import DraftCase, load_draft_cases
@@ -154,7 +154,7 @@ class DraftSuite:
     group_keys: Sequence[str] = ("category", "tier", "language")
 
     def __init__(self, checker: ClaimChecker | None = None) -> None:
-        self.checker = checker or GuardClaimChecker()
+        self.checker = checker or TextClaimChecker()
 
     def observe(self, record: SampleRecord) -> dict[str, Any]:
         return record.output

@@ -25,6 +25,13 @@ from exdesk.domain.approvals import (
     PolicyEffect,
     PolicyResult,
 )
+from exdesk.domain.carriers import (
+    CARRIER_COMPANIES,
+    CarrierCompany,
+    carrier_company,
+    carrier_display_name,
+    same_carrier,
+)
 from exdesk.domain.cases import Case, CaseClassification, DecisionRecord, ModelUsage, OutboxMessage
 from exdesk.domain.events import Document, DocumentKind, ExceptionEvent
 from exdesk.domain.network import (
@@ -47,6 +54,7 @@ from exdesk.domain.network import (
     Warehouse,
 )
 from exdesk.domain.proposals import (
+    DEFAULT_PURPOSE,
     AckError,
     AcknowledgedInterchange,
     AcknowledgedTransaction,
@@ -58,6 +66,7 @@ from exdesk.domain.proposals import (
     CreditReview,
     CustomerDraft,
     CustomerMessageProposal,
+    CustomerQuestion,
     Discrepancy,
     DiscrepancyKind,
     DocType,
@@ -73,6 +82,8 @@ from exdesk.domain.proposals import (
     ExtractedFields,
     ExtractedLine,
     ExtractedParty,
+    Fact,
+    FactKind,
     FactUsed,
     FulfillmentAction,
     FulfillmentOption,
@@ -80,6 +91,8 @@ from exdesk.domain.proposals import (
     LineStatus,
     LineTable,
     LineTableMethod,
+    LocaleSource,
+    MessagePurpose,
     OtherTransaction,
     ResolvedSku,
     ShipmentPackaging,
@@ -131,8 +144,10 @@ from exdesk.domain.taxonomy import (
 
 __all__ = [
     "ALL_DECISIONS",
+    "CARRIER_COMPANIES",
     "CATEGORIES",
     "CATEGORY_ROUTE",
+    "DEFAULT_PURPOSE",
     "EVENT_SOURCES",
     "FINAL_STATUSES",
     "ROLES",
@@ -152,6 +167,7 @@ __all__ = [
     "ApprovalKind",
     "ApprovalProposal",
     "ApprovalStatus",
+    "CarrierCompany",
     "CarrierLane",
     "Case",
     "CaseClassification",
@@ -173,6 +189,7 @@ __all__ = [
     "CustomerDraft",
     "CustomerMessage",
     "CustomerMessageProposal",
+    "CustomerQuestion",
     "CustomerTier",
     "DecisionRecord",
     "DeliverStep",
@@ -202,6 +219,8 @@ __all__ = [
     "ExtractedLine",
     "ExtractedParty",
     "ExtractionStep",
+    "Fact",
+    "FactKind",
     "FactUsed",
     "FailStep",
     "FulfillmentAction",
@@ -215,6 +234,8 @@ __all__ = [
     "LineStatus",
     "LineTable",
     "LineTableMethod",
+    "LocaleSource",
+    "MessagePurpose",
     "Milestone",
     "ModelUsage",
     "Money",
@@ -254,4 +275,7 @@ __all__ = [
     "StepOutput",
     "Warehouse",
     "X12Envelope",
+    "carrier_company",
+    "carrier_display_name",
+    "same_carrier",
 ]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Literal, TypeVar
+from typing import Annotated, Final, Literal, TypeVar
 
-from pydantic import ConfigDict, Field, PlainSerializer
+from pydantic import ConfigDict, Field, PlainSerializer, field_validator
 
 from exdesk.domain._base import Confidence, ContractModel, Currency, Identifier, Money, SignedMoney
 from exdesk.domain.network import CustomerTier, ServiceLevel
@@ -460,12 +460,83 @@ class FulfillmentRecommendation(ContractModel):
 
 # --- customer drafter -------------------------------------------------------------------------
 
+FactKind = Literal["quantity", "date", "money", "identifier", "carrier", "text"]
+"""What a fact's value is, which says how a draft states it and how a claim is checked: a
+whole number, an ISO date (``YYYY-MM-DD``), a decimal amount, an identifier (order, PO,
+tracking, RMA, SKU), a carrier (its code as the network holds it, e.g. ``UPSN``) or text (a
+description, a city, a name, a code the drafter words in the customer's language)."""
+
+MessagePurpose = Literal[
+    "delay_notice",
+    "loss_notice",
+    "damage_notice",
+    "shortage_notice",
+    "address_change",
+    "address_confirmation",
+    "status",
+    "invoice_copy",
+    "proof_of_delivery",
+    "return",
+    "credit_hold",
+    "duplicate_order",
+    "document_issue",
+    "integration_notice",
+    "general",
+]
+"""What a customer message is for: the news it gives or the request it answers. Derived
+deterministically from the category and the customer's own message (a status question, a
+request for an invoice copy or a proof of delivery, an address the customer asks to change
+or one we need confirmed)."""
+
+DEFAULT_PURPOSE: Final[dict[Category, MessagePurpose]] = {
+    "carrier_delay": "delay_notice",
+    "shipment_lost": "loss_notice",
+    "shipment_damaged": "damage_notice",
+    "inventory_shortage": "shortage_notice",
+    "address_issue": "address_confirmation",
+    "return_request": "return",
+    "customer_inquiry": "status",
+    "credit_hold": "credit_hold",
+    "duplicate_order": "duplicate_order",
+    "document_mismatch": "document_issue",
+    "integration_failure": "integration_notice",
+    "other": "general",
+}
+"""What a message of each category is for when nothing in the customer's message says more."""
+
+CustomerQuestion = Literal["restocking_fee", "replacement", "return_pickup", "tracking_number"]
+"""Something the customer's message asks besides its main request, which the draft answers."""
+
+LocaleSource = Literal["message", "contact", "default"]
+"""Where a draft's language came from: the customer's own message, the contact on file, or
+the default when neither says."""
+
+
+class Fact(ContractModel):
+    """One thing the case holds that the customer may be told, and the object it was read
+    from (CONTRACT §7)."""
+
+    name: str = Field(min_length=1)
+    """What the value is, in the drafter's vocabulary (``order_id``, ``qty_ordered``,
+    ``short_qty``, ``carrier``, ``eta``, ``delivered_date``, ``new_eta``…)."""
+    value: str
+    """The value as the system of record holds it (dates ISO, carriers by code)."""
+    kind: FactKind
+    source: str = Field(min_length=1)
+    """The object it comes from: ``order:SO-1``, ``order:SO-1/line:2``, ``shipment:SH-9``,
+    ``rma:RMA-3/line:1``, ``option:1`` (the remediation chosen), ``customer:C-1``,
+    ``event:po_number`` (a reference the event itself carried)…"""
+
 
 class FactUsed(ContractModel):
-    """One fact a draft states, named as the case holds it."""
+    """One fact a draft states, named as the case holds it and with where it comes from.
+
+    Drafts written before facts had a kind and a source (release 1) have neither."""
 
     name: str
     value: str
+    kind: FactKind | None = None
+    source: str | None = None
 
 
 class CustomerDraft(ContractModel):
@@ -478,21 +549,61 @@ class CustomerDraft(ContractModel):
     facts_used: list[FactUsed]
 
 
-class DraftRequest(ContractModel):
-    """The case's category and the facts the workflow approved for the customer's eyes.
+def _legacy_kind(name: str) -> FactKind:
+    """The kind a fact of a release-1 request (``{name: value}``) has, from its name."""
+    if name in {"eta", "date"} or name.endswith(("_eta", "_date")):
+        return "date"
+    if name.endswith(("_days", "_qty")) or name == "qty":
+        return "quantity"
+    if name == "carrier":
+        return "carrier"
+    if name.endswith(("_amount", "_price", "_cost")):
+        return "money"
+    if name.endswith(("_id", "_number")):
+        return "identifier"
+    return "text"
 
-    ``facts`` is the whole truth the draft may state: names such as ``order_id``,
-    ``items``, ``new_eta``, ``carrier``, ``tracking_number``, ``next_step``, ``rma_id``.
-    Nothing else — no cost, no other customer, no internal system name — is given.
+
+class DraftRequest(ContractModel):
+    """The case's category, what the message is for, and the facts the workflow approved for
+    the customer's eyes.
+
+    ``facts`` is the whole truth the draft may state, each fact typed and with its source.
+    Nothing else — no cost, no other customer, no internal system name — is given. Requests
+    stored before facts were typed held ``facts`` as ``{name: value}``; that shape still
+    reads, each fact getting a kind from its name and the source ``request``.
     """
 
     case_id: str
     category: Category
+    purpose: MessagePurpose | None = None
+    """None in requests stored before purposes existed (the category then decides)."""
     tier: CustomerTier = "standard"
     locale: str = "en-US"
+    locale_source: LocaleSource = "contact"
     recipient_name: str | None = None
     customer_name: str | None = None
-    facts: dict[str, str] = Field(default_factory=dict)
+    questions: list[CustomerQuestion] = Field(default_factory=list)
+    facts: list[Fact] = Field(default_factory=list)
+
+    @field_validator("facts", mode="before")
+    @classmethod
+    def _facts_from_release_1(cls, value: object) -> object:
+        if isinstance(value, dict):
+            return [
+                {"name": name, "value": text, "kind": _legacy_kind(name), "source": "request"}
+                for name, text in value.items()
+            ]
+        return value
+
+    def fact(self, name: str) -> Fact | None:
+        """The first fact called ``name``, if the request holds one."""
+        return next((fact for fact in self.facts if fact.name == name), None)
+
+    def value(self, name: str) -> str | None:
+        """The value of the first fact called ``name``, if any."""
+        fact = self.fact(name)
+        return fact.value if fact is not None else None
 
 
 # --- workflow proposals (deterministic, no agent) ---------------------------------------------

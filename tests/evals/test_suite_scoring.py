@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from exdesk.domain import CustomerDraft, DraftRequest, ExceptionEvent, FactUsed, FulfillmentOption
-from exdesk.evals.claims import GuardClaimChecker
+from exdesk.evals.claims import TextClaimChecker
 from exdesk.evals.formats.recommendation import BestOption
 from exdesk.evals.suites.recommend import keeps_by_shipping, matches, regret
 from exdesk.evals.suites.workflow import WorkflowSample, needs_person
@@ -55,7 +55,7 @@ def test_a_cancelled_duplicate_has_no_promise_to_check() -> None:
     assert not keeps_by_shipping(BestOption(action="backorder", meets_promise=False))
 
 
-def test_the_guard_checker_counts_backed_claims_and_content_violations() -> None:
+def test_the_checker_reads_claims_in_the_text_and_names_what_no_fact_backs() -> None:
     request = DraftRequest(
         case_id="c1", category="carrier_delay", facts={"order_id": "SO-1", "new_eta": "2026-03-09"}
     )
@@ -69,11 +69,15 @@ def test_the_guard_checker_counts_backed_claims_and_content_violations() -> None
         ],
     )
 
-    found = GuardClaimChecker().check(draft, request, ())
+    found = TextClaimChecker().check(draft, request, ())
 
-    assert (found.claims, found.backed) == (3, 1)
-    assert sorted(found.unbacked) == ["new_eta", "refund"]
-    assert [v.split(":")[0] for v in found.violations] == ["money_amount"]
+    assert found.backed == found.claims - 1, "the refund amount is the one unbacked claim"
+    assert sorted(v.split(":")[0] for v in found.unbacked) == [
+        "fact_mismatch",
+        "fact_unknown",
+        "unbacked_money",
+    ]
+    assert found.violations == []
 
 
 def _sample(category: str, informational: bool = False, **metadata: str) -> WorkflowSample:

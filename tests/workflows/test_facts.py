@@ -1,14 +1,22 @@
-"""The facts a customer may be told: only from the case's own objects, never a cost."""
+"""The facts a customer may be told: typed, each from the case's own object, never a cost."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, get_args
 
 import pytest
 
-from exdesk.domain import CreditAction, CreditReview, FulfillmentAction, FulfillmentRecommendation
+from exdesk.domain import (
+    CreditAction,
+    CreditReview,
+    Fact,
+    FulfillmentAction,
+    Milestone,
+    ReturnAuthorization,
+    ReturnLine,
+)
 from exdesk.domain.context import CaseContext
 from exdesk.workflows.facts import approved_option, customer_facts, draft_request
 from tests.support.factories import (
@@ -24,73 +32,206 @@ from tests.support.factories import (
 )
 
 ACTIONS: tuple[FulfillmentAction, ...] = get_args(FulfillmentAction)
-CARRIER_CHANGING = {"reship", "expedite", "ship_from_alternate_dc"}
+ORDER = "order:SO-104108"
 
 
-def _recommendation(*options: Any) -> FulfillmentRecommendation:
-    return make_recommendation(*options)
-
-
-def _full_context() -> CaseContext:
+def _context(**changes: Any) -> CaseContext:
     order = make_order(
         "SO-104108",
-        lines=[make_line(1, "SKU-1", 2, "10.00"), make_line(2, "SKU-2", 1, "5.00")],
+        lines=[make_line(1, "SKU-1", 2, "10.00"), make_line(2, "SKU-2", 35, "5.00")],
         promised_date=date(2025, 3, 14),
         city="Denver",
     )
-    return CaseContext(
+    context = CaseContext(
         order=order,
         customer=make_customer(),
-        shipment=make_shipment(carrier="UPS", tracking_number="1Z1", eta=date(2025, 3, 16)),
-        skus=[make_sku("SKU-1", description="Blue widget"), make_sku("SKU-2", description="Bolt")],
-        returns=[make_return("RMA-7", window_days=30), make_return("RMA-8", window_days=10)],
+        shipment=make_shipment(
+            "SH-9", order_id="SO-104108", carrier="XPOL", tracking_number="527779200",
+            eta=date(2025, 3, 16),
+        ),
+        skus=[
+            make_sku("SKU-1", description="Wedge Anchor, Zinc Plated, 3/8 x 3 in"),
+            make_sku("SKU-2", description="Corrugated Box, 32 ECT"),
+        ],
+    )  # fmt: skip
+    return context.model_copy(update=changes)
+
+
+def _by(facts: list[Fact]) -> dict[tuple[str, str], Fact]:
+    return {(f.name, f.source): f for f in facts}
+
+
+def _values(facts: list[Fact], name: str) -> list[str]:
+    return [f.value for f in facts if f.name == name]
+
+
+def _one(facts: list[Fact], name: str) -> Fact:
+    (found,) = [f for f in facts if f.name == name]
+    return found
+
+
+def test_order_facts_name_the_order() -> None:
+    facts = _by(customer_facts(make_event(), _context()))
+    assert facts[("order_id", ORDER)].kind == "identifier"
+    assert facts[("promised_date", ORDER)].value == "2025-03-14"
+    assert facts[("promised_date", ORDER)].kind == "date"
+    assert facts[("ship_to_city", ORDER)].value == "Denver"
+    assert facts[("customer_name", "customer:C-1")].value == "Acme Retail"
+    assert facts[("contact_name", "customer:C-1")].value == "Maria Lopez"
+
+
+def test_a_short_pick_states_its_line_and_the_short_quantity() -> None:
+    event = make_event(sku="SKU-2", attributes={"requested_qty": 35, "picked_qty": 23})
+    facts = customer_facts(event, _context(), category="inventory_shortage")
+    line = f"{ORDER}/line:2"
+    by = _by(facts)
+    assert by[("sku", line)].value == "SKU-2"
+    assert by[("description", line)].value == "Corrugated Box, 32 ECT"
+    assert by[("qty_ordered", line)].value == "35"
+    assert by[("short_qty", line)].value == "12"
+    assert by[("short_qty", line)].kind == "quantity"
+    assert by[("available_qty", line)].value == "23"
+    assert not [f for f in facts if f.source == f"{ORDER}/line:1"], "only the short line"
+
+
+@pytest.mark.parametrize(
+    ("attributes", "short"),
+    [
+        ({"requested_qty": 40, "confirmed_qty": 0}, "40"),
+        ({"requested_qty": 14, "atp_qty": 0}, "14"),
+        ({"requested_qty": 35, "picked_qty": 35}, None),
+        ({}, None),
+    ],
+)
+def test_the_short_quantity_comes_from_what_could_be_had(
+    attributes: dict[str, int], short: str | None
+) -> None:
+    facts = customer_facts(
+        make_event(sku="SKU-2", attributes=attributes), _context(), category="inventory_shortage"
+    )
+    assert _values(facts, "short_qty") == ([short] if short else [])
+
+
+def test_a_delay_states_the_late_shipments_carrier_not_the_options() -> None:
+    proposals = make_recommendation(make_option("expedite", carrier="CRLX", eta=date(2025, 3, 13)))
+    facts = _by(customer_facts(make_event(), _context(), remediation=proposals))
+    assert facts[("carrier", "shipment:SH-9")].value == "XPOL"
+    assert facts[("carrier", "shipment:SH-9")].kind == "carrier"
+    assert facts[("tracking_number", "shipment:SH-9")].value == "527779200"
+    assert facts[("eta", "shipment:SH-9")].value == "2025-03-16"
+    assert facts[("next_step", "option:1")].value == "expedite"
+    assert facts[("new_eta", "option:1")].value == "2025-03-13"
+    assert facts[("new_carrier", "option:1")].value == "CRLX"
+
+
+def test_a_cancelled_duplicate_names_no_new_carrier() -> None:
+    proposals = make_recommendation(make_option("cancel_duplicate", carrier="UPSN"))
+    facts = customer_facts(make_event(), _context(), remediation=proposals)
+    assert _values(facts, "new_carrier") == []
+
+
+@pytest.mark.parametrize(
+    ("option_eta", "shipment_eta", "outlook", "source"),
+    [
+        (date(2025, 3, 13), date(2025, 3, 16), "on_time", "option:1"),
+        (date(2025, 3, 15), date(2025, 3, 12), "late", "option:1"),
+        (None, date(2025, 3, 14), "on_time", "shipment:SH-9"),
+        (None, date(2025, 3, 16), "late", "shipment:SH-9"),
+    ],
+)
+def test_the_outlook_judges_the_date_the_customer_will_now_get_the_goods(
+    option_eta: date | None, shipment_eta: date, outlook: str, source: str
+) -> None:
+    context = _context(shipment=make_shipment("SH-9", eta=shipment_eta))
+    proposals = make_recommendation(make_option(eta=option_eta)) if option_eta else None
+    found = _one(customer_facts(make_event(), context, remediation=proposals), "delivery_outlook")
+    assert (found.value, found.source) == (outlook, source)
+
+
+def test_a_delivered_shipment_states_its_delivery_date_not_an_eta() -> None:
+    delivered = make_shipment("SH-9", eta=date(2025, 3, 8)).model_copy(
+        update={
+            "status": "delivered",
+            "milestones": [
+                Milestone(code="PU", at=datetime(2025, 3, 6, 15, tzinfo=UTC)),
+                Milestone(code="D1", at=datetime(2025, 3, 9, 14, 46, tzinfo=UTC)),
+            ],
+        }
+    )
+    facts = customer_facts(make_event(), _context(shipment=delivered))
+    assert _one(facts, "delivered_date").value == "2025-03-09"
+    assert _values(facts, "eta") == []
+    assert _one(facts, "delivery_outlook").value == "delivered"
+
+
+def test_the_shipment_the_event_quotes_among_several() -> None:
+    boxes = [
+        make_shipment("SH-1", tracking_number="1ZAAA111", carrier="UPSN"),
+        make_shipment("SH-2", tracking_number="1ZBBB222", carrier="UPSN"),
+    ]
+    context = _context(shipment=None, shipments=boxes)
+    facts = customer_facts(make_event("box 2 (1ZBBB222) is stuck in Louisville"), context)
+    assert _one(facts, "tracking_number").source == "shipment:SH-2"
+    assert _values(customer_facts(make_event("a box is stuck"), context), "tracking_number") == []
+
+
+def _rma(rma_id: str, sku: str, qty: int) -> ReturnAuthorization:
+    return make_return(rma_id, order_id="SO-104108").model_copy(
+        update={"lines": [ReturnLine(line_no=1, sku=sku, qty=qty)]}
     )
 
 
-def test_order_facts() -> None:
-    facts = customer_facts(make_event(), _full_context())
-    assert facts["order_id"] == "SO-104108"
-    assert facts["promised_date"] == "2025-03-14"
-    assert facts["ship_to_city"] == "Denver"
-    assert facts["items"] == "2 x Blue widget; 1 x Bolt"
+def test_a_return_states_the_rmas_lines_not_the_whole_order() -> None:
+    context = _context(returns=[_rma("RMA-7", "SKU-1", 1), _rma("RMA-8", "SKU-2", 5)])
+    event = make_event("RE: RMA-8 - wrong boxes", source="email")
+    facts = customer_facts(event, context, category="return_request")
+    by = _by(facts)
+    assert by[("rma_id", "rma:RMA-8")].value == "RMA-8"
+    assert by[("return_window_days", "rma:RMA-8")].kind == "quantity"
+    assert by[("return_qty", "rma:RMA-8/line:1")].value == "5"
+    assert by[("return_description", "rma:RMA-8/line:1")].value == "Corrugated Box, 32 ECT"
+    assert by[("qty_ordered", f"{ORDER}/line:2")].value == "35"
+    assert _values(facts, "rma_id") == ["RMA-8"]
+    assert not [f for f in facts if f.source == f"{ORDER}/line:1"]
 
 
-def test_items_are_the_events_sku_when_it_is_on_the_order() -> None:
-    facts = customer_facts(make_event(sku="SKU-2"), _full_context())
-    assert facts["items"] == "1 x Bolt"
+def test_an_rma_is_found_by_attribute_or_by_the_events_sku() -> None:
+    context = _context(returns=[_rma("RMA-7", "SKU-1", 1), _rma("RMA-8", "SKU-2", 5)])
+    by_attribute = make_event(attributes={"rma_id": "RMA-7"})
+    by_sku = make_event(sku="SKU-2")
+    assert _values(customer_facts(by_attribute, context), "rma_id") == ["RMA-7"]
+    assert _values(customer_facts(by_sku, context), "rma_id") == ["RMA-8"]
+    assert _values(customer_facts(make_event(), context), "rma_id") == []
 
 
-def test_items_fall_back_to_every_line_when_the_events_sku_is_not_on_the_order() -> None:
-    facts = customer_facts(make_event(sku="SKU-9"), _full_context())
-    assert facts["items"] == "2 x Blue widget; 1 x Bolt"
+def test_a_return_the_customer_describes_in_words_names_that_line() -> None:
+    event = make_event("Can we send back 15 boxes of the wedge anchors?", source="email")
+    facts = customer_facts(event, _context(), category="return_request")
+    assert _values(facts, "description") == ["Wedge Anchor, Zinc Plated, 3/8 x 3 in"]
 
 
-def test_an_item_without_a_catalogue_entry_is_named_by_its_sku() -> None:
-    context = CaseContext(order=make_order(lines=[make_line(1, "SKU-77", 4, "1.00")]))
-    assert customer_facts(make_event(), context)["items"] == "4 x SKU-77"
+def test_a_return_of_part_of_a_line_states_the_quantity_asked_for() -> None:
+    event = make_event(sku="SKU-2", attributes={"requested_qty": 2})
+    facts = customer_facts(event, _context(), category="return_request")
+    assert _one(facts, "requested_qty").value == "2"
+    assert _one(facts, "requested_qty").source == "event:requested_qty"
 
 
-def test_at_most_five_items_are_listed() -> None:
-    lines = [make_line(n, f"SKU-{n}", n, "1.00") for n in range(1, 8)]
-    context = CaseContext(order=make_order(lines=lines))
-    items = customer_facts(make_event(), context)["items"].split("; ")
-    assert items == [f"{n} x SKU-{n}" for n in range(1, 6)]
+@pytest.mark.parametrize("category", ["carrier_delay", "shipment_lost", "customer_inquiry"])
+def test_messages_not_about_lines_state_no_line(category: Any) -> None:
+    facts = customer_facts(make_event(sku="SKU-1"), _context(), category=category)
+    assert not [f for f in facts if "/line:" in f.source]
 
 
-def test_shipment_facts() -> None:
-    facts = customer_facts(make_event(), _full_context())
-    assert facts["carrier"] == "UPS"
-    assert facts["tracking_number"] == "1Z1"
-    assert facts["new_eta"] == "2025-03-16"
-
-
-def test_a_shipment_without_an_eta_states_none() -> None:
-    context = CaseContext(shipment=make_shipment(eta=None))
-    assert "new_eta" not in customer_facts(make_event(), context)
-
-
-def test_an_empty_case_has_no_facts() -> None:
-    assert customer_facts(make_event(), CaseContext()) == {}
+def test_an_order_number_that_is_not_the_customers_is_noted_not_stated() -> None:
+    context = CaseContext(
+        customer=make_customer(),
+        foreign_references=["SO-999999"],
+        missing=["order SO-999999 named in the text belongs to another customer; ignored"],
+    )
+    facts = customer_facts(make_event("Status of SO-999999?"), context)
+    assert _one(facts, "order_reference").value == "not_on_account"
+    assert not any("SO-999999" in f.value for f in facts)
 
 
 @pytest.mark.parametrize(
@@ -98,61 +239,7 @@ def test_an_empty_case_has_no_facts() -> None:
 )
 def test_a_po_number_the_event_states_as_text(value: object, stated: bool) -> None:
     facts = customer_facts(make_event(attributes={"po_number": value}), CaseContext())
-    assert ("po_number" in facts) is stated
-    if stated:
-        assert facts["po_number"] == value
-
-
-def test_only_the_first_return_is_stated() -> None:
-    facts = customer_facts(make_event(), _full_context())
-    assert facts["rma_id"] == "RMA-7"
-    assert facts["return_window_days"] == "30"
-
-
-def test_the_top_ranked_option_is_the_next_step_and_its_eta_the_new_eta() -> None:
-    proposals = _recommendation(
-        make_option("split_shipment", eta=date(2025, 3, 13)),
-        make_option("backorder", eta=date(2025, 3, 30)),
-    )
-    facts = customer_facts(make_event(), _full_context(), remediation=proposals)
-    assert facts["next_step"] == "split_shipment"
-    assert facts["new_eta"] == "2025-03-13"
-
-
-def test_an_edited_option_replaces_the_ranking() -> None:
-    edited = make_recommendation(make_option("backorder", eta=date(2025, 4, 1)))
-    facts = customer_facts(make_event(), _full_context(), remediation=edited)
-    assert facts["next_step"] == "backorder"
-    assert facts["new_eta"] == "2025-04-01"
-
-
-def test_an_option_without_an_eta_does_not_repeat_the_shipments_old_eta() -> None:
-    """The carrier's eta no longer holds once a remedy is chosen."""
-    facts = customer_facts(
-        make_event(), _full_context(), remediation=_recommendation(make_option())
-    )
-    assert facts["next_step"] == "ship_from_alternate_dc"
-    assert "new_eta" not in facts
-
-
-def test_a_recommendation_without_options_states_no_next_step() -> None:
-    facts = customer_facts(make_event(), _full_context(), remediation=_recommendation())
-    assert "next_step" not in facts
-    assert facts["new_eta"] == "2025-03-16"
-
-
-@pytest.mark.parametrize("action", ACTIONS)
-def test_a_new_carrier_replaces_the_old_tracking_only_when_the_goods_move_again(
-    action: FulfillmentAction,
-) -> None:
-    proposals = _recommendation(make_option(action, carrier="FedEx"))
-    facts = customer_facts(make_event(), _full_context(), remediation=proposals)
-    if action in CARRIER_CHANGING:
-        assert facts["carrier"] == "FedEx"
-        assert "tracking_number" not in facts
-    else:
-        assert facts["carrier"] == "UPS"
-        assert facts["tracking_number"] == "1Z1"
+    assert _values(facts, "po_number") == ([value] if stated else [])
 
 
 @pytest.mark.parametrize("action", get_args(CreditAction))
@@ -167,70 +254,58 @@ def test_the_credit_decision_without_figures(action: CreditAction) -> None:
         rationale="balance 12345.67 + order 777.77",
     )
     facts = customer_facts(make_event(), CaseContext(), credit=review)
-    assert facts == {"next_step": action}
+    assert [(f.name, f.value, f.source) for f in facts] == [("next_step", action, "credit:C-1")]
 
 
 @pytest.mark.parametrize("action", ACTIONS)
 def test_no_cost_ever_reaches_the_customer(action: FulfillmentAction) -> None:
-    proposals = _recommendation(
-        make_option(action, cost="987.65", carrier="FedEx", eta=date(2025, 3, 12)),
+    proposals = make_recommendation(
+        make_option(action, cost="987.65", carrier="FXFE", eta=date(2025, 3, 12)),
         make_option("backorder", cost="123.45"),
     )
-    facts = customer_facts(make_event(), _full_context(), remediation=proposals)
-    assert not any("cost" in name or "price" in name for name in facts)
-    assert not any("987.65" in value or "123.45" in value for value in facts.values())
+    facts = customer_facts(make_event(sku="SKU-1"), _context(), remediation=proposals)
+    assert not any("cost" in f.name or "price" in f.name for f in facts)
+    assert not any("987.65" in f.value or "123.45" in f.value for f in facts)
+    assert not any(f.kind == "money" for f in facts)
 
 
-def test_another_customers_references_are_never_stated() -> None:
-    context = _full_context().model_copy(
-        update={
-            "foreign_references": ["SO-999999"],
-            "shipments": [make_shipment("SH-9", order_id="SO-999999", tracking_number="9XYZ")],
-        }
+def test_every_fact_is_typed_non_empty_and_sourced() -> None:
+    proposals = make_recommendation(make_option("reship", carrier="UPSN", eta=date(2025, 3, 12)))
+    event = make_event(
+        sku="SKU-2", attributes={"po_number": "PO-1", "requested_qty": 35, "picked_qty": 0}
     )
-    event = make_event("Customer also asked about SO-999999 and tracking 9XYZ")
-    facts = customer_facts(event, context)
-    assert not any("SO-999999" in v or "9XYZ" in v for v in facts.values())
+    facts = customer_facts(event, _context(), category="inventory_shortage", remediation=proposals)
+    assert all(f.value and f.source for f in facts)
+    assert len({(f.name, f.source) for f in facts}) == len(facts)
 
 
-def test_every_fact_is_text() -> None:
-    proposals = _recommendation(make_option("reship", carrier="FedEx"))
-    facts = customer_facts(
-        make_event(attributes={"po_number": "PO-1"}), _full_context(), remediation=proposals
-    )
-    assert all(isinstance(v, str) and v for v in facts.values())
-
-
-def test_approved_option_with_nothing_proposed() -> None:
+def test_approved_option_is_the_top_ranked_or_none() -> None:
     assert approved_option(None) is None
-    assert approved_option(_recommendation()) is None
-
-
-def test_approved_option_picks_the_top_ranked() -> None:
-    proposals = _recommendation(make_option("expedite"), make_option("backorder"))
-    option = approved_option(proposals)
+    assert approved_option(make_recommendation()) is None
+    option = approved_option(make_recommendation(make_option("expedite"), make_option("backorder")))
     assert option is not None
     assert option.action == "expedite"
 
 
-def test_draft_request_carries_the_customers_identity() -> None:
-    context = _full_context().model_copy(
-        update={"customer": make_customer(tier="strategic", locale="de-DE", contact_name="Hans")}
+def test_draft_request_carries_the_customers_identity_and_purpose() -> None:
+    context = _context(
+        customer=make_customer(tier="strategic", locale="de-DE", contact_name="Hans")
     )
-    request = draft_request("case-1", "carrier_delay", make_event(), context)
+    request = draft_request("case-1", "carrier_delay", make_event(source="tms"), context)
     assert request.case_id == "case-1"
-    assert request.category == "carrier_delay"
+    assert (request.category, request.purpose) == ("carrier_delay", "delay_notice")
     assert request.tier == "strategic"
-    assert request.locale == "de-DE"
+    assert (request.locale, request.locale_source) == ("de-DE", "contact")
     assert request.recipient_name == "Hans"
     assert request.customer_name == "Acme Retail"
-    assert request.facts == customer_facts(make_event(), context)
+    assert request.facts == customer_facts(
+        make_event(source="tms"), context, category="carrier_delay"
+    )
 
 
 def test_draft_request_without_a_customer_uses_neutral_defaults() -> None:
     request = draft_request("case-2", "customer_inquiry", make_event(), CaseContext())
     assert request.tier == "standard"
-    assert request.locale == "en-US"
+    assert (request.locale, request.locale_source) == ("en-US", "default")
     assert request.recipient_name is None
-    assert request.customer_name is None
-    assert request.facts == {}
+    assert request.facts == []

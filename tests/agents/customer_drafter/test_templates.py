@@ -10,11 +10,16 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from exdesk.agents.customer_drafter._locale import Language, format_date, resolve_locale
+from exdesk.agents.customer_drafter._locale import (
+    LANGUAGES,
+    Language,
+    format_date,
+    format_quantity,
+    resolve_locale,
+)
 from exdesk.agents.customer_drafter._templates import LanguageTemplates, load_templates
-from exdesk.domain import CATEGORIES, FulfillmentAction
+from exdesk.domain import FulfillmentAction, MessagePurpose
 
-LANGUAGES: tuple[Language, ...] = ("en", "es", "de")
 WORKFLOW_NEXT_STEPS = {
     *get_args(FulfillmentAction),
     "request_corrected_document",
@@ -37,9 +42,9 @@ def _raw(language: str) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_every_language_covers_every_category_tier_and_next_step(language: Language) -> None:
+def test_every_language_covers_every_purpose_tier_and_next_step(language: Language) -> None:
     templates = load_templates(language)
-    assert set(templates.categories) == set(CATEGORIES)
+    assert set(templates.messages) == set(get_args(MessagePurpose))
     assert set(templates.tiers) == {"strategic", "key", "standard"}
     assert set(templates.next_steps) == WORKFLOW_NEXT_STEPS
 
@@ -47,14 +52,25 @@ def test_every_language_covers_every_category_tier_and_next_step(language: Langu
 @pytest.mark.parametrize(
     ("change", "complaint"),
     [
-        (lambda t: t["categories"].pop("other"), "lack"),
+        (lambda t: t["messages"].pop("general"), "lack"),
         (
-            lambda t: t["categories"]["other"]["body"].append([["See {@nowhere}."]]),
+            lambda t: t["messages"]["general"]["body"].append([["See {@nowhere}."]]),
             "unknown phrase",
         ),
+        (
+            lambda t: t["messages"]["return"]["body"].append([["It covers {*nothing}."]]),
+            "unknown list",
+        ),
         (lambda t: t["tiers"]["key"]["greeting"].insert(0, "Dear {$nickname},"), "request field"),
-        (lambda t: t["categories"]["other"]["subject"].append("About {order_id}"), "last variant"),
+        (lambda t: t["messages"]["general"]["subject"].append("About {order_id}"), "last variant"),
+        (
+            lambda t: t["messages"]["general"]["subject"].append(
+                {"when": ["delivery_outlook=late"], "text": "Late"}
+            ),
+            "conditions",
+        ),
         (lambda t: t["tiers"]["key"]["opening"].pop("reply"), "moods"),
+        (lambda t: t["lists"]["short_lines"].update(of="shipment"), "of"),
     ],
 )
 def test_broken_templates_are_refused_on_load(change: Any, complaint: str) -> None:
@@ -78,6 +94,9 @@ def test_broken_templates_are_refused_on_load(change: Any, complaint: str) -> No
         ("de-DE", "de-DE", "de"),
         ("de-CH", "de-DE", "de"),
         ("de", "de-DE", "de"),
+        ("fr-FR", "fr-FR", "fr"),
+        ("fr-CA", "fr-CA", "fr"),
+        ("fr-CH", "fr-FR", "fr"),
         ("pt-BR", "en-US", "en"),
         ("zz", "en-US", "en"),
     ],
@@ -98,7 +117,21 @@ def test_locales_resolve_exactly_then_by_region_then_language_then_default(
         ("es-ES", "3 de diciembre de 2025"),
         ("es-MX", "3 de diciembre de 2025"),
         ("de-DE", "3. Dezember 2025"),
+        ("fr-FR", "3 décembre 2025"),
     ],
 )
 def test_dates_are_written_the_locale_way_with_the_month_spelt_out(locale: str, shown: str) -> None:
     assert format_date(date(2025, 12, 3), locale) == shown
+
+
+def test_the_first_of_a_month_is_premier_in_french() -> None:
+    assert format_date(date(2026, 11, 1), "fr-FR") == "1er novembre 2026"
+
+
+@pytest.mark.parametrize(
+    ("locale", "shown"),
+    [("en-US", "12,500"), ("es-ES", "12.500"), ("de-DE", "12.500"), ("fr-FR", "12\u202f500")],
+)
+def test_quantities_group_thousands_the_locale_way(locale: str, shown: str) -> None:
+    assert format_quantity(12500, locale) == shown
+    assert format_quantity(35, locale) == "35"
