@@ -142,11 +142,10 @@ class TrainedModel:
 
 def category_probabilities(probabilities: Matrix, classes: Sequence[TextLabel]) -> Matrix:
     """Per-category probabilities (``CATEGORIES`` order) of text-label probabilities."""
-    merged = np.zeros((probabilities.shape[0], len(CATEGORIES)))
+    merge = np.zeros((len(classes), len(CATEGORIES)))
     for column, label in enumerate(classes):
-        target = CATEGORIES.index("other" if label == ROUTINE else label)
-        merged[:, target] += probabilities[:, column]
-    return merged
+        merge[column, CATEGORIES.index("other" if label == ROUTINE else label)] = 1.0
+    return probabilities @ merge
 
 
 def corpus_digest(

@@ -19,6 +19,7 @@ the maximum over the training data five times slower.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
 import numpy as np
 from numpy.typing import NDArray
@@ -27,6 +28,9 @@ from scipy.sparse import csr_matrix
 from exdesk.agents.classifier.features import FeatureSpace, Reading, is_evidence
 
 Vector = NDArray[np.float64]
+
+PRODUCT_BATCH: Final = 64
+"""From this many rows on, similarities are computed as one sparse product."""
 
 
 @dataclass(frozen=True)
@@ -42,10 +46,12 @@ class Novelty:
 class NoveltyIndex:
     """The training data's content words, ready to be compared with."""
 
-    columns: NDArray[np.int64]
-    """Columns of the feature matrix that are content words (single evidence words)."""
-    training: csr_matrix
-    """Content-word rows of the training data, unit length, transposed (words × examples)."""
+    position: NDArray[np.int64]
+    """For each column of the feature matrix, its index among the content words (single
+    evidence words), or -1."""
+    postings: csr_matrix
+    """Content-word rows of the training data, unit length, transposed (words × examples):
+    for each content word, the examples that have it and its weight there."""
 
     @classmethod
     def fit(cls, space: FeatureSpace, training_matrix: csr_matrix) -> NoveltyIndex:
@@ -58,19 +64,65 @@ class NoveltyIndex:
             ),
             dtype=np.int64,
         )
-        return cls(columns=columns, training=_unit_rows(training_matrix[:, columns]).T.tocsr())
+        position = np.full(training_matrix.shape[1], -1, dtype=np.int64)
+        position[columns] = np.arange(columns.size)
+        postings = _unit_rows(training_matrix[:, columns]).T.tocsr()
+        return cls(position=position, postings=postings)
 
     def measure(self, reading: Reading) -> Novelty:
-        """The measures of each row of ``reading``."""
-        content = _unit_rows(reading.matrix[:, self.columns])
-        products = (content @ self.training).tocsr()
+        """The measures of each row of ``reading``.
+
+        A small batch is measured row by row, summing the postings of each row's content
+        words: for one event (as the workflow classifies) that is ten times faster than a
+        sparse product, whose set-up dominates; a large batch takes the product, twice as
+        fast as the loop there. Both give the same similarities.
+        """
+        if reading.matrix.shape[0] >= PRODUCT_BATCH:
+            similarity = self._similarity_by_product(reading.matrix)
+        else:
+            similarity = self._similarity_by_rows(reading.matrix)
+        words_count = reading.words
+        known_share = np.where(
+            words_count > 0, reading.known_words / np.maximum(words_count, 1), 0.0
+        )
+        return Novelty(similarity=similarity, known_share=known_share, words=words_count)
+
+    def _similarity_by_product(self, matrix: csr_matrix) -> Vector:
+        columns = np.flatnonzero(self.position >= 0)
+        content = _unit_rows(matrix[:, columns])
+        products = (content @ self.postings).tocsr()
         similarity = np.zeros(products.shape[0])
         has_any = np.diff(products.indptr) > 0
         if has_any.any():
             similarity[has_any] = products.max(axis=1).toarray().ravel()[has_any]
-        words = reading.words
-        known_share = np.where(words > 0, reading.known_words / np.maximum(words, 1), 0.0)
-        return Novelty(similarity=similarity, known_share=known_share, words=words)
+        return similarity
+
+    def _similarity_by_rows(self, matrix: csr_matrix) -> Vector:
+        positions = self.position[matrix.indices]
+        examples = self.postings.shape[1]
+        similarity = np.zeros(matrix.shape[0])
+        for row in range(matrix.shape[0]):
+            start, end = matrix.indptr[row], matrix.indptr[row + 1]
+            words = positions[start:end]
+            content = words >= 0
+            if not content.any():
+                continue
+            words = words[content]
+            values = matrix.data[start:end][content]
+            values = values / np.sqrt(values @ values)
+            similarity[row] = self._best_match(words, values, examples)
+        return similarity
+
+    def _best_match(self, words: NDArray[np.int64], values: Vector, examples: int) -> float:
+        postings = self.postings
+        starts, ends = postings.indptr[words], postings.indptr[words + 1]
+        ids = np.concatenate([postings.indices[s:e] for s, e in zip(starts, ends, strict=True)])
+        weights = np.concatenate(
+            [postings.data[s:e] * v for s, e, v in zip(starts, ends, values, strict=True)]
+        )
+        return (
+            float(np.bincount(ids, weights=weights, minlength=examples).max()) if ids.size else 0.0
+        )
 
 
 def _unit_rows(matrix: csr_matrix) -> csr_matrix:

@@ -59,6 +59,11 @@ class Signal:
     """The codes' published descriptions, for the rationale."""
 
 
+_MARKER = re.compile(
+    r"AT7|AK5|IK5|AK9|TA1|HTTP|status code|Server Error|Bad Gateway|Service Unavailable"
+    r"|Gateway Time|Too Many Requests|Unauthorized|Forbidden|Request Timeout",
+    re.IGNORECASE,
+)
 _SEGMENT_START = r"(?:^|(?<=[~\n'\s]))"
 _AT7 = re.compile(_SEGMENT_START + r"AT7\*([A-Z0-9]{2})?\*([A-Z0-9]{2})?(?=[*~\s']|$)")
 _ACK_SEGMENT = re.compile(_SEGMENT_START + r"(AK5|IK5|AK9)\*([A-Z])(?=[*~\s']|$)")
@@ -78,6 +83,8 @@ _HTTP_QUOTED = re.compile(
 
 def read_signals(event: ExceptionEvent, tables: CodeTables | None = None) -> list[Signal]:
     """Every signal the event's codes give, in the order they are weighed."""
+    if not _may_carry_codes(event):
+        return []
     tables = tables or code_tables()
     text = _x12_text(event)
     found = [
@@ -87,6 +94,15 @@ def read_signals(event: ExceptionEvent, tables: CodeTables | None = None) -> lis
         _http_signal(event, text, tables),
     ]
     return [signal for signal in found if signal is not None]
+
+
+def _may_carry_codes(event: ExceptionEvent) -> bool:
+    """A cheap first look: most events quote no code and set no code attribute."""
+    if any(key in ATTRIBUTE_KEYS for key in event.attributes):
+        return True
+    if _MARKER.search(event.summary):
+        return True
+    return event.document is not None and _MARKER.search(event.document.content) is not None
 
 
 def deciding_signal(signals: list[Signal]) -> Signal | None:
