@@ -14,7 +14,7 @@ from importlib import resources
 from importlib.abc import Traversable
 from typing import Any
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, model_validator
 
 from exdesk.domain import Category, ContractModel, Document, EventSource, ExceptionEvent
 from exdesk.domain.events import event_text
@@ -38,6 +38,18 @@ class LabelledExample(ContractModel):
     warehouse_id: str | None = None
     document: Document | None = None
     attributes: dict[str, Any] = Field(default_factory=dict)
+    informational: bool = False
+    """The event reports routine progress (out for delivery, a 997 that accepts) and needs
+    no one; its category is then ``other``."""
+    metadata: dict[str, str] = Field(default_factory=dict)
+    """Where the example comes from: ``language``, ``origin`` (the carrier, ERP or writer),
+    ``provenance`` (URL or repository@commit:path), ``licence``."""
+
+    @model_validator(mode="after")
+    def _informational_is_other(self) -> LabelledExample:
+        if self.informational and self.category != "other":
+            raise ValueError("an informational example has the category 'other'")
+        return self
 
     def to_event(self) -> ExceptionEvent:
         """The example as the event an integration would post."""

@@ -22,6 +22,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, Final
 
 import numpy as np
@@ -116,8 +117,16 @@ def normalize(text: str) -> str:
 
 def word_terms(normalized: str) -> list[str]:
     """Words of two or more characters, and each adjacent pair of them."""
-    tokens = _TOKEN.findall(normalized)
+    return _terms_of(_TOKEN.findall(normalized))
+
+
+def _terms_of(tokens: list[str]) -> list[str]:
     return tokens + [f"{a} {b}" for a, b in itertools.pairwise(tokens)]
+
+
+def _is_word(token: str) -> bool:
+    """A token of letters only: identifiers and amounts (digits made ``0``) are not words."""
+    return "0" not in token and not token.isdigit() and "_" not in token
 
 
 def char_grams(word: str) -> list[str]:
@@ -129,6 +138,18 @@ def char_grams(word: str) -> list[str]:
 def is_evidence(term: str) -> bool:
     """Whether a word term may be named as evidence: no stop word, no bare number."""
     return all(t not in STOP_WORDS and t.strip("0") for t in term.split(" "))
+
+
+@dataclass(frozen=True)
+class Reading:
+    """Rows as the model reads them."""
+
+    matrix: csr_matrix
+    """One sparse TF-IDF row per input row."""
+    words: NDArray[np.int64]
+    """Words (letters only, two or more) in each row's text."""
+    known_words: NDArray[np.int64]
+    """Of them, those that occur in the training data."""
 
 
 class _Block:
@@ -197,14 +218,25 @@ class FeatureSpace:
 
     def transform(self, rows: Sequence[dict[str, Any]]) -> csr_matrix:
         """One sparse row per input row."""
+        return self.read(rows).matrix
+
+    def read(self, rows: Sequence[dict[str, Any]]) -> Reading:
+        """The sparse rows, and for each row how many of its words the training data had."""
         char_offset = len(self.words.columns)
         struct_offset = char_offset + len(self.chars.columns)
         indptr = [0]
         indices: list[_Ids] = []
         data: list[NDArray[np.float64]] = []
-        for row in rows:
+        words = np.zeros(len(rows), dtype=np.int64)
+        known = np.zeros(len(rows), dtype=np.int64)
+        columns = self.words.columns
+        for n, row in enumerate(rows):
             text = normalize(row["text"])
-            word_cols, word_values = self.words.weigh(self.words.ids(word_terms(text)))
+            tokens = _TOKEN.findall(text)
+            lettered = [token for token in tokens if _is_word(token)]
+            words[n] = len(lettered)
+            known[n] = sum(token in columns for token in lettered)
+            word_cols, word_values = self.words.weigh(self.words.ids(_terms_of(tokens)))
             char_cols, char_values = self.chars.weigh(self._chars_of(text.split()))
             struct = [(self.struct[k], v) for k, v in row["struct"].items() if k in self.struct]
             struct.sort()
@@ -215,7 +247,7 @@ class FeatureSpace:
             ]
             data += [word_values, char_values, np.array([STRUCT_WEIGHT * v for _, v in struct])]
             indptr.append(indptr[-1] + word_cols.size + char_cols.size + len(struct))
-        return csr_matrix(
+        matrix = csr_matrix(
             (
                 np.concatenate(data) if data else np.zeros(0),
                 np.concatenate(indices) if indices else _EMPTY,
@@ -223,6 +255,7 @@ class FeatureSpace:
             ),
             shape=(len(rows), self.size),
         )
+        return Reading(matrix=matrix, words=words, known_words=known)
 
     def _chars_of(self, words: list[str]) -> _Ids:
         cache = self._char_ids

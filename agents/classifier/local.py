@@ -1,4 +1,5 @@
-"""The classifier's ``local`` engine: a calibrated classical model, no network."""
+"""The classifier's ``local`` engine: codes before words, then a calibrated classical model
+that knows what it has not seen. No network."""
 
 from __future__ import annotations
 
@@ -15,11 +16,34 @@ from exdesk.agents.classifier.contract import (
     ClassifierOutcome,
 )
 from exdesk.agents.classifier.corpus import LabelledExample, training_examples
-from exdesk.agents.classifier.features import feature_row
-from exdesk.agents.classifier.model import TrainedModel, load_or_train, train
-from exdesk.domain import CATEGORIES, ClassificationProposal, EngineName, ExceptionEvent
+from exdesk.agents.classifier.features import feature_row, normalize
+from exdesk.agents.classifier.model import ROUTINE, TextLabel, TrainedModel, load_or_train, train
+from exdesk.agents.classifier.novelty import Novelty
+from exdesk.agents.classifier.signals import deciding_signal, read_signals
+from exdesk.agents.classifier.verdict import (
+    Calibrate,
+    Verdict,
+    decide,
+    out_of_distribution,
+    troubled,
+)
+from exdesk.domain import ClassificationProposal, EngineName, ExceptionEvent
 
 AGENT = "classifier"
+
+
+def text_label(example: LabelledExample) -> TextLabel:
+    """What the text model learns from an example: ``routine`` for informational events."""
+    return ROUTINE if example.informational else example.category
+
+
+def source_group(example: LabelledExample) -> str:
+    """The source an example comes from, for calibration folds that leave sources out: its
+    ``metadata.origin`` and language, else (the in-house corpus) the system that sent it."""
+    origin = example.metadata.get("origin")
+    if origin:
+        return f"{origin}|{example.metadata.get('language', '')}"
+    return f"in-house|{example.source}"
 
 
 class LocalClassifier:
@@ -36,10 +60,11 @@ class LocalClassifier:
     ) -> LocalClassifier:
         """Train on labelled examples (cached under ``cache_dir`` when given)."""
         rows = [feature_row(example.to_event()) for example in examples]
-        labels = [example.category for example in examples]
+        labels = [text_label(example) for example in examples]
+        groups = [source_group(example) for example in examples]
         if cache_dir is None:
-            return cls(train(rows, labels))
-        return cls(load_or_train(cache_dir, rows, labels))
+            return cls(train(rows, labels, groups))
+        return cls(load_or_train(cache_dir, rows, labels, groups))
 
     @classmethod
     def default(cls, data_dir: Path) -> LocalClassifier:
@@ -56,42 +81,82 @@ class LocalClassifier:
         return self._model
 
     def classify(self, request: ClassificationRequest) -> ClassifierOutcome:
-        """The most probable category, its calibrated probability, and the words behind it."""
+        """The event's category, a confidence that is right as often as it says, whether it
+        is informational, the code that decided, and the words behind it."""
         return self.classify_many([request.event])[0]
 
     def classify_many(self, events: Sequence[ExceptionEvent]) -> list[ClassifierOutcome]:
         """Classify a batch (the features of the whole batch are computed in one pass)."""
         model = self._model
-        matrix = model.features.transform([feature_row(event) for event in events])
-        probabilities = model.probabilities_of(matrix)
-        ranked = np.argsort(-probabilities, axis=1, kind="stable")[:, :4]
-        evidence = model.evidence_terms(matrix, ranked[:, 0].tolist())
-        outcomes = []
-        for probs, order, terms in zip(probabilities, ranked, evidence, strict=True):
-            top = [(model.classes[i], round(float(probs[i]), 4)) for i in order]
-            category, confidence = top[0]
-            rationale = (
-                f"{category} with probability {confidence:.2f}"
-                + (f"; strongest evidence: {', '.join(repr(t) for t in terms)}" if terms else "")
-                + f"; runner-up {top[1][0]} {top[1][1]:.2f}"
+        rows = [feature_row(event) for event in events]
+        reading = model.read(rows)
+        probabilities = model.probabilities_of(reading.matrix)
+        novelty = model.novelty_of(reading)
+        ood = out_of_distribution(novelty)
+        merged = model.category_probabilities(probabilities)
+        calibrated = model.calibrator.confidence(merged.max(axis=1), novelty)
+        verdicts = [
+            decide(
+                probabilities[i],
+                model.classes,
+                float(calibrated[i]),
+                bool(ood[i]),
+                deciding_signal(read_signals(event)),
+                _calibrate_one(model, novelty, i),
+                troubled(normalize(event.summary)),
             )
-            proposal = ClassificationProposal(
-                category=category,
-                confidence=confidence,
-                rationale=rationale,
-                alternatives=dict(top[1:]),
+            for i, event in enumerate(events)
+        ]
+        label_index = [model.classes.index(v.text_label) for v in verdicts]
+        evidence = model.evidence_terms(reading.matrix, label_index)
+        return [
+            AgentOutcome(
+                output=_proposal(verdict, terms),
+                agent=AGENT,
+                engine="local",
+                evidence=ClassifierEvidence(terms=terms),
             )
-            outcomes.append(
-                AgentOutcome(
-                    output=proposal,
-                    agent=AGENT,
-                    engine="local",
-                    evidence=ClassifierEvidence(terms=terms),
-                )
-            )
-        return outcomes
+            for verdict, terms in zip(verdicts, evidence, strict=True)
+        ]
+
+
+def _calibrate_one(model: TrainedModel, novelty: Novelty, i: int) -> Calibrate:
+    one = Novelty(
+        similarity=novelty.similarity[i : i + 1],
+        known_share=novelty.known_share[i : i + 1],
+        words=novelty.words[i : i + 1],
+    )
+    return lambda probability: float(model.calibrator.confidence(np.array([probability]), one)[0])
+
+
+def _proposal(verdict: Verdict, terms: list[str]) -> ClassificationProposal:
+    signal = verdict.signal
+    parts = [f"{verdict.category} with probability {verdict.confidence:.2f}"]
+    if signal is not None and signal.kind == "decisive":
+        parts.append(f"decided by {signal.name} ({signal.meaning})")
+    elif signal is not None and verdict.informational:
+        parts.append(f"routine progress by {signal.name} ({signal.meaning})")
+    elif signal is not None:
+        parts.append(f"{signal.name} ({signal.meaning}) reports an exception; the text chose")
+    elif verdict.informational:
+        parts.append("routine progress, not an exception")
+    if verdict.out_of_distribution:
+        parts.append("unlike the training data (too short, unknown language or unseen wording)")
+    if terms:
+        parts.append(f"strongest evidence: {', '.join(repr(t) for t in terms)}")
+    if verdict.alternatives:
+        runner_up, probability = next(iter(verdict.alternatives.items()))
+        parts.append(f"runner-up {runner_up} {probability:.2f}")
+    return ClassificationProposal(
+        category=verdict.category,
+        confidence=verdict.confidence,
+        rationale="; ".join(parts),
+        alternatives=verdict.alternatives,
+        informational=verdict.informational,
+        signal=signal.name if signal is not None else None,
+        out_of_distribution=verdict.out_of_distribution,
+    )
 
 
 _DEFAULT: dict[Path, LocalClassifier] = {}
 _DEFAULT_LOCK = threading.Lock()
-assert len(CATEGORIES) == 12

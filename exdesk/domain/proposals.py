@@ -28,6 +28,21 @@ class ClassificationProposal(ContractModel):
     alternatives: dict[Category, Confidence] = Field(
         default_factory=dict, description="Probability of the runner-up categories."
     )
+    informational: bool = Field(
+        default=False,
+        description="The event reports routine progress (out for delivery, a 997 that "
+        "accepts), not an exception; its category is then `other`.",
+    )
+    signal: str | None = Field(
+        default=None,
+        description="The structured code that decided, e.g. `x12-214:X6/AJ` or `997:AK5=A`; "
+        "None when the text model decided.",
+    )
+    out_of_distribution: bool = Field(
+        default=False,
+        description="The event is unlike anything the classifier learned from (unknown "
+        "language, too short, far from its training data); its confidence was lowered.",
+    )
 
 
 # --- document extractor -----------------------------------------------------------------------

@@ -18,9 +18,11 @@ from exdesk.evals.importer import import_decided_cases
 from exdesk.examples import example_events
 from exdesk.service import ExceptionDesk
 from exdesk.store.api_keys import Principal
+from tests.support.scenarios import vague_note
 
 TENANT = "acme"
-TRIAGED = "<CY4PR13MB2290@industrias-garza.example.com>"
+TRIAGED = "note-import-1"
+"""A vague note no classifier can place: a person classifies it (triage)."""
 APPROVED_MESSAGE = "<CWLP123MB0771@carmichael-engineering.example.com>"
 REJECTED_MESSAGE = "<DS7PR03MB5563@copperline-marine-services.example.org>"
 DOCUMENT = "<CO1PR19MB7702E9@kellersafety.example.com>"
@@ -48,7 +50,7 @@ def test_decided_cases_become_samples_of_the_three_formats(
     loaded_desk: ExceptionDesk, tmp_path: Path
 ) -> None:
     wanted = {TRIAGED, APPROVED_MESSAGE, REJECTED_MESSAGE, DOCUMENT, UNDECIDED}
-    events = [e for e in example_events() if e.source_event_id in wanted]
+    events = [e for e in example_events() if e.source_event_id in wanted] + [vague_note(TRIAGED)]
     refs = loaded_desk.ingest(TENANT, events)
     case_of = {e.source_event_id: r.case_id for e, r in zip(events, refs, strict=True)}
     _decide(loaded_desk, case_of[TRIAGED], "edit", "olga", "ops", {"category": "customer_inquiry"})

@@ -10,5 +10,5 @@ from exdesk.agents.classifier.local import LocalClassifier
 
 @pytest.fixture(scope="session")
 def classifier() -> LocalClassifier:
-    """The local engine trained on ``evals/datasets/classifier/train``."""
+    """The local engine trained on the shipped training split (``agents/classifier/data/train``)."""
     return LocalClassifier.train_on(training_examples())

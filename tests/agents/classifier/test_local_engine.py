@@ -9,7 +9,8 @@ from exdesk.agents.classifier.contract import ClassificationRequest
 from exdesk.agents.classifier.corpus import training_examples
 from exdesk.agents.classifier.features import STOP_WORDS, feature_row
 from exdesk.agents.classifier.local import LocalClassifier
-from exdesk.domain import CATEGORIES, Category, Document, EventSource
+from exdesk.agents.classifier.verdict import OOD_CEILING
+from exdesk.domain import CATEGORIES, Category, ClassificationProposal, Document, EventSource
 from exdesk.evals.corpus import heldout_examples
 from tests.agents.classifier.builders import event
 
@@ -176,9 +177,12 @@ def test_the_model_gives_a_full_distribution_over_the_taxonomy(
 ) -> None:
     rows = [feature_row(event("Where is my order?")), feature_row(event("pls check"))]
     probabilities = classifier.model.probabilities(rows)
+    by_category = classifier.model.category_probabilities(probabilities)
 
-    assert set(classifier.model.classes) == set(CATEGORIES)
+    assert set(classifier.model.classes) == {*CATEGORIES, "routine"}
     assert np.allclose(probabilities.sum(axis=1), 1.0)
+    assert by_category.shape == (2, len(CATEGORIES))
+    assert np.allclose(by_category.sum(axis=1), 1.0)
 
 
 @pytest.mark.parametrize(("category", "source", "summary"), CLEAR_EVENTS)
@@ -262,3 +266,132 @@ def test_rationale_names_evidence_terms_that_are_not_stop_words(
         assert not any(word in STOP_WORDS for word in term.split()), term
         assert repr(term) in outcome.output.rationale
     assert outcome.output.category in outcome.output.rationale
+
+
+TA1_ACCEPTED = (
+    "ISA*00*          *00*          *ZZ*NORTHWIND      *ZZ*US             *260312*0815*U*"
+    "00401*000000733*0*P*>~TA1*000004417*260311*2210*A*000~IEA*0*000000733~"
+)
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "Out For Delivery",
+        "Arrived at Facility",
+        "Shipper created a label, UPS has not received the package yet",
+    ],
+)
+def test_routine_progress_is_informational(classifier: LocalClassifier, summary: str) -> None:
+    proposal = classifier.classify(ClassificationRequest(event=event(summary, "carrier"))).output
+
+    assert (proposal.category, proposal.informational) == ("other", True)
+    assert proposal.signal is None
+    assert "routine progress" in proposal.rationale
+
+
+def test_a_code_decides_and_is_named(classifier: LocalClassifier) -> None:
+    vacant = event(
+        "Return to Sender - Vacant",
+        "carrier",
+        attributes={"carrier": "usps", "carrier_status_code": "26"},
+    )
+    en_route = event("AT7*X6*AJ***20260312*0815*ET~", "carrier")
+
+    first, second = (o.output for o in classifier.classify_many([vacant, en_route]))
+
+    assert (first.category, first.signal) == ("address_issue", "carrier:usps/26")
+    assert (second.category, second.signal) == ("carrier_delay", "x12-214:X6/AJ")
+    assert second.confidence >= 0.9
+    assert "decided by x12-214:X6/AJ" in second.rationale
+
+
+def test_an_accepting_ta1_saying_no_error_is_informational(classifier: LocalClassifier) -> None:
+    ack = event(
+        "Interchange acknowledgment: No error",
+        "edi",
+        document=Document(kind="x12", name="ta1.edi", content=TA1_ACCEPTED),
+    )
+
+    proposal = classifier.classify(ClassificationRequest(event=ack)).output
+
+    assert (proposal.category, proposal.informational, proposal.signal) == (
+        "other",
+        True,
+        "ta1:TA104=A",
+    )
+
+
+def test_a_word_of_trouble_keeps_a_routine_code_from_closing_the_event(
+    classifier: LocalClassifier,
+) -> None:
+    crushed = event(
+        "Out for delivery, but the driver reports the box is crushed and leaking",
+        "carrier",
+        attributes={"carrier": "usps", "carrier_status_code": "OF"},
+    )
+
+    proposal = classifier.classify(ClassificationRequest(event=crushed)).output
+
+    assert not proposal.informational
+    assert proposal.signal == "carrier:usps/OF"
+
+
+@pytest.mark.parametrize(
+    ("category", "source", "summary"),
+    [
+        (
+            "return_request",
+            "carrier",
+            "The receiver does not want the product and refused the delivery.",
+        ),
+        (
+            "duplicate_order",
+            "edi",
+            "Inbound 850 from HARBORVIEW: PO 7781902 is already on file as sales order 55190. "
+            "The partner sent it again.",
+        ),
+        (
+            "shipment_damaged",
+            "email",
+            "Bonjour, la palette est arrivée avec le film arraché et trois cartons écrasés, "
+            "la marchandise est inutilisable.",
+        ),
+    ],
+)
+def test_what_really_arrives(
+    classifier: LocalClassifier, category: Category, source: EventSource, summary: str
+) -> None:
+    proposal = classifier.classify(ClassificationRequest(event=event(summary, source))).output
+
+    assert proposal.category == category, proposal.rationale
+    assert not proposal.informational
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "Dzień dobry, paczka dotarła uszkodzona, proszę o zwrot pieniędzy za zamówienie.",
+        "??",
+    ],
+)
+def test_what_the_classifier_cannot_read_goes_to_a_person(
+    classifier: LocalClassifier, summary: str
+) -> None:
+    proposal = classifier.classify(ClassificationRequest(event=event(summary))).output
+
+    assert proposal.out_of_distribution
+    assert proposal.confidence <= OOD_CEILING
+    assert not proposal.informational
+
+
+def test_a_proposal_of_the_first_release_reads_with_the_new_fields_at_their_defaults() -> None:
+    proposal = ClassificationProposal.model_validate_json(
+        '{"category": "carrier_delay", "confidence": 0.9, "rationale": "r", "alternatives": {}}'
+    )
+
+    assert (proposal.informational, proposal.signal, proposal.out_of_distribution) == (
+        False,
+        None,
+        False,
+    )
