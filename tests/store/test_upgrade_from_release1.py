@@ -32,6 +32,7 @@ WAITING = "case_release1000000000000a"
 RESOLVED = "case_release1000000000000b"
 RECEIVED = "case_release1000000000000c"
 UPGRADE = next(m for m in available_migrations() if m.name == "upgrade_first_release")
+SINCE_RELEASE1 = [m.version for m in available_migrations() if m.version >= UPGRADE.version]
 
 
 @contextmanager
@@ -58,7 +59,7 @@ def release1_url(pg_server_url: str) -> Iterator[str]:
 def upgraded(release1_url: str) -> Iterator[Connection[DictRow]]:
     """The first release's database after today's ``apply_migrations``."""
     with psycopg.connect(release1_url, **CONNECTION_KWARGS) as conn:
-        assert apply_migrations(conn) == [UPGRADE.version]
+        assert apply_migrations(conn) == SINCE_RELEASE1
         yield conn
 
 
@@ -246,7 +247,7 @@ def test_the_upgrade_changes_nothing_on_a_database_created_today(pg_server_url: 
         psycopg.connect(url, **CONNECTION_KWARGS) as conn,
     ):
         for migration in available_migrations():
-            if migration.version < UPGRADE.version:
+            if migration.version != UPGRADE.version:  # today's schema but for 0003
                 with conn.transaction():
                     conn.execute(migration.sql.encode(), prepare=False)
         event = ExceptionEvent.model_validate(
