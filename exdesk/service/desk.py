@@ -42,10 +42,10 @@ from exdesk.store.cases import (
     insert_case,
     list_case_rows,
 )
-from exdesk.store.database import Database, resolve_database_url
+from exdesk.store.database import Database, resolve_database_urls
 from exdesk.store.decision_log import StepEntry, anchor_case, append_record, digest
 from exdesk.store.locks import case_lock
-from exdesk.store.migrate import apply_migrations
+from exdesk.store.migrate import migrate_database
 from exdesk.store.network import NetworkReader, replace_network
 from exdesk.telemetry import configure_telemetry
 from exdesk.tools.precedents import PRECEDENT_STATUSES, Precedent, PrecedentIndex
@@ -89,11 +89,14 @@ class ExceptionDesk:
         """
         policy = load_policy_config(settings.policy_file)
         configure_telemetry(settings)
-        url = resolve_database_url(settings.database_url, settings.data_dir)
-        db = Database(url, max_size=max(settings.pool_size, 3 * settings.workers + 2)).open()
+        urls = resolve_database_urls(
+            settings.database_url, settings.migration_database_url, settings.data_dir
+        )
+        db = Database(
+            urls.application, max_size=max(settings.pool_size, 3 * settings.workers + 2)
+        ).open()
         try:
-            with db.connection() as conn:
-                apply_migrations(conn)
+            migrate_database(urls)
             return cls(settings, db, agents or build_agents(settings), policy)
         except BaseException:
             db.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import psycopg
 from fastapi.testclient import TestClient
 
 from exdesk.service import ExceptionDesk
@@ -15,6 +16,7 @@ from tests.api.support import (
     short_pick,
     the_pending_approval,
 )
+from tests.support.postgres import owner_url
 
 
 def test_a_tenant_without_cases_verifies(client: TestClient, keys: Keys) -> None:
@@ -54,7 +56,8 @@ def test_a_record_changed_behind_the_desks_back_is_reported(
 ) -> None:
     case = ingest(client, integration, short_pick("WMS-6101"))
     classify = next(d for d in case["decisions"] if d["step"] == "classify")
-    with loaded_desk.db.transaction() as conn:  # an intruder with the owner's privileges
+    # an intruder with the owner's privileges (the application's role has none of them)
+    with psycopg.connect(owner_url(loaded_desk.db.url)) as conn, conn.transaction():
         conn.execute("ALTER TABLE decision_records DISABLE TRIGGER decision_records_append_only")
         conn.execute(
             'UPDATE decision_records SET output = output || \'{"category": "other"}\''

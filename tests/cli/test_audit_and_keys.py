@@ -9,6 +9,7 @@ import pytest
 from exdesk.domain import Case, NetworkSnapshot
 from exdesk.store.api_keys import authenticate
 from tests.cli.conftest import Cli, connect, jsonl_cases, write_events
+from tests.support.postgres import superuser_url
 from tests.support.scenarios import open_orders, short_pick, vague_note
 
 
@@ -34,7 +35,7 @@ def test_verify_names_the_case_and_record_changed_behind_its_back(
 ) -> None:
     tampered = two_cases[1]
     record = next(d for d in tampered.decisions if d.step == "classify")
-    with connect(cli_env) as conn:
+    with connect(superuser_url(cli_env)) as conn:
         conn.execute("SET session_replication_role = replica")
         conn.execute(
             'UPDATE decision_records SET output = output || \'{"category": "other"}\''

@@ -11,6 +11,7 @@ from psycopg.types.json import Jsonb
 
 from exdesk.domain import NetworkSnapshot
 from exdesk.service import ExceptionDesk
+from tests.support.postgres import owner_url, superuser_url
 from tests.support.scenarios import open_orders, short_pick
 
 TENANT = "acme"
@@ -31,7 +32,7 @@ def cases(loaded_desk: ExceptionDesk, example_network: NetworkSnapshot) -> list[
 def tamper(database_url: str) -> Iterator[psycopg.Connection[tuple[object, ...]]]:
     """A superuser connection that bypasses the append-only triggers, as an attacker with
     database access could."""
-    with psycopg.connect(database_url, autocommit=True) as conn:
+    with psycopg.connect(superuser_url(database_url), autocommit=True) as conn:
         conn.execute("SET session_replication_role = replica")
         yield conn
 
@@ -45,7 +46,9 @@ def first_problem(desk: ExceptionDesk) -> str:
 def test_records_cannot_be_updated_or_deleted_through_normal_sql(
     loaded_desk: ExceptionDesk, cases: list[str], database_url: str
 ) -> None:
-    with psycopg.connect(database_url, autocommit=True) as conn:
+    """Even the tables' owner, who may change rows, is stopped by the triggers (the
+    application role is refused before them: tests/store/test_roles.py)."""
+    with psycopg.connect(owner_url(database_url), autocommit=True) as conn:
         with pytest.raises(psycopg.errors.InsufficientPrivilege, match="append-only"):
             conn.execute("UPDATE decision_records SET actor='system' WHERE case_id=%s", (cases[0],))
         with pytest.raises(psycopg.errors.InsufficientPrivilege, match="append-only"):

@@ -27,6 +27,7 @@ from exdesk.store.decision_log import StepEntry, anchor_case, append_record, cas
 from exdesk.store.migrate import apply_migrations, available_migrations
 from tests.store.catalog import SECTIONS, schema_of
 from tests.store.fixtures import RELEASE1_DUMP, load_dump
+from tests.support.postgres import owner_url
 
 WAITING = "case_release1000000000000a"
 RESOLVED = "case_release1000000000000b"
@@ -285,7 +286,7 @@ def test_a_database_from_between_the_two_edits_gets_its_chain_head(database_url:
             "summary": "a note",
         }
     )
-    with psycopg.connect(database_url, **CONNECTION_KWARGS) as conn:
+    with psycopg.connect(owner_url(database_url), **CONNECTION_KWARGS) as conn:
         with conn.transaction():
             ref = insert_case(conn, "acme", event, None)
             outputs: list[StepOutput] = [_intake(), EnrichStep()]
