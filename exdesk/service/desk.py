@@ -8,8 +8,10 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pydantic import ValidationError
 
 from exdesk.agents.registry import AgentSet, build_agents
@@ -32,6 +34,7 @@ from exdesk.settings import Settings
 from exdesk.store import approvals as approval_store
 from exdesk.store.api_keys import Principal, create_key
 from exdesk.store.audit import AuditReport, verify_tenant
+from exdesk.store.audit_log import DatabaseLog
 from exdesk.store.case_view import load_case
 from exdesk.store.cases import (
     CaseFilter,
@@ -42,8 +45,16 @@ from exdesk.store.cases import (
     insert_case,
     list_case_rows,
 )
+from exdesk.store.checkpoint import (
+    LedgerCheckpoint,
+    check_checkpoint,
+    load_signing_key,
+    public_key_text,
+    sign_checkpoint,
+)
 from exdesk.store.database import Database, resolve_database_urls
 from exdesk.store.decision_log import StepEntry, anchor_case, append_record, digest
+from exdesk.store.export import ExportSummary, export_tenant
 from exdesk.store.locks import case_lock
 from exdesk.store.migrate import migrate_database
 from exdesk.store.network import NetworkReader, replace_network
@@ -77,6 +88,8 @@ class ExceptionDesk:
         self.policy = policy
         self._precedents: PrecedentIndex | None = None
         self._precedents_lock = threading.Lock()
+        self._ledger_key: Ed25519PrivateKey | None = None
+        self._signing_key_lock = threading.Lock()
         self.runner = CaseRunner(
             WorkflowDeps(db=db, agents=agents, policy=policy, precedents=lambda: self.precedents)
         )
@@ -383,10 +396,34 @@ class ExceptionDesk:
 
     # --- audit and keys ---------------------------------------------------------------------
 
-    def verify(self, tenant_id: str) -> AuditReport:
-        """Verify every case chain and the ledger of a tenant."""
+    def verify(self, tenant_id: str, checkpoint: LedgerCheckpoint | None = None) -> AuditReport:
+        """Verify every case chain, the ledger and the rows they cover, for a tenant; and,
+        given an earlier checkpoint, that the ledger still holds what it signed."""
         with self.db.connection() as conn:
-            return verify_tenant(conn, tenant_id)
+            report = verify_tenant(conn, tenant_id)
+            if checkpoint is not None:
+                ledger = DatabaseLog(conn, tenant_id).ledger()
+                trusted = public_key_text(self._signing_key())
+                report.problems.extend(check_checkpoint(checkpoint, tenant_id, ledger, trusted))
+        return report
+
+    def checkpoint(self, tenant_id: str) -> LedgerCheckpoint:
+        """The tenant ledger's head, signed with the desk's key (to keep outside the database)."""
+        key = self._signing_key()
+        with self.db.connection() as conn:
+            ledger = DatabaseLog(conn, tenant_id).ledger()
+        return sign_checkpoint(key, tenant_id, ledger)
+
+    def export_audit(self, tenant_id: str, folder: Path) -> ExportSummary:
+        """Write the tenant's log to ``folder`` as JSON Lines, to verify without a database."""
+        with self.db.connection() as conn:
+            return export_tenant(conn, tenant_id, folder)
+
+    def _signing_key(self) -> Ed25519PrivateKey:
+        with self._signing_key_lock:
+            if self._ledger_key is None:
+                self._ledger_key = load_signing_key(self.settings)
+            return self._ledger_key
 
     def create_api_key(self, tenant_id: str, user: str, roles: Sequence[Role]) -> tuple[str, str]:
         """A new API key (key id, full key); the full key is shown once."""

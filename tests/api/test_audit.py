@@ -29,6 +29,8 @@ def test_a_tenant_without_cases_verifies(client: TestClient, keys: Keys) -> None
         "records": 0,
         "ledger_entries": 0,
         "problems": [],
+        "unchecked": [],
+        "in_progress": [],
     }
 
 

@@ -266,7 +266,9 @@ def test_the_upgrade_changes_nothing_on_a_database_created_today(pg_server_url: 
                 "acme",
                 ref.case_id,
                 "0001:intake",
-                StepEntry(actor="system", inputs_digest="0" * 64, output=_intake()),
+                StepEntry(
+                    actor="system", inputs_digest="0" * 64, output=_intake(event, "ops.jane")
+                ),
             )
             anchor_case(conn, record, "created")
         before = _snapshot(conn)
@@ -289,7 +291,7 @@ def test_a_database_from_between_the_two_edits_gets_its_chain_head(database_url:
     with psycopg.connect(owner_url(database_url), **CONNECTION_KWARGS) as conn:
         with conn.transaction():
             ref = insert_case(conn, "acme", event, None)
-            outputs: list[StepOutput] = [_intake(), EnrichStep()]
+            outputs: list[StepOutput] = [_intake(event), EnrichStep()]
             for seq, output in enumerate(outputs, start=1):
                 record, _ = append_record(
                     conn,
@@ -310,5 +312,7 @@ def test_a_database_from_between_the_two_edits_gets_its_chain_head(database_url:
         assert verify_tenant(conn, "acme").ok
 
 
-def _intake() -> IntakeStep:
-    return IntakeStep(source="manual", source_event_id="upgrade-test")
+def _intake(event: ExceptionEvent, initiated_by: str | None = None) -> IntakeStep:
+    return IntakeStep(
+        source=event.source, source_event_id=event.source_event_id, initiated_by=initiated_by
+    )
