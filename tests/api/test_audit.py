@@ -6,6 +6,7 @@ import psycopg
 from fastapi.testclient import TestClient
 
 from exdesk.service import ExceptionDesk
+from exdesk.store.checkpoint import LedgerCheckpoint
 from tests.api.support import (
     Headers,
     Keys,
@@ -72,3 +73,18 @@ def test_a_record_changed_behind_the_desks_back_is_reported(
 
     assert report["ok"] is False
     assert report["problems"][0].startswith(f"case {case['case_id']} record {classify['seq']}")
+
+
+def test_compliance_takes_a_signed_checkpoint_the_desk_then_verifies(
+    client: TestClient, integration: Headers, keys: Keys, loaded_desk: ExceptionDesk
+) -> None:
+    ingest(client, integration, short_pick("WMS-6201"))
+
+    response = client.get("/v1/audit/checkpoint", headers=keys.headers("cora", "compliance"))
+    refused = client.get("/v1/audit/checkpoint", headers=keys.headers("olga", "ops"))
+
+    assert response.status_code == 200
+    assert refused.status_code == 403
+    checkpoint = LedgerCheckpoint.model_validate(response.json())
+    assert (checkpoint.tenant_id, checkpoint.ledger_seq) == ("acme", 2)
+    assert loaded_desk.verify("acme", checkpoint).ok

@@ -4,13 +4,23 @@ record whether a record was changed, reordered or deleted, or a whole case remov
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
 
 import psycopg
 import pytest
 from psycopg.types.json import Jsonb
 
-from exdesk.domain import NetworkSnapshot
+from exdesk.domain import (
+    ClassificationEvidence,
+    ClassifyStep,
+    DecisionRecord,
+    NetworkSnapshot,
+    PrecedentEvidence,
+)
 from exdesk.service import ExceptionDesk
+from exdesk.store.cases import CaseUpdate
+from exdesk.store.decision_log import StepEntry, anchor_case, append_record, record_hash
 from tests.support.postgres import owner_url, superuser_url
 from tests.support.scenarios import open_orders, short_pick
 
@@ -177,3 +187,81 @@ def test_other_tenants_are_untouched_by_tampering_elsewhere(
 
     assert not loaded_desk.verify(TENANT).ok
     assert loaded_desk.verify("globex").ok
+
+
+def _classify_minus_zero() -> ClassifyStep:
+    evidence = ClassificationEvidence(
+        precedents=[PrecedentEvidence(case_id="case_old", category="other", similarity=-0.0)]
+    )
+    return ClassifyStep(
+        category="other", confidence=0.5, rationale="r", engine="local", evidence=evidence
+    )
+
+
+def test_a_similarity_rounded_to_minus_zero_is_no_false_alarm(
+    loaded_desk: ExceptionDesk, example_network: NetworkSnapshot
+) -> None:
+    """The penetration test's false alarm: -0.0 hashed, 0.0 read back from jsonb."""
+    ref = loaded_desk.submit(TENANT, short_pick(open_orders(example_network)[0], "wms-z"))
+    with loaded_desk.db.transaction() as conn:
+        record, _ = append_record(
+            conn,
+            TENANT,
+            ref.case_id,
+            "0002:classify",
+            StepEntry(actor="system", inputs_digest="0" * 64, output=_classify_minus_zero()),
+            CaseUpdate(status="escalated"),
+        )
+        anchor_case(conn, record, "escalated")
+    report = loaded_desk.verify(TENANT)
+    assert report.ok, [str(p) for p in report.problems]
+
+
+def test_a_record_hashed_the_first_releases_way_over_minus_zero_still_verifies(
+    loaded_desk: ExceptionDesk, example_network: NetworkSnapshot
+) -> None:
+    """A record written before the fix (hash version 1, over -0.0) verifies from the 0.0
+    jsonb returns: one of the 13,288 records the penetration test saw fail."""
+    ref = loaded_desk.submit(TENANT, short_pick(open_orders(example_network)[0], "wms-v1"))
+    with loaded_desk.db.transaction() as conn:
+        head = conn.execute("SELECT last_hash FROM cases WHERE case_id=%s", (ref.case_id,))
+        row = head.fetchone()
+        assert row is not None
+        fields: dict[str, Any] = {
+            "tenant_id": TENANT,
+            "case_id": ref.case_id,
+            "seq": 2,
+            "at": datetime.now(UTC),
+            "step": "classify",
+            "actor": "agent:classifier@local",
+            "inputs_digest": "0" * 64,
+            "output": _classify_minus_zero().model_dump(mode="json"),
+            "confidence": 0.5,
+            "policy_results": [],
+            "model": None,
+            "trace_id": None,
+            "span_id": None,
+            "prev_hash": row["last_hash"],
+        }
+        fields["hash"] = record_hash(fields)  # version 1, as the first release wrote it
+        conn.execute(
+            "INSERT INTO decision_records (tenant_id, case_id, seq, step_key, at, step, actor,"
+            " inputs_digest, output, confidence, prev_hash, hash) VALUES (%(tenant_id)s,"
+            " %(case_id)s, 2, '0002:classify', %(at)s, %(step)s, %(actor)s, %(inputs_digest)s,"
+            " %(output)s, %(confidence)s, %(prev_hash)s, %(hash)s)",
+            {**fields, "output": Jsonb(fields["output"])},
+        )
+        conn.execute(
+            "UPDATE cases SET last_seq=2, last_hash=%s, status='classified' WHERE case_id=%s",
+            (fields["hash"], ref.case_id),
+        )
+        anchor_case(conn, DecisionRecord.model_validate(fields), "classified")
+    stored = loaded_desk.case(TENANT, ref.case_id).decisions[-1]
+    assert stored.hash == fields["hash"]
+    assert record_hash({**fields, "output": stored.output.model_dump(mode="json")}) != stored.hash
+    report = loaded_desk.verify(TENANT)
+    assert report.ok, [str(p) for p in report.problems]
+    assert report.unchecked == [
+        "1 cases end in a record without a case digest (before release 2): only their status"
+        " is checked against the log, not the other projection columns"
+    ]
