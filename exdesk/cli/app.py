@@ -40,6 +40,7 @@ from exdesk.store.api_keys import Principal
 from exdesk.store.cases import CaseFilter
 from exdesk.store.checkpoint import LedgerCheckpoint, check_checkpoint
 from exdesk.store.export import verify_export
+from exdesk.store.signing import key_fingerprint
 from exdesk.telemetry import configure_logging
 from exdesk.validation import describe
 
@@ -406,7 +407,7 @@ def audit_verify(
     ] = None,
     public_key: Annotated[
         str | None,
-        typer.Option(help="With --export: the desk's public key (base64) the checkpoint needs."),
+        typer.Option(help="With --export: the desk's public key (base64) to check signatures."),
     ] = None,
 ) -> None:
     """Verify every case's hash chain, the tenant ledger and the rows the chains cover;
@@ -414,11 +415,14 @@ def audit_verify(
     with _handled():
         signed = read_model(checkpoint, LedgerCheckpoint) if checkpoint is not None else None
     if export is not None:
+        trusted = public_key or (signed.public_key if signed is not None else None)
         with _handled():
-            report, ledger = verify_export(export)
+            report, ledger, used = verify_export(export, trusted)
             if signed is not None:
-                found = check_checkpoint(signed, report.tenant_id, ledger, public_key)
+                found = check_checkpoint(signed, report.tenant_id, ledger, used)
                 report.problems.extend(found)
+        if used is not None:
+            typer.echo(f"signatures checked with key {key_fingerprint(used)}")
     else:
         with open_desk() as (desk, tenant), _handled():
             report = desk.verify(tenant, signed)

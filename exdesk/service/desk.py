@@ -11,7 +11,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pydantic import ValidationError
 
 from exdesk.agents.registry import AgentSet, build_agents
@@ -45,19 +44,14 @@ from exdesk.store.cases import (
     insert_case,
     list_case_rows,
 )
-from exdesk.store.checkpoint import (
-    LedgerCheckpoint,
-    check_checkpoint,
-    load_signing_key,
-    public_key_text,
-    sign_checkpoint,
-)
+from exdesk.store.checkpoint import LedgerCheckpoint, check_checkpoint, sign_checkpoint
 from exdesk.store.database import Database, resolve_database_urls
 from exdesk.store.decision_log import StepEntry, anchor_case, append_record, digest
 from exdesk.store.export import ExportSummary, export_tenant
 from exdesk.store.locks import case_lock
 from exdesk.store.migrate import migrate_database
 from exdesk.store.network import NetworkReader, replace_network
+from exdesk.store.signing import LogSigner, load_signing_key
 from exdesk.telemetry import configure_telemetry
 from exdesk.tools.precedents import PRECEDENT_STATUSES, Precedent, PrecedentIndex
 from exdesk.workflows.deps import WorkflowDeps
@@ -88,8 +82,6 @@ class ExceptionDesk:
         self.policy = policy
         self._precedents: PrecedentIndex | None = None
         self._precedents_lock = threading.Lock()
-        self._ledger_key: Ed25519PrivateKey | None = None
-        self._signing_key_lock = threading.Lock()
         self.runner = CaseRunner(
             WorkflowDeps(db=db, agents=agents, policy=policy, precedents=lambda: self.precedents)
         )
@@ -106,7 +98,9 @@ class ExceptionDesk:
             settings.database_url, settings.migration_database_url, settings.data_dir
         )
         db = Database(
-            urls.application, max_size=max(settings.pool_size, 3 * settings.workers + 2)
+            urls.application,
+            max_size=max(settings.pool_size, 3 * settings.workers + 2),
+            signer=LogSigner(load_signing_key(settings)),
         ).open()
         try:
             migrate_database(urls)
@@ -399,17 +393,17 @@ class ExceptionDesk:
     def verify(self, tenant_id: str, checkpoint: LedgerCheckpoint | None = None) -> AuditReport:
         """Verify every case chain, the ledger and the rows they cover, for a tenant; and,
         given an earlier checkpoint, that the ledger still holds what it signed."""
+        trusted = self._signer().public_key
         with self.db.connection() as conn:
-            report = verify_tenant(conn, tenant_id)
+            report = verify_tenant(conn, tenant_id, trusted)
             if checkpoint is not None:
                 ledger = DatabaseLog(conn, tenant_id).ledger()
-                trusted = public_key_text(self._signing_key())
                 report.problems.extend(check_checkpoint(checkpoint, tenant_id, ledger, trusted))
         return report
 
     def checkpoint(self, tenant_id: str) -> LedgerCheckpoint:
         """The tenant ledger's head, signed with the desk's key (to keep outside the database)."""
-        key = self._signing_key()
+        key = self._signer().key
         with self.db.connection() as conn:
             ledger = DatabaseLog(conn, tenant_id).ledger()
         return sign_checkpoint(key, tenant_id, ledger)
@@ -417,13 +411,10 @@ class ExceptionDesk:
     def export_audit(self, tenant_id: str, folder: Path) -> ExportSummary:
         """Write the tenant's log to ``folder`` as JSON Lines, to verify without a database."""
         with self.db.connection() as conn:
-            return export_tenant(conn, tenant_id, folder)
+            return export_tenant(conn, tenant_id, folder, self._signer().public_key)
 
-    def _signing_key(self) -> Ed25519PrivateKey:
-        with self._signing_key_lock:
-            if self._ledger_key is None:
-                self._ledger_key = load_signing_key(self.settings)
-            return self._ledger_key
+    def _signer(self) -> LogSigner:
+        return self.db.signer or LogSigner(load_signing_key(self.settings))
 
     def create_api_key(self, tenant_id: str, user: str, roles: Sequence[Role]) -> tuple[str, str]:
         """A new API key (key id, full key); the full key is shown once."""

@@ -22,6 +22,7 @@ from exdesk.store.audit_checks import (
     check_ledger,
 )
 from exdesk.store.audit_log import DatabaseLog, TenantLog
+from exdesk.store.signing import SignatureCheck
 
 __all__ = ["AuditProblem", "AuditReport", "check_log", "settle", "verify_log", "verify_tenant"]
 
@@ -46,14 +47,15 @@ class AuditReport:
         return not self.problems
 
 
-def check_log(log: TenantLog) -> tuple[AuditReport, CaseFindings]:
+def check_log(log: TenantLog, public_key: str | None = None) -> tuple[AuditReport, CaseFindings]:
     """Run every check over a tenant's log (``log.ledger`` then ``log.bundles``, once each,
-    streaming); suspects are left for :func:`settle`."""
+    streaming); suspects are left for :func:`settle`. With the desk's ``public_key``
+    (base64), every signature is checked and every row since release 2 must carry one."""
     report = AuditReport(log.tenant_id)
+    found = CaseFindings(signatures=SignatureCheck(public_key) if public_key else None)
     ledger = log.ledger()
     report.ledger_entries = len(ledger.entries)
-    anchors = check_ledger(ledger, report.problems)
-    found = CaseFindings()
+    anchors = check_ledger(ledger, report.problems, found)
     seen: set[str] = set()
     for bundle in log.bundles():
         seen.add(bundle.case_id)
@@ -84,17 +86,20 @@ def settle(log: TenantLog, found: CaseFindings, report: AuditReport) -> AuditRep
     return report
 
 
-def verify_log(log: TenantLog) -> AuditReport:
+def verify_log(log: TenantLog, public_key: str | None = None) -> AuditReport:
     """Verify a tenant's log however it was read (an export, offline)."""
-    report, found = check_log(log)
+    report, found = check_log(log, public_key)
     return settle(log, found, report)
 
 
-def verify_tenant(conn: Connection[DictRow], tenant_id: str) -> AuditReport:
+def verify_tenant(
+    conn: Connection[DictRow], tenant_id: str, public_key: str | None = None
+) -> AuditReport:
     """Verify the tenant's ledger, every case chain and every row the chains cover, as of
     one snapshot of the database (``conn`` in autocommit mode); then look again, outside
-    the snapshot, at the cases only a run in progress would explain."""
+    the snapshot, at the cases only a run in progress would explain. ``public_key``: the
+    desk's (base64), to check the rows' signatures."""
     log = DatabaseLog(conn, tenant_id)
     with log.snapshot():
-        report, found = check_log(log)
+        report, found = check_log(log, public_key)
     return settle(log, found, report)

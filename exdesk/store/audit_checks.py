@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from exdesk.domain import FINAL_STATUSES, WAITING_STATUSES, ExceptionEvent
 from exdesk.store.audit_log import CaseBundle, LedgerData, Row
@@ -30,6 +30,7 @@ from exdesk.store.decision_log import (
     ledger_hash,
     record_hash_matches,
 )
+from exdesk.store.signing import SignatureCheck
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,8 @@ class Coverage:
     outbox_without_digest: int = 0
     events_by_inputs_digest: int = 0
     cases_status_only: int = 0
+    unsigned_rows: int = 0
+    signatures_unchecked: int = 0
 
     def lines(self) -> list[str]:
         """One sentence per gap, for the report."""
@@ -86,6 +89,17 @@ class Coverage:
                 " record's inputs digest, re-derived through today's event model (records"
                 " before release 2)"
             )
+        if self.unsigned_rows:
+            said.append(
+                f"{self.unsigned_rows} records and ledger entries carry no signature (written"
+                " before release 2, or without the desk's key): the chain and the ledger vouch"
+                " for them, not the key"
+            )
+        if self.signatures_unchecked:
+            said.append(
+                f"{self.signatures_unchecked} signatures were not checked: no public key was"
+                " given (the desk's own, or --public-key offline)"
+            )
         if self.cases_status_only:
             said.append(
                 f"{self.cases_status_only} cases end in a record without a case digest (before"
@@ -99,6 +113,10 @@ class Coverage:
 class CaseFindings:
     """What checking the cases found."""
 
+    signatures: SignatureCheck | None = None
+    """The desk's public key; None checks no signature (but still wants them in order)."""
+    unsigned_anchors: set[tuple[str, int]] = field(default_factory=set)
+    """(case, seq) anchored by a ledger entry without a signature."""
     problems: list[AuditProblem] = field(default_factory=list)
     suspects: list[Suspect] = field(default_factory=list)
     coverage: Coverage = field(default_factory=Coverage)
@@ -109,11 +127,16 @@ Anchors = dict[str, dict[int, str]]
 """Per case, the chain heads the ledger anchored: ``{case_seq: case_hash}``."""
 
 
-def check_ledger(ledger: LedgerData, problems: list[AuditProblem]) -> Anchors:
-    """Verify the ledger's chain and head; return the anchors of its verified entries."""
+def check_ledger(
+    ledger: LedgerData, problems: list[AuditProblem], found: CaseFindings | None = None
+) -> Anchors:
+    """Verify the ledger's chain, signatures and head; return the anchors of its verified
+    entries (and, into ``found``, which of them no signature vouches for)."""
+    found = found or CaseFindings()
     anchors: Anchors = defaultdict(dict)
     previous = GENESIS_HASH
     expected_seq = 1
+    signed_before = False
     for row in ledger.entries:
         seq = int(row["seq"])
         if seq != expected_seq:
@@ -125,6 +148,16 @@ def check_ledger(ledger: LedgerData, problems: list[AuditProblem]) -> Anchors:
         if ledger_hash(dict(row)) != row["hash"]:
             problems.append(AuditProblem(f"entry {seq} was changed (hash mismatch)"))
             return anchors
+        trouble = _signature_trouble(
+            found, "ledger_entry", row, signed_before, required=False, before="entries"
+        )
+        if trouble is not None:
+            problems.append(AuditProblem(f"entry {seq} {trouble}"))
+            return anchors
+        if row.get("signature"):
+            signed_before = True
+        else:
+            found.unsigned_anchors.add((row["case_id"], int(row["case_seq"])))
         anchors[row["case_id"]][int(row["case_seq"])] = row["case_hash"]
         previous = row["hash"]
         expected_seq += 1
@@ -136,6 +169,40 @@ def check_ledger(ledger: LedgerData, problems: list[AuditProblem]) -> Anchors:
     return anchors
 
 
+def _signature_trouble(
+    found: CaseFindings,
+    kind: Literal["record", "ledger_entry"],
+    row: Row,
+    signed_before: bool,
+    *,
+    required: bool,
+    before: str,
+) -> str | None:
+    """Why a row's signature (or its absence) does not verify, or None.
+
+    Signed rows must be signed by the desk's key (when it is known); once a chain or the
+    ledger is signed, every later row of it must be; with the key known, so must every
+    row written by release 2 or later (``required``).
+    """
+    signature = row.get("signature")
+    check = found.signatures
+    if signature:
+        if check is None:
+            found.coverage.signatures_unchecked += 1
+        elif not check.valid(kind, row["hash"], signature):
+            return (
+                f"is not signed by this desk's key ({check.fingerprint}): forged, or signed"
+                " with another key"
+            )
+        return None
+    if signed_before:
+        return f"is not signed though the {before} before it are: appended outside the desk"
+    if required and check is not None:
+        return "is not signed: appended outside the desk"
+    found.coverage.unsigned_rows += 1
+    return None
+
+
 def check_case(bundle: CaseBundle, anchors: dict[int, str], found: CaseFindings) -> None:
     """Every check of one case; problems and suspects go into ``found``."""
     case_id = bundle.case_id
@@ -143,7 +210,7 @@ def check_case(bundle: CaseBundle, anchors: dict[int, str], found: CaseFindings)
     found.records += len(bundle.records)
     if not anchors:
         problems.append(AuditProblem("has no anchor in the ledger", case_id))
-    if not _chain_verifies(bundle, anchors, problems):
+    if not _chain_verifies(bundle, anchors, found):
         return
     records = bundle.records
     if not records:
@@ -165,10 +232,12 @@ def check_case(bundle: CaseBundle, anchors: dict[int, str], found: CaseFindings)
     _check_tail(bundle, anchors, found)
 
 
-def _chain_verifies(bundle: CaseBundle, anchors: dict[int, str], problems: list[Any]) -> bool:
-    case_id = bundle.case_id
+def _chain_verifies(bundle: CaseBundle, anchors: dict[int, str], found: CaseFindings) -> bool:
+    case_id, problems = bundle.case_id, found.problems
     previous = GENESIS_HASH
     hashes: dict[int, str] = {}
+    versions: dict[int, int] = {}
+    signed_before = False
     for expected_seq, row in enumerate(bundle.records, start=1):
         seq = int(row["seq"])
         if seq != expected_seq:
@@ -188,7 +257,15 @@ def _chain_verifies(bundle: CaseBundle, anchors: dict[int, str], problems: list[
                 AuditProblem(f"was changed (step {row['step']}: hash mismatch)", case_id, seq)
             )
             return False
-        hashes[seq] = row["hash"]
+        version = int(row.get("hash_version") or 1)
+        trouble = _signature_trouble(
+            found, "record", row, signed_before, required=version >= 2, before="records"
+        )
+        if trouble is not None:
+            problems.append(AuditProblem(trouble, case_id, seq))
+            return False
+        signed_before = signed_before or bool(row.get("signature"))
+        hashes[seq], versions[seq] = row["hash"], version
         previous = row["hash"]
     for case_seq, case_hash in sorted(anchors.items()):
         if case_seq not in hashes:
@@ -199,6 +276,17 @@ def _chain_verifies(bundle: CaseBundle, anchors: dict[int, str], problems: list[
         if hashes[case_seq] != case_hash:
             problems.append(
                 AuditProblem("differs from the hash the ledger anchored", case_id, case_seq)
+            )
+            return False
+        unsigned = (case_id, case_seq) in found.unsigned_anchors
+        if unsigned and versions[case_seq] >= 2 and found.signatures is not None:
+            problems.append(
+                AuditProblem(
+                    "is anchored by a ledger entry without the desk's signature: appended"
+                    " outside the desk",
+                    case_id,
+                    case_seq,
+                )
             )
             return False
     return True

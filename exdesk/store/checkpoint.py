@@ -20,34 +20,24 @@ signed over the canonical JSON (version 2) of every field but ``signature``.
 from __future__ import annotations
 
 import base64
-import binascii
-import hashlib
-import logging
-import os
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Final, Literal
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PrivateKey,
     Ed25519PublicKey,
 )
 from pydantic import BaseModel, ConfigDict, Field
 
-from exdesk.errors import ConfigurationError, InputError
-from exdesk.settings import Settings
+from exdesk.errors import InputError
 from exdesk.store.audit_checks import AuditProblem, check_ledger
 from exdesk.store.audit_log import LedgerData
 from exdesk.store.canonical import canonical_json_v2
 from exdesk.store.decision_log import GENESIS_HASH
-
-logger = logging.getLogger(__name__)
+from exdesk.store.signing import b64, key_fingerprint, public_key_text
 
 CHECKPOINT_FORMAT: Final = "exdesk-ledger-checkpoint/1"
-KEY_FILE_NAME = "ledger_signing_key.pem"
-"""The generated key's file under the data directory."""
 
 
 class LedgerCheckpoint(BaseModel):
@@ -73,75 +63,6 @@ class LedgerCheckpoint(BaseModel):
     def key_fingerprint(self) -> str:
         """SHA-256 of the raw public key, first 16 hex digits: what to compare by eye."""
         return key_fingerprint(self.public_key)
-
-
-def key_fingerprint(public_key: str) -> str:
-    """The fingerprint of a base64 public key."""
-    return hashlib.sha256(_b64(public_key)).hexdigest()[:16]
-
-
-def public_key_text(key: Ed25519PrivateKey) -> str:
-    """The key's public half, base64 of its 32 raw bytes."""
-    raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return base64.b64encode(raw).decode()
-
-
-def _b64(text: str) -> bytes:
-    try:
-        return base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError) as error:
-        raise InputError(f"not base64: {text[:20]}…") from error
-
-
-def parse_signing_key(text: str, where: str) -> Ed25519PrivateKey:
-    """An Ed25519 private key from PEM (PKCS#8) or base64 of its 32 raw bytes."""
-    text = text.strip()
-    try:
-        if text.startswith("-----BEGIN"):
-            key = serialization.load_pem_private_key(text.encode(), password=None)
-            if not isinstance(key, Ed25519PrivateKey):
-                raise ValueError("not an Ed25519 key")
-            return key
-        return Ed25519PrivateKey.from_private_bytes(base64.b64decode(text, validate=True))
-    except (ValueError, TypeError, binascii.Error) as error:
-        raise ConfigurationError(
-            f"invalid configuration: {where}: not an Ed25519 private key (PEM or base64 of"
-            f" 32 bytes): {error}"
-        ) from error
-
-
-def load_signing_key(settings: Settings) -> Ed25519PrivateKey:
-    """The ledger signing key: ``EXDESK_LEDGER_SIGNING_KEY``, else the file
-    ``EXDESK_LEDGER_SIGNING_KEY_FILE``, else ``<data_dir>/ledger_signing_key.pem``, made on
-    first use (mode 0600)."""
-    if settings.ledger_signing_key is not None:
-        return parse_signing_key(
-            settings.ledger_signing_key.get_secret_value(), "EXDESK_LEDGER_SIGNING_KEY"
-        )
-    if settings.ledger_signing_key_file is not None:
-        path = settings.ledger_signing_key_file
-        return parse_signing_key(path.read_text(encoding="utf-8"), str(path))
-    return _data_dir_key(settings.data_dir / KEY_FILE_NAME)
-
-
-def _data_dir_key(path: Path) -> Ed25519PrivateKey:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = Ed25519PrivateKey.generate()
-    pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # made before, or by another process just now
-        if path.stat().st_mode & 0o077:
-            logger.warning("the ledger signing key %s is readable by others: chmod 600 it", path)
-        return parse_signing_key(path.read_text(encoding="utf-8"), str(path))
-    with os.fdopen(descriptor, "wb") as out:
-        out.write(pem)
-    logger.info("generated the ledger signing key %s", path)
-    return key
 
 
 def sign_checkpoint(
@@ -179,8 +100,8 @@ def check_checkpoint(
     """
     where = f"checkpoint of entry {checkpoint.ledger_seq} ({checkpoint.at.isoformat()})"
     try:
-        public = Ed25519PublicKey.from_public_bytes(_b64(checkpoint.public_key))
-        public.verify(_b64(checkpoint.signature), checkpoint.signed_bytes())
+        public = Ed25519PublicKey.from_public_bytes(b64(checkpoint.public_key))
+        public.verify(b64(checkpoint.signature), checkpoint.signed_bytes())
     except (InvalidSignature, ValueError, InputError):
         return [AuditProblem(f"the {where} is not validly signed by its public key")]
     problems: list[AuditProblem] = []

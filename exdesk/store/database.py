@@ -24,6 +24,7 @@ from exdesk.store.roles import (
     ensure_roles,
     with_user,
 )
+from exdesk.store.signing import LogSigner, attach_signer
 
 logger = logging.getLogger(__name__)
 
@@ -107,8 +108,10 @@ def connect(url: str) -> Connection[DictRow]:
 class Database:
     """A connection pool over one PostgreSQL database (autocommit, dict rows)."""
 
-    def __init__(self, url: str, *, max_size: int = 8) -> None:
+    def __init__(self, url: str, *, max_size: int = 8, signer: LogSigner | None = None) -> None:
         self.url = url
+        self.signer = signer
+        """Signs the records and ledger entries appended through this pool."""
         self.pool: ConnectionPool[Connection[DictRow]] = ConnectionPool(
             url,
             min_size=1,
@@ -116,7 +119,12 @@ class Database:
             kwargs=CONNECTION_KWARGS,
             open=False,
             name="exdesk",
+            configure=self._configure,
         )
+
+    def _configure(self, conn: Connection[DictRow]) -> None:
+        if self.signer is not None:
+            attach_signer(conn, self.signer)
 
     def open(self) -> Database:
         """Open the pool, failing with one clear line when the server is unreachable."""

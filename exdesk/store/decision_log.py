@@ -45,6 +45,7 @@ from exdesk.store.commitments import (
     event_digest,
     outbox_digest,
 )
+from exdesk.store.signing import signer_of
 
 GENESIS_HASH = "0" * 64
 """The ``prev_hash`` of a chain's first record."""
@@ -109,10 +110,25 @@ def record_hash_matches(fields: dict[str, Any], expected: str) -> bool:
     return False
 
 
+LEDGER_FIELDS = (
+    "tenant_id",
+    "seq",
+    "at",
+    "case_id",
+    "case_seq",
+    "case_hash",
+    "reason",
+    "prev_hash",
+)
+"""What a ledger entry's hash covers (not the hash, not its signature)."""
+
+
 def ledger_hash(fields: dict[str, Any]) -> str:
-    """The hash of a ledger entry: every field but ``hash`` itself (canonical JSON version 1:
-    an entry holds no number but integers, which every version writes alike)."""
-    return hashlib.sha256(canonical_json_v1(_hash_body(fields)).encode()).hexdigest()
+    """The hash of a ledger entry (canonical JSON version 1: an entry holds no number but
+    integers, which every version writes alike)."""
+    body = {key: fields[key] for key in LEDGER_FIELDS}
+    body["at"] = utc_text(body["at"])
+    return hashlib.sha256(canonical_json_v1(body).encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -138,10 +154,11 @@ class StepEntry:
 
 _RECORD_COLUMNS = (
     "tenant_id, case_id, seq, step_key, at, step, actor, inputs_digest, output, confidence,"
-    " policy_results, model, trace_id, span_id, prev_hash, hash, hash_version, case_digest"
+    " policy_results, model, trace_id, span_id, prev_hash, hash, hash_version, case_digest,"
+    " signature"
 )
 
-_NOT_IN_MODEL = frozenset({"step_key", "hash_version", "case_digest"})
+_NOT_IN_MODEL = frozenset({"step_key", "hash_version", "case_digest", "signature"})
 
 
 def _record_from_row(row: dict[str, Any]) -> DecisionRecord:
@@ -226,9 +243,11 @@ def append_record(
         "case_digest": case_projection_digest(conn, case_id),
     }
     fields["hash"] = record_hash(fields)
+    signer = signer_of(conn)
+    signature = signer.sign("record", fields["hash"]) if signer else None
     conn.execute(
         f"INSERT INTO decision_records ({_RECORD_COLUMNS}) VALUES"
-        " (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        " (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
         (
             tenant_id,
             case_id,
@@ -248,6 +267,7 @@ def append_record(
             fields["hash"],
             fields["hash_version"],
             fields["case_digest"],
+            signature,
         ),
     )
     apply_update(conn, case_id, CaseUpdate(), head=(seq, fields["hash"]))
@@ -296,11 +316,12 @@ def anchor_case(conn: Connection[DictRow], record: DecisionRecord, reason: str) 
         "prev_hash": head["hash"],
     }
     fields["hash"] = ledger_hash(fields)
+    signer = signer_of(conn)
     conn.execute(
         "INSERT INTO ledger_entries (tenant_id, seq, at, case_id, case_seq, case_hash, reason,"
-        " prev_hash, hash) VALUES (%(tenant_id)s, %(seq)s, %(at)s, %(case_id)s, %(case_seq)s,"
-        " %(case_hash)s, %(reason)s, %(prev_hash)s, %(hash)s)",
-        fields,
+        " prev_hash, hash, signature) VALUES (%(tenant_id)s, %(seq)s, %(at)s, %(case_id)s,"
+        " %(case_seq)s, %(case_hash)s, %(reason)s, %(prev_hash)s, %(hash)s, %(signature)s)",
+        {**fields, "signature": signer.sign("ledger_entry", fields["hash"]) if signer else None},
     )
     conn.execute(
         "UPDATE ledger_heads SET seq=%s, hash=%s WHERE tenant_id=%s",

@@ -102,8 +102,11 @@ class _Writing:
         return self._log.settled(bundle)
 
 
-def export_tenant(conn: Connection[DictRow], tenant_id: str, folder: Path) -> ExportSummary:
-    """Write the tenant's log to ``folder`` (created; existing export files are replaced)."""
+def export_tenant(
+    conn: Connection[DictRow], tenant_id: str, folder: Path, public_key: str | None = None
+) -> ExportSummary:
+    """Write the tenant's log to ``folder`` (created; existing export files are replaced),
+    verifying it on the way (with the desk's ``public_key``, its signatures too)."""
     folder.mkdir(parents=True, exist_ok=True)
     log = DatabaseLog(conn, tenant_id)
     with ExitStack() as files:
@@ -113,7 +116,7 @@ def export_tenant(conn: Connection[DictRow], tenant_id: str, folder: Path) -> Ex
         }
         writing = _Writing(log, opened)
         with log.snapshot():
-            report, found = check_log(writing)
+            report, found = check_log(writing, public_key)
     report = settle(log, found, report)
     ledger = writing.ledger_data
     last = ledger.entries[-1] if ledger and ledger.entries else None
@@ -127,6 +130,7 @@ def export_tenant(conn: Connection[DictRow], tenant_id: str, folder: Path) -> Ex
         "records": report.records,
         "ledger_entries": report.ledger_entries,
         "in_progress": report.in_progress,
+        "public_key": public_key,
     }
     (folder / "manifest.json").write_text(
         json.dumps(manifest, default=_json_default, indent=2, sort_keys=True) + "\n",
@@ -148,6 +152,8 @@ class ExportedLog:
         self.tenant_id: str = manifest["tenant_id"]
         self._in_progress = set(manifest.get("in_progress", []))
         self._head: Row | None = manifest.get("ledger_head")
+        self.public_key: str | None = manifest.get("public_key")
+        """The key the exporting desk said it signs with (trust it by its fingerprint)."""
         self._folder = folder
 
     def _rows(self, name: str) -> Iterator[Row]:
@@ -182,7 +188,11 @@ class ExportedLog:
         return bundle.case_id not in self._in_progress
 
 
-def verify_export(folder: Path) -> tuple[AuditReport, LedgerData]:
-    """Verify an export without a database; also return its ledger (for a checkpoint)."""
+def verify_export(
+    folder: Path, public_key: str | None = None
+) -> tuple[AuditReport, LedgerData, str | None]:
+    """Verify an export without a database, checking signatures with ``public_key`` (else
+    the key the manifest names); also return its ledger (for a checkpoint) and the key."""
     log = ExportedLog(folder)
-    return verify_log(log), log.ledger()
+    key = public_key or log.public_key
+    return verify_log(log, key), log.ledger(), key

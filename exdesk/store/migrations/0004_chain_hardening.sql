@@ -6,12 +6,17 @@
 -- * A version-2 record also commits to the case row it leaves behind (case_digest: the
 --   status and projection columns after the step), so the case row is checked against the
 --   log, not trusted.
+-- * Each record and each ledger entry may carry the desk's Ed25519 signature of its hash
+--   (signature: base64), made with a key the database never holds: a row appended by
+--   anyone else, even with the database's superuser, is not signed.
 -- * The application connects as a role that owns no table (see exdesk/store/roles.py), so
 --   it cannot create the precedent search's per-embedder HNSW indexes itself: the owner
 --   lends it exactly that, through a SECURITY DEFINER function that builds nothing else.
 
 ALTER TABLE decision_records ADD COLUMN IF NOT EXISTS hash_version smallint NOT NULL DEFAULT 1;
 ALTER TABLE decision_records ADD COLUMN IF NOT EXISTS case_digest text;
+ALTER TABLE decision_records ADD COLUMN IF NOT EXISTS signature text;
+ALTER TABLE ledger_entries ADD COLUMN IF NOT EXISTS signature text;
 
 CREATE OR REPLACE FUNCTION exdesk_create_embedding_index(
     index_name text, embedder text, dim integer, m integer, ef_construction integer
