@@ -8,17 +8,16 @@ an exponent of 16 or more (``1e+16``) reads back as an integer.
 Version 2 writes a value so that it hashes the same before and after jsonb:
 
 * ``null``, ``true``, ``false``;
-* a number (``int`` or ``float``) by its exact decimal value: an optional ``-``, the
-  significant digits without leading or trailing zeros, and ``e<exponent>`` when the
-  exponent is not 0 (``0.30000000000000004`` → ``30000000000000004e-17``, ``1e16`` and
-  ``10000000000000000`` → ``1e16``, ``-0.0`` and ``0`` → ``0``); a float stands for the
-  shortest decimal that reads back as it (Python's ``repr``, what is sent to jsonb); NaN
-  and infinities are refused (jsonb refuses them too);
+* a number by its value: an integral one (``3``, ``2.0``, ``-0.0``, ``1e16``) as the exact
+  integer (``3``, ``2``, ``0``, ``10000000000000000``), any other as the shortest decimal
+  that reads back as the same double (Python's ``repr``: ``0.30000000000000004``,
+  ``1.5e-07``) — jsonb keeps a number's value, not whether it was a float, the sign of a
+  zero, or how it was spelt; NaN and infinities are refused (jsonb refuses them too);
 * a ``Decimal`` as the JSON string of ``str(value)`` (money is a decimal string);
-* a string as JSON with only the escapes JSON requires (``\\"``, ``\\\\``, ``\\b \\f \\n \\r
-  \\t``, other control characters as ``\\u00xx``), its code points unchanged — no Unicode
-  normalisation, so two spellings of one letter hash apart; NUL and lone surrogates are
-  refused (jsonb cannot store them);
+* a string as JSON with only the escapes JSON requires (``\\"``, ``\\\\``, ``\\b \\f \\n
+  \\r \\t``, other control characters as ``\\u00xx``), its code points unchanged — no
+  Unicode normalisation, so two spellings of one letter hash apart; NUL and lone
+  surrogates are refused (jsonb cannot store them);
 * an array in order; an object with string keys sorted by code point, no whitespace.
 
 Anything else (a date, a model) is refused: hash what was stored, never a Python object.
@@ -47,9 +46,18 @@ def canonical_json_v1(value: Any) -> str:
 
 def canonical_json_v2(value: Any) -> str:
     """The serialisation that survives jsonb (see the module's description)."""
-    parts: list[str] = []
-    _write(value, parts)
-    return "".join(parts)
+    text = json.dumps(
+        _prepared(value),
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        allow_nan=False,
+    )
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise ValueError("a string holds a lone surrogate, which jsonb cannot store") from error
+    return text
 
 
 def canonical_json(value: Any, version: HashVersion) -> str:
@@ -58,67 +66,43 @@ def canonical_json(value: Any, version: HashVersion) -> str:
 
 
 def canonical_number(value: int | float) -> str:
-    """A number by its exact decimal value (version 2)."""
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValueError(f"{value} has no JSON form")
-        exact = Decimal(repr(value))
-    else:
-        exact = Decimal(value)
-    sign, digit_tuple, exponent = exact.as_tuple()
-    assert isinstance(exponent, int)  # finite
-    digits = "".join(map(str, digit_tuple)).lstrip("0")
-    if not digits:
-        return "0"
-    significant = digits.rstrip("0")
-    exponent += len(digits) - len(significant)
-    return ("-" if sign else "") + significant + (f"e{exponent}" if exponent else "")
+    """A number as version 2 writes it."""
+    return json.dumps(_prepared(value), allow_nan=False)
 
 
 def _string(value: str) -> str:
     if "\x00" in value:
         raise ValueError("a string holds NUL, which jsonb cannot store")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as error:
-        raise ValueError("a string holds a lone surrogate, which jsonb cannot store") from error
-    return json.dumps(value, ensure_ascii=False)
+    return value
 
 
-def _write(value: Any, parts: list[str]) -> None:
-    if value is None:
-        parts.append("null")
-    elif value is True:
-        parts.append("true")
-    elif value is False:
-        parts.append("false")
-    elif isinstance(value, int | float):
-        parts.append(canonical_number(value))
-    elif isinstance(value, Decimal):
-        parts.append(_string(str(value)))
-    elif isinstance(value, str):
-        parts.append(_string(value))
-    elif isinstance(value, Mapping):
-        keys = list(value)
-        if not all(isinstance(key, str) for key in keys):
-            raise TypeError("object keys must be strings")
-        parts.append("{")
-        for index, key in enumerate(sorted(keys)):
-            if index:
-                parts.append(",")
-            parts.append(_string(key))
-            parts.append(":")
-            _write(value[key], parts)
-        parts.append("}")
-    elif isinstance(value, list | tuple):
-        parts.append("[")
-        for index, item in enumerate(value):
-            if index:
-                parts.append(",")
-            _write(item, parts)
-        parts.append("]")
-    else:
-        raise TypeError(f"{type(value).__name__} has no canonical JSON form: hash stored JSON")
+def _prepared(value: Any) -> Any:
+    """The value with every number in its canonical type, checked for what jsonb refuses
+    (``json.dumps`` then writes it)."""
+    if value is None or value is True or value is False or type(value) is int:
+        return value
+    if isinstance(value, str):
+        return _string(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"{value} has no JSON form")
+        # the value of its shortest spelling (what jsonb was sent), not the double's
+        # exact binary value: 1e300 is 10**300 to jsonb
+        return int(Decimal(repr(value))) if value.is_integer() else value
+    if isinstance(value, int):  # an int subclass (not bool): its plain value
+        return int(value)
+    if isinstance(value, Decimal):
+        return _string(str(value))
+    if isinstance(value, Mapping):
+        prepared = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise TypeError("object keys must be strings")
+            prepared[_string(key)] = _prepared(item)
+        return prepared
+    if isinstance(value, list | tuple):
+        return [_prepared(item) for item in value]
+    raise TypeError(f"{type(value).__name__} has no canonical JSON form: hash stored JSON")
 
 
 # --- reading version 1 back ------------------------------------------------------------------
