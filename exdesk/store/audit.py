@@ -15,12 +15,8 @@ from dataclasses import dataclass, field
 from psycopg import Connection
 from psycopg.rows import DictRow
 
-from exdesk.store.audit_checks import (
-    AuditProblem,
-    CaseFindings,
-    check_case,
-    check_ledger,
-)
+from exdesk.store.audit_checks import check_case, check_ledger
+from exdesk.store.audit_findings import AuditProblem, CaseFindings
 from exdesk.store.audit_log import DatabaseLog, TenantLog
 from exdesk.store.signing import SignatureCheck
 

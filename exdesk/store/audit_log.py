@@ -64,7 +64,7 @@ class TenantLog(Protocol):
 
 
 CASES_SQL = "SELECT * FROM cases WHERE tenant_id=%s ORDER BY created_at, case_id"
-RECORDS_SQL = "SELECT * FROM decision_records WHERE tenant_id=%s AND case_id=%s ORDER BY seq"
+RECORDS_SQL = "SELECT * FROM decision_records WHERE case_id=%s ORDER BY seq"
 APPROVALS_SQL = "SELECT * FROM approvals WHERE case_id=%s ORDER BY requested_at, approval_id"
 OUTBOX_SQL = "SELECT * FROM outbox WHERE case_id=%s ORDER BY created_at, outbox_id"
 EVENT_SQL = "SELECT * FROM exception_events WHERE case_id=%s"
@@ -109,7 +109,7 @@ class DatabaseLog:
         return CaseBundle(
             case=case,
             event=run(EVENT_SQL, (case_id,)).fetchone(),
-            records=run(RECORDS_SQL, (self.tenant_id, case_id)).fetchall(),
+            records=run(RECORDS_SQL, (case_id,)).fetchall(),
             approvals=run(APPROVALS_SQL, (case_id,)).fetchall(),
             outbox=run(OUTBOX_SQL, (case_id,)).fetchall(),
         )

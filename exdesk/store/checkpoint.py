@@ -31,7 +31,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 from pydantic import BaseModel, ConfigDict, Field
 
 from exdesk.errors import InputError
-from exdesk.store.audit_checks import AuditProblem, check_ledger
+from exdesk.store.audit_checks import check_ledger
+from exdesk.store.audit_findings import AuditProblem
 from exdesk.store.audit_log import LedgerData
 from exdesk.store.canonical import canonical_json_v2
 from exdesk.store.decision_log import GENESIS_HASH

@@ -548,6 +548,11 @@ SIMPLE_ATTACKS = [
         id="tail-deleted",
     ),
     pytest.param(
+        "UPDATE decision_records SET tenant_id='globex' WHERE case_id=%(resolved)s AND seq=3",
+        "record 3: belongs to another tenant",
+        id="record-moved-to-another-tenant",
+    ),
+    pytest.param(
         "TRUNCATE ledger_entries",
         "has no anchor in the ledger",
         id="ledger-truncated",
