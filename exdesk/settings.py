@@ -29,7 +29,18 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         default=None, validation_alias=AliasChoices("EXDESK_DATABASE_URL", "DATABASE_URL")
     )
-    """A PostgreSQL (with pgvector) URL; unset starts the embedded server under data_dir."""
+    """A PostgreSQL (with pgvector) URL, connecting as the application role (one that owns
+    no table); unset starts the embedded server under data_dir with its own two roles."""
+    migration_database_url: str | None = None
+    """The same database as the role that owns the tables, used only to migrate and to
+    grant the application role its privileges. Unset with ``database_url`` set: that role
+    migrates too (as before release 2), with a warning when it could rewrite the log."""
+    ledger_signing_key: SecretStr | None = None
+    """The Ed25519 key that signs ledger checkpoints: PEM (PKCS#8) or the 32-byte private
+    key in base64."""
+    ledger_signing_key_file: Path | None = None
+    """A file holding that key (PEM or base64). With neither set, a key is generated under
+    data_dir on first use (``ledger_signing_key.pem``, mode 0600)."""
     tenant: str = "default"
     """The tenant the CLI acts for."""
 
@@ -90,21 +101,28 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"
 
-    @field_validator("database_url", "openai_api_key", "openai_base_url", mode="before")
+    @field_validator(
+        "database_url",
+        "migration_database_url",
+        "openai_api_key",
+        "openai_base_url",
+        "ledger_signing_key",
+        mode="before",
+    )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
-    @field_validator("database_url")
+    @field_validator("database_url", "migration_database_url")
     @classmethod
     def _postgres_only(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("postgresql://", "postgres://")):
             raise ValueError("must be a postgresql:// URL")
         return value or None
 
-    @field_validator("policy_file")
+    @field_validator("policy_file", "ledger_signing_key_file")
     @classmethod
-    def _policy_file_exists(cls, value: Path | None) -> Path | None:
+    def _file_exists(cls, value: Path | None) -> Path | None:
         if value is not None and not value.is_file():
             raise ValueError(f"no such file: {value}")
         return value

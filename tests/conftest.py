@@ -15,7 +15,7 @@ from exdesk.domain import NetworkSnapshot
 from exdesk.examples import example_network as shipped_network
 from exdesk.service import ExceptionDesk
 from exdesk.settings import Settings
-from tests.support.postgres import create_template, fresh_database, server_url
+from tests.support.postgres import create_template, fresh_database, owner_url, server_url
 
 
 class RealModelRequestError(RuntimeError):
@@ -82,6 +82,7 @@ def settings(database_url: str, session_data_dir: Path) -> Settings:
     return Settings(
         data_dir=session_data_dir,
         database_url=database_url,
+        migration_database_url=owner_url(database_url),
         telemetry_exporter="none",
         workers=4,
         run_cases="inline",

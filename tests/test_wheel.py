@@ -5,6 +5,7 @@ import name ``agents``)."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -41,12 +42,24 @@ def _run(*command: str | Path, cwd: Path, env: dict[str, str] | None = None) -> 
     return done.stdout
 
 
+def source_tree(target: Path) -> Path:
+    """The repository's files as git sees them (tracked and new, ignored ones left out),
+    symbolic links kept: what a fresh clone holds, without a stale ``build/`` directory."""
+    listed = _run("git", "ls-files", "-z", "-co", "--exclude-standard", cwd=REPO)
+    for name in filter(None, listed.split("\0")):
+        source, copy = REPO / name, target / name
+        if not source.exists() and not source.is_symlink():
+            continue  # deleted in the working tree, not yet committed
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, copy, follow_symlinks=False)
+    return target
+
+
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
-    _run(
-        sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", out, REPO, cwd=out,
-    )  # fmt: skip
+    tree = source_tree(tmp_path_factory.mktemp("source"))
+    _run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", out, tree, cwd=out)
     return next(out.glob("exception_desk-*.whl"))
 
 

@@ -40,6 +40,9 @@ from exdesk.service import ExceptionDesk
 from exdesk.settings import Settings, load_settings
 from exdesk.store.api_keys import Principal
 from exdesk.store.cases import CaseFilter
+from exdesk.store.checkpoint import LedgerCheckpoint, check_checkpoint
+from exdesk.store.export import verify_export
+from exdesk.store.signing import key_fingerprint
 from exdesk.telemetry import configure_logging
 from exdesk.validation import describe
 
@@ -401,13 +404,80 @@ def reject(
 
 
 @audit_app.command("verify")
-def audit_verify() -> None:
-    """Verify every case's hash chain and the tenant ledger; name the first bad record."""
-    with open_desk() as (desk, tenant), _handled():
-        report = desk.verify(tenant)
+def audit_verify(
+    checkpoint: Annotated[
+        Path | None,
+        typer.Option(help="A checkpoint (from `audit checkpoint`): the ledger must still hold it."),
+    ] = None,
+    export: Annotated[
+        Path | None,
+        typer.Option(help="Verify this folder (from `audit export`) instead, without a database."),
+    ] = None,
+    public_key: Annotated[
+        str | None,
+        typer.Option(help="With --export: the desk's public key (base64) to check signatures."),
+    ] = None,
+) -> None:
+    """Verify every case's hash chain, the tenant ledger and the rows the chains cover;
+    name the first bad record."""
+    with _handled():
+        signed = read_model(checkpoint, LedgerCheckpoint) if checkpoint is not None else None
+    if export is not None:
+        trusted = public_key or (signed.public_key if signed is not None else None)
+        with _handled():
+            report, ledger, used = verify_export(export, trusted)
+            if signed is not None:
+                found = check_checkpoint(signed, report.tenant_id, ledger, used)
+                report.problems.extend(found)
+        if used is not None:
+            typer.echo(f"signatures checked with key {key_fingerprint(used)}")
+    else:
+        with open_desk() as (desk, tenant), _handled():
+            report = desk.verify(tenant, signed)
     print_report(report)
+    for line in report.unchecked:
+        typer.echo(f"not checked: {line}")
+    if report.in_progress:
+        typer.echo(
+            f"in progress: {len(report.in_progress)} cases were being advanced; their newest"
+            " steps are checked at the next verify"
+        )
+    if signed is not None and report.ok:
+        typer.echo(
+            f"checkpoint: the ledger still holds entry {signed.ledger_seq} signed at"
+            f" {signed.at.isoformat()} by key {signed.key_fingerprint}"
+        )
     if not report.ok:
         raise typer.Exit(1)
+
+
+@audit_app.command("checkpoint")
+def audit_checkpoint(
+    out: Annotated[Path, typer.Option(help="Where to write the signed checkpoint (JSON).")],
+) -> None:
+    """Sign the tenant ledger's head; keep the file outside the database."""
+    with open_desk() as (desk, tenant), _handled():
+        signed = desk.checkpoint(tenant)
+    out.write_text(signed.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    typer.echo(
+        f"checkpoint of tenant {signed.tenant_id}: ledger entry {signed.ledger_seq}"
+        f" ({signed.head_hash[:12]}…), signed by key {signed.key_fingerprint}: {out}"
+    )
+
+
+@audit_app.command("export")
+def audit_export(
+    out: Annotated[Path, typer.Option(help="The folder to write the JSON Lines files into.")],
+) -> None:
+    """Write the tenant's records, ledger, cases, approvals and outbox as JSON Lines."""
+    with open_desk() as (desk, tenant), _handled():
+        summary = desk.export_audit(tenant, out)
+    report = summary.report
+    typer.echo(
+        f"exported tenant {tenant}: {report.cases} cases, {report.records} decision records,"
+        f" {report.ledger_entries} ledger entries to {out}"
+        + ("" if report.ok else f" (it does not verify: {len(report.problems)} problems)")
+    )
 
 
 @keys_app.command("create")

@@ -25,6 +25,13 @@ from exdesk.domain.proposals import (
 )
 from exdesk.domain.taxonomy import CaseStatus, Category, Role, Route, Severity, Stage
 
+Digest = Annotated[
+    str | None,
+    Field(exclude_if=lambda value: value is None, pattern=r"^[0-9a-f]{64}$"),
+]
+"""SHA-256 (hex) of rows a step wrote beside its record, in canonical JSON version 2
+(``exdesk.store.canonical``); absent from records written before release 2."""
+
 
 class IntakeStep(ContractModel):
     """The case was opened for an event."""
@@ -33,6 +40,8 @@ class IntakeStep(ContractModel):
     source: str
     source_event_id: str
     initiated_by: str | None = None
+    event_digest: Digest = None
+    """The event row as stored (source, ids, event JSON, initiated_by)."""
 
 
 class EnrichStep(ContractModel):
@@ -89,6 +98,8 @@ class RouteStep(ContractModel):
     step: Literal["route"] = "route"
     route: Route
     approval_id: Identifier | None = None
+    approval_digest: Digest = None
+    """What the approval it opened asks (kind, role, proposal, reason, decisions, exclusions)."""
 
 
 class RecommendationStep(FulfillmentRecommendation):
@@ -123,6 +134,8 @@ class PolicyCheckStep(ContractModel):
     verdict: str = Field(description="Why the proposal stopped, or why it may proceed.")
     status: CaseStatus
     approval_id: Identifier | None = None
+    approval_digest: Digest = None
+    """What the approval it opened asks (kind, role, proposal, reason, decisions, exclusions)."""
 
 
 class GateStep(ContractModel):
@@ -157,6 +170,10 @@ class ExecuteStep(ContractModel):
     step: Literal["execute"] = "execute"
     actions: list[str] = Field(default_factory=list)
     outbox_ids: list[Identifier] = Field(default_factory=list)
+    outbox_digests: Annotated[
+        dict[Identifier, str] | None, Field(exclude_if=lambda value: value is None)
+    ] = None
+    """Each committed outbox row (kind, dedupe key, payload with its recipient), by id."""
 
 
 class ResolveStep(ContractModel):

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from exdesk.agents.registry import AgentSet, build_agents
@@ -37,13 +38,17 @@ from exdesk.store import approvals as approval_store
 from exdesk.store import outbox as outbox_store
 from exdesk.store.api_keys import Principal, create_key
 from exdesk.store.audit import AuditReport, verify_tenant
+from exdesk.store.audit_log import DatabaseLog
 from exdesk.store.case_view import cases_from_rows, load_case
 from exdesk.store.cases import CaseFilter, CaseRef, count_cases, get_case_row, list_case_rows
-from exdesk.store.database import Database, resolve_database_url
+from exdesk.store.checkpoint import LedgerCheckpoint, check_checkpoint, sign_checkpoint
+from exdesk.store.database import Database, resolve_database_urls
 from exdesk.store.decision_log import StepEntry, anchor_case, append_record, digest
+from exdesk.store.export import ExportSummary, export_tenant
 from exdesk.store.locks import case_lock
-from exdesk.store.migrate import apply_migrations
+from exdesk.store.migrate import migrate_database
 from exdesk.store.network import NetworkReader, replace_network
+from exdesk.store.signing import LogSigner, load_signing_key
 from exdesk.telemetry import configure_telemetry
 from exdesk.tools.precedents import PRECEDENT_STATUSES, Precedent, PrecedentIndex
 from exdesk.workflows.deps import WorkflowDeps
@@ -102,15 +107,17 @@ class ExceptionDesk:
         """
         policy = load_policy_config(settings.policy_file)
         configure_telemetry(settings)
-        url = resolve_database_url(settings.database_url, settings.data_dir)
+        urls = resolve_database_urls(
+            settings.database_url, settings.migration_database_url, settings.data_dir
+        )
         db = Database(
-            url,
+            urls.application,
             max_size=max(settings.pool_size, 3 * settings.workers + 2),
             timeout=settings.pool_timeout_seconds,
+            signer=LogSigner(load_signing_key(settings)),
         ).open()
         try:
-            with db.connection() as conn:
-                apply_migrations(conn)
+            migrate_database(urls)
             return cls(settings, db, agents or build_agents(settings), policy)
         except BaseException:
             db.close()
@@ -433,10 +440,31 @@ class ExceptionDesk:
 
     # --- audit and keys ---------------------------------------------------------------------
 
-    def verify(self, tenant_id: str) -> AuditReport:
-        """Verify every case chain and the ledger of a tenant."""
+    def verify(self, tenant_id: str, checkpoint: LedgerCheckpoint | None = None) -> AuditReport:
+        """Verify every case chain, the ledger and the rows they cover, for a tenant; and,
+        given an earlier checkpoint, that the ledger still holds what it signed."""
+        trusted = self._signer().public_key
         with self.db.connection() as conn:
-            return verify_tenant(conn, tenant_id)
+            report = verify_tenant(conn, tenant_id, trusted)
+            if checkpoint is not None:
+                ledger = DatabaseLog(conn, tenant_id).ledger()
+                report.problems.extend(check_checkpoint(checkpoint, tenant_id, ledger, trusted))
+        return report
+
+    def checkpoint(self, tenant_id: str) -> LedgerCheckpoint:
+        """The tenant ledger's head, signed with the desk's key (to keep outside the database)."""
+        key = self._signer().key
+        with self.db.connection() as conn:
+            ledger = DatabaseLog(conn, tenant_id).ledger()
+        return sign_checkpoint(key, tenant_id, ledger)
+
+    def export_audit(self, tenant_id: str, folder: Path) -> ExportSummary:
+        """Write the tenant's log to ``folder`` as JSON Lines, to verify without a database."""
+        with self.db.connection() as conn:
+            return export_tenant(conn, tenant_id, folder, self._signer().public_key)
+
+    def _signer(self) -> LogSigner:
+        return self.db.signer or LogSigner(load_signing_key(self.settings))
 
     def create_api_key(self, tenant_id: str, user: str, roles: Sequence[Role]) -> tuple[str, str]:
         """A new API key (key id, full key); the full key is shown once."""

@@ -6,6 +6,7 @@ import logging
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -16,6 +17,14 @@ from psycopg.rows import DictRow, dict_row
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from exdesk.errors import ConfigurationError
+from exdesk.store.roles import (
+    APPLICATION_ROLE,
+    OWNER_ROLE,
+    adopt_database,
+    ensure_roles,
+    with_user,
+)
+from exdesk.store.signing import LogSigner, attach_signer
 
 logger = logging.getLogger(__name__)
 
@@ -61,15 +70,63 @@ def with_database(url: str, name: str) -> str:
 
 
 def resolve_database_url(database_url: str | None, data_dir: Path) -> str:
-    """The configured URL, or the embedded server's when none is configured."""
+    """The configured URL, or the embedded server's (its superuser) when none is."""
     return database_url or start_embedded_server(data_dir)
+
+
+@dataclass(frozen=True)
+class DatabaseUrls:
+    """Where the application connects, and as whom migrations run."""
+
+    application: str
+    """The application role: owns no table, cannot switch the log's triggers off."""
+    migration: str | None
+    """The owner of the tables; None when only one URL is configured (the application's
+    role then migrates too, as before release 2)."""
+
+
+def resolve_database_urls(
+    database_url: str | None, migration_database_url: str | None, data_dir: Path
+) -> DatabaseUrls:
+    """The configured URLs; with none, the embedded server's two roles, set up by its
+    superuser (``exdesk_owner`` migrates, ``exdesk_app`` is the application)."""
+    if database_url is not None:
+        return DatabaseUrls(database_url, migration_database_url)
+    if migration_database_url is not None:
+        raise ConfigurationError(
+            "EXDESK_MIGRATION_DATABASE_URL is set but EXDESK_DATABASE_URL is not: set the"
+            " application role's URL too, or neither for the embedded server"
+        )
+    superuser = start_embedded_server(data_dir)
+    with connect(superuser) as conn:
+        ensure_roles(conn)
+        adopt_database(conn)
+    return DatabaseUrls(with_user(superuser, APPLICATION_ROLE), with_user(superuser, OWNER_ROLE))
+
+
+def connect(url: str) -> Connection[DictRow]:
+    """One connection (autocommit, dict rows), or ConfigurationError with one line."""
+    try:
+        return psycopg.connect(url, connect_timeout=10, **CONNECTION_KWARGS)
+    except psycopg.OperationalError as error:
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
+        raise ConfigurationError(f"cannot connect to the database: {first_line}") from error
 
 
 class Database:
     """A connection pool over one PostgreSQL database (autocommit, dict rows)."""
 
-    def __init__(self, url: str, *, max_size: int = 8, timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        max_size: int = 8,
+        timeout: float = 30.0,
+        signer: LogSigner | None = None,
+    ) -> None:
         self.url = url
+        self.signer = signer
+        """Signs the records and ledger entries appended through this pool."""
         self.pool: ConnectionPool[Connection[DictRow]] = ConnectionPool(
             url,
             min_size=1,
@@ -78,16 +135,17 @@ class Database:
             kwargs=CONNECTION_KWARGS,
             open=False,
             name="exdesk",
+            configure=self._configure,
         )
+
+    def _configure(self, conn: Connection[DictRow]) -> None:
+        if self.signer is not None:
+            attach_signer(conn, self.signer)
 
     def open(self) -> Database:
         """Open the pool, failing with one clear line when the server is unreachable."""
-        try:
-            with psycopg.connect(self.url, connect_timeout=10):
-                pass
-        except psycopg.OperationalError as error:
-            first_line = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
-            raise ConfigurationError(f"cannot connect to the database: {first_line}") from error
+        with connect(self.url):
+            pass
         self.pool.open(wait=True, timeout=30)
         return self
 

@@ -20,45 +20,115 @@ from psycopg import Connection
 from psycopg.rows import DictRow
 from psycopg.types.json import Jsonb
 
-from exdesk.domain import DecisionRecord, ModelUsage, PolicyResult, StepOutput
+from exdesk.domain import (
+    DecisionRecord,
+    ExecuteStep,
+    IntakeStep,
+    ModelUsage,
+    PolicyCheckStep,
+    PolicyResult,
+    RouteStep,
+    StepOutput,
+)
 from exdesk.errors import NotFoundError
+from exdesk.store.canonical import (
+    CURRENT_VERSION,
+    HashVersion,
+    canonical_json_v1,
+    canonical_json_v2,
+    v1_readings,
+)
 from exdesk.store.cases import CaseUpdate, apply_update
+from exdesk.store.commitments import (
+    approval_digest,
+    case_projection_digest,
+    event_digest,
+    outbox_digest,
+)
+from exdesk.store.signing import signer_of
 
 GENESIS_HASH = "0" * 64
 """The ``prev_hash`` of a chain's first record."""
 
-
-def canonical_json(value: Any) -> str:
-    """The one serialisation every hash is computed over (sorted keys, no spaces)."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+canonical_json = canonical_json_v1
+"""The first release's serialisation, still what ``inputs_digest`` and ledger hashes use."""
 
 
 def digest(value: Any) -> str:
-    """SHA-256 of a value's canonical JSON: how a record refers to its inputs."""
-    return hashlib.sha256(canonical_json(value).encode()).hexdigest()
+    """SHA-256 of a value's canonical JSON (version 1): how a record refers to its inputs."""
+    return hashlib.sha256(canonical_json_v1(value).encode()).hexdigest()
 
 
 def _plain(value: Any) -> Any:
     """The value as it will read back from jsonb (dates and decimals become strings)."""
-    return json.loads(canonical_json(value))
+    return json.loads(canonical_json_v1(value))
 
 
-def _utc(moment: datetime) -> str:
+def utc_text(moment: datetime | str) -> str:
+    """A timestamp as hashed: ISO 8601 in UTC (an exported timestamp is parsed first)."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
     return moment.astimezone(UTC).isoformat()
 
 
-def record_hash(fields: dict[str, Any]) -> str:
-    """The hash of a decision record: every field but ``hash`` itself."""
+_JSONB_FIELDS = ("output", "policy_results", "model")
+
+
+def _hash_body(fields: dict[str, Any]) -> dict[str, Any]:
     body = {key: value for key, value in fields.items() if key != "hash"}
-    body["at"] = _utc(body["at"])
-    return digest(body)
+    body["at"] = utc_text(body["at"])
+    return body
+
+
+def record_hash(fields: dict[str, Any]) -> str:
+    """The hash of a decision record: every field but ``hash`` itself, in the canonical JSON
+    of the record's ``hash_version`` (1 when the field is absent, as in the first release)."""
+    body = _hash_body(fields)
+    version: HashVersion = body.pop("hash_version", 1) or 1
+    if version == 2:
+        body["hash_version"] = 2
+        return hashlib.sha256(canonical_json_v2(body).encode()).hexdigest()
+    body.pop("case_digest", None)
+    return hashlib.sha256(canonical_json_v1(body).encode()).hexdigest()
+
+
+def record_hash_matches(fields: dict[str, Any], expected: str) -> bool:
+    """Whether a stored record's fields hash to ``expected``.
+
+    A version-1 hash was computed over the values before jsonb stored them; what jsonb
+    returns may spell a number differently (``-0.0`` reads back as ``0.0``). Each spelling
+    the read-back value may have had is tried (see ``canonical.v1_readings``).
+    """
+    if record_hash(fields) == expected:
+        return True
+    if (fields.get("hash_version") or 1) != 1:
+        return False
+    stored = {key: fields[key] for key in _JSONB_FIELDS}
+    for reading in v1_readings(stored):
+        if reading is not stored and record_hash({**fields, **reading}) == expected:
+            return True
+    return False
+
+
+LEDGER_FIELDS = (
+    "tenant_id",
+    "seq",
+    "at",
+    "case_id",
+    "case_seq",
+    "case_hash",
+    "reason",
+    "prev_hash",
+)
+"""What a ledger entry's hash covers (not the hash, not its signature)."""
 
 
 def ledger_hash(fields: dict[str, Any]) -> str:
-    """The hash of a ledger entry: every field but ``hash`` itself."""
-    body = {key: value for key, value in fields.items() if key != "hash"}
-    body["at"] = _utc(body["at"])
-    return digest(body)
+    """The hash of a ledger entry (canonical JSON version 1: an entry holds no number but
+    integers, which every version writes alike)."""
+    body = {key: fields[key] for key in LEDGER_FIELDS}
+    body["at"] = utc_text(body["at"])
+    return hashlib.sha256(canonical_json_v1(body).encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -84,16 +154,21 @@ class StepEntry:
 
 _RECORD_COLUMNS = (
     "tenant_id, case_id, seq, step_key, at, step, actor, inputs_digest, output, confidence,"
-    " policy_results, model, trace_id, span_id, prev_hash, hash"
+    " policy_results, model, trace_id, span_id, prev_hash, hash, hash_version, case_digest,"
+    " signature"
 )
+
+_NOT_IN_MODEL = frozenset({"step_key", "hash_version", "case_digest", "signature"})
 
 
 def _record_from_row(row: dict[str, Any]) -> DecisionRecord:
-    return DecisionRecord.model_validate({k: v for k, v in row.items() if k != "step_key"})
+    return DecisionRecord.model_validate({k: v for k, v in row.items() if k not in _NOT_IN_MODEL})
 
 
 def hash_fields_of(row: dict[str, Any]) -> dict[str, Any]:
     """The fields a stored record's hash covers, as read back from the database."""
+    version = row.get("hash_version") or 1
+    extra = {"hash_version": version, "case_digest": row.get("case_digest")} if version > 1 else {}
     return {
         "tenant_id": row["tenant_id"],
         "case_id": row["case_id"],
@@ -109,6 +184,7 @@ def hash_fields_of(row: dict[str, Any]) -> dict[str, Any]:
         "trace_id": row["trace_id"],
         "span_id": row["span_id"],
         "prev_hash": row["prev_hash"],
+        **extra,
     }
 
 
@@ -146,6 +222,8 @@ def append_record(
     if head is None:
         raise NotFoundError(f"case {case_id} does not exist")
     seq = int(head["last_seq"]) + 1
+    output = _with_commitments(conn, case_id, entry.output)
+    apply_update(conn, case_id, update or CaseUpdate())
     fields: dict[str, Any] = {
         "tenant_id": tenant_id,
         "case_id": case_id,
@@ -154,18 +232,22 @@ def append_record(
         "step": entry.step,
         "actor": entry.actor,
         "inputs_digest": entry.inputs_digest,
-        "output": _plain(entry.output.model_dump(mode="json")),
+        "output": _plain(output.model_dump(mode="json")),
         "confidence": entry.confidence,
         "policy_results": _plain([r.model_dump(mode="json") for r in entry.policy_results]),
         "model": _plain(entry.model.model_dump(mode="json")) if entry.model else None,
         "trace_id": entry.trace_id,
         "span_id": entry.span_id,
         "prev_hash": head["last_hash"],
+        "hash_version": CURRENT_VERSION,
+        "case_digest": case_projection_digest(conn, case_id),
     }
     fields["hash"] = record_hash(fields)
+    signer = signer_of(conn)
+    signature = signer.sign("record", fields["hash"]) if signer else None
     conn.execute(
         f"INSERT INTO decision_records ({_RECORD_COLUMNS}) VALUES"
-        " (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        " (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
         (
             tenant_id,
             case_id,
@@ -183,10 +265,32 @@ def append_record(
             entry.span_id,
             fields["prev_hash"],
             fields["hash"],
+            fields["hash_version"],
+            fields["case_digest"],
+            signature,
         ),
     )
-    apply_update(conn, case_id, update or CaseUpdate(), head=(seq, fields["hash"]))
-    return DecisionRecord.model_validate(fields), True
+    apply_update(conn, case_id, CaseUpdate(), head=(seq, fields["hash"]))
+    return _record_from_row({**fields, "step_key": step_key}), True
+
+
+def _with_commitments(conn: Connection[DictRow], case_id: str, output: StepOutput) -> StepOutput:
+    """The output with digests of the rows its step wrote beside it (the event row, the
+    approval it opened, the outbox rows it committed), read back as stored."""
+    if isinstance(output, IntakeStep) and output.event_digest is None:
+        return output.model_copy(update={"event_digest": event_digest(conn, case_id)})
+    if (
+        isinstance(output, RouteStep | PolicyCheckStep)
+        and output.approval_id is not None
+        and output.approval_digest is None
+    ):
+        found = approval_digest(conn, case_id, output.approval_id)
+        return output.model_copy(update={"approval_digest": found})
+    if isinstance(output, ExecuteStep) and output.outbox_ids and output.outbox_digests is None:
+        digests = {oid: outbox_digest(conn, case_id, oid) for oid in output.outbox_ids}
+        known = {oid: value for oid, value in digests.items() if value is not None}
+        return output.model_copy(update={"outbox_digests": known})
+    return output
 
 
 def anchor_case(conn: Connection[DictRow], record: DecisionRecord, reason: str) -> None:
@@ -212,11 +316,12 @@ def anchor_case(conn: Connection[DictRow], record: DecisionRecord, reason: str) 
         "prev_hash": head["hash"],
     }
     fields["hash"] = ledger_hash(fields)
+    signer = signer_of(conn)
     conn.execute(
         "INSERT INTO ledger_entries (tenant_id, seq, at, case_id, case_seq, case_hash, reason,"
-        " prev_hash, hash) VALUES (%(tenant_id)s, %(seq)s, %(at)s, %(case_id)s, %(case_seq)s,"
-        " %(case_hash)s, %(reason)s, %(prev_hash)s, %(hash)s)",
-        fields,
+        " prev_hash, hash, signature) VALUES (%(tenant_id)s, %(seq)s, %(at)s, %(case_id)s,"
+        " %(case_seq)s, %(case_hash)s, %(reason)s, %(prev_hash)s, %(hash)s, %(signature)s)",
+        {**fields, "signature": signer.sign("ledger_entry", fields["hash"]) if signer else None},
     )
     conn.execute(
         "UPDATE ledger_heads SET seq=%s, hash=%s WHERE tenant_id=%s",

@@ -9,6 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from psycopg import Connection
+from psycopg.rows import DictRow
+
 from exdesk.store.database import Database
 
 _CASE_LOCK_CLASS = 7_362_101
@@ -27,4 +30,19 @@ def case_lock(db: Database, case_id: str) -> Iterator[None]:
         try:
             yield
         finally:
+            conn.execute("SELECT pg_advisory_unlock(%s, hashtext(%s))", (_CASE_LOCK_CLASS, case_id))
+
+
+@contextmanager
+def case_is_being_advanced(conn: Connection[DictRow], case_id: str) -> Iterator[bool]:
+    """Whether a run holds the case's lock; when none does, the case is held on ``conn``
+    (an autocommit connection) for the block, so it stays as the block reads it."""
+    row = conn.execute(
+        "SELECT pg_try_advisory_lock(%s, hashtext(%s)) AS got", (_CASE_LOCK_CLASS, case_id)
+    ).fetchone()
+    got = bool(row and row["got"])
+    try:
+        yield not got
+    finally:
+        if got:
             conn.execute("SELECT pg_advisory_unlock(%s, hashtext(%s))", (_CASE_LOCK_CLASS, case_id))

@@ -12,12 +12,15 @@ import logging
 from dataclasses import dataclass
 from importlib import resources
 
+import psycopg
 from langgraph.checkpoint.postgres import PostgresSaver
 from psycopg import Connection
 from psycopg.rows import DictRow
 
 from exdesk.errors import ConfigurationError
+from exdesk.store.database import DatabaseUrls, connect
 from exdesk.store.job_schema import apply_job_schema
+from exdesk.store.roles import current_role, grant_application_role, may_rewrite_log
 
 logger = logging.getLogger(__name__)
 
@@ -106,6 +109,26 @@ def _check_recorded(conn: Connection[DictRow], shipped: dict[int, Migration]) ->
             )
 
 
+def _up_to_date(conn: Connection[DictRow]) -> bool:
+    """Whether every shipped migration (and LangGraph's) is applied, as shipped — read
+    without writing, so a role that may not migrate can start on a migrated database."""
+    found = conn.execute(
+        "SELECT to_regclass('exdesk_migrations') IS NOT NULL AS ours,"
+        " to_regclass('checkpoint_migrations') IS NOT NULL AS langgraph"
+    ).fetchone()
+    if not found or not found["ours"] or not found["langgraph"]:
+        return False
+    try:
+        rows = conn.execute("SELECT version, checksum FROM exdesk_migrations").fetchall()
+    except psycopg.errors.UndefinedColumn:  # a table from before checksums were kept
+        return False
+    shipped = {m.version: m.checksum for m in available_migrations()}
+    if {row["version"]: row["checksum"] for row in rows} != shipped:
+        return False
+    latest = conn.execute("SELECT max(v) AS v FROM checkpoint_migrations").fetchone()
+    return latest is not None and latest["v"] == len(PostgresSaver.MIGRATIONS) - 1
+
+
 def apply_migrations(conn: Connection[DictRow]) -> list[int]:
     """Apply what has not been applied yet; return the versions applied now.
 
@@ -114,6 +137,8 @@ def apply_migrations(conn: Connection[DictRow]) -> list[int]:
     Raises :class:`~exdesk.errors.ConfigurationError` when an applied migration differs from
     the shipped file, or when the database applied a migration this code does not ship.
     """
+    if _up_to_date(conn):
+        return []
     applied_now: list[int] = []
     conn.execute("SELECT pg_advisory_lock(%s)", (_MIGRATIONS_LOCK,))
     try:
@@ -144,3 +169,32 @@ def apply_migrations(conn: Connection[DictRow]) -> list[int]:
     finally:
         conn.execute("SELECT pg_advisory_unlock(%s)", (_MIGRATIONS_LOCK,))
     return applied_now
+
+
+_warned_single_role = False
+
+
+def migrate_database(urls: DatabaseUrls) -> list[int]:
+    """Migrate as the owner and grant the application role its privileges; with one URL,
+    migrate as that role and warn once when it could rewrite the log. Returns the versions
+    applied now."""
+    global _warned_single_role
+    with connect(urls.application) as app:
+        application = current_role(app)
+        if urls.migration is None:
+            applied = apply_migrations(app)
+            if may_rewrite_log(app) and not _warned_single_role:
+                _warned_single_role = True
+                logger.warning(
+                    "the application connects as %s, which can switch off the decision log's"
+                    " append-only triggers (a superuser or the tables' owner): set"
+                    " EXDESK_MIGRATION_DATABASE_URL to the owner and EXDESK_DATABASE_URL to a"
+                    " role that owns nothing (README: Security: what the chain proves)",
+                    application,
+                )
+            return applied
+    with connect(urls.migration) as owner:
+        applied = apply_migrations(owner)
+        if current_role(owner) != application:
+            grant_application_role(owner, application)
+    return applied

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import psycopg
 from fastapi.testclient import TestClient
 
 from exdesk.service import ExceptionDesk
+from exdesk.store.checkpoint import LedgerCheckpoint
 from tests.api.support import (
     Headers,
     Keys,
@@ -15,6 +17,7 @@ from tests.api.support import (
     short_pick,
     the_pending_approval,
 )
+from tests.support.postgres import owner_url
 
 
 def test_a_tenant_without_cases_verifies(client: TestClient, keys: Keys) -> None:
@@ -27,6 +30,8 @@ def test_a_tenant_without_cases_verifies(client: TestClient, keys: Keys) -> None
         "records": 0,
         "ledger_entries": 0,
         "problems": [],
+        "unchecked": [],
+        "in_progress": [],
     }
 
 
@@ -54,7 +59,8 @@ def test_a_record_changed_behind_the_desks_back_is_reported(
 ) -> None:
     case = ingest(client, integration, short_pick("WMS-6101"))
     classify = next(d for d in case["decisions"] if d["step"] == "classify")
-    with loaded_desk.db.transaction() as conn:  # an intruder with the owner's privileges
+    # an intruder with the owner's privileges (the application's role has none of them)
+    with psycopg.connect(owner_url(loaded_desk.db.url)) as conn, conn.transaction():
         conn.execute("ALTER TABLE decision_records DISABLE TRIGGER decision_records_append_only")
         conn.execute(
             'UPDATE decision_records SET output = output || \'{"category": "other"}\''
@@ -67,3 +73,18 @@ def test_a_record_changed_behind_the_desks_back_is_reported(
 
     assert report["ok"] is False
     assert report["problems"][0].startswith(f"case {case['case_id']} record {classify['seq']}")
+
+
+def test_compliance_takes_a_signed_checkpoint_the_desk_then_verifies(
+    client: TestClient, integration: Headers, keys: Keys, loaded_desk: ExceptionDesk
+) -> None:
+    ingest(client, integration, short_pick("WMS-6201"))
+
+    response = client.get("/v1/audit/checkpoint", headers=keys.headers("cora", "compliance"))
+    refused = client.get("/v1/audit/checkpoint", headers=keys.headers("olga", "ops"))
+
+    assert response.status_code == 200
+    assert refused.status_code == 403
+    checkpoint = LedgerCheckpoint.model_validate(response.json())
+    assert (checkpoint.tenant_id, checkpoint.ledger_seq) == ("acme", 2)
+    assert loaded_desk.verify("acme", checkpoint).ok

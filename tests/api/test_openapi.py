@@ -514,6 +514,24 @@ CALLS = [
     ),
     Call("PUT", "/v1/network", 503, "database down", _down("PUT", "/v1/network", json={})),
     Call("GET", "/v1/audit/verify", 503, "database down", _down("GET", "/v1/audit/verify")),
+    Call(
+        "GET",
+        "/v1/audit/checkpoint",
+        200,
+        "compliance",
+        lambda s: s.client.get("/v1/audit/checkpoint", headers=s.as_("cora", "compliance")),
+    ),
+    Call(
+        "GET", "/v1/audit/checkpoint", 401, "no key", lambda s: s.client.get("/v1/audit/checkpoint")
+    ),
+    Call(
+        "GET",
+        "/v1/audit/checkpoint",
+        403,
+        "ops",
+        lambda s: s.client.get("/v1/audit/checkpoint", headers=s.reader),
+    ),
+    Call("GET", "/v1/audit/checkpoint", 503, "database down", _down("GET", "/v1/audit/checkpoint")),
     Call("GET", SIMILAR, 503, "database down", _down("GET", f"{GHOST_CASE}/similar")),
     Call(
         "GET",

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
 import pytest
 
 from exdesk.domain import Case, NetworkSnapshot
 from exdesk.store.api_keys import authenticate
+from exdesk.store.checkpoint import LedgerCheckpoint
 from tests.cli.conftest import Cli, connect, jsonl_cases, write_events
+from tests.support.postgres import superuser_url
 from tests.support.scenarios import open_orders, short_pick, vague_note
 
 
@@ -34,7 +37,7 @@ def test_verify_names_the_case_and_record_changed_behind_its_back(
 ) -> None:
     tampered = two_cases[1]
     record = next(d for d in tampered.decisions if d.step == "classify")
-    with connect(cli_env) as conn:
+    with connect(superuser_url(cli_env)) as conn:
         conn.execute("SET session_replication_role = replica")
         conn.execute(
             'UPDATE decision_records SET output = output || \'{"category": "other"}\''
@@ -89,3 +92,53 @@ def test_an_unknown_role_creates_no_key(cli: Cli, cli_env: str) -> None:
         row = conn.execute("SELECT count(*) AS n FROM api_keys").fetchone()
     assert row is not None
     assert row["n"] == 0
+
+
+def test_a_checkpoint_and_an_export_verify_offline(
+    network_cli: Cli, cli_env: str, two_cases: list[Case], tmp_path: Path
+) -> None:
+    checkpoint, export = tmp_path / "checkpoint.json", tmp_path / "export"
+
+    signed = network_cli.ok("audit", "checkpoint", "--out", checkpoint)
+    exported = network_cli.ok("audit", "export", "--out", export)
+    online = network_cli.ok("audit", "verify", "--checkpoint", checkpoint)
+    offline = network_cli.ok("audit", "verify", "--export", export, "--checkpoint", checkpoint)
+
+    written = LedgerCheckpoint.model_validate_json(checkpoint.read_text())
+    assert f"signed by key {written.key_fingerprint}" in signed.stdout
+    assert "exported tenant acme: 2 cases" in exported.stdout
+    assert {p.name for p in export.iterdir()} == {
+        "manifest.json",
+        *(f"{name}.jsonl" for name in ("ledger", "cases", "records", "approvals", "outbox")),
+    }
+    for result in (online, offline):
+        assert "OK" in result.stdout
+        assert f"the ledger still holds entry {written.ledger_seq}" in result.stdout
+
+
+def test_an_offline_verify_names_a_change_made_after_the_export(
+    network_cli: Cli, two_cases: list[Case], tmp_path: Path
+) -> None:
+    export = tmp_path / "export"
+    network_cli.ok("audit", "export", "--out", export)
+    approvals = (export / "approvals.jsonl").read_text().replace('"cs_rep"', '"finance"')
+    (export / "approvals.jsonl").write_text(approvals)
+
+    result = network_cli("audit", "verify", "--export", export)
+
+    assert result.exit_code == 1
+    assert "differs from what the record that opened it committed to" in result.stderr
+
+
+def test_a_checkpoint_of_another_key_fails_verification(
+    network_cli: Cli, two_cases: list[Case], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checkpoint = tmp_path / "checkpoint.json"
+    network_cli.ok("audit", "checkpoint", "--out", checkpoint)
+    other = base64.b64encode(bytes(range(32))).decode()
+    monkeypatch.setenv("EXDESK_LEDGER_SIGNING_KEY", other)
+
+    result = network_cli("audit", "verify", "--checkpoint", checkpoint)
+
+    assert result.exit_code == 1
+    assert "this desk's key" in result.stderr

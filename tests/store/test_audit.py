@@ -4,13 +4,34 @@ record whether a record was changed, reordered or deleted, or a whole case remov
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
 
 import psycopg
 import pytest
 from psycopg.types.json import Jsonb
 
-from exdesk.domain import NetworkSnapshot
+from exdesk.domain import (
+    ClassificationEvidence,
+    ClassifyStep,
+    DecisionRecord,
+    IntakeStep,
+    NetworkSnapshot,
+    PrecedentEvidence,
+)
 from exdesk.service import ExceptionDesk
+from exdesk.store.audit import verify_tenant
+from exdesk.store.cases import CaseUpdate, insert_case
+from exdesk.store.database import CONNECTION_KWARGS
+from exdesk.store.decision_log import (
+    StepEntry,
+    anchor_case,
+    append_record,
+    digest,
+    record_hash,
+    records_of_cases,
+)
+from tests.support.postgres import owner_url, superuser_url
 from tests.support.scenarios import open_orders, short_pick
 
 TENANT = "acme"
@@ -31,7 +52,7 @@ def cases(loaded_desk: ExceptionDesk, example_network: NetworkSnapshot) -> list[
 def tamper(database_url: str) -> Iterator[psycopg.Connection[tuple[object, ...]]]:
     """A superuser connection that bypasses the append-only triggers, as an attacker with
     database access could."""
-    with psycopg.connect(database_url, autocommit=True) as conn:
+    with psycopg.connect(superuser_url(database_url), autocommit=True) as conn:
         conn.execute("SET session_replication_role = replica")
         yield conn
 
@@ -45,7 +66,9 @@ def first_problem(desk: ExceptionDesk) -> str:
 def test_records_cannot_be_updated_or_deleted_through_normal_sql(
     loaded_desk: ExceptionDesk, cases: list[str], database_url: str
 ) -> None:
-    with psycopg.connect(database_url, autocommit=True) as conn:
+    """Even the tables' owner, who may change rows, is stopped by the triggers (the
+    application role is refused before them: tests/store/test_roles.py)."""
+    with psycopg.connect(owner_url(database_url), autocommit=True) as conn:
         with pytest.raises(psycopg.errors.InsufficientPrivilege, match="append-only"):
             conn.execute("UPDATE decision_records SET actor='system' WHERE case_id=%s", (cases[0],))
         with pytest.raises(psycopg.errors.InsufficientPrivilege, match="append-only"):
@@ -133,7 +156,8 @@ def test_a_recomputed_chain_still_disagrees_with_the_ledger(
     loaded_desk: ExceptionDesk, cases: list[str], tamper: psycopg.Connection[tuple[object, ...]]
 ) -> None:
     """An attacker who rewrites a record and recomputes every hash after it in the case's
-    chain is still caught: the ledger anchored the old head."""
+    chain is still caught: the desk's signatures no longer match, and the ledger anchored
+    the old head."""
     from exdesk.store.decision_log import hash_fields_of, record_hash
 
     case_id = cases[2]
@@ -159,7 +183,10 @@ def test_a_recomputed_chain_still_disagrees_with_the_ledger(
         )
         previous = new_hash
 
-    assert "differs from the hash the ledger anchored" in first_problem(loaded_desk)
+    assert "is not signed by this desk's key" in first_problem(loaded_desk)
+    with loaded_desk.db.connection() as conn:  # without the key, the ledger still tells
+        unkeyed = verify_tenant(conn, TENANT)
+    assert "differs from the hash the ledger anchored" in str(unkeyed.problems[0])
 
 
 def test_other_tenants_are_untouched_by_tampering_elsewhere(
@@ -174,3 +201,84 @@ def test_other_tenants_are_untouched_by_tampering_elsewhere(
 
     assert not loaded_desk.verify(TENANT).ok
     assert loaded_desk.verify("globex").ok
+
+
+def _classify_minus_zero() -> ClassifyStep:
+    evidence = ClassificationEvidence(
+        precedents=[PrecedentEvidence(case_id="case_old", category="other", similarity=-0.0)]
+    )
+    return ClassifyStep(
+        category="other", confidence=0.5, rationale="r", engine="local", evidence=evidence
+    )
+
+
+def test_a_similarity_rounded_to_minus_zero_is_no_false_alarm(
+    loaded_desk: ExceptionDesk, example_network: NetworkSnapshot
+) -> None:
+    """The penetration test's false alarm: -0.0 hashed, 0.0 read back from jsonb."""
+    ref = loaded_desk.submit(TENANT, short_pick(open_orders(example_network)[0], "wms-z"))
+    with loaded_desk.db.transaction() as conn:
+        record, _ = append_record(
+            conn,
+            TENANT,
+            ref.case_id,
+            "0002:classify",
+            StepEntry(actor="system", inputs_digest="0" * 64, output=_classify_minus_zero()),
+            CaseUpdate(status="escalated"),
+        )
+        anchor_case(conn, record, "escalated")
+    report = loaded_desk.verify(TENANT)
+    assert report.ok, [str(p) for p in report.problems]
+
+
+def test_a_record_hashed_the_first_releases_way_over_minus_zero_still_verifies(
+    database_url: str, example_network: NetworkSnapshot
+) -> None:
+    """A record written before the fix (hash version 1, over -0.0, unsigned) verifies from
+    the 0.0 jsonb returns: one of the 13,288 records the penetration test saw fail."""
+    event = short_pick(open_orders(example_network)[0], "wms-v1")
+    intake = IntakeStep(source=event.source, source_event_id=event.source_event_id)
+    with psycopg.connect(database_url, **CONNECTION_KWARGS) as conn, conn.transaction():
+        ref = insert_case(conn, TENANT, event, None)
+        entry = StepEntry("system", digest(event.model_dump(mode="json")), intake)
+        first, _ = append_record(conn, TENANT, ref.case_id, "0001:intake", entry)
+        anchor_case(conn, first, "created")
+        fields: dict[str, Any] = {
+            "tenant_id": TENANT,
+            "case_id": ref.case_id,
+            "seq": 2,
+            "at": datetime.now(UTC),
+            "step": "classify",
+            "actor": "agent:classifier@local",
+            "inputs_digest": "0" * 64,
+            "output": _classify_minus_zero().model_dump(mode="json"),
+            "confidence": 0.5,
+            "policy_results": [],
+            "model": None,
+            "trace_id": None,
+            "span_id": None,
+            "prev_hash": first.hash,
+        }
+        fields["hash"] = record_hash(fields)  # version 1, as the first release wrote it
+        conn.execute(
+            "INSERT INTO decision_records (tenant_id, case_id, seq, step_key, at, step, actor,"
+            " inputs_digest, output, confidence, prev_hash, hash) VALUES (%(tenant_id)s,"
+            " %(case_id)s, 2, '0002:classify', %(at)s, %(step)s, %(actor)s, %(inputs_digest)s,"
+            " %(output)s, %(confidence)s, %(prev_hash)s, %(hash)s)",
+            {**fields, "output": Jsonb(fields["output"])},
+        )
+        conn.execute(
+            "UPDATE cases SET last_seq=2, last_hash=%s, status='classified' WHERE case_id=%s",
+            (fields["hash"], ref.case_id),
+        )
+        anchor_case(conn, DecisionRecord.model_validate(fields), "classified")
+    with psycopg.connect(database_url, **CONNECTION_KWARGS) as conn:
+        stored = records_of_cases(conn, TENANT, [ref.case_id])[ref.case_id][-1]
+        report = verify_tenant(conn, TENANT)
+    assert stored.hash == fields["hash"]
+    assert record_hash({**fields, "output": stored.output.model_dump(mode="json")}) != stored.hash
+    assert report.ok, [str(p) for p in report.problems]
+    assert report.unchecked[-1] == (
+        "1 cases end in a record without a case digest (before release 2): only their status"
+        " is checked against the log, not the other projection columns"
+    )

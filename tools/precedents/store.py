@@ -108,18 +108,11 @@ def ensure_index(
         if index_exists(conn, space):
             return False
         conn.execute("SELECT set_config('maintenance_work_mem', %s, true)", (maintenance_work_mem,))
+        # The application role owns no table: the owner's function builds exactly this
+        # index (the same expression, operator class and predicate as VectorSpace writes).
         conn.execute(
-            sql.SQL(
-                "CREATE INDEX {name} ON case_embeddings USING hnsw ({column} {opclass})"
-                " WITH (m = {m}, ef_construction = {ef}) WHERE {predicate}"
-            ).format(
-                name=sql.Identifier(space.index_name),
-                column=space.column_sql,
-                opclass=space.opclass_sql,
-                m=sql.Literal(HNSW_M),
-                ef=sql.Literal(HNSW_EF_CONSTRUCTION),
-                predicate=space.predicate_sql,
-            )
+            "SELECT exdesk_create_embedding_index(%s, %s, %s, %s, %s)",
+            (space.index_name, space.embedder, space.dim, HNSW_M, HNSW_EF_CONSTRUCTION),
         )
     return True
 

@@ -1,0 +1,167 @@
+"""Canonical JSON for hashing, in two versions.
+
+Version 1 is ``json.dumps(sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+default=str)``: what every record written before release 2 was hashed over. It is not
+stable across a jsonb round trip: ``-0.0`` reads back as ``0.0``, and a float printed with
+an exponent of 16 or more (``1e+16``) reads back as an integer.
+
+Version 2 writes a value so that it hashes the same before and after jsonb:
+
+* ``null``, ``true``, ``false``;
+* a number by its value: an integral one (``3``, ``2.0``, ``-0.0``, ``1e16``) as the exact
+  integer (``3``, ``2``, ``0``, ``10000000000000000``), any other as the shortest decimal
+  that reads back as the same double (Python's ``repr``: ``0.30000000000000004``,
+  ``1.5e-07``) — jsonb keeps a number's value, not whether it was a float, the sign of a
+  zero, or how it was spelt; NaN and infinities are refused (jsonb refuses them too);
+* a ``Decimal`` as the JSON string of ``str(value)`` (money is a decimal string);
+* a string as JSON with only the escapes JSON requires (``\\"``, ``\\\\``, ``\\b \\f \\n
+  \\r \\t``, other control characters as ``\\u00xx``), its code points unchanged — no
+  Unicode normalisation, so two spellings of one letter hash apart; NUL and lone
+  surrogates are refused (jsonb cannot store them);
+* an array in order; an object with string keys sorted by code point, no whitespace.
+
+Anything else (a date, a model) is refused: hash what was stored, never a Python object.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+from collections.abc import Iterator, Mapping, Sequence
+from decimal import Decimal
+from typing import Any, Literal
+
+HashVersion = Literal[1, 2]
+"""How a record's hash was computed: 1 before release 2, 2 since."""
+
+CURRENT_VERSION: HashVersion = 2
+"""The version every new record is hashed with."""
+
+
+def canonical_json_v1(value: Any) -> str:
+    """The first release's serialisation (sorted keys, no spaces, ``str`` of the rest)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def canonical_json_v2(value: Any) -> str:
+    """The serialisation that survives jsonb (see the module's description)."""
+    text = json.dumps(
+        _prepared(value),
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        allow_nan=False,
+    )
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise ValueError("a string holds a lone surrogate, which jsonb cannot store") from error
+    return text
+
+
+def canonical_json(value: Any, version: HashVersion) -> str:
+    """The canonical JSON of ``value`` in ``version``."""
+    return canonical_json_v2(value) if version == 2 else canonical_json_v1(value)
+
+
+def canonical_number(value: int | float) -> str:
+    """A number as version 2 writes it."""
+    return json.dumps(_prepared(value), allow_nan=False)
+
+
+def _string(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("a string holds NUL, which jsonb cannot store")
+    return value
+
+
+def _prepared(value: Any) -> Any:
+    """The value with every number in its canonical type, checked for what jsonb refuses
+    (``json.dumps`` then writes it)."""
+    if value is None or value is True or value is False or type(value) is int:
+        return value
+    if isinstance(value, str):
+        return _string(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"{value} has no JSON form")
+        # the value of its shortest spelling (what jsonb was sent), not the double's
+        # exact binary value: 1e300 is 10**300 to jsonb
+        return int(Decimal(repr(value))) if value.is_integer() else value
+    if isinstance(value, int):  # an int subclass (not bool): its plain value
+        return int(value)
+    if isinstance(value, Decimal):
+        return _string(str(value))
+    if isinstance(value, Mapping):
+        prepared = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise TypeError("object keys must be strings")
+            prepared[_string(key)] = _prepared(item)
+        return prepared
+    if isinstance(value, list | tuple):
+        return [_prepared(item) for item in value]
+    raise TypeError(f"{type(value).__name__} has no canonical JSON form: hash stored JSON")
+
+
+# --- reading version 1 back ------------------------------------------------------------------
+
+MAX_V1_READINGS = 4096
+"""How many spellings of a read-back value :func:`v1_readings` offers at most."""
+
+
+def _ambiguous(value: Any) -> list[Any] | None:
+    """What a read-back leaf may have been when it was hashed, or None when only itself."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value == 0.0:
+        return [value, -0.0]
+    if isinstance(value, int) and abs(value) >= 10**16:
+        as_float = float(value) if abs(value) < 2**1024 else None
+        if as_float is not None and Decimal(repr(as_float)) == value:
+            return [value, as_float]
+    return None
+
+
+def _leaves(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], list[Any]]]:
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _leaves(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _leaves(item, (*path, index))
+    else:
+        choices = _ambiguous(value)
+        if choices is not None:
+            yield path, choices
+
+
+def _replaced(value: Any, path: Sequence[Any], new: Any) -> Any:
+    if not path:
+        return new
+    head, rest = path[0], path[1:]
+    if isinstance(value, Mapping):
+        return {**value, head: _replaced(value[head], rest, new)}
+    copy = list(value)
+    copy[head] = _replaced(copy[head], rest, new)
+    return copy
+
+
+def v1_readings(value: Any) -> Iterator[Any]:
+    """Every value a version-1 hash may have been computed over, given what jsonb returned.
+
+    jsonb keeps a number's value, not its Python type or sign of zero: a ``0.0`` read back
+    may have been ``-0.0``, and an integer of 17 digits or more may have been a float
+    (``1e+16``). The value itself comes first; at most :data:`MAX_V1_READINGS` in all.
+    """
+    leaves = list(_leaves(value))
+    if not leaves:
+        yield value
+        return
+    combos = itertools.product(*(choices for _, choices in leaves))
+    for combo in itertools.islice(combos, MAX_V1_READINGS):
+        reading = value
+        for (path, _), choice in zip(leaves, combo, strict=True):
+            reading = _replaced(reading, path, choice)
+        yield reading
