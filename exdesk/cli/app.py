@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar, cast
 
 import typer
 from pydantic import BaseModel, ValidationError
@@ -16,7 +16,6 @@ from pydantic import BaseModel, ValidationError
 from exdesk.cli.evals import eval_app
 from exdesk.cli.operations import connectors_app, outbox_app, webhooks_app, worker
 from exdesk.cli.output import Progress, case_table, print_report
-from exdesk.cli.precedents import similar_cases_command
 from exdesk.domain import (
     ROLES,
     ApprovalDecision,
@@ -36,15 +35,14 @@ from exdesk.errors import (
     PermissionDeniedError,
 )
 from exdesk.examples import example_events, example_network
-from exdesk.service import ExceptionDesk
 from exdesk.settings import Settings, load_settings
-from exdesk.store.api_keys import Principal
-from exdesk.store.cases import CaseFilter
-from exdesk.store.checkpoint import LedgerCheckpoint, check_checkpoint
-from exdesk.store.export import verify_export
-from exdesk.store.signing import key_fingerprint
-from exdesk.telemetry import configure_logging
 from exdesk.validation import describe
+
+# The store, the telemetry and the service are imported by the commands that use them: `exdesk
+# --help` and argument errors must answer at once, without psycopg, OpenTelemetry or LangGraph.
+
+if TYPE_CHECKING:
+    from exdesk.service import ExceptionDesk
 
 app = typer.Typer(
     name="exdesk",
@@ -123,9 +121,15 @@ def _tenant(settings: Settings) -> str:
 @contextmanager
 def open_desk() -> Iterator[tuple[ExceptionDesk, str]]:
     """The desk and the tenant this invocation acts for; errors become one line."""
+    from exdesk.telemetry import configure_logging
+
     settings = _settings()
     configure_logging(settings.log_level)
     with _handled():
+        # Deferred: the service brings the workflow engine and the agents, seconds of imports
+        # that `--help` and the commands without a desk never need.
+        from exdesk.service import ExceptionDesk
+
         # A local operator's command runs the cases it moves here, workers or not.
         desk = ExceptionDesk.open(settings.model_copy(update={"run_cases": "inline"}))
         try:
@@ -262,6 +266,8 @@ def demo(
         counts = desk.load_network(tenant, snapshot)
         typer.echo("network: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
         _ingest(desk, tenant, events, OutputFormat.table)
+        from exdesk.store.cases import CaseFilter
+
         page = desk.cases(tenant, CaseFilter(), limit=1)
         typer.echo(f"\n{page.total} cases for tenant {tenant!r}.")
         keys = {role: desk.create_api_key(tenant, f"demo-{role}", [role])[1] for role in ROLES}
@@ -282,6 +288,8 @@ def cases_list(
 ) -> None:
     """List the tenant's cases, newest first."""
     with open_desk() as (desk, tenant), _handled():
+        from exdesk.store.cases import CaseFilter
+
         page = desk.cases(tenant, CaseFilter(status, category, route), limit=limit)
     if output is OutputFormat.jsonl:
         for case in page.cases:
@@ -316,6 +324,8 @@ def cases_similar(
 ) -> None:
     """The closed cases most like this one: how they ended and who approved."""
     with open_desk() as (desk, tenant), _handled():
+        from exdesk.cli.precedents import similar_cases_command
+
         typer.echo(similar_cases_command(desk, tenant, case_id, k))
 
 
@@ -344,6 +354,8 @@ def _decide(
 ) -> None:
     with open_desk() as (desk, tenant), _handled():
         approval = desk.pending_approval(tenant, case_id)
+        from exdesk.store.api_keys import Principal
+
         principal = Principal(tenant, user, frozenset(cast(list[Role], roles)), key_id="cli")
         case = desk.decide(
             principal, approval.approval_id, decision, comment=comment, edited_proposal=edited
@@ -420,6 +432,10 @@ def audit_verify(
 ) -> None:
     """Verify every case's hash chain, the tenant ledger and the rows the chains cover;
     name the first bad record."""
+    from exdesk.store.checkpoint import LedgerCheckpoint, check_checkpoint
+    from exdesk.store.export import verify_export
+    from exdesk.store.signing import key_fingerprint
+
     with _handled():
         signed = read_model(checkpoint, LedgerCheckpoint) if checkpoint is not None else None
     if export is not None:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import typer
 
 from exdesk.domain import Case
-from exdesk.store.audit import AuditReport
+
+if TYPE_CHECKING:
+    from exdesk.store.audit import AuditReport
 
 _COLUMNS = (
     ("case", 29),

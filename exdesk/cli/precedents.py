@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 from exdesk.domain import Case
 from exdesk.errors import InputError
-from exdesk.tools.precedents.service import Precedent, PrecedentIndex, snippet
 
 if TYPE_CHECKING:
     from exdesk.service import ExceptionDesk
+    from exdesk.tools.precedents.service import Precedent, PrecedentIndex
 
 
 def _outcome(precedent: Precedent) -> str:
@@ -33,6 +33,8 @@ def _outcome(precedent: Precedent) -> str:
 
 def precedents_text(case: Case, embedder: str, precedents: Sequence[Precedent]) -> str:
     """A header naming the case, then one block per precedent, most similar first."""
+    from exdesk.tools.precedents.service import snippet
+
     category = case.classification.category if case.classification else "unclassified"
     lines = [
         f"Precedents of {case.case_id} ({category}, {case.status}) — embedder {embedder}",

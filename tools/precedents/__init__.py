@@ -6,13 +6,17 @@ Embedders sit behind one :class:`Embedder` interface (``LocalEmbedder`` by defau
 index per embedder, so a search never compares vectors of two embedders.
 """
 
+from typing import TYPE_CHECKING
+
 from exdesk.tools.precedents.embedder import Embedder, case_text, l2_normalise
-from exdesk.tools.precedents.local_embedder import LocalEmbedder
-from exdesk.tools.precedents.openai_embedder import OpenAIEmbedder
 from exdesk.tools.precedents.resolution import PRECEDENT_STATUSES, Resolution
 from exdesk.tools.precedents.search import EXACT_ROWS_PER_CANDIDATE, SearchPlan, plan_search
 from exdesk.tools.precedents.service import EF_SEARCH, Precedent, PrecedentIndex
 from exdesk.tools.precedents.store import VectorSpace, ensure_index
+
+if TYPE_CHECKING:
+    from exdesk.tools.precedents.local_embedder import LocalEmbedder
+    from exdesk.tools.precedents.openai_embedder import OpenAIEmbedder
 
 __all__ = [
     "EF_SEARCH",
@@ -31,3 +35,16 @@ __all__ = [
     "l2_normalise",
     "plan_search",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """The embedders load on first use: scikit-learn and the openai SDK cost seconds to import."""
+    if name == "LocalEmbedder":
+        from exdesk.tools.precedents.local_embedder import LocalEmbedder
+
+        return LocalEmbedder
+    if name == "OpenAIEmbedder":
+        from exdesk.tools.precedents.openai_embedder import OpenAIEmbedder
+
+        return OpenAIEmbedder
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
