@@ -71,6 +71,10 @@ class Settings(BaseSettings):
     precedents_openai_dimensions: int | None = Field(default=None, ge=1, le=4000)
     precedents_ef_search: int = Field(default=300, ge=1, le=1000)
     """HNSW ``ef_search``: 300 gave recall@10 0.969 at p99 6.6 ms over 100k cases."""
+    precedents_in_evidence: bool = False
+    """Search precedents while classifying and record them beside the classification (they
+    never change it). Off by default: it embeds and searches on every case, while the API,
+    the CLI and the console find a case's precedents when someone asks for them."""
 
     telemetry_exporter: TelemetryExporter = "file"
     otlp_endpoint: str | None = None

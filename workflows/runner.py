@@ -18,7 +18,7 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command
 from opentelemetry.trace import Status, StatusCode
 
-from exdesk.domain import FINAL_STATUSES, Approval, CaseStatus, FailStep
+from exdesk.domain import FINAL_STATUSES, WAITING_STATUSES, Approval, CaseStatus, FailStep
 from exdesk.errors import NotFoundError
 from exdesk.store import approvals as approval_store
 from exdesk.store.cases import CaseUpdate, get_case_row
@@ -104,34 +104,45 @@ class CaseRunner:
         just before a crash resumes the case the next time anyone advances it.
         """
         advanced = False
+        status, row = self._status(tenant_id, case_id)
         for _ in range(_MAX_LEGS):
-            status, row = self._status(tenant_id, case_id)
             if status in FINAL_STATUSES:
                 break
-            payload = self._next_payload(tenant_id, case_id, row)
+            payload, seq = self._next_payload(tenant_id, case_id, row)
             if payload is _NOTHING_TO_DO:
                 break
-            self._run(tenant_id, case_id, payload)
+            # When the state stands on the log's head, no step past it was recorded.
+            with self._deps.recorder.run(case_id, seq if seq == row["last_seq"] else None):
+                self._run(tenant_id, case_id, payload)
             advanced = True
-        status, _ = self._status(tenant_id, case_id)
+            status, row = self._status(tenant_id, case_id)
+            if status in WAITING_STATUSES:
+                # Whoever decides the gate from now on has the case advanced (inline under
+                # its lock, or a job queued with the decision): nothing more to do here.
+                break
         return RunResult(case_id, status, advanced)
 
     def _config(self, case_id: str) -> Any:
         return {"configurable": {"thread_id": case_id}}
 
-    def _next_payload(self, tenant_id: str, case_id: str, row: dict[str, Any]) -> Any:
+    def _next_payload(
+        self, tenant_id: str, case_id: str, row: dict[str, Any]
+    ) -> tuple[Any, int | None]:
+        """What to invoke the graph with next, and the record count its state stands on."""
         snapshot = self._graph().get_state(self._config(case_id))
         if not snapshot.values:
-            return initial_state(tenant_id, case_id, row["event"], INTAKE_SEQ, row["initiated_by"])
+            state = initial_state(tenant_id, case_id, row["event"], INTAKE_SEQ, row["initiated_by"])
+            return state, INTAKE_SEQ
+        seq = snapshot.values.get("seq")
         if snapshot.interrupts:
             decision = self._stored_decision(tenant_id, snapshot.values)
-            return _NOTHING_TO_DO if decision is None else Command(resume=decision)
+            return (_NOTHING_TO_DO if decision is None else Command(resume=decision)), seq
         if snapshot.next or snapshot.tasks:
             # A run was cut short (crash): continue from the last checkpoint. A task that
             # finished and saved its writes before the crash is not in ``next`` but still in
             # ``tasks``: LangGraph applies its writes and goes on from there.
-            return None
-        return _NOTHING_TO_DO
+            return None, None
+        return _NOTHING_TO_DO, seq
 
     def _run(self, tenant_id: str, case_id: str, payload: Any) -> None:
         with tracer.start_as_current_span(

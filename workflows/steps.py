@@ -9,7 +9,9 @@ written twice and the state never disagrees with the log.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -102,6 +104,36 @@ class StepRecorder:
     def __init__(self, db: Database, deliver: DeliveryHook | None = None) -> None:
         self._db = db
         self._deliver = deliver
+        self._heads: dict[str, int | None] = {}
+        """Cases being run here → the chain head the state is known to stand on (None:
+        unknown until the next step is recorded)."""
+        self._heads_lock = threading.Lock()
+
+    @contextmanager
+    def run(self, case_id: str, head: int | None) -> Iterator[None]:
+        """Register a run of the case by the holder of its run lock.
+
+        ``head`` is the chain head the state being run stands on, when the run's holder
+        checked that the log holds nothing past it (no step recorded by a run a crash cut
+        short). While that holds, a step cannot have been recorded already, so it is not
+        looked up first; each step recorded here moves the known head on.
+        """
+        with self._heads_lock:
+            self._heads[case_id] = head
+        try:
+            yield
+        finally:
+            with self._heads_lock:
+                self._heads.pop(case_id, None)
+
+    def _known_new(self, state: CaseState) -> bool:
+        with self._heads_lock:
+            return self._heads.get(state["case_id"], -1) == state["seq"]
+
+    def _moved(self, case_id: str, seq: int) -> None:
+        with self._heads_lock:
+            if case_id in self._heads:
+                self._heads[case_id] = seq
 
     def record(
         self,
@@ -113,10 +145,13 @@ class StepRecorder:
         """Run ``compute`` and store its result once; on a re-run return the stored record."""
         key = step_key(state, step)
         case_id, tenant_id = state["case_id"], state["tenant_id"]
-        with self._db.connection() as conn:
-            existing = find_record(conn, case_id, key)
-        if existing is not None:
-            return existing
+        known_new = self._known_new(state)
+        if not known_new:
+            with self._db.connection() as conn:
+                existing = find_record(conn, case_id, key)
+            if existing is not None:
+                self._moved(case_id, existing.seq)
+                return existing
         spec = span or SpanSpec(f"workflow_step {step}")
         attributes = {"exdesk.case_id": case_id, "exdesk.tenant_id": tenant_id, "exdesk.step": step}
         with tracer.start_as_current_span(
@@ -132,7 +167,7 @@ class StepRecorder:
                 output = result.output
                 if result.approval is not None:
                     request = result.approval
-                    approval = approval_store.request_approval(
+                    opened = approval_store.request_approval(
                         conn,
                         tenant_id=tenant_id,
                         case_id=case_id,
@@ -144,7 +179,11 @@ class StepRecorder:
                         allowed_decisions=request.allowed_decisions,
                         excluded_users=request.excluded_users,
                     )
-                    output = _with(output, approval_id=approval.approval_id)
+                    output = _with(
+                        output,
+                        approval_id=opened.approval.approval_id,
+                        approval_digest=opened.digest,
+                    )
                 outbox_ids = [
                     outbox_store.enqueue(
                         conn,
@@ -171,9 +210,12 @@ class StepRecorder:
                     trace_id=trace_id,
                     span_id=span_id,
                 )
-                record, _ = append_record(conn, tenant_id, case_id, key, entry, result.case_update)
+                record, _ = append_record(
+                    conn, tenant_id, case_id, key, entry, result.case_update, known_new=known_new
+                )
                 if result.anchor is not None:
                     anchor_case(conn, record, result.anchor)
+            self._moved(case_id, record.seq)
             current.set_attributes(masked_attributes({"exdesk.seq": record.seq}))
         return record
 

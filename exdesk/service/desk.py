@@ -87,7 +87,7 @@ class ExceptionDesk:
                 db=db,
                 agents=agents,
                 policy=policy,
-                precedents=lambda: self.precedents,
+                precedents=(lambda: self.precedents) if settings.precedents_in_evidence else None,
                 deliver=self.jobs.defer_delivery,
             )
         )

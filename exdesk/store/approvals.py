@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from psycopg import Connection
@@ -11,6 +12,7 @@ from psycopg.rows import DictRow
 from psycopg.types.json import Jsonb
 
 from exdesk.domain import Approval, ApprovalDecision, ApprovalKind, ApprovalStatus, Role
+from exdesk.store.commitments import APPROVAL_COLUMNS, row_digest
 
 _COLUMNS = (
     "approval_id, tenant_id, case_id, kind, required_role, status, proposal, reason,"
@@ -21,6 +23,15 @@ _COLUMNS = (
 
 def _approval(row: dict[str, Any]) -> Approval:
     return Approval.model_validate(row)
+
+
+@dataclass(frozen=True)
+class OpenedApproval:
+    """An approval a step opened (or had opened before a crash) and the digest of what it
+    asks, as stored — what the step's record commits to."""
+
+    approval: Approval
+    digest: str
 
 
 def request_approval(
@@ -35,13 +46,14 @@ def request_approval(
     reason: str,
     allowed_decisions: Sequence[ApprovalDecision] = ("approve", "reject", "edit"),
     excluded_users: Sequence[str] = (),
-) -> Approval:
+) -> OpenedApproval:
     """Open a pending approval, once per (case, step): a re-run returns the same one."""
-    conn.execute(
+    returning = f"{_COLUMNS}, step_key"
+    row = conn.execute(
         "INSERT INTO approvals (approval_id, tenant_id, case_id, step_key, kind, required_role,"
         " proposal, reason, allowed_decisions, excluded_users)"
         " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
-        " ON CONFLICT (case_id, step_key) DO NOTHING",
+        f" ON CONFLICT (case_id, step_key) DO NOTHING RETURNING {returning}",
         (
             f"apr_{uuid.uuid4().hex[:20]}",
             tenant_id,
@@ -54,13 +66,15 @@ def request_approval(
             list(allowed_decisions),
             list(excluded_users),
         ),
-    )
-    row = conn.execute(
-        f"SELECT {_COLUMNS} FROM approvals WHERE case_id=%s AND step_key=%s",
-        (case_id, step_key),
     ).fetchone()
+    if row is None:  # opened by an earlier run of the step
+        row = conn.execute(
+            f"SELECT {returning} FROM approvals WHERE case_id=%s AND step_key=%s",
+            (case_id, step_key),
+        ).fetchone()
     assert row is not None
-    return _approval(row)
+    asked = {column: value for column, value in row.items() if column != "step_key"}
+    return OpenedApproval(_approval(asked), row_digest(row, APPROVAL_COLUMNS))
 
 
 def get_approval(conn: Connection[DictRow], tenant_id: str, approval_id: str) -> Approval | None:

@@ -60,25 +60,30 @@ def apply_update(
     case_id: str,
     update: CaseUpdate,
     *,
-    head: tuple[int, str] | None = None,
-) -> None:
-    """Write a step's projection changes (inside the step's transaction), together with the
-    new chain head (``last_seq``, ``last_hash``) when a record was appended."""
+    tenant_id: str | None = None,
+    returning: str | None = None,
+) -> dict[str, Any] | None:
+    """Write a step's projection changes (inside the step's transaction).
+
+    With ``returning`` (a column list), the updated row's columns; None when there was
+    nothing to write (or no such case of ``tenant_id``).
+    """
     values = update.assignments()
-    if head is not None:
-        values["last_seq"], values["last_hash"] = head
     if not values:
-        return
+        return None
     sets = ", ".join(
         f"{column} = {column} || %({column})s"
         if column in _APPENDED
         else f"{column} = %({column})s"
         for column in values
     )
-    conn.execute(
-        f"UPDATE cases SET {sets}, updated_at = now() WHERE case_id = %(case_id)s",
-        {**values, "case_id": case_id},
+    tenant = " AND tenant_id = %(tenant_id)s" if tenant_id is not None else ""
+    tail = f" RETURNING {returning}" if returning else ""
+    cursor = conn.execute(
+        f"UPDATE cases SET {sets}, updated_at = now() WHERE case_id = %(case_id)s{tenant}{tail}",
+        {**values, "case_id": case_id, "tenant_id": tenant_id},
     )
+    return cursor.fetchone() if returning else None
 
 
 @dataclass(frozen=True)

@@ -103,12 +103,3 @@ def outbox_digest(conn: Connection[DictRow], case_id: str, outbox_id: str) -> st
         (outbox_id, case_id),
     )
     return None if row is None else row_digest(row, OUTBOX_COLUMNS)
-
-
-def case_projection_digest(conn: Connection[DictRow], case_id: str) -> str:
-    """The digest of the case row's projection columns as they stand now."""
-    row = _one(
-        conn, f"SELECT {', '.join(PROJECTION_COLUMNS)} FROM cases WHERE case_id=%s", (case_id,)
-    )
-    assert row is not None, "the case row is locked by the caller"
-    return row_digest(row, PROJECTION_COLUMNS)

@@ -40,10 +40,11 @@ from exdesk.store.canonical import (
 )
 from exdesk.store.cases import CaseUpdate, apply_update
 from exdesk.store.commitments import (
+    PROJECTION_COLUMNS,
     approval_digest,
-    case_projection_digest,
     event_digest,
     outbox_digest,
+    row_digest,
 )
 from exdesk.store.signing import signer_of
 
@@ -204,26 +205,29 @@ def append_record(
     step_key: str,
     entry: StepEntry,
     update: CaseUpdate | None = None,
+    *,
+    known_new: bool = False,
 ) -> tuple[DecisionRecord, bool]:
     """Append one record to the case's chain, exactly once per ``step_key``, and apply the
-    step's projection ``update`` to the case row in the same statement as the new head.
+    step's projection ``update`` to the case row in the same transaction as the new head.
 
     Must run inside a transaction. The case row holds the chain head and is locked for the
     append, so one case's chain never forks and other cases are never blocked. Returns the
     record and whether it was written now (False when the step had already written it).
+
+    ``known_new``: the caller holds the case's run lock and knows the step has not been
+    recorded (the look-up is skipped; the unique ``(case_id, step_key)`` still refuses a
+    second record). Two statements then write the step: the projection update that locks
+    the head and returns it, and the insert that moves the head.
     """
-    existing = find_record(conn, case_id, step_key)
-    if existing is not None:
-        return existing, False
-    head = conn.execute(
-        "SELECT last_seq, last_hash FROM cases WHERE case_id=%s AND tenant_id=%s FOR UPDATE",
-        (case_id, tenant_id),
-    ).fetchone()
-    if head is None:
-        raise NotFoundError(f"case {case_id} does not exist")
+    if not known_new:
+        existing = find_record(conn, case_id, step_key)
+        if existing is not None:
+            return existing, False
+    head = lock_head(conn, tenant_id, case_id, update or CaseUpdate())
     seq = int(head["last_seq"]) + 1
     output = _with_commitments(conn, case_id, entry.output)
-    apply_update(conn, case_id, update or CaseUpdate())
+    policy_results = list(entry.policy_results)
     fields: dict[str, Any] = {
         "tenant_id": tenant_id,
         "case_id": case_id,
@@ -234,20 +238,23 @@ def append_record(
         "inputs_digest": entry.inputs_digest,
         "output": _plain(output.model_dump(mode="json")),
         "confidence": entry.confidence,
-        "policy_results": _plain([r.model_dump(mode="json") for r in entry.policy_results]),
+        "policy_results": _plain([r.model_dump(mode="json") for r in policy_results]),
         "model": _plain(entry.model.model_dump(mode="json")) if entry.model else None,
         "trace_id": entry.trace_id,
         "span_id": entry.span_id,
         "prev_hash": head["last_hash"],
         "hash_version": CURRENT_VERSION,
-        "case_digest": case_projection_digest(conn, case_id),
+        "case_digest": row_digest(head, PROJECTION_COLUMNS),
     }
     fields["hash"] = record_hash(fields)
     signer = signer_of(conn)
     signature = signer.sign("record", fields["hash"]) if signer else None
     conn.execute(
-        f"INSERT INTO decision_records ({_RECORD_COLUMNS}) VALUES"
-        " (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        f"WITH appended AS (INSERT INTO decision_records ({_RECORD_COLUMNS}) VALUES"
+        " (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+        " RETURNING seq, hash)"
+        " UPDATE cases SET last_seq = appended.seq, last_hash = appended.hash,"
+        " updated_at = now() FROM appended WHERE cases.case_id = %s",
         (
             tenant_id,
             case_id,
@@ -268,10 +275,36 @@ def append_record(
             fields["hash_version"],
             fields["case_digest"],
             signature,
+            case_id,
         ),
     )
-    apply_update(conn, case_id, CaseUpdate(), head=(seq, fields["hash"]))
-    return _record_from_row({**fields, "step_key": step_key}), True
+    record = DecisionRecord.model_validate(
+        {
+            **{k: v for k, v in fields.items() if k not in _NOT_IN_MODEL},
+            # The validated models the step produced, not their JSON read back again.
+            "output": output,
+            "policy_results": policy_results,
+            "model": entry.model,
+        }
+    )
+    return record, True
+
+
+def lock_head(
+    conn: Connection[DictRow], tenant_id: str, case_id: str, update: CaseUpdate
+) -> dict[str, Any]:
+    """Lock the case row for an append, applying the step's projection ``update`` in the
+    same statement; the chain head and the projection as they now stand."""
+    returning = f"last_seq, last_hash, {', '.join(PROJECTION_COLUMNS)}"
+    head = apply_update(conn, case_id, update, tenant_id=tenant_id, returning=returning)
+    if head is None:
+        head = conn.execute(
+            f"SELECT {returning} FROM cases WHERE case_id=%s AND tenant_id=%s FOR UPDATE",
+            (case_id, tenant_id),
+        ).fetchone()
+    if head is None:
+        raise NotFoundError(f"case {case_id} does not exist")
+    return head
 
 
 def _with_commitments(conn: Connection[DictRow], case_id: str, output: StepOutput) -> StepOutput:
@@ -296,15 +329,13 @@ def _with_commitments(conn: Connection[DictRow], case_id: str, output: StepOutpu
 def anchor_case(conn: Connection[DictRow], record: DecisionRecord, reason: str) -> None:
     """Anchor a case's chain head (``record``) in the tenant's ledger. Inside a transaction."""
     tenant_id = record.tenant_id
-    conn.execute(
-        "INSERT INTO ledger_heads (tenant_id, seq, hash) VALUES (%s, 0, %s)"
-        " ON CONFLICT (tenant_id) DO NOTHING",
-        (tenant_id, GENESIS_HASH),
-    )
+    # Creates the tenant's head on first use and locks it, in one statement.
     head = conn.execute(
-        "SELECT seq, hash FROM ledger_heads WHERE tenant_id=%s FOR UPDATE", (tenant_id,)
+        "INSERT INTO ledger_heads (tenant_id, seq, hash) VALUES (%s, 0, %s)"
+        " ON CONFLICT (tenant_id) DO UPDATE SET seq = ledger_heads.seq RETURNING seq, hash",
+        (tenant_id, GENESIS_HASH),
     ).fetchone()
-    assert head is not None  # inserted just above
+    assert head is not None  # an upsert returns its row
     fields: dict[str, Any] = {
         "tenant_id": tenant_id,
         "seq": int(head["seq"]) + 1,
@@ -318,14 +349,13 @@ def anchor_case(conn: Connection[DictRow], record: DecisionRecord, reason: str) 
     fields["hash"] = ledger_hash(fields)
     signer = signer_of(conn)
     conn.execute(
-        "INSERT INTO ledger_entries (tenant_id, seq, at, case_id, case_seq, case_hash, reason,"
-        " prev_hash, hash, signature) VALUES (%(tenant_id)s, %(seq)s, %(at)s, %(case_id)s,"
-        " %(case_seq)s, %(case_hash)s, %(reason)s, %(prev_hash)s, %(hash)s, %(signature)s)",
+        "WITH entry AS (INSERT INTO ledger_entries (tenant_id, seq, at, case_id, case_seq,"
+        " case_hash, reason, prev_hash, hash, signature) VALUES (%(tenant_id)s, %(seq)s, %(at)s,"
+        " %(case_id)s, %(case_seq)s, %(case_hash)s, %(reason)s, %(prev_hash)s, %(hash)s,"
+        " %(signature)s) RETURNING tenant_id, seq, hash)"
+        " UPDATE ledger_heads SET seq = entry.seq, hash = entry.hash FROM entry"
+        " WHERE ledger_heads.tenant_id = entry.tenant_id",
         {**fields, "signature": signer.sign("ledger_entry", fields["hash"]) if signer else None},
-    )
-    conn.execute(
-        "UPDATE ledger_heads SET seq=%s, hash=%s WHERE tenant_id=%s",
-        (fields["seq"], fields["hash"], tenant_id),
     )
 
 

@@ -6,10 +6,17 @@ import pytest
 
 from exdesk.domain import ClassifyStep, NetworkSnapshot
 from exdesk.service import ExceptionDesk
+from exdesk.settings import Settings
 from exdesk.tools.precedents import PrecedentIndex
 from tests.support.scenarios import open_orders, short_pick, where_is_my_order
 from tests.support.typed import output_of
 from tests.workflows.conftest import TENANT, approve_everything
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """Precedents searched while classifying and recorded beside the classification."""
+    return settings.model_copy(update={"precedents_in_evidence": True})
 
 
 def test_a_resolved_case_is_found_as_the_precedent_of_a_similar_one(
