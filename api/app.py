@@ -7,6 +7,7 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import FastAPI
 
 from exdesk.api.errors import install_error_handlers
@@ -49,6 +50,10 @@ def create_app(settings: Settings, desk: ExceptionDesk | None = None) -> FastAPI
         if owned:
             configure_logging(settings.log_level)
         app.state.desk = desk or ExceptionDesk.open(settings)
+        # Requests beyond what the pool serves at once wait their turn here, unbounded by
+        # the pool's timeout: a burst of clients is queued, never answered 503.
+        limiter = anyio.to_thread.current_default_thread_limiter()
+        limiter.total_tokens = app.state.desk.concurrent_requests
         resumer = threading.Thread(
             target=warm_up, args=(app.state.desk,), name="warm-up", daemon=True
         )

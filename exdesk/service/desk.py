@@ -99,6 +99,17 @@ class ExceptionDesk:
             ),
         )
 
+    @property
+    def concurrent_requests(self) -> int:
+        """How many requests may use the database at once without waiting for a connection.
+
+        Queued, a request holds one connection at a time, so as many as the pool has; run
+        inline, a request runs a case, which holds its lock's connection while its steps
+        take others.
+        """
+        size = self.db.pool.max_size
+        return size if self.queued else max(1, size // 3)
+
     @classmethod
     def open(cls, settings: Settings, *, agents: AgentSet | None = None) -> ExceptionDesk:
         """Start (or reach) the database, migrate it, and build the agents and policies.

@@ -105,7 +105,7 @@ class Fleet:
                 process.kill()
                 process.wait(timeout=30)
 
-    def log_tail(self, lines: int = 40) -> str:
+    def log_tail(self, lines: int = 15) -> str:
         """The end of every process's log, for an assertion message."""
         parts = []
         for path in sorted(self.logs.glob("*.log")):
