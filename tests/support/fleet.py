@@ -8,10 +8,12 @@ exdesk.cli``), configured through the environment; tests talk to the API over HT
 from __future__ import annotations
 
 import os
+import random
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -62,6 +64,7 @@ class Fleet:
     api: subprocess.Popen[bytes] | None = None
     workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
     killed: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     def _start(self, name: str, *args: str) -> subprocess.Popen[bytes]:
         with (self.logs / f"{name}.log").open("ab") as log:  # the child keeps its own copy
@@ -74,27 +77,31 @@ class Fleet:
 
     def start_worker(self) -> None:
         """One more worker process."""
-        index = len(self.workers) + self.killed
-        self.workers.append(
-            self._start(f"worker-{index}", "worker", "--concurrency", str(self.concurrency))
-        )
+        with self.lock:
+            index = len(self.workers) + self.killed
+            self.workers.append(
+                self._start(f"worker-{index}", "worker", "--concurrency", str(self.concurrency))
+            )
 
     def kill_worker(self, index: int) -> None:
         """SIGKILL a worker (no clean shutdown) and start a replacement."""
-        victim = self.workers.pop(index)
+        with self.lock:
+            victim = self.workers.pop(index % len(self.workers))
+            self.killed += 1
         victim.send_signal(signal.SIGKILL)
         victim.wait(timeout=30)
-        self.killed += 1
         self.start_worker()
 
     def alive(self) -> bool:
         """Whether the API and every worker still run."""
-        processes = [self.api, *self.workers]
+        with self.lock:
+            processes = [self.api, *self.workers]
         return all(p is not None and p.poll() is None for p in processes)
 
     def stop(self) -> None:
         """Stop everything: SIGTERM (workers finish their job), then SIGKILL stragglers."""
-        processes = [p for p in (self.api, *self.workers) if p is not None]
+        with self.lock:
+            processes = [p for p in (self.api, *self.workers) if p is not None]
         for process in processes:
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
@@ -155,3 +162,25 @@ def _wait_until_up(fleet: Fleet, timeout: float) -> None:
             pass
         time.sleep(0.2)
     raise RuntimeError("the API did not answer /healthz in time\n" + fleet.log_tail())
+
+
+@contextmanager
+def chaos(fleet: Fleet, every: float, seed: int = 7) -> Iterator[list[float]]:
+    """SIGKILL a random worker every ``every`` seconds (a replacement starts at once) for
+    the block; yields the list of kill times, which grows while the block runs."""
+    rng = random.Random(seed)
+    kills: list[float] = []
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.wait(every):
+            fleet.kill_worker(rng.randrange(1_000))
+            kills.append(time.monotonic())
+
+    thread = threading.Thread(target=loop, name="chaos", daemon=True)
+    thread.start()
+    try:
+        yield kills
+    finally:
+        stop.set()
+        thread.join(timeout=60)
