@@ -75,9 +75,8 @@ async def _send(url: str, key: str, events: list[ExceptionEvent]) -> list[int]:
                     json=[e.model_dump(mode="json") for e in batch],
                     headers={"Authorization": f"Bearer {key}"},
                 )
-                print(
-                    f"batch of {len(batch)}: {answer.status_code} in {time.monotonic() - started:.1f} s"
-                )
+                took = time.monotonic() - started
+                print(f"batch of {len(batch)}: {answer.status_code} in {took:.1f} s")
                 return answer.status_code
 
         return list(await asyncio.gather(*(one(b) for b in batches)))
