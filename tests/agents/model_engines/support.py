@@ -65,4 +65,4 @@ def bodies(route: respx.Route) -> list[dict[str, Any]]:
 
 def user_text(body: dict[str, Any]) -> str:
     """The first user message of a sent body."""
-    return next(m["content"] for m in body["messages"] if m["role"] == "user")
+    return str(next(m["content"] for m in body["messages"] if m["role"] == "user"))

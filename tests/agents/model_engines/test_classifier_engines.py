@@ -170,7 +170,7 @@ FAILURES = [
 
 @pytest.mark.parametrize(("answers", "failure"), FAILURES)
 def test_a_failed_model_falls_back_to_the_local_engine_and_says_so(
-    router: respx.Router, answers: list[object], failure: str
+    router: respx.Router, answers: list[httpx.Response | Exception], failure: str
 ) -> None:
     route = router.post("/chat/completions")
     route.side_effect = answers
