@@ -23,7 +23,7 @@ from exdesk.service import ExceptionDesk
 from exdesk.settings import Settings
 from tests.agents.model_engines.support import model_parts
 from tests.llm.support import OPENAI_BASE_URL
-from tests.support.model_answers import (
+from tests.support.openai_standin import (
     DEFAULT_ANSWERS,
     Answer,
     chat_completion,

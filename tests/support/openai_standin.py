@@ -1,11 +1,15 @@
 """A stand-in for an OpenAI-compatible endpoint that answers each agent with a valid
-structured output, chosen by the schema the request asks for. Used by workflow tests
-(behind respx) and by the model-engine benchmark (behind a real HTTP server)."""
+structured output, chosen by the schema the request asks for: behind respx in the
+workflow tests, and as a real HTTP server (:class:`StandInServer`) in the model-engine
+benchmark."""
 
 from __future__ import annotations
 
 import json
+import threading
+import time
 from collections.abc import Callable, Mapping
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from itertools import count
 from typing import Any
 
@@ -113,3 +117,65 @@ def chat_completion(body: Mapping[str, Any], answers: Mapping[str, Answer]) -> d
         ],
         "usage": {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120},
     }
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 256
+    """Many clients connect at once (a benchmark's first burst)."""
+
+
+class StandInServer:
+    """A real HTTP server speaking the Chat Completions API on 127.0.0.1: every request is
+    answered with its agent's valid structured output after ``delay`` seconds, many at once
+    (one thread per request). Counts the requests it answered.
+
+    Not for pytest (the tests refuse real HTTP); for benchmarks and manual runs::
+
+        with StandInServer(delay=0.8) as server:
+            ... OPENAI_BASE_URL=server.base_url ...
+    """
+
+    def __init__(
+        self, delay: float = 0.8, answers: Mapping[str, Answer] | None = None, port: int = 0
+    ) -> None:
+        self.delay = delay
+        self.answers = {**DEFAULT_ANSWERS, **(answers or {})}
+        self.requests = 0
+        self._lock = threading.Lock()
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("content-length", "0"))
+                body = json.loads(self.rfile.read(length))
+                time.sleep(server.delay)
+                payload = json.dumps(chat_completion(body, server.answers)).encode()
+                with server._lock:
+                    server.requests += 1
+                self.send_response(200)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                return
+
+        self._http = _Server(("127.0.0.1", port), Handler)
+        self._thread = threading.Thread(target=self._http.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        """``http://127.0.0.1:<port>/v1``."""
+        return f"http://127.0.0.1:{self._http.server_address[1]}/v1"
+
+    def __enter__(self) -> StandInServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._http.shutdown()
+        self._http.server_close()
