@@ -9,6 +9,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal
 
+from opentelemetry.trace import SpanKind
+
 from exdesk.errors import (
     AgentError,
     ModelBudgetError,
@@ -36,6 +38,7 @@ from exdesk.llm._request import (
 from exdesk.llm._response import ModelResponse
 from exdesk.llm._retry import RetryPolicy
 from exdesk.llm._tools import BoundTool, definitions
+from exdesk.telemetry import tracer
 
 REPAIR_INSTRUCTION = (
     "Your previous answer could not be used: {reason}. Answer again with one JSON object "
@@ -167,10 +170,21 @@ class ModelRun(Generic[OutputT]):
         for call in response.tool_calls:
             tool = tools[call.name]  # checked_response refused tools it was not offered
             report.tool_calls.append(call.name)
-            try:
-                result = tool.run(tool.definition.parse_arguments(call))
-            except (InvalidOutputError, LookupError, ValueError) as error:
-                result = f'{{"error": "{type(error).__name__}"}}'
+            with tracer.start_as_current_span(
+                f"execute_tool {call.name}",
+                kind=SpanKind.INTERNAL,
+                attributes={
+                    "gen_ai.operation.name": "execute_tool",
+                    "gen_ai.tool.name": call.name,
+                    "gen_ai.tool.call.id": call.id,
+                    "gen_ai.tool.type": "function",
+                },
+            ) as span:
+                try:
+                    result = tool.run(tool.definition.parse_arguments(call))
+                except (InvalidOutputError, LookupError, ValueError) as error:
+                    span.set_attribute("error.type", type(error).__qualname__)
+                    result = f'{{"error": "{type(error).__name__}"}}'
             messages.append(ToolResultMessage(call.id, result))
 
     def _ask(

@@ -10,6 +10,7 @@ from itertools import count
 import httpx
 import pytest
 import respx
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from exdesk.errors import (
     ModelBudgetError,
@@ -23,6 +24,7 @@ from exdesk.errors import (
     ModelTruncatedError,
 )
 from exdesk.llm import (
+    InstrumentedModel,
     ModelRun,
     ModelRunError,
     OpenAIChatModel,
@@ -313,3 +315,42 @@ def test_wall_time_is_a_limit_too(router: respx.Router, chat_model: OpenAIChatMo
 
     assert isinstance(error.cause, ModelBudgetError)
     assert error.cause.limit == "seconds"
+
+
+def test_each_tool_call_is_a_genai_tool_span(
+    router: respx.Router, chat_model: OpenAIChatModel, spans: InMemorySpanExporter
+) -> None:
+    route = router.post("/chat/completions")
+    route.side_effect = [
+        httpx.Response(
+            200,
+            json=completion(
+                tool_calls=[
+                    function_call(
+                        "call_9", "look_up_order", {"order_id": "SO-1", "include_lines": True}
+                    )
+                ],
+                finish_reason="tool_calls",
+            ),
+        ),
+        httpx.Response(200, json=completion(TRIAGE_JSON)),
+    ]
+    run = ModelRun(
+        client=InstrumentedModel(chat_model),
+        agent="classifier",
+        prompt=PROMPT,
+        output=OutputSchema(Triage),
+        tools=(LOOKUP,),
+    )
+
+    run.run("Where is SO-1?")
+
+    names = [span.name for span in spans.get_finished_spans()]
+    assert names == ["chat gpt-4o-mini", "execute_tool look_up_order", "chat gpt-4o-mini"]
+    tool_span = spans.get_finished_spans()[1]
+    assert dict(tool_span.attributes or {}) == {
+        "gen_ai.operation.name": "execute_tool",
+        "gen_ai.tool.name": "look_up_order",
+        "gen_ai.tool.call.id": "call_9",
+        "gen_ai.tool.type": "function",
+    }
