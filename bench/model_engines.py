@@ -40,16 +40,20 @@ def batch_of(events: list[ExceptionEvent], size: int, run: str) -> list[Exceptio
 
 
 def measure(
-    settings: Settings, server: StandInServer, events: list[ExceptionEvent], size: int
+    settings: Settings,
+    server: StandInServer,
+    events: list[ExceptionEvent],
+    size: int,
+    label: str,
 ) -> tuple[float, float, int, float]:
     """Cases/s, model requests per case, failures (records naming a model failure), and
     this process's CPU seconds per case (the stand-in's threads included)."""
     with ExceptionDesk.open(settings) as desk:
         desk.load_network("warmup", example_network())
-        desk.ingest("warmup", batch_of(events, 4, f"warm-{settings.workers}"))
-        tenant = f"bench-{settings.workers}"
+        desk.ingest("warmup", batch_of(events, 4, f"warm-{label}"))
+        tenant = f"bench-{label}"
         desk.load_network(tenant, example_network())
-        batch = batch_of(events, size, f"run-{settings.workers}")
+        batch = batch_of(events, size, f"run-{label}")
         before = server.requests
         started, cpu = time.perf_counter(), time.process_time()
         desk.ingest(tenant, batch)
@@ -101,9 +105,9 @@ def main() -> None:
             )
             size = max(args.min_cases, n * args.cases_per_slot)
             server.delay = 0.0
-            ceiling = measure(settings, server, events, size)[0]
+            ceiling = measure(settings, server, events, size, f"{n}-no-wait")[0]
             server.delay = args.delay
-            rate, per_case, failures, cpu = measure(settings, server, events, size)
+            rate, per_case, failures, cpu = measure(settings, server, events, size, f"{n}")
             ideal = n / (args.delay * per_case)
             rows.append((n, size, rate, per_case, ideal, failures, cpu, ceiling))
     print(
