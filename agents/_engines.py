@@ -49,14 +49,16 @@ class ModelParts:
     output_mode: OutputMode = "json_schema"
 
 
-def run_limits(limits: ModelLimits) -> RunLimits:
-    """The settings' limits as the run takes them."""
+def run_limits(limits: ModelLimits, request_seconds: float | None = None) -> RunLimits:
+    """The settings' limits as the run takes them (``request_seconds``: one request's
+    timeout, ``EXDESK_OPENAI_TIMEOUT_SECONDS``)."""
     return RunLimits(
         turns=limits.turns,
         tool_calls=limits.tool_calls,
         tokens=limits.tokens,
         output_tokens=limits.output_tokens,
         seconds=limits.seconds,
+        request_seconds=request_seconds,
     )
 
 
@@ -67,7 +69,7 @@ def model_parts(settings: Settings, agent: AgentKey) -> ModelParts:
     fallback: FallbackChoice = getattr(settings, f"{agent}_fallback")
     return ModelParts(
         client=chat_model_from_settings(settings, model),
-        limits=run_limits(limits),
+        limits=run_limits(limits, settings.openai_timeout_seconds),
         retry=RetryPolicy(
             max_retries=settings.openai_max_retries, backoff_seconds=settings.openai_backoff_seconds
         ),

@@ -57,6 +57,8 @@ class RunLimits:
     tokens: int = 24_000
     output_tokens: int = 2_048
     seconds: float = 60.0
+    request_seconds: float | None = None
+    """One request's timeout (None: what is left of ``seconds``); never past the run's."""
 
 
 @dataclass
@@ -203,7 +205,7 @@ class ModelRun(Generic[OutputT]):
                     max_output_tokens=self.limits.output_tokens,
                     temperature=0.0,
                     seed=0,
-                    timeout_seconds=remaining,
+                    timeout_seconds=min(remaining, self.limits.request_seconds or remaining),
                 ),
                 agent=self.agent,
             )

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import json
 from itertools import count
+from typing import TypeVar
 
 import httpx
 import pytest
 import respx
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from pydantic import BaseModel
 
 from exdesk.errors import (
     ModelBudgetError,
@@ -25,6 +27,8 @@ from exdesk.errors import (
 )
 from exdesk.llm import (
     InstrumentedModel,
+    ModelRequest,
+    ModelResponse,
     ModelRun,
     ModelRunError,
     OpenAIChatModel,
@@ -32,6 +36,7 @@ from exdesk.llm import (
     Prompt,
     RetryPolicy,
     RunLimits,
+    WrapperModel,
     read_only_tool,
 )
 from tests.llm.support import (
@@ -42,6 +47,7 @@ from tests.llm.support import (
     function_call,
 )
 
+OutputT = TypeVar("OutputT", bound=BaseModel)
 PROMPT = Prompt("triage", "7", "You classify supply-chain exceptions.")
 LOOKUP = read_only_tool(
     "look_up_order",
@@ -354,3 +360,32 @@ def test_each_tool_call_is_a_genai_tool_span(
         "gen_ai.tool.call.id": "call_9",
         "gen_ai.tool.type": "function",
     }
+
+
+def test_each_request_gets_the_request_timeout_but_never_more_than_is_left(
+    router: respx.Router, chat_model: OpenAIChatModel
+) -> None:
+    seen: list[float] = []
+
+    class Timing(WrapperModel):
+        def request(self, request: ModelRequest[OutputT]) -> ModelResponse[OutputT]:
+            seen.append(request.settings.timeout_seconds or 0.0)
+            return self.wrapped.request(request)
+
+    router.post("/chat/completions").respond(json=completion(TRIAGE_JSON))
+
+    def run_at(*ticks: float) -> None:
+        clock = iter(ticks)
+        ModelRun(
+            client=Timing(chat_model),
+            agent="classifier",
+            prompt=PROMPT,
+            output=OutputSchema(Triage),
+            limits=RunLimits(seconds=60, request_seconds=30),
+            clock=lambda: next(clock),
+        ).run("Weather hold.")
+
+    run_at(0.0, 0.0, 1.0)
+    run_at(0.0, 55.0, 56.0)  # 55 s of the run already gone at its request
+
+    assert seen == [30.0, 5.0]
