@@ -3,6 +3,7 @@
 :data:`ENGINES` is the table of what exists: for each agent, a factory per engine name,
 building that engine from the settings. An engine is added by adding its entry; selecting
 one that has no entry stops the service at start with one line naming the agents.
+``cascade`` and ``shadow`` combine an agent's ``local`` and ``openai`` engines.
 """
 
 from __future__ import annotations
@@ -11,11 +12,32 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
+from exdesk.agents._engines import model_parts
 from exdesk.agents.classifier.contract import Classifier
+from exdesk.agents.classifier.openai_engine import (
+    CascadeClassifier,
+    OpenAIClassifier,
+    ShadowClassifier,
+)
 from exdesk.agents.customer_drafter.contract import CustomerDrafter
+from exdesk.agents.customer_drafter.openai_engine import (
+    CascadeCustomerDrafter,
+    OpenAICustomerDrafter,
+    ShadowCustomerDrafter,
+)
 from exdesk.agents.document_extractor.contract import DocumentExtractor
+from exdesk.agents.document_extractor.openai_engine import (
+    CascadeDocumentExtractor,
+    OpenAIDocumentExtractor,
+    ShadowDocumentExtractor,
+)
 from exdesk.agents.fulfillment_recommender.contract import FulfillmentRecommender
-from exdesk.domain import EngineName
+from exdesk.agents.fulfillment_recommender.openai_engine import (
+    CascadeFulfillmentRecommender,
+    OpenAIFulfillmentRecommender,
+    ShadowFulfillmentRecommender,
+)
+from exdesk.domain import Category, EngineChoice, EngineName
 from exdesk.errors import ConfigurationError
 from exdesk.settings import Settings
 
@@ -47,7 +69,7 @@ class EngineTable:
     recommender: Factories[FulfillmentRecommender]
     drafter: Factories[CustomerDrafter]
 
-    def missing(self, settings: Settings) -> list[tuple[AgentName, EngineName]]:
+    def missing(self, settings: Settings) -> list[tuple[AgentName, EngineChoice]]:
         """The selected (agent, engine) pairs that have no entry."""
         available: dict[AgentName, Factories[object]] = {
             "classifier": self.classifier,
@@ -57,11 +79,22 @@ class EngineTable:
         }
         selected = selected_engines(settings)
         return [
-            (agent, engine) for agent, engine in selected.items() if engine not in available[agent]
+            (agent, engine)
+            for agent, engine in selected.items()
+            if any(name not in available[agent] for name in _needs(engine))
         ]
 
 
-def selected_engines(settings: Settings) -> dict[AgentName, EngineName]:
+def _needs(choice: EngineChoice) -> tuple[EngineName, ...]:
+    """The single engines a choice is made of."""
+    if choice == "local":
+        return ("local",)
+    if choice == "openai":
+        return ("openai",)
+    return ("local", "openai")
+
+
+def selected_engines(settings: Settings) -> dict[AgentName, EngineChoice]:
     """The engine the settings select for each agent."""
     return {
         "classifier": settings.classifier_engine,
@@ -95,17 +128,91 @@ def _local_drafter(settings: Settings) -> CustomerDrafter:
     return LocalCustomerDrafter()
 
 
+def _openai_classifier(settings: Settings) -> OpenAIClassifier:
+    return OpenAIClassifier(model_parts(settings, "classifier"), _local_classifier(settings))
+
+
+def _openai_extractor(settings: Settings) -> OpenAIDocumentExtractor:
+    return OpenAIDocumentExtractor(model_parts(settings, "extractor"), _local_extractor(settings))
+
+
+def _openai_recommender(settings: Settings) -> OpenAIFulfillmentRecommender:
+    return OpenAIFulfillmentRecommender(
+        model_parts(settings, "recommender"), _local_recommender(settings)
+    )
+
+
+def _openai_drafter(settings: Settings) -> OpenAICustomerDrafter:
+    return OpenAICustomerDrafter(model_parts(settings, "drafter"), _local_drafter(settings))
+
+
 ENGINES = EngineTable(
-    classifier={"local": _local_classifier},
-    extractor={"local": _local_extractor},
-    recommender={"local": _local_recommender},
-    drafter={"local": _local_drafter},
+    classifier={"local": _local_classifier, "openai": _openai_classifier},
+    extractor={"local": _local_extractor, "openai": _openai_extractor},
+    recommender={"local": _local_recommender, "openai": _openai_recommender},
+    drafter={"local": _local_drafter, "openai": _openai_drafter},
 )
-"""Every engine of this release (the ``openai`` ones are still to come)."""
+"""Every single engine of this release; ``cascade`` and ``shadow`` combine an agent's
+``local`` and ``openai`` entries (see :func:`build_agents`)."""
+
+DEFAULT_THRESHOLD = 0.70
+"""The cascade's confidence threshold when no policy gives one (the shipped default)."""
 
 
-def build_agents(settings: Settings, engines: EngineTable = ENGINES) -> AgentSet:
+def _classifier(
+    settings: Settings, engines: EngineTable, threshold: Callable[[Category], float]
+) -> Classifier:
+    choice = settings.classifier_engine
+    if choice in ("local", "openai"):
+        return engines.classifier[choice](settings)
+    model = _openai_classifier(settings)
+    if choice == "cascade":
+        return CascadeClassifier(model, threshold)
+    return ShadowClassifier(model)
+
+
+def _extractor(
+    settings: Settings, engines: EngineTable, threshold: Callable[[Category], float]
+) -> DocumentExtractor:
+    choice = settings.extractor_engine
+    if choice in ("local", "openai"):
+        return engines.extractor[choice](settings)
+    model = _openai_extractor(settings)
+    if choice == "cascade":
+        return CascadeDocumentExtractor(model, threshold("document_mismatch"))
+    return ShadowDocumentExtractor(model)
+
+
+def _recommender(settings: Settings, engines: EngineTable) -> FulfillmentRecommender:
+    choice = settings.recommender_engine
+    if choice in ("local", "openai"):
+        return engines.recommender[choice](settings)
+    model = _openai_recommender(settings)
+    if choice == "cascade":
+        return CascadeFulfillmentRecommender(model)
+    return ShadowFulfillmentRecommender(model)
+
+
+def _drafter(settings: Settings, engines: EngineTable) -> CustomerDrafter:
+    choice = settings.drafter_engine
+    if choice in ("local", "openai"):
+        return engines.drafter[choice](settings)
+    model = _openai_drafter(settings)
+    if choice == "cascade":
+        return CascadeCustomerDrafter(model)
+    return ShadowCustomerDrafter(model)
+
+
+def build_agents(
+    settings: Settings,
+    engines: EngineTable = ENGINES,
+    *,
+    threshold: Callable[[Category], float] | None = None,
+) -> AgentSet:
     """The engines the settings select (``local`` by default).
+
+    ``threshold`` is the policy's confidence threshold per category, under which a
+    ``cascade`` asks the model (default: 0.70 for every category).
 
     Only the four agents' selections are checked here: precedent search's embedder is not
     an agent and is built on its own (``EXDESK_PRECEDENTS_EMBEDDER``). Raises
@@ -119,9 +226,10 @@ def build_agents(settings: Settings, engines: EngineTable = ENGINES) -> AgentSet
         raise ConfigurationError(
             f"invalid configuration: no such engine in this release for {named}; use local"
         )
+    limit = threshold or (lambda _category: DEFAULT_THRESHOLD)
     return AgentSet(
-        classifier=engines.classifier[settings.classifier_engine](settings),
-        extractor=engines.extractor[settings.extractor_engine](settings),
-        recommender=engines.recommender[settings.recommender_engine](settings),
-        drafter=engines.drafter[settings.drafter_engine](settings),
+        classifier=_classifier(settings, engines, limit),
+        extractor=_extractor(settings, engines, limit),
+        recommender=_recommender(settings, engines),
+        drafter=_drafter(settings, engines),
     )

@@ -13,6 +13,7 @@ ExdeskError
       │    ├── ModelRefusalError      it refused (or its provider filtered the answer)
       │    └── ModelTruncatedError    it hit the output-token limit mid-answer
       ├── ModelRequestError   the endpoint rejected the request (4xx): fix the call or config
+      ├── ModelBudgetError    a run reached its limit (turns, tool calls, tokens, seconds)
       └── ModelUnavailableError  no answer came back: retry later, then fail over
            ├── ModelTimeoutError      no answer within ``timeout_seconds``
            ├── ModelRateLimitError    HTTP 429; wait ``retry_after_seconds`` when given
@@ -21,6 +22,8 @@ ExdeskError
 """
 
 from __future__ import annotations
+
+from typing import Literal
 
 
 class ExdeskError(Exception):
@@ -165,3 +168,19 @@ class ModelServerError(ModelUnavailableError):
 
 class ModelConnectionError(ModelUnavailableError):
     """The endpoint could not be reached (refused, reset, DNS, TLS)."""
+
+
+class ModelBudgetError(AgentError):
+    """An agent's model run reached one of its limits (``limit``: model turns, tool calls,
+    tokens or wall time) before a usable answer; the attempt ends there."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        agent: str,
+        engine: str,
+        limit: Literal["turns", "tool_calls", "tokens", "seconds"],
+    ) -> None:
+        super().__init__(message, agent=agent, engine=engine)
+        self.limit = limit

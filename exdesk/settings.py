@@ -7,11 +7,37 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from exdesk.domain import EngineName
+from exdesk.domain import EngineChoice, EngineName, FallbackChoice
 from exdesk.errors import ConfigurationError
+
+
+class ModelLimits(BaseModel):
+    """What one agent's model run may spend before it ends (a JSON object in
+    ``EXDESK_<AGENT>_LIMITS``, e.g. ``{"tool_calls": 4, "seconds": 20}``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    turns: int = Field(default=6, ge=1, le=50)
+    """Model requests (each tool round and the repair turn count)."""
+    tool_calls: int = Field(default=8, ge=0, le=100)
+    tokens: int = Field(default=24_000, ge=256, le=1_000_000)
+    """Input plus output tokens over the whole run."""
+    output_tokens: int = Field(default=2_048, ge=16, le=100_000)
+    """The most one answer may have (``max_tokens``)."""
+    seconds: float = Field(default=60.0, gt=0, le=3600)
+    """Wall time of the run, retries and waits included."""
+
 
 TelemetryExporter = Literal["none", "console", "file", "otlp"]
 """Where OpenTelemetry spans go: nowhere, stderr, ``<data_dir>/traces.jsonl``, or OTLP/HTTP."""
@@ -44,10 +70,27 @@ class Settings(BaseSettings):
     tenant: str = "default"
     """The tenant the CLI acts for."""
 
-    classifier_engine: EngineName = "local"
-    extractor_engine: EngineName = "local"
-    recommender_engine: EngineName = "local"
-    drafter_engine: EngineName = "local"
+    classifier_engine: EngineChoice = "local"
+    extractor_engine: EngineChoice = "local"
+    recommender_engine: EngineChoice = "local"
+    drafter_engine: EngineChoice = "local"
+    """``local``, ``openai``, ``cascade`` (local first, the model when local is unsure) or
+    ``shadow`` (local decides, the model runs alongside, recorded only)."""
+    classifier_model: str | None = None
+    extractor_model: str | None = None
+    recommender_model: str | None = None
+    drafter_model: str | None = None
+    """The model each agent asks (unset: ``EXDESK_OPENAI_MODEL``)."""
+    classifier_fallback: FallbackChoice = "local"
+    extractor_fallback: FallbackChoice = "local"
+    recommender_fallback: FallbackChoice = "local"
+    drafter_fallback: FallbackChoice = "local"
+    """What an ``openai`` engine uses when the model fails: the local engine, or ``triage``
+    (a proposal a person must take up)."""
+    classifier_limits: ModelLimits = ModelLimits(turns=4, tool_calls=4, tokens=12_000)
+    extractor_limits: ModelLimits = ModelLimits(turns=4, tool_calls=2, output_tokens=4_096)
+    recommender_limits: ModelLimits = ModelLimits()
+    drafter_limits: ModelLimits = ModelLimits(turns=4, tool_calls=4)
 
     policy_file: Path | None = None
     """Policies and confidence thresholds (YAML); unset uses the shipped
@@ -63,6 +106,22 @@ class Settings(BaseSettings):
     openai_timeout_seconds: float = Field(default=30.0, gt=0, le=600)
     """How long one request to the OpenAI-compatible endpoint may take (no SDK retries:
     retrying is the caller's decision)."""
+    openai_output_mode: Literal["json_schema", "json_object"] = "json_schema"
+    """Strict structured outputs, or JSON mode with the schema in the prompt (servers such
+    as llama.cpp that reject ``json_schema``); the answer is validated either way."""
+    openai_max_tokens_parameter: Literal["max_tokens", "max_completion_tokens"] = "max_tokens"
+    openai_max_retries: int = Field(default=2, ge=0, le=10)
+    """Retries of a request that got no answer (timeout, connection, 429, 5xx)."""
+    openai_backoff_seconds: float = Field(default=0.5, ge=0, le=60)
+    """The first retry's wait, doubled each time, with jitter (a 429's ``retry-after``
+    wins)."""
+    openai_max_in_flight: int = Field(default=32, ge=1, le=1024)
+    """Requests in flight to one endpoint at once, across all agents."""
+    openai_requests_per_minute: int | None = Field(default=None, ge=1, le=1_000_000)
+    """Requests started per minute to one endpoint (unset: no limit)."""
+    llm_cassette: Path | None = None
+    """A file of model exchanges: recorded to, or replayed from (``llm_cassette_mode``)."""
+    llm_cassette_mode: Literal["record", "replay"] = "replay"
 
     precedents_embedder: EngineName = "local"
     """Precedent search vectors: ``local`` (TF-IDF + SVD, no network) or ``openai``."""
@@ -111,6 +170,11 @@ class Settings(BaseSettings):
         "openai_api_key",
         "openai_base_url",
         "ledger_signing_key",
+        "classifier_model",
+        "extractor_model",
+        "recommender_model",
+        "drafter_model",
+        "llm_cassette",
         mode="before",
     )
     @classmethod
@@ -139,7 +203,7 @@ class Settings(BaseSettings):
         return value
 
     def engines_needing_openai(self) -> list[str]:
-        """The agents configured for the ``openai`` engine."""
+        """The agents configured for an engine that asks a model."""
         engines = {
             "classifier": self.classifier_engine,
             "extractor": self.extractor_engine,
@@ -147,7 +211,7 @@ class Settings(BaseSettings):
             "drafter": self.drafter_engine,
             "precedents": self.precedents_embedder,
         }
-        return [agent for agent, engine in engines.items() if engine == "openai"]
+        return [agent for agent, engine in engines.items() if engine != "local"]
 
 
 def _variable_name(field: str) -> str:
@@ -178,7 +242,9 @@ def load_settings() -> Settings:
         name = _variable_name(field)
         raise ConfigurationError(f"invalid configuration: {name}: {first['msg']}") from error
     needing = settings.engines_needing_openai()
-    if needing and settings.openai_api_key is None and settings.openai_base_url is None:
+    replaying = settings.llm_cassette is not None and settings.llm_cassette_mode == "replay"
+    unconfigured = settings.openai_api_key is None and settings.openai_base_url is None
+    if needing and unconfigured and not replaying:
         raise ConfigurationError(
             "invalid configuration: the openai engine is selected for "
             f"{', '.join(needing)} but neither OPENAI_API_KEY nor OPENAI_BASE_URL is set"

@@ -32,7 +32,14 @@ from exdesk.domain.carriers import (
     carrier_display_name,
     same_carrier,
 )
-from exdesk.domain.cases import Case, CaseClassification, DecisionRecord, ModelUsage, OutboxMessage
+from exdesk.domain.cases import (
+    Case,
+    CaseClassification,
+    DecisionRecord,
+    ModelUsage,
+    OutboxMessage,
+    ShadowRun,
+)
 from exdesk.domain.events import Document, DocumentKind, ExceptionEvent
 from exdesk.domain.network import (
     Address,
@@ -77,6 +84,7 @@ from exdesk.domain.proposals import (
     DocumentResolution,
     DraftRequest,
     EdifactEnvelope,
+    EngineChoice,
     EngineName,
     ExtractedDetails,
     ExtractedFields,
@@ -85,6 +93,7 @@ from exdesk.domain.proposals import (
     Fact,
     FactKind,
     FactUsed,
+    FallbackChoice,
     FulfillmentAction,
     FulfillmentOption,
     FulfillmentRecommendation,
@@ -208,6 +217,7 @@ __all__ = [
     "DraftRequest",
     "DraftStep",
     "EdifactEnvelope",
+    "EngineChoice",
     "EngineName",
     "EnrichStep",
     "EscalateStep",
@@ -223,6 +233,7 @@ __all__ = [
     "FactKind",
     "FactUsed",
     "FailStep",
+    "FallbackChoice",
     "FulfillmentAction",
     "FulfillmentOption",
     "FulfillmentRecommendation",
@@ -265,6 +276,7 @@ __all__ = [
     "ServiceLevel",
     "Severity",
     "SeverityStep",
+    "ShadowRun",
     "Shipment",
     "ShipmentPackaging",
     "SignedMoney",

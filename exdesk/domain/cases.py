@@ -14,7 +14,9 @@ from exdesk.domain.events import ExceptionEvent
 from exdesk.domain.proposals import (
     CustomerDraft,
     DocumentExtraction,
+    EngineChoice,
     EngineName,
+    FallbackChoice,
     FulfillmentRecommendation,
 )
 from exdesk.domain.steps import StepOutput
@@ -31,14 +33,46 @@ class CaseClassification(ContractModel):
     rationale: str = ""
 
 
+class ShadowRun(ContractModel):
+    """What the model answered alongside the deciding local engine (``engine = shadow``);
+    recorded only, it never changes the case."""
+
+    output: dict[str, Any] | None = None
+    """The model's proposal (None when it failed)."""
+    agreement: bool | None = None
+    """Whether it agrees with the decision (the agent says what agreeing means)."""
+    failure: str | None = None
+    """Why the model gave no proposal."""
+
+
 class ModelUsage(ContractModel):
-    """Which model produced an output, under which prompt, at what token cost."""
+    """Which model produced an output, under which prompt, at what token cost; and, for
+    the combined engines, which engine decided and why (release 3 adds every field after
+    ``output_tokens``, all optional)."""
 
     provider: str
     model: str
     prompt_version: str
     input_tokens: int | None = None
     output_tokens: int | None = None
+    prompt_id: str | None = None
+    engine: EngineChoice | None = None
+    """The engine the settings selected for the agent."""
+    decided_by: EngineName | None = None
+    """Which engine's answer the case uses."""
+    reason: str | None = None
+    """Why that engine decided (a cascade's routing, a fallback's cause)."""
+    turns: int | None = None
+    """Model requests made (0: the model was not asked)."""
+    tool_calls: list[str] = Field(default_factory=list)
+    """The tools the model called, in order."""
+    retries: int | None = None
+    latency_ms: int | None = None
+    failure: str | None = None
+    """What failed, when the model gave no usable answer."""
+    fallback: FallbackChoice | None = None
+    """What was used instead of the model's answer."""
+    shadow: ShadowRun | None = None
 
 
 class DecisionRecord(ContractModel):

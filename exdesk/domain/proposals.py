@@ -15,6 +15,15 @@ from exdesk.domain.taxonomy import Category
 EngineName = Literal["local", "openai"]
 """Which implementation of an agent produced a proposal."""
 
+EngineChoice = Literal["local", "openai", "cascade", "shadow"]
+"""What ``EXDESK_<AGENT>_ENGINE`` selects: one engine, or two combined. ``cascade``: the
+local engine first, the model only when the local answer is uncertain; ``shadow``: the
+local engine decides, the model runs alongside and is only recorded."""
+
+FallbackChoice = Literal["local", "triage"]
+"""What a model engine's agent uses when the model fails: the local engine's answer, or a
+proposal that sends the case to a person (``triage``)."""
+
 
 # --- classifier -------------------------------------------------------------------------------
 

@@ -129,7 +129,8 @@ class ExceptionDesk:
         ).open()
         try:
             migrate_database(urls)
-            return cls(settings, db, agents or build_agents(settings), policy)
+            agents = agents or build_agents(settings, threshold=policy.thresholds.for_category)
+            return cls(settings, db, agents, policy)
         except BaseException:
             db.close()
             raise

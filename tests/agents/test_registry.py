@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from exdesk.agents.classifier.contract import ClassificationRequest, ClassifierOutcome
-from exdesk.agents.registry import ENGINES, build_agents, selected_engines
+from exdesk.agents.registry import ENGINES, EngineTable, build_agents, selected_engines
 from exdesk.domain import EngineName
 from exdesk.errors import ConfigurationError
 from exdesk.service import ExceptionDesk
@@ -17,6 +17,13 @@ from exdesk.settings import Settings, load_settings
 from exdesk.tools.precedents import OpenAIEmbedder
 
 LOCAL_ENDPOINT = "http://127.0.0.1:8089/v1"
+LOCAL_ONLY = EngineTable(
+    classifier={"local": ENGINES.classifier["local"]},
+    extractor={"local": ENGINES.extractor["local"]},
+    recommender={"local": ENGINES.recommender["local"]},
+    drafter={"local": ENGINES.drafter["local"]},
+)
+"""A release with local engines only (a build that leaves the model engines out)."""
 
 
 class _StubClassifier:
@@ -53,10 +60,10 @@ def test_the_openai_precedent_embedder_starts_the_desk(
     [
         ({"classifier_engine": "openai"}, ["classifier (EXDESK_CLASSIFIER_ENGINE=openai)"]),
         (
-            {"extractor_engine": "openai", "drafter_engine": "openai"},
+            {"extractor_engine": "openai", "drafter_engine": "cascade"},
             [
                 "extractor (EXDESK_EXTRACTOR_ENGINE=openai)",
-                "drafter (EXDESK_DRAFTER_ENGINE=openai)",
+                "drafter (EXDESK_DRAFTER_ENGINE=cascade)",
             ],
         ),
     ],
@@ -69,7 +76,7 @@ def test_an_agent_engine_without_an_entry_stops_with_one_line_naming_it(
     ).model_copy(update=selected)
 
     with pytest.raises(ConfigurationError) as caught:
-        build_agents(settings)
+        build_agents(settings, LOCAL_ONLY)
 
     message = caught.value.message
     assert "\n" not in message
@@ -95,3 +102,49 @@ def test_an_engine_added_to_the_table_is_the_one_built(session_data_dir: Path) -
     assert agents.classifier is stub
     assert agents.drafter.engine == "local"
     assert selected_engines(settings)["classifier"] == "openai"
+
+
+@pytest.mark.parametrize(
+    ("choice", "expected"),
+    [
+        ("openai", ("OpenAIClassifier", "OpenAIDocumentExtractor")),
+        ("cascade", ("CascadeClassifier", "CascadeDocumentExtractor")),
+        ("shadow", ("ShadowClassifier", "ShadowDocumentExtractor")),
+    ],
+)
+def test_every_agent_has_openai_cascade_and_shadow_engines(
+    session_data_dir: Path, choice: str, expected: tuple[str, str]
+) -> None:
+    settings = Settings(
+        data_dir=session_data_dir, telemetry_exporter="none", openai_base_url=LOCAL_ENDPOINT
+    ).model_copy(
+        update={
+            "classifier_engine": choice,
+            "extractor_engine": choice,
+            "recommender_engine": choice,
+            "drafter_engine": choice,
+        }
+    )
+
+    agents = build_agents(settings)
+
+    assert (type(agents.classifier).__name__, type(agents.extractor).__name__) == expected
+    prefix = expected[0].removesuffix("Classifier")
+    assert type(agents.recommender).__name__ == f"{prefix}FulfillmentRecommender"
+    assert type(agents.drafter).__name__ == f"{prefix}CustomerDrafter"
+
+
+def test_a_model_engine_needs_an_endpoint_unless_a_cassette_replays(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "EXDESK_OPENAI_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("EXDESK_DRAFTER_ENGINE", "shadow")
+
+    with pytest.raises(ConfigurationError, match="selected for drafter"):
+        load_settings()
+
+    cassette = tmp_path / "run.jsonl"
+    cassette.write_text("")
+    monkeypatch.setenv("EXDESK_LLM_CASSETTE", str(cassette))
+    assert load_settings().llm_cassette == cassette

@@ -63,7 +63,25 @@ def test_every_suite_but_the_workflow_runs_from_the_cli(tmp_path: Path) -> None:
 
 
 @pytest.mark.usefixtures("isolated")
-@pytest.mark.parametrize("engine", ["openai", "cascade", "shadow"])
+def test_the_openai_engine_without_an_endpoint_fails_with_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "EXDESK_OPENAI_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("EXDESK_OPENAI_BASE_URL", raising=False)
+
+    result = CliRunner().invoke(
+        app, ["eval", "run", "--suite", "draft", "--engine", "openai", "--out", str(tmp_path)]
+    )
+
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1
+    assert "OPENAI_API_KEY or OPENAI_BASE_URL" in result.stderr
+    assert not (tmp_path / "samples.jsonl").exists()
+
+
+@pytest.mark.usefixtures("isolated")
+@pytest.mark.parametrize("engine", ["cascade", "shadow"])
 def test_an_engine_that_does_not_exist_yet_fails_with_one_line(engine: str, tmp_path: Path) -> None:
     result = CliRunner().invoke(
         app, ["eval", "run", "--suite", "draft", "--engine", engine, "--out", str(tmp_path)]

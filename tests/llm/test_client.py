@@ -9,6 +9,7 @@ from pydantic import SecretStr
 from exdesk.errors import ConfigurationError
 from exdesk.llm import (
     InstrumentedModel,
+    LimitedModel,
     OpenAIChatModel,
     chat_model_from_settings,
     openai_client,
@@ -54,14 +55,20 @@ def test_the_embedder_builds_its_client_the_same_way() -> None:
 
 
 @pytest.mark.parametrize("capture", [False, True])
-def test_the_settings_model_is_the_openai_one_instrumented(capture: bool) -> None:
+def test_the_settings_model_is_the_openai_one_instrumented_inside_the_endpoint_limits(
+    capture: bool,
+) -> None:
     settings = SETTINGS.model_copy(update={"telemetry_capture_model_content": capture})
 
-    model = chat_model_from_settings(settings)
+    limited = chat_model_from_settings(settings)
 
+    assert isinstance(limited, LimitedModel)
+    assert limited.limiter.limits.max_in_flight == settings.openai_max_in_flight
+    model = limited.wrapped
     assert isinstance(model, InstrumentedModel)
     assert isinstance(model.wrapped, OpenAIChatModel)
     assert model.capture_content is capture
+    assert (limited.model_name, limited.server_port) == ("smollm2-135m", 8089)
     assert (model.model_name, model.provider_name) == ("smollm2-135m", "openai")
     assert (model.server_address, model.server_port) == ("127.0.0.1", 8089)
 

@@ -1,0 +1,135 @@
+"""Cases per second through the whole workflow with model engines, against a local
+OpenAI-compatible stand-in that answers every request after a fixed delay.
+
+All four agents use the ``openai`` engine on the stand-in (a real HTTP server on
+127.0.0.1, ``tests/support/openai_standin.py``). Each configuration runs the example
+events to their first stop with N cases in flight (``EXDESK_WORKERS`` = N, and N requests
+allowed in flight to the endpoint) and prints cases/s against the ideal: N cases in flight,
+each waiting ``delay`` × (model requests per case) on the model, nothing else costing
+anything. Beside it, the same cases with the stand-in answering at once: the workflow's
+own ceiling on this machine (database, checkpoints, signing), which no model engine can
+beat.
+
+    python -m bench.model_engines [--delay 0.8] [--in-flight 1 8 32 64] [--cases-per-slot 3]
+
+Uses ``DATABASE_URL`` when set (a fresh database is created on that server), else an
+embedded server in a temporary directory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from bench.workflow_throughput import copies_of, fresh_database
+from exdesk.domain import ExceptionEvent
+from exdesk.examples import example_events, example_network
+from exdesk.service import ExceptionDesk
+from exdesk.settings import Settings
+from exdesk.store.database import resolve_database_url
+from tests.support.openai_standin import StandInServer
+
+
+def batch_of(events: list[ExceptionEvent], size: int, run: str) -> list[ExceptionEvent]:
+    """``size`` events cycled from the examples, each with a fresh source_event_id."""
+    copies = -(-size // len(events))
+    return copies_of(events, copies, run)[:size]
+
+
+def measure(
+    settings: Settings,
+    server: StandInServer,
+    events: list[ExceptionEvent],
+    size: int,
+    label: str,
+) -> tuple[float, float, int, float]:
+    """Cases/s, model requests per case, failures (records naming a model failure), and
+    this process's CPU seconds per case (the stand-in's threads included)."""
+    with ExceptionDesk.open(settings) as desk:
+        desk.load_network("warmup", example_network())
+        desk.ingest("warmup", batch_of(events, 4, f"warm-{label}"))
+        tenant = f"bench-{label}"
+        desk.load_network(tenant, example_network())
+        batch = batch_of(events, size, f"run-{label}")
+        before = server.requests
+        started, cpu = time.perf_counter(), time.process_time()
+        desk.ingest(tenant, batch)
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+        requests = server.requests - before
+        with desk.db.connection() as conn:
+            row = conn.execute(
+                "SELECT count(*) AS n FROM decision_records"
+                " WHERE tenant_id=%s AND model->>'failure' IS NOT NULL",
+                (tenant,),
+            ).fetchone()
+        failures = int(row["n"]) if row else 0
+    return len(batch) / elapsed, requests / len(batch), failures, cpu / len(batch)
+
+
+def main() -> None:
+    """Measure and print."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--delay", type=float, default=0.8, help="seconds per model answer")
+    parser.add_argument("--in-flight", type=int, nargs="+", default=[1, 8, 32, 64])
+    parser.add_argument(
+        "--cases-per-slot", type=int, default=3, help="cases per configuration = this × N"
+    )
+    parser.add_argument("--min-cases", type=int, default=16)
+    args = parser.parse_args()
+
+    events = [e for e in example_events() if e.document is None or e.document.kind == "text"]
+    rows: list[tuple[int, int, float, float, float, int, float, float]] = []
+    with (
+        tempfile.TemporaryDirectory(prefix="exdesk-bench-") as tmp,
+        StandInServer(delay=args.delay) as server,
+    ):
+        configured = os.environ.get("DATABASE_URL") or os.environ.get("EXDESK_DATABASE_URL")
+        url = fresh_database(resolve_database_url(configured, Path(tmp)))
+        for n in args.in_flight:
+            settings = Settings(
+                data_dir=Path(tmp) / "data",
+                database_url=url,
+                telemetry_exporter="none",
+                workers=n,
+                pool_size=min(128, n + 8),
+                openai_base_url=server.base_url,
+                openai_max_in_flight=max(n, 1),
+                openai_timeout_seconds=30,
+                classifier_engine="openai",
+                extractor_engine="openai",
+                recommender_engine="openai",
+                drafter_engine="openai",
+            )
+            size = max(args.min_cases, n * args.cases_per_slot)
+            server.delay = 0.0
+            ceiling = measure(settings, server, events, size, f"{n}-no-wait")[0]
+            server.delay = args.delay
+            rate, per_case, failures, cpu = measure(settings, server, events, size, f"{n}")
+            ideal = n / (args.delay * per_case)
+            rows.append((n, size, rate, per_case, ideal, failures, cpu, ceiling))
+    print(
+        f"stand-in delay {args.delay * 1000:.0f} ms per model request; all four agents on "
+        "the openai engine; ideal = in-flight / (delay × requests per case)"
+    )
+    print(
+        f"{'in flight':>9}  {'cases':>5}  {'requests/case':>13}  {'cases/s':>8}  "
+        f"{'ideal':>7}  {'of ideal':>8}  {'no-wait cases/s':>15}  "
+        f"{'of min(ideal, no-wait)':>22}  {'model failures':>14}  {'CPU ms/case':>11}"
+    )
+    for n, size, rate, per_case, ideal, failures, cpu, ceiling in rows:
+        print(
+            f"{n:>9}  {size:>5}  {per_case:>13.2f}  {rate:>8.2f}  {ideal:>7.2f}  "
+            f"{rate / ideal:>8.0%}  {ceiling:>15.2f}  {rate / min(ideal, ceiling):>22.0%}  "
+            f"{failures:>14}  {cpu * 1000:>11.0f}"
+        )
+    print(
+        "no-wait: the same cases with the stand-in answering at once (the workflow's own "
+        f"ceiling on this machine; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)"
+    )
+
+
+if __name__ == "__main__":
+    main()
