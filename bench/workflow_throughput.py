@@ -17,12 +17,17 @@ import argparse
 import itertools
 import os
 import statistics
+import sys
 import tempfile
 import threading
 import time
 import uuid
+from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import Any, TypedDict
 
 import psycopg
@@ -100,6 +105,38 @@ def nodes_per_case(desk: ExceptionDesk, tenant: str) -> float:
     return float(row["n"]) if row else 0.0
 
 
+@contextmanager
+def counted_statements() -> Iterator[Counter[str]]:
+    """Count the statements sent to PostgreSQL in the block (each one round trip, except
+    those LangGraph pipelines), by who sent them: ``langgraph`` or ``exdesk``."""
+    counts: Counter[str] = Counter()
+    execute, executemany = psycopg.Cursor.execute, psycopg.Cursor.executemany
+
+    def sender() -> str:
+        frame: FrameType | None = sys._getframe(2)
+        while frame is not None:
+            if "/langgraph/" in frame.f_code.co_filename:
+                return "langgraph"
+            frame = frame.f_back
+        return "exdesk"
+
+    def counted_execute(self: Any, *args: Any, **kwargs: Any) -> Any:
+        counts[sender()] += 1
+        return execute(self, *args, **kwargs)
+
+    def counted_executemany(self: Any, *args: Any, **kwargs: Any) -> Any:
+        counts[sender()] += 1
+        return executemany(self, *args, **kwargs)
+
+    psycopg.Cursor.execute = counted_execute  # type: ignore[method-assign]
+    psycopg.Cursor.executemany = counted_executemany  # type: ignore[method-assign]
+    try:
+        yield counts
+    finally:
+        psycopg.Cursor.execute = execute  # type: ignore[method-assign]
+        psycopg.Cursor.executemany = executemany  # type: ignore[method-assign]
+
+
 def fresh_database(server_url: str) -> str:
     """A new, empty database on the server."""
     name = f"exdesk_bench_{uuid.uuid4().hex[:8]}"
@@ -122,6 +159,7 @@ def main() -> None:
         events = example_events()
         network = example_network()
         results: list[tuple[int, float, float, float]] = []
+        statements = (0.0, 0.0, 0.0)
         for workers in args.workers:
             settings = Settings(
                 data_dir=Path(tmp) / "data",
@@ -142,6 +180,18 @@ def main() -> None:
                     nodes = nodes_per_case(desk, tenant)
                     bare.append(run_bare(desk.db, round(nodes), len(batch), workers))
                 results.append((workers, nodes, statistics.median(ours), statistics.median(bare)))
+                if workers == args.workers[0]:
+                    batch = copies_of(events, 1, f"count-{workers}")
+                    desk.load_network("count", network)
+                    with counted_statements() as ours_counts:
+                        desk.ingest("count", batch)
+                    with counted_statements() as bare_counts:
+                        run_bare(desk.db, round(nodes), len(batch), 1)
+                    statements = (
+                        ours_counts["exdesk"] / len(batch),
+                        ours_counts["langgraph"] / len(batch),
+                        sum(bare_counts.values()) / len(batch),
+                    )
         cases = len(events) * args.copies
         print(f"{cases} cases per run, median of {args.runs} runs, durability=sync, PostgresSaver")
         print(
@@ -151,8 +201,13 @@ def main() -> None:
         for workers, nodes, ours_rate, bare_rate in results:
             print(
                 f"{workers:>7}  {nodes:>10.1f}  {ours_rate:>14.1f}  {bare_rate:>18.1f}  "
-                f"{bare_rate / ours_rate:>15.2f}"
+                f"{bare_rate / ours_rate:>15.2f}  ours = {ours_rate / bare_rate:.0%} of bare"
             )
+        ours_own, ours_graph, bare_all = statements
+        print(
+            f"statements per case: ours {ours_own + ours_graph:.1f} ({ours_own:.1f} ours,"
+            f" {ours_graph:.1f} LangGraph's checkpointer); bare graph {bare_all:.1f}"
+        )
 
 
 if __name__ == "__main__":
