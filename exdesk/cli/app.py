@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -275,7 +277,15 @@ def demo(
     for role, key in keys.items():
         typer.echo(f"  {role:<12} {key}")
     if serve_api:
-        serve(settings.host, settings.port)
+        # The API stores and answers; a worker beside it runs what decisions set moving,
+        # delivers the outbox and keeps the timers — as `exdesk worker` does in production.
+        worker = subprocess.Popen([sys.executable, "-m", "exdesk.cli", "worker"])
+        typer.echo(f"\nA worker runs the cases' next steps (pid {worker.pid}).")
+        try:
+            serve(settings.host, settings.port)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=30)
 
 
 @cases_app.command("list")
