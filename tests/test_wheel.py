@@ -20,6 +20,10 @@ pytestmark = pytest.mark.slow
 
 DATA_FILES = (
     "exdesk/store/migrations/0001_foundation.sql",
+    "exdesk/store/migrations/0008_console_users.sql",
+    "exdesk/console/templates/case.html",
+    "exdesk/console/static/console.js",
+    "exdesk/console/static/console.css",
     "exdesk/policies/default.yaml",
     "exdesk/agents/customer_drafter/templates/en.yaml",
     "exdesk/agents/classifier/data/train/carrier_delay.jsonl",

@@ -22,6 +22,7 @@ from exdesk.domain.approvals import (
     ApprovalKind,
     ApprovalProposal,
     ApprovalStatus,
+    DecisionVia,
     PolicyEffect,
     PolicyResult,
 )
@@ -192,6 +193,7 @@ __all__ = [
     "CustomerQuestion",
     "CustomerTier",
     "DecisionRecord",
+    "DecisionVia",
     "DeliverStep",
     "DeliveryResponse",
     "DeliveryStatus",
