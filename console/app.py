@@ -8,6 +8,7 @@ from importlib import resources
 from typing import Final
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from exdesk.api.app import create_app as create_api
@@ -69,6 +70,19 @@ def _html_errors(app: FastAPI) -> None:
         return response
 
     app.add_exception_handler(ExdeskError, either)
+    json_invalid = app.exception_handlers[RequestValidationError]
+
+    async def invalid(request: Request, error: Exception) -> Response:
+        if not request.url.path.startswith("/console"):
+            answered = json_invalid(request, error)
+            return await answered if inspect.isawaitable(answered) else answered
+        assert isinstance(error, RequestValidationError)
+        fields = ", ".join(str(e["loc"][-1]) for e in error.errors())
+        return page(
+            "error.html", None, status_code=422, message=f"These fields are not valid: {fields}"
+        )
+
+    app.add_exception_handler(RequestValidationError, invalid)
 
 
 def create_app(settings: Settings, desk: ExceptionDesk | None = None) -> FastAPI:

@@ -4,7 +4,7 @@ rule, outcome and time; export the matches as JSON Lines or CSV, with their hash
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from exdesk.api.deps import Auditor, DeskDep
 from exdesk.api.errors import error_responses
+from exdesk.errors import InputError
 from exdesk.service.review import search_log
 from exdesk.store.record_search import FoundRecord, RecordFilter, as_csv, as_jsonl
 
@@ -35,10 +36,14 @@ def record_filter(
     outcome: Annotated[
         str | None, Query(max_length=40, description="approve/reject/edit or a policy effect.")
     ] = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: Annotated[
+        str | None, Query(max_length=40, description="RFC 3339; without an offset, UTC.")
+    ] = None,
+    until: Annotated[
+        str | None, Query(max_length=40, description="RFC 3339; without an offset, UTC.")
+    ] = None,
 ) -> RecordFilter:
-    """The filters, as query parameters (blank ones ignored)."""
+    """The filters, as query parameters (blank ones ignored, as a form sends them)."""
     return RecordFilter(
         case_id=case_id or None,
         order_id=order_id or None,
@@ -47,9 +52,20 @@ def record_filter(
         step=step or None,
         rule=rule or None,
         outcome=outcome or None,
-        since=since,
-        until=until,
+        since=_moment(since, "since"),
+        until=_moment(until, "until"),
     )
+
+
+def _moment(value: str | None, name: str) -> datetime | None:
+    """A time from a query parameter (a form's ``datetime-local`` has no offset: UTC)."""
+    if not value or not value.strip():
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError as error:
+        raise InputError(f"{name} is not a time (RFC 3339)", location=name) from error
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 RecordQuery = Annotated[RecordFilter, Depends(record_filter)]

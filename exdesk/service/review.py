@@ -31,7 +31,12 @@ class CaseReview:
     """What the newest draft answers: the facts it may state."""
     recipient: str | None
     """Who the draft goes to: the contact on file of the case's customer."""
+    customer_id: str | None
+    """The case's customer: the event's, else the one the network named for it."""
     similar: list[Precedent] = field(default_factory=list)
+    draft: CustomerDraft | None = None
+    """The draft as it stands: the newest message approval's (an edit included), else the
+    case's."""
     claims: list[Claim] = field(default_factory=list)
     """What the current draft states, each with the fact behind it (or why none is)."""
 
@@ -66,8 +71,16 @@ def review_case(desk: ExceptionDesk, tenant_id: str, case_id: str) -> CaseReview
         similar = desk.precedents.similar(tenant_id, case, 3)
     except Exception:  # similar cases are a help, never a reason the page fails
         similar = []
-    claims = read_claims(case.draft, request) if case.draft and request else []
-    return CaseReview(case, threshold, request, recipient, similar, claims)
+    draft = next(
+        (
+            a.proposal
+            for a in reversed(case.approvals)
+            if a.kind == "customer_message" and isinstance(a.proposal, CustomerDraft)
+        ),
+        case.draft,
+    )
+    claims = read_claims(draft, request) if draft and request else []
+    return CaseReview(case, threshold, request, recipient, customer_id, similar, draft, claims)
 
 
 def _enriched_customer(case: Case) -> str | None:

@@ -7,6 +7,7 @@ import csv
 import hashlib
 import io
 import json
+from datetime import timedelta
 
 from fastapi.testclient import TestClient
 
@@ -79,3 +80,23 @@ def test_a_rep_cannot_open_the_decision_log_pages(
     sign_in(console, "rita")
     assert console.get("/console/audit").status_code == 403
     assert console.get("/console/audit/export?format=csv").status_code == 403
+
+
+def test_the_log_is_searched_by_time_and_a_blank_time_means_no_bound(
+    console: TestClient, loaded_desk: ExceptionDesk
+) -> None:
+    case_id = _approve_reroute(loaded_desk)
+    person(loaded_desk, "clara", "compliance")
+    sign_in(console, "clara")
+    decided = next(
+        r.at for r in loaded_desk.case(TENANT, case_id).decisions if r.step == "approval_gate"
+    )
+    blank = console.get("/console/audit", params={"step": "approval_gate", "since": ""})
+    assert blank.status_code == 200
+    assert case_id[5:13] in blank.text
+    later = (decided.replace(tzinfo=None) + timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M")
+    after = console.get("/console/audit", params={"step": "approval_gate", "since": later})
+    assert "No record matches." in after.text
+    bad = console.get("/console/audit", params={"since": "yesterday"})
+    assert bad.status_code == 400
+    assert "since is not a time" in bad.text
