@@ -114,3 +114,5 @@ def test_the_cli_runs_outside_the_repository_beside_openai_agents(
     env.pop("EXDESK_DATABASE_URL", None)
     demo = _run(installed / "bin" / "exdesk", "demo", "--no-serve", cwd=tmp_path, env=env)
     assert "79 cases" in demo or "cases for tenant" in demo
+    assert "Review console: http://127.0.0.1:8000/console" in demo
+    assert "demo-rep" in demo

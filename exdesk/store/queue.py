@@ -67,7 +67,15 @@ LEFT JOIN LATERAL (
     WHERE approvals.case_id = c.case_id AND approvals.status = 'pending'
     ORDER BY requested_at DESC LIMIT 1
 ) a ON true
+LEFT JOIN LATERAL (
+    SELECT output->>'order_id' AS order_id, output->>'customer_id' AS customer_id
+    FROM decision_records d WHERE d.case_id = c.case_id AND d.step = 'enrich' LIMIT 1
+) n ON true
 """
+
+ORDER_ID = "coalesce(e.event->>'order_id', n.order_id)"
+CUSTOMER_ID = "coalesce(e.event->>'customer_id', n.customer_id)"
+"""The case's order and customer: the event's, else those the network named for it."""
 
 _SEVERITY_RANK = (
     "CASE c.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2"
@@ -85,8 +93,8 @@ def _where(tenant_id: str, wanted: QueueFilter) -> tuple[str, dict[str, Any]]:
         "c.status": wanted.status,
         "c.category": wanted.category,
         "a.required_role": wanted.waiting_for,
-        "e.event->>'customer_id'": wanted.customer_id,
-        "e.event->>'order_id'": wanted.order_id,
+        CUSTOMER_ID: wanted.customer_id,
+        ORDER_ID: wanted.order_id,
     }
     for number, (column, value) in enumerate(simple.items()):
         if value is not None:
@@ -94,7 +102,7 @@ def _where(tenant_id: str, wanted: QueueFilter) -> tuple[str, dict[str, Any]]:
             params[f"v{number}"] = value
     if wanted.search:
         clauses.append(
-            "(lower(e.event->>'order_id') = %(term)s OR lower(e.event->>'customer_id') = %(term)s"
+            f"(lower({ORDER_ID}) = %(term)s OR lower({CUSTOMER_ID}) = %(term)s"
             " OR c.case_id LIKE %(prefix)s)"
         )
         term = wanted.search.strip().lower()
@@ -117,7 +125,7 @@ def read_queue(
     params["limit"] = limit
     rows = conn.execute(
         "SELECT c.case_id, c.status, c.category, c.severity, c.confidence, c.created_at,"
-        " e.event->>'order_id' AS order_id, e.event->>'customer_id' AS customer_id,"
+        f" {ORDER_ID} AS order_id, {CUSTOMER_ID} AS customer_id,"
         " e.event->>'summary' AS summary, a.approval_id, a.kind, a.required_role,"
         " a.requested_at, a.requested_at + %(sla)s AS deadline"
         f" {_BASE} WHERE {where}"

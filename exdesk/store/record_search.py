@@ -14,6 +14,8 @@ from typing import Any, Final
 from psycopg import Connection
 from psycopg.rows import DictRow
 
+from exdesk.store.queue import CUSTOMER_ID, ORDER_ID
+
 
 @dataclass(frozen=True)
 class RecordFilter:
@@ -74,8 +76,8 @@ def _where(tenant_id: str, wanted: RecordFilter) -> tuple[str, dict[str, Any]]:
     params: dict[str, Any] = {"tenant": tenant_id}
     exact = {
         "case_id": "r.case_id",
-        "order_id": "e.event->>'order_id'",
-        "customer_id": "e.event->>'customer_id'",
+        "order_id": ORDER_ID,
+        "customer_id": CUSTOMER_ID,
         "step": "r.step",
     }
     for name, column in exact.items():
@@ -118,8 +120,11 @@ def search_records(
     rows = conn.execute(
         "SELECT r.case_id, r.seq, r.at, r.step, r.actor, r.output, r.policy_results,"
         " r.inputs_digest, r.prev_hash, r.hash,"
-        " e.event->>'order_id' AS order_id, e.event->>'customer_id' AS customer_id"
+        f" {ORDER_ID} AS order_id, {CUSTOMER_ID} AS customer_id"
         " FROM decision_records r JOIN exception_events e ON e.case_id = r.case_id"
+        " LEFT JOIN LATERAL (SELECT output->>'order_id' AS order_id,"
+        " output->>'customer_id' AS customer_id FROM decision_records d"
+        " WHERE d.case_id = r.case_id AND d.step = 'enrich' LIMIT 1) n ON true"
         f" WHERE {where} ORDER BY r.at DESC, r.case_id, r.seq DESC LIMIT %(limit)s",
         params,
     ).fetchall()

@@ -100,3 +100,17 @@ def test_the_log_is_searched_by_time_and_a_blank_time_means_no_bound(
     bad = console.get("/console/audit", params={"since": "yesterday"})
     assert bad.status_code == 400
     assert "since is not a time" in bad.text
+
+
+def test_a_case_is_found_by_the_customer_the_network_named_for_it(
+    console: TestClient, loaded_desk: ExceptionDesk
+) -> None:
+    """A carrier's event names a shipment, not a customer: the case's customer is the one
+    enrichment found, and searches by customer find it."""
+    case_id = _approve_reroute(loaded_desk)
+    person(loaded_desk, "ada", "admin")
+    sign_in(console, "ada")
+    queue = console.get("/console/queue", params={"all": "1", "customer": "C-102381"}).text
+    assert case_id[5:13] in queue
+    log = console.get("/console/audit", params={"customer_id": "C-102381", "step": "intake"})
+    assert case_id[5:13] in log.text

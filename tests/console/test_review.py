@@ -7,10 +7,12 @@ import re
 
 from fastapi.testclient import TestClient
 
+from exdesk.console.segments import edifact_segments, x12_segments
 from exdesk.domain import DecisionRecord, NetworkSnapshot
 from exdesk.service import ExceptionDesk
 from tests.api.support import TENANT, carrier_delay, credit_hold, where_is_my_order
 from tests.console.support import case_of, hidden, person, sign_in
+from tests.support.scenarios import vague_note
 
 
 def _gate(records: list[DecisionRecord]) -> DecisionRecord:
@@ -192,3 +194,70 @@ def test_an_api_key_decision_is_recorded_with_the_keys_id(loaded_desk: Exception
     decided = loaded_desk.decide(principal, case.approvals[0].approval_id, "approve")
     output = _gate(decided.decisions).output.model_dump()
     assert (output["via"], output["via_key"]) == ("api_key", key_id)
+
+
+def test_ops_reclassifies_a_case_from_triage(
+    console: TestClient, loaded_desk: ExceptionDesk
+) -> None:
+    note = vague_note("e1").model_dump(mode="json", exclude_none=True)
+    case = case_of(loaded_desk, note)
+    assert case.approvals[0].kind == "classification"
+    person(loaded_desk, "omar", "ops")
+    sign_in(console, "omar")
+    page = console.get(f"/console/cases/{case.case_id}").text
+    assert "a threshold of" in page
+    console.post(
+        f"/console/cases/{case.case_id}/decide",
+        data={
+            "csrf_token": hidden(page, "csrf_token"),
+            "approval_id": hidden(page, "approval_id"),
+            "decision": "edit",
+            "category": "carrier_delay",
+        },
+    )
+    after = loaded_desk.case(TENANT, case.case_id)
+    assert after.classification is not None
+    assert (after.classification.category, after.classification.engine) == (
+        "carrier_delay",
+        "human",
+    )
+
+
+def test_pages_hold_no_secret_of_the_session_or_the_desk(
+    console: TestClient, loaded_desk: ExceptionDesk
+) -> None:
+    case = case_of(loaded_desk, where_is_my_order("e1"))
+    _, key = loaded_desk.create_api_key(TENANT, "rita", ["cs_rep"])
+    person(loaded_desk, "rita", "cs_rep")
+    sign_in(console, "rita")
+    session_token = console.cookies.get("exdesk_session")
+    assert session_token
+    with loaded_desk.db.connection() as conn:
+        row = conn.execute("SELECT password_hash FROM console_users").fetchone()
+    assert row is not None
+    for path in ("/console/queue", "/console/queue?all=1", f"/console/cases/{case.case_id}"):
+        html = console.get(path).text
+        assert session_token not in html
+        assert row["password_hash"] not in html
+        assert key.split("_")[-1] not in html
+
+
+def test_an_x12_document_reads_as_a_table_of_segments() -> None:
+    content = (
+        "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *261110*0815*U*"
+        "00401*000000001*0*P*>~GS*PR*S*R*20261110*0815*1*X*004010~ST*855*0001~"
+        "BAK*00*AC*PO-1*20261110~SE*3*0001~"
+    )
+    segments = x12_segments(content)
+    assert [s.tag for s in segments] == ["ISA", "GS", "ST", "BAK", "SE"]
+    assert segments[3].meaning == "Order acknowledgment start"
+    assert segments[3].elements == ["00", "AC", "PO-1", "20261110"]
+
+
+def test_an_edifact_document_reads_with_its_una_service_characters() -> None:
+    segments = edifact_segments("UNA:+.? 'UNH+1+ORDRSP:D:96A:UN'BGM+231+PO-1+29'UNT+3+1'")
+    assert [(s.tag, s.meaning) for s in segments][:2] == [
+        ("UNH", "Message header"),
+        ("BGM", "Beginning of message"),
+    ]
+    assert segments[1].elements == ["231", "PO-1", "29"]
