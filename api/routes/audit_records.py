@@ -129,7 +129,19 @@ def export_response(records: list[FoundRecord], fmt: Literal["jsonl", "csv"]) ->
     )
 
 
-@router.get("/export", response_class=Response)
+@router.get(
+    "/export",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The records, one per line (JSON Lines) or row (CSV).",
+            "content": {
+                "application/x-ndjson": {"schema": {"type": "string"}},
+                "text/csv": {"schema": {"type": "string"}},
+            },
+        }
+    },
+)
 def export(
     desk: DeskDep,
     principal: Auditor,
