@@ -27,8 +27,6 @@
     var button = document.getElementById("check-draft");
     var timer = null;
     function check() {
-      var data = new FormData(form);
-      data.delete("decision");
       post(form.dataset.check, form).then(function (html) { replace("draft-check", html); });
     }
     button.hidden = false;
