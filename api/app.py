@@ -15,6 +15,7 @@ from exdesk.api.openapi import publish_declared_errors_only
 from exdesk.api.routes import (
     approvals,
     audit,
+    audit_records,
     cases,
     exceptions,
     health,
@@ -81,6 +82,7 @@ def create_app(settings: Settings, desk: ExceptionDesk | None = None) -> FastAPI
         approvals,
         network,
         audit,
+        audit_records,
         precedents,
         outbox,
         webhooks,

@@ -161,6 +161,9 @@ class Settings(BaseSettings):
     checkpoint_retention_days: float = Field(default=7.0, ge=0, le=3650)
     """Closed cases keep their workflow checkpoints this long (their decision log forever)."""
     host: str = "127.0.0.1"
+    console_secure_cookie: Literal["auto", "always", "never"] = "auto"
+    """The console's session cookie: ``Secure`` over https (``auto``), always (behind a proxy
+    that terminates TLS), or never."""
     port: int = Field(default=8000, ge=1, le=65535)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"
 

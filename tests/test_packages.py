@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-LAYERS = ("agents", "policies", "tools", "workflows", "api", "evals", "examples")
+LAYERS = ("agents", "policies", "tools", "workflows", "api", "console", "evals", "examples")
 
 
 @pytest.mark.parametrize("layer", LAYERS)

@@ -20,6 +20,10 @@ pytestmark = pytest.mark.slow
 
 DATA_FILES = (
     "exdesk/store/migrations/0001_foundation.sql",
+    "exdesk/store/migrations/0008_console_users.sql",
+    "exdesk/console/templates/case.html",
+    "exdesk/console/static/console.js",
+    "exdesk/console/static/console.css",
     "exdesk/policies/default.yaml",
     "exdesk/agents/customer_drafter/templates/en.yaml",
     "exdesk/agents/classifier/data/train/carrier_delay.jsonl",
@@ -110,3 +114,5 @@ def test_the_cli_runs_outside_the_repository_beside_openai_agents(
     env.pop("EXDESK_DATABASE_URL", None)
     demo = _run(installed / "bin" / "exdesk", "demo", "--no-serve", cwd=tmp_path, env=env)
     assert "79 cases" in demo or "cases for tenant" in demo
+    assert "Review console: http://127.0.0.1:8000/console" in demo
+    assert "demo-rep" in demo

@@ -63,6 +63,8 @@ def gate_decision(approval: Approval) -> GateDecision:
         edited_proposal=approval.edited_proposal.model_dump(mode="json")
         if approval.edited_proposal is not None
         else None,
+        via=approval.decided_via,
+        via_key=approval.decided_via_key,
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, NotRequired, TypedDict, TypeVar
 
 from pydantic import BaseModel
 
@@ -19,6 +19,7 @@ from exdesk.domain import (
     CaseClassification,
     CreditReview,
     CustomerMessageProposal,
+    DecisionVia,
     DocumentProposal,
     ExceptionEvent,
     FulfillmentOption,
@@ -80,6 +81,9 @@ class GateDecision(TypedDict):
     user: str
     comment: str | None
     edited_proposal: dict[str, Any] | None
+    via: NotRequired[DecisionVia | None]
+    """How the person was identified (absent in runs paused before release 2's console)."""
+    via_key: NotRequired[str | None]
 
 
 class CaseState(TypedDict, total=False):

@@ -7,7 +7,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar, cast
@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from exdesk.cli.evals import eval_app
 from exdesk.cli.operations import connectors_app, outbox_app, webhooks_app, worker
 from exdesk.cli.output import Progress, case_table, print_report
+from exdesk.cli.users import users_app
 from exdesk.domain import (
     ROLES,
     ApprovalDecision,
@@ -68,6 +69,7 @@ app.add_typer(eval_app, name="eval")
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(connectors_app, name="connectors")
 app.add_typer(webhooks_app, name="webhooks")
+app.add_typer(users_app, name="users")
 app.command()(worker)
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -190,14 +192,15 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
 ) -> None:
-    """Serve the HTTP API."""
+    """Serve the HTTP API and the review console."""
     import uvicorn
 
-    from exdesk.api.app import create_app
+    from exdesk.console.app import create_app
 
     settings = _settings()
     bind_host, bind_port = host or settings.host, port or settings.port
     typer.echo(f"Exception Desk API on http://{bind_host}:{bind_port} (docs at /docs)", err=True)
+    typer.echo(f"Review console on http://{bind_host}:{bind_port}/console", err=True)
     uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="warning")
 
 
@@ -253,6 +256,31 @@ def ingest(
         _ingest(desk, tenant, events, output, user)
 
 
+DEMO_PASSWORD = "exdesk-demo-only"
+"""The demo users' password: printed by ``exdesk demo``, for a local demo only."""
+
+DEMO_PEOPLE: dict[str, list[Role]] = {
+    "demo-rep": ["cs_rep"],
+    "demo-rep2": ["cs_rep"],
+    "demo-ops": ["ops"],
+    "demo-ops2": ["ops"],
+    "demo-finance": ["finance"],
+    "demo-compliance": ["compliance"],
+    "demo-admin": ["admin"],
+}
+"""Two reps and two ops, so an edit can be approved by someone else (four eyes)."""
+
+
+def demo_people(desk: ExceptionDesk, tenant: str) -> dict[str, list[Role]]:
+    """The demo's console users (kept when they exist from an earlier demo)."""
+    from exdesk.service.people import create_user
+
+    for user, roles in DEMO_PEOPLE.items():
+        with suppress(ConflictError):
+            create_user(desk.db, tenant, user, roles, DEMO_PASSWORD)
+    return DEMO_PEOPLE
+
+
 @app.command()
 def demo(
     serve_api: Annotated[
@@ -273,9 +301,16 @@ def demo(
         page = desk.cases(tenant, CaseFilter(), limit=1)
         typer.echo(f"\n{page.total} cases for tenant {tenant!r}.")
         keys = {role: desk.create_api_key(tenant, f"demo-{role}", [role])[1] for role in ROLES}
+        people = demo_people(desk, tenant)
     typer.echo("\nDemo API keys (header 'Authorization: Bearer <key>'):")
     for role, key in keys.items():
         typer.echo(f"  {role:<12} {key}")
+    typer.echo(
+        f"\nReview console: http://{settings.host}:{settings.port}/console"
+        f"  (tenant {tenant}; demo users, password {DEMO_PASSWORD!r} — demo only)"
+    )
+    for user, roles in people.items():
+        typer.echo(f"  {user:<16} {', '.join(roles)}")
     if serve_api:
         # The API stores and answers; a worker beside it runs what decisions set moving,
         # delivers the outbox and keeps the timers — as `exdesk worker` does in production.
@@ -366,7 +401,9 @@ def _decide(
         approval = desk.pending_approval(tenant, case_id)
         from exdesk.store.api_keys import Principal
 
-        principal = Principal(tenant, user, frozenset(cast(list[Role], roles)), key_id="cli")
+        principal = Principal(
+            tenant, user, frozenset(cast(list[Role], roles)), key_id="cli", via="cli"
+        )
         case = desk.decide(
             principal, approval.approval_id, decision, comment=comment, edited_proposal=edited
         )

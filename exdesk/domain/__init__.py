@@ -22,6 +22,7 @@ from exdesk.domain.approvals import (
     ApprovalKind,
     ApprovalProposal,
     ApprovalStatus,
+    DecisionVia,
     PolicyEffect,
     PolicyResult,
 )
@@ -201,6 +202,7 @@ __all__ = [
     "CustomerQuestion",
     "CustomerTier",
     "DecisionRecord",
+    "DecisionVia",
     "DeliverStep",
     "DeliveryResponse",
     "DeliveryStatus",

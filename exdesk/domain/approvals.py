@@ -32,6 +32,10 @@ ApprovalStatus = Literal["pending", "approved", "rejected", "edited"]
 ApprovalDecision = Literal["approve", "reject", "edit"]
 """What a human may answer. ``edit`` replaces the proposal and asks someone else to approve it."""
 
+DecisionVia = Literal["session", "api_key", "cli"]
+"""How the person who decided was identified (CONTRACT §7): signed in to the console, an API
+key (its id is kept), or the local CLI (a local operator's stated name)."""
+
 ALL_DECISIONS: Final[tuple[ApprovalDecision, ...]] = get_args(ApprovalDecision)
 
 ApprovalProposal = (
@@ -84,6 +88,10 @@ class Approval(ContractModel):
     requested_at: datetime
     decided_at: datetime | None = None
     decided_by: str | None = None
+    decided_via: DecisionVia | None = None
+    decided_via_key: str | None = Field(
+        default=None, description="The API key's id, when the decision came with one."
+    )
     decision: ApprovalDecision | None = None
     comment: str | None = None
     edited_proposal: ApprovalEdit | None = None

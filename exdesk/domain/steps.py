@@ -14,7 +14,7 @@ from pydantic import Field
 
 from exdesk.domain._base import ContractModel, Identifier
 from exdesk.domain.actions import DeliveryResponse, OutboxKind
-from exdesk.domain.approvals import ApprovalDecision, ApprovalEdit, ApprovalKind
+from exdesk.domain.approvals import ApprovalDecision, ApprovalEdit, ApprovalKind, DecisionVia
 from exdesk.domain.proposals import (
     ClassificationProposal,
     CreditReview,
@@ -146,6 +146,10 @@ class GateStep(ContractModel):
     kind: ApprovalKind
     decision: ApprovalDecision
     user: str
+    via: DecisionVia | None = Field(
+        default=None, description="session, api_key or cli (absent before release 2)."
+    )
+    via_key: str | None = Field(default=None, description="The API key's id, with api_key.")
     comment: str | None = None
     edited_proposal: ApprovalEdit | None = None
     stage: Stage | None = Field(default=None, description="The stage decided (not for triage).")

@@ -75,6 +75,8 @@ def store_decision(
         user=principal.user,
         comment=comment,
         edited_proposal=edited,
+        via=principal.via,
+        via_key=principal.key_id if principal.via == "api_key" else None,
     )
     if stored is None:
         current = approval_store.get_approval(conn, principal.tenant_id, approval.approval_id)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from psycopg import Connection
 from psycopg.rows import DictRow
 
-from exdesk.domain import Role
+from exdesk.domain import DecisionVia, Role
 
 KEY_PREFIX = "exd"
 
@@ -24,6 +24,8 @@ class Principal:
     user: str
     roles: frozenset[Role]
     key_id: str
+    via: DecisionVia = "api_key"
+    """How the caller was identified: an API key, a console session, or the local CLI."""
 
     def has(self, role: Role) -> bool:
         """Whether the caller holds a role."""

@@ -11,13 +11,20 @@ from psycopg import Connection
 from psycopg.rows import DictRow
 from psycopg.types.json import Jsonb
 
-from exdesk.domain import Approval, ApprovalDecision, ApprovalKind, ApprovalStatus, Role
+from exdesk.domain import (
+    Approval,
+    ApprovalDecision,
+    ApprovalKind,
+    ApprovalStatus,
+    DecisionVia,
+    Role,
+)
 from exdesk.store.commitments import APPROVAL_COLUMNS, row_digest
 
 _COLUMNS = (
     "approval_id, tenant_id, case_id, kind, required_role, status, proposal, reason,"
-    " allowed_decisions, excluded_users, requested_at, decided_at, decided_by, decision,"
-    " comment, edited_proposal"
+    " allowed_decisions, excluded_users, requested_at, decided_at, decided_by, decided_via,"
+    " decided_via_key, decision, comment, edited_proposal"
 )
 
 
@@ -121,11 +128,13 @@ def record_decision(
     user: str,
     comment: str | None,
     edited_proposal: dict[str, Any] | None,
+    via: DecisionVia | None = None,
+    via_key: str | None = None,
 ) -> Approval | None:
     """Decide a pending approval; None when it was no longer pending (someone was first)."""
     row = conn.execute(
         "UPDATE approvals SET status=%s, decision=%s, decided_by=%s, decided_at=now(),"
-        " comment=%s, edited_proposal=%s"
+        " comment=%s, edited_proposal=%s, decided_via=%s, decided_via_key=%s"
         " WHERE tenant_id=%s AND approval_id=%s AND status='pending'"
         f" RETURNING {_COLUMNS}",
         (
@@ -134,6 +143,8 @@ def record_decision(
             user,
             comment,
             Jsonb(edited_proposal) if edited_proposal is not None else None,
+            via,
+            via_key,
             tenant_id,
             approval_id,
         ),

@@ -227,8 +227,11 @@ def _check_decision(bundle: CaseBundle, row: Row, gate: Row | None, found: CaseF
         "decision": decision,
         "decided_by": output.get("user"),
         "comment": output.get("comment"),
+        "decided_via": output.get("via"),
+        "decided_via_key": output.get("via_key"),
     }
-    differing = [column for column, value in expected.items() if row[column] != value]
+    # rows exported before release 2's console have no decided_via columns
+    differing = [column for column, value in expected.items() if row.get(column) != value]
     if not _same_json(row["edited_proposal"], output.get("edited_proposal")):
         differing.append("edited_proposal")
     if gate["actor"] != f"human:{output.get('user')}":

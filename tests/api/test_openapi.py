@@ -532,6 +532,76 @@ CALLS = [
         lambda s: s.client.get("/v1/audit/checkpoint", headers=s.reader),
     ),
     Call("GET", "/v1/audit/checkpoint", 503, "database down", _down("GET", "/v1/audit/checkpoint")),
+    Call(
+        "GET",
+        "/v1/audit/records",
+        200,
+        "compliance",
+        lambda s: s.client.get(
+            "/v1/audit/records", params={"step": "intake"}, headers=s.as_("cora", "compliance")
+        ),
+    ),
+    Call("GET", "/v1/audit/records", 401, "no key", lambda s: s.client.get("/v1/audit/records")),
+    Call(
+        "GET",
+        "/v1/audit/records",
+        403,
+        "ops",
+        lambda s: s.client.get("/v1/audit/records", headers=s.reader),
+    ),
+    Call(
+        "GET",
+        "/v1/audit/records",
+        422,
+        "not a time",
+        lambda s: s.client.get(
+            "/v1/audit/records", params={"since": "yesterday"}, headers=s.as_("cora", "compliance")
+        ),
+    ),
+    Call("GET", "/v1/audit/records", 503, "database down", _down("GET", "/v1/audit/records")),
+    Call(
+        "GET",
+        "/v1/audit/records/export",
+        200,
+        "compliance",
+        lambda s: s.client.get(
+            "/v1/audit/records/export",
+            params={"format": "csv"},
+            headers=s.as_("cora", "compliance"),
+        ),
+    ),
+    Call(
+        "GET",
+        "/v1/audit/records/export",
+        401,
+        "no key",
+        lambda s: s.client.get("/v1/audit/records/export"),
+    ),
+    Call(
+        "GET",
+        "/v1/audit/records/export",
+        403,
+        "ops",
+        lambda s: s.client.get("/v1/audit/records/export", headers=s.reader),
+    ),
+    Call(
+        "GET",
+        "/v1/audit/records/export",
+        422,
+        "not a time",
+        lambda s: s.client.get(
+            "/v1/audit/records/export",
+            params={"since": "yesterday"},
+            headers=s.as_("cora", "compliance"),
+        ),
+    ),
+    Call(
+        "GET",
+        "/v1/audit/records/export",
+        503,
+        "database down",
+        _down("GET", "/v1/audit/records/export"),
+    ),
     Call("GET", SIMILAR, 503, "database down", _down("GET", f"{GHOST_CASE}/similar")),
     Call(
         "GET",
@@ -607,9 +677,11 @@ def problems_with(document: Json, registry: Registry[Any], answer: Response) -> 
     where = _pointer("paths", path, method.lower(), "responses", status, "content", media_type)
     schema = {"$ref": f"{DOCUMENT_URI}#/{where}/schema"}
     validator = Draft202012Validator(schema, registry=registry)
+    # a download (JSON Lines, CSV) is a document of its own: its schema is a string
+    body = answer.json() if media_type == "application/json" else answer.text
     return [
         f"{method} {path} {status} at {error.json_path}: {error.message}"
-        for error in validator.iter_errors(answer.json())
+        for error in validator.iter_errors(body)
     ]
 
 

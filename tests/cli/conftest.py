@@ -39,9 +39,12 @@ class Cli:
     def __init__(self) -> None:
         self._runner = CliRunner()
 
-    def __call__(self, *args: str | Path) -> Result:
-        """Run one command; an uncaught exception fails the test instead of exiting 1."""
-        return self._runner.invoke(app, [str(arg) for arg in args], catch_exceptions=False)
+    def __call__(self, *args: str | Path, input: str | None = None) -> Result:
+        """Run one command (``input``: its standard input); an uncaught exception fails the
+        test instead of exiting 1."""
+        return self._runner.invoke(
+            app, [str(arg) for arg in args], input=input, catch_exceptions=False
+        )
 
     def ok(self, *args: str | Path) -> Result:
         """Run one command that must succeed."""

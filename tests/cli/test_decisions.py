@@ -89,6 +89,8 @@ def test_a_cs_rep_approves_the_reply_and_the_case_resolves(
     after = network_cli.case(draft_case.case_id)
     assert after.status == "resolved"
     assert [a.kind for a in after.actions] == ["customer_message"]
+    gate = next(r for r in after.decisions if r.step == "approval_gate")
+    assert (gate.actor, gate.output.model_dump()["via"]) == ("human:rick", "cli")
 
 
 def test_reject_ends_the_case_and_then_nothing_waits(network_cli: Cli, draft_case: Case) -> None:
