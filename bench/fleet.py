@@ -92,8 +92,9 @@ def approval_latencies(
     seconds from the answer until a worker recorded the case's next step."""
     with desk.db.connection() as conn:
         rows = conn.execute(
-            "SELECT a.case_id, a.approval_id, a.required_role FROM approvals a"
-            " WHERE a.tenant_id=%s AND a.status='pending' ORDER BY a.requested_at LIMIT %s",
+            "SELECT a.case_id, a.approval_id, a.required_role, c.last_seq FROM approvals a"
+            " JOIN cases c USING (case_id) WHERE a.tenant_id=%s AND a.status='pending'"
+            " ORDER BY a.requested_at LIMIT %s",
             (TENANT, limit),
         ).fetchall()
     answered: dict[str, tuple[float, int]] = {}
@@ -127,10 +128,8 @@ def approval_latencies(
                         headers={"Authorization": f"Bearer {keys[row['required_role']]}"},
                     )
                     answer.raise_for_status()
-                    answered[row["case_id"]] = (
-                        time.perf_counter(),
-                        len(answer.json()["decisions"]),
-                    )
+                    # The decision is one record; a worker's resume writes the next.
+                    answered[row["case_id"]] = (time.perf_counter(), row["last_seq"] + 1)
 
             await asyncio.gather(*(one(r) for r in rows))
 
@@ -183,6 +182,9 @@ def one_fleet(
             ingest = asyncio.run(post_events(fleet.api_url, keys["integration"], batch))
             finished = wait_until_still(desk)
             resume = approval_latencies(desk, fleet.api_url, keys, limit=60)
+            for _ in range(4):  # approve the rest, so most cases close
+                if not approval_latencies(desk, fleet.api_url, keys, limit=1000):
+                    break
         before = checkpoint_footprint(desk)
         with desk.db.connection() as conn:
             conn.execute("UPDATE cases SET updated_at = updated_at - interval '90 days'")

@@ -155,13 +155,23 @@ def _wait_until_up(fleet: Fleet, timeout: float) -> None:
     while time.monotonic() < deadline:
         if not fleet.alive():
             raise RuntimeError("a fleet process exited at start\n" + fleet.log_tail())
-        try:
-            if httpx.get(f"{fleet.api_url}/healthz", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
+        if _api_answers(fleet) and all(_worker_ready(fleet, w) for w in range(len(fleet.workers))):
+            return
         time.sleep(0.2)
-    raise RuntimeError("the API did not answer /healthz in time\n" + fleet.log_tail())
+    raise RuntimeError("the fleet was not up in time\n" + fleet.log_tail())
+
+
+def _api_answers(fleet: Fleet) -> bool:
+    try:
+        return httpx.get(f"{fleet.api_url}/healthz", timeout=2).status_code == 200
+    except httpx.TransportError:
+        return False
+
+
+def _worker_ready(fleet: Fleet, index: int) -> bool:
+    """Whether the worker has opened its desk (it says so once its agents are loaded)."""
+    log = fleet.logs / f"worker-{index}.log"
+    return log.exists() and "exdesk worker:" in log.read_text(errors="replace")
 
 
 @contextmanager
