@@ -57,6 +57,21 @@ class ConflictError(ExdeskError):
     """The request raced with another, or the object is no longer in the state it needs."""
 
 
+class NetworkDeletionError(ConflictError):
+    """A network snapshot would delete stored objects and replacing was not asked for."""
+
+    def __init__(self, deletions: dict[str, list[str]]) -> None:
+        shown = "; ".join(
+            f"{len(keys)} {kind} ({', '.join(keys[:10])}{', …' if len(keys) > 10 else ''})"
+            for kind, keys in deletions.items()
+        )
+        super().__init__(
+            f"the snapshot would delete {shown}; nothing was changed. Send the whole network "
+            "with replace=true to replace it"
+        )
+        self.deletions = deletions
+
+
 class AuthenticationError(ExdeskError):
     """No valid credentials were presented."""
 

@@ -42,6 +42,11 @@ class HoursBand(_Strict):
     points: int
 
 
+class OrdersBand(_Strict):
+    at_least: int
+    points: int
+
+
 class SeverityLevel(_Strict):
     at_least: int
     severity: Severity
@@ -58,6 +63,9 @@ class SeverityRules(_Strict):
     revenue_points: list[RevenueBand]
     tier_points: dict[CustomerTier, int]
     hours_points: list[HoursBand]
+    orders_points: list[OrdersBand] = Field(default_factory=list)
+    """Points for the number of orders an outage puts at risk (an integration failure names
+    no single order: the orders it holds up are what it risks)."""
     levels: list[SeverityLevel]
 
     @model_validator(mode="after")
@@ -67,6 +75,9 @@ class SeverityRules(_Strict):
         )
         object.__setattr__(self, "hours_points", sorted(self.hours_points, key=lambda b: b.at_most))
         object.__setattr__(self, "levels", sorted(self.levels, key=lambda b: -b.at_least))
+        object.__setattr__(
+            self, "orders_points", sorted(self.orders_points, key=lambda b: -b.at_least)
+        )
         return self
 
 
@@ -98,6 +109,9 @@ class PolicyConfig(_Strict):
     version: str
     thresholds: Thresholds
     triage_role: Role = "ops"
+    close_informational: bool = True
+    """Close a case the classifier confidently calls routine progress (out for delivery, an
+    accepting 997) with ``resolution = no_action`` and no proposal; off: a person sees it."""
     severity: SeverityRules
     remediation: RemediationRules
     escalation: EscalationRules

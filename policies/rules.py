@@ -68,6 +68,26 @@ def confidence_threshold(config: PolicyConfig, proposal: ClassificationProposal)
     )
 
 
+def informational_close(
+    config: PolicyConfig, proposal: ClassificationProposal, warnings: Sequence[str]
+) -> PolicyResult | None:
+    """``close-informational``: routine progress the classifier is sure of closes without a
+    proposal, under the tenant's policy; None when it does not apply (the policy is off, the
+    event is an exception, the classifier is unsure, or the sender needs a person's look)."""
+    if not (config.close_informational and proposal.informational) or warnings:
+        return None
+    if confidence_threshold(config, proposal).effect != "allow":
+        return None
+    return _result(
+        config,
+        "close-informational",
+        "classification",
+        "allow",
+        f"routine progress ({proposal.signal or 'text'}, confidence "
+        f"{proposal.confidence:.2f}): closed with no action",
+    )
+
+
 def escalation(
     config: PolicyConfig, severity: Severity | None, tier: CustomerTier | None
 ) -> PolicyResult | None:
@@ -203,6 +223,37 @@ def customer_message_review(config: PolicyConfig, violations: Sequence[str]) -> 
             )
         )
     return results
+
+
+def recipient_review(config: PolicyConfig, recipient: str | None) -> PolicyResult:
+    """``customer-message-recipient``: a message goes to the contact on file of the case's
+    customer; without one there is nobody to send it to (it may only be rejected or edited,
+    and an edit cannot supply an address)."""
+    if recipient is None:
+        return _result(
+            config,
+            "customer-message-recipient",
+            "customer_message",
+            "deny",
+            "the case's customer has no contact on file: nothing can be sent (reject: no "
+            "message; fix the contact in the network)",
+            config.customer_message.approver_role,
+        )
+    return _result(
+        config,
+        "customer-message-recipient",
+        "customer_message",
+        "allow",
+        f"to {recipient}, the customer's contact on file",
+    )
+
+
+def sender_review(config: PolicyConfig, stage: str, warnings: Sequence[str]) -> list[PolicyResult]:
+    """``sender-check``: a case whose sender is unknown or imitates a customer's domain is
+    never acted on automatically; each warning asks a person (the stage's approver)."""
+    return [
+        _result(config, "sender-check", stage, "require_approval", warning) for warning in warnings
+    ]
 
 
 def credit_review(config: PolicyConfig, exposure_over_limit: bool) -> PolicyResult:

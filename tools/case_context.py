@@ -6,6 +6,7 @@ from exdesk.domain import CustomerAccount, ExceptionEvent, Order, Shipment
 from exdesk.domain.context import CaseContext
 from exdesk.store.network import NetworkReader
 from exdesk.tools.references import find_references
+from exdesk.tools.senders import sender_warnings
 
 
 def look_up_context(reader: NetworkReader, event: ExceptionEvent) -> CaseContext:
@@ -67,6 +68,7 @@ def look_up_context(reader: NetworkReader, event: ExceptionEvent) -> CaseContext
         lanes=reader.lanes_into(order.ship_to.region) if order else [],
         foreign_references=foreign,
         missing=missing,
+        warnings=sender_warnings(refs.sender_email, customer, reader.customers()),
     )
 
 

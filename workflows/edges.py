@@ -16,7 +16,7 @@ STAGE_NODE: Final[dict[Stage, NodeName]] = {stage: spec.node for stage, spec in 
 def next_stage_node(state: CaseState) -> NodeName:
     """The next stage's proposal node; ``execute`` once every stage is done."""
     done = state.get("stages_done", [])
-    stage = next_stage(state["route"], done)
+    stage = next_stage(state["route"], [*done, *state.get("stages_skipped", [])])
     if stage is not None:
         return STAGE_NODE[stage]
     return "execute" if done else "resolve"
@@ -26,7 +26,7 @@ def after_route(state: CaseState) -> NodeName:
     """Triage waits for a person; a case a person closed resolves; others start their stages."""
     if state.get("pending_approval"):
         return "approval_gate"
-    if state.get("outcome") == "closed":
+    if state.get("outcome") in ("closed", "informational"):
         return "resolve"
     return next_stage_node(state)
 

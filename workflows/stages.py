@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Final, Generic, Literal, TypeVar
+from typing import Any, Final, Generic, Literal, TypeVar, get_args
 
 from pydantic import BaseModel
 
@@ -24,6 +24,7 @@ from exdesk.domain import (
     ApprovalProposal,
     Case,
     ClassificationEdit,
+    CreditAction,
     CreditDecision,
     CreditReview,
     CustomerDraft,
@@ -49,6 +50,7 @@ from exdesk.policies.rules import (
     credit_review,
     customer_message_review,
     document_review,
+    recipient_review,
     remediation_review,
 )
 from exdesk.tools.precedents import Resolution
@@ -67,6 +69,12 @@ EditT = TypeVar("EditT", bound=BaseModel)
 ResolutionField = Literal["remediation_action", "partner_action", "credit_action"]
 """Where a precedent's ``Resolution`` records what a stage did."""
 
+OnReject = Literal["close_case", "skip_stage"]
+"""What rejecting a stage's proposal means: ``close_case`` — nothing of the case is done
+(stages approved before it are not carried out); ``skip_stage`` — only this proposal is
+dropped and the stages approved before it still run (a rep rejecting a reply's wording
+sends no message, and never cancels an approved remediation)."""
+
 
 @dataclass(frozen=True)
 class ReviewInputs:
@@ -83,7 +91,6 @@ class DeliveryInputs:
 
     order_id: str | None
     source: EventSource
-    recipient: str | None
 
 
 @dataclass(frozen=True)
@@ -117,6 +124,13 @@ class StageSpec(Generic[ProposalT, EditT]):
     """The action an executed outbox message of ``outbox_kind`` carried out."""
     approved_action: Callable[[ApprovalProposal], str | None]
     """The action an approved proposal of ``approval_kind`` would carry out."""
+    on_reject: OnReject = "close_case"
+    """What a person's ``reject`` of this stage's proposal does to the case."""
+    choices: tuple[str, ...] = ()
+    """Actions the approver may approve instead of the proposed one (``approve`` with
+    ``action``), each a decision of its own: finance releases, keeps or cancels."""
+    choose: Callable[[ProposalT, str, str], ProposalT] | None = None
+    """The proposal with the approver's chosen action (one of ``choices``); third: who."""
 
     def outbox_request(self, proposal: ProposalT, inputs: DeliveryInputs) -> OutboxRequest | None:
         """The outbox message the approved proposal commits to, if any."""
@@ -244,6 +258,18 @@ def _review_credit(
     return [credit_review(policy, over)]
 
 
+def _choose_credit(proposal: CreditReview, action: str, user: str) -> CreditReview:
+    if action == proposal.action:
+        return proposal
+    return proposal.model_copy(
+        update={
+            "action": action,
+            "rationale": f"{action} decided by {user} (proposed: {proposal.action}); "
+            + proposal.rationale,
+        }
+    )
+
+
 def _deliver_credit(proposal: CreditReview, inputs: DeliveryInputs) -> OutboxPayload:
     return CreditDecision.model_validate(proposal.model_dump(mode="python"))
 
@@ -271,6 +297,8 @@ CREDIT: Final = StageSpec[CreditReview, CreditReview](
     resolution_field="credit_action",
     executed_action=_executed_credit,
     approved_action=_approved_credit,
+    choices=get_args(CreditAction),
+    choose=_choose_credit,
 )
 
 
@@ -284,19 +312,26 @@ def _review_message(
         proposal.draft, proposal.request, forbidden_identifiers=inputs.foreign_references
     )
     content = customer_message_review(policy, [violation.message for violation in violations])
-    return [*content, claims_review(policy, proposal.draft, proposal.request)]
+    return [
+        *content,
+        claims_review(policy, proposal.draft, proposal.request),
+        recipient_review(policy, proposal.draft.to),
+    ]
 
 
 def _merge_message(
     proposal: CustomerMessageProposal, draft: CustomerDraft, user: str
 ) -> CustomerMessageProposal:
-    return proposal.model_copy(update={"draft": draft})
+    # The recipient stays the contact on file: an edit changes the wording only.
+    return proposal.model_copy(update={"draft": draft.model_copy(update={"to": proposal.draft.to})})
 
 
-def _deliver_message(proposal: CustomerMessageProposal, inputs: DeliveryInputs) -> OutboxPayload:
-    return CustomerMessage(
-        to=inputs.recipient, order_id=inputs.order_id, **proposal.draft.model_dump(mode="python")
-    )
+def _deliver_message(
+    proposal: CustomerMessageProposal, inputs: DeliveryInputs
+) -> OutboxPayload | None:
+    if proposal.draft.to is None:
+        return None
+    return CustomerMessage(order_id=inputs.order_id, **proposal.draft.model_dump(mode="python"))
 
 
 CUSTOMER_MESSAGE: Final = StageSpec[CustomerMessageProposal, CustomerDraft](
@@ -314,6 +349,7 @@ CUSTOMER_MESSAGE: Final = StageSpec[CustomerMessageProposal, CustomerDraft](
     resolution_field=None,
     executed_action=lambda payload: None,
     approved_action=lambda proposal: None,
+    on_reject="skip_stage",
 )
 
 

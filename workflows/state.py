@@ -50,8 +50,9 @@ NodeName = Literal[
 ]
 """The nodes of the workflow graph."""
 
-Outcome = Literal["open", "rejected", "closed"]
-"""``rejected``: a human rejected a proposal; ``closed``: nothing to automate (human `other`)."""
+Outcome = Literal["open", "rejected", "closed", "informational"]
+"""``rejected``: a human rejected a proposal; ``closed``: nothing to automate (human `other`);
+``informational``: routine progress, closed under the ``close_informational`` policy."""
 
 Update = dict[str, Any]
 """What a node returns: the state keys it changes (LangGraph merges them)."""
@@ -103,6 +104,8 @@ class CaseState(TypedDict, total=False):
     stage: Stage | None
     """The stage whose proposal is under review."""
     stages_done: list[Stage]
+    stages_skipped: list[Stage]
+    """Stages whose proposal a person rejected without closing the case (``on_reject``)."""
     proposals: dict[str, dict[str, Any]]
     """The current proposal of each stage, as JSON (an approved edit replaces it)."""
     extraction_error: str | None

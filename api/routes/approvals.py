@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from exdesk.api.deps import Decider, DeskDep, WaitSeconds
 from exdesk.api.errors import error_responses
-from exdesk.domain import ApprovalDecision, Case
+from exdesk.domain import ApprovalDecision, Case, CreditAction
 from exdesk.errors import NotFoundError
 from exdesk.store.approvals import get_approval
 from exdesk.store.cases import get_case_row
@@ -20,13 +20,22 @@ router = APIRouter(
 
 
 class DecisionRequest(BaseModel):
-    """Approve, reject, or submit an edited proposal for someone else to approve."""
+    """Approve, reject, or submit an edited proposal for someone else to approve.
+
+    Each approval decides one thing: rejecting a customer message sends no message and never
+    cancels a remediation already approved; a credit approval is decided by approving one of
+    its actions (``release_hold``, ``keep_hold``, ``cancel_order``)."""
 
     model_config = ConfigDict(extra="forbid")
 
     decision: ApprovalDecision
     comment: str | None = Field(default=None, max_length=2000)
     edited_proposal: dict[str, Any] | None = None
+    action: CreditAction | None = Field(
+        default=None,
+        description="With approve on a credit approval: the action finance takes instead of "
+        "the proposed one (release_hold, keep_hold or cancel_order); the customer is told it.",
+    )
 
 
 @router.post("/{case_id}/approvals/{approval_id}")
@@ -55,6 +64,7 @@ def decide(
         comment=body.comment,
         edited_proposal=body.edited_proposal,
         case_id=case_id,
+        action=body.action,
     )
     if (
         wait

@@ -15,7 +15,7 @@ from exdesk.errors import InputError
 from exdesk.validation import validated
 
 router = APIRouter(
-    prefix="/v1/exceptions", tags=["exceptions"], responses=error_responses(401, 403, 422, 503)
+    prefix="/v1/exceptions", tags=["exceptions"], responses=error_responses(401, 403, 409, 422, 503)
 )
 
 MAX_BATCH = 500
@@ -77,7 +77,10 @@ def post_exceptions(
 
     One event answers its case (201 new, 200 if the event was seen before); a list answers
     one result per event (201 if any case is new). Nothing is stored unless every event
-    of the request is valid and belongs to the caller's tenant. With ``wait``, a single
+    of the request is valid and belongs to the caller's tenant: a list is all or nothing.
+    An event re-sent with the same ``source`` and ``source_event_id`` and the same content
+    answers its case (200); with other content it answers 409 and nothing of the request is
+    stored (new information needs a new ``source_event_id``). With ``wait``, a single
     event's answer waits up to that many seconds for the case's first stop (waiting for a
     person, or closed); otherwise the case is answered as stored (``received``).
     """

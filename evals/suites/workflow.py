@@ -18,8 +18,9 @@ does not say which. A case *got one* when
 its first stop is a pending approval (``awaiting_approval`` or ``escalated``) and nothing
 was written to the outbox. A *false auto-action* is an outbox write on a case that needed a
 person, with no person's decision in its log; there must be none. Informational events are
-*closed correctly* when the case resolves with ``resolution = no_action``; until the
-workflow records a resolution, they are counted as unscorable.
+*closed correctly* when the case resolves with ``resolution = no_action``; an exception
+closed that way with no person deciding is *closed unseen* — the costly error, counted apart
+(there must be none).
 """
 
 from __future__ import annotations
@@ -101,6 +102,12 @@ METRICS: list[Metric[dict[str, Any]]] = [
         "informational events closed with no action",
         aggregate=informational_closed,
     ),
+    Metric(
+        "exception_closed_unseen",
+        "exceptions closed as informational with no person deciding (the costly error; must be 0)",
+        higher_is_better=False,
+        must_be_zero=True,
+    ),
     Metric("category_accuracy", "the workflow's category is the labelled one"),
     Metric("triaged", "share sent to a person to classify", higher_is_better=False),
     Metric("failed", "cases that ended failed", higher_is_better=False),
@@ -157,12 +164,20 @@ def score_case(
         informational = float(
             case.status == "resolved" and getattr(case, "resolution", None) == "no_action"
         )
+    closed_unseen: float | None = None
+    if not sample.informational and RESOLUTION_SUPPORTED:
+        closed_unseen = float(
+            case.status == "resolved"
+            and getattr(case, "resolution", None) == "no_action"
+            and not human_decided
+        )
     category = case.classification.category if case.classification else None
     scores: dict[str, float | None] = {
         "route_accuracy": float(case.route == expected_route),
         "gate_correct": None if not needed else float(got_person),
         "false_auto_action": None if needed is None else float(needed and auto_action),
         "informational_closed": informational,
+        "exception_closed_unseen": closed_unseen,
         "category_accuracy": None if category is None else float(category == sample.category),
         "triaged": float(case.route == "triage"),
         "failed": float(case.status == "failed"),
@@ -178,6 +193,7 @@ def score_case(
         "actions": [m.kind for m in case.actions],
         "needs_person": needed,
         "failure_reason": case.failure_reason,
+        "resolution": getattr(case, "resolution", None),
     }
     return scores, observation
 

@@ -24,6 +24,7 @@ from exdesk.domain import (
     ApprovalDecision,
     CaseStatus,
     Category,
+    CreditAction,
     ExceptionEvent,
     NetworkSnapshot,
     Role,
@@ -205,13 +206,20 @@ def serve(
 
 
 @network_app.command("load")
-def network_load(file: Annotated[Path, typer.Argument(help="A network snapshot (JSON).")]) -> None:
-    """Replace the tenant's network reference data with a snapshot (all or nothing)."""
+def network_load(
+    file: Annotated[Path, typer.Argument(help="A network snapshot (JSON).")],
+    replace: Annotated[
+        bool,
+        typer.Option("--replace", help="Delete stored objects the snapshot lacks (else: refused)."),
+    ] = False,
+) -> None:
+    """Load the tenant's network reference data from a snapshot (all or nothing). A snapshot
+    that would delete stored objects is refused, naming them, unless ``--replace``."""
     with _handled():
         snapshot = read_model(file, NetworkSnapshot)
     with open_desk() as (desk, tenant):
         try:
-            counts = desk.load_network(tenant, snapshot)
+            counts = desk.load_network(tenant, snapshot, replace=replace)
         except InputError as error:
             raise InputError(f"{file}: {error.message}", location=error.location) from error
     typer.echo(
@@ -293,7 +301,7 @@ def demo(
         events = example_events()
     settings = _settings()
     with open_desk() as (desk, tenant), _handled():
-        counts = desk.load_network(tenant, snapshot)
+        counts = desk.load_network(tenant, snapshot, replace=True)
         typer.echo("network: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
         _ingest(desk, tenant, events, OutputFormat.table)
         from exdesk.store.cases import CaseFilter
@@ -396,6 +404,7 @@ def _decide(
     roles: list[str],
     comment: str | None,
     edited: dict[str, Any] | None,
+    action: str | None = None,
 ) -> None:
     with open_desk() as (desk, tenant), _handled():
         approval = desk.pending_approval(tenant, case_id)
@@ -405,11 +414,20 @@ def _decide(
             tenant, user, frozenset(cast(list[Role], roles)), key_id="cli", via="cli"
         )
         case = desk.decide(
-            principal, approval.approval_id, decision, comment=comment, edited_proposal=edited
+            principal,
+            approval.approval_id,
+            decision,
+            comment=comment,
+            edited_proposal=edited,
+            action=action,
         )
     waiting = next((a for a in case.approvals if a.status == "pending"), None)
     after = f", waiting for {waiting.required_role} ({waiting.kind})" if waiting else ""
-    typer.echo(f"{case.case_id}: {decision} {approval.kind} -> {case.status}{after}")
+    if waiting is not None and waiting.kind == "customer_message":
+        after += f" to {getattr(waiting.proposal, 'to', None) or 'nobody (no contact on file)'}"
+    chosen = f" {action}" if action else ""
+    done = f" [{case.resolution}]" if case.resolution else ""
+    typer.echo(f"{case.case_id}: {decision}{chosen} {approval.kind} -> {case.status}{done}{after}")
 
 
 UserOption = Annotated[str, typer.Option("--user", help="Who decides.")]
@@ -437,8 +455,16 @@ def approve(
         Path | None, typer.Option(help="Submit this edited proposal (JSON) instead of approving.")
     ] = None,
     comment: CommentOption = None,
+    action: Annotated[
+        CreditAction | None,
+        typer.Option(
+            help="Credit approvals: approve this action instead of the proposed one "
+            "(release_hold, keep_hold, cancel_order)."
+        ),
+    ] = None,
 ) -> None:
-    """Approve the case's pending proposal (or submit an edit for someone else to approve)."""
+    """Approve the case's pending proposal (or submit an edit for someone else to approve).
+    A customer message goes to the recipient the proposal shows (the contact on file)."""
     edited: dict[str, Any] | None = None
     if edit is not None:
         try:
@@ -448,7 +474,7 @@ def approve(
         if not isinstance(loaded, dict):
             fail(f"the edited proposal {edit} must be a JSON object", 2)
         edited = loaded
-    _decide(case_id, "approve" if edit is None else "edit", user, role, comment, edited)
+    _decide(case_id, "approve" if edit is None else "edit", user, role, comment, edited, action)
 
 
 @app.command()
@@ -458,7 +484,8 @@ def reject(
     role: RoleOption,
     comment: CommentOption = None,
 ) -> None:
-    """Reject the case's pending proposal."""
+    """Reject the case's pending proposal. Rejecting a customer message sends no message and
+    leaves a remediation already approved in force; rejecting a remediation closes the case."""
     _decide(case_id, "reject", user, role, comment, None)
 
 

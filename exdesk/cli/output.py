@@ -21,7 +21,7 @@ _COLUMNS = (
     ("conf", 5),
     ("severity", 8),
     ("route", 13),
-    ("waiting for", 24),
+    ("waiting for / ended", 24),
 )
 
 
@@ -35,7 +35,7 @@ def _row(case: Case) -> tuple[str, ...]:
         f"{classification.confidence:.2f}" if classification else "-",
         (classification.severity or "-") if classification else "-",
         case.route or "-",
-        f"{waiting.required_role}: {waiting.kind}" if waiting else "-",
+        f"{waiting.required_role}: {waiting.kind}" if waiting else (case.resolution or "-"),
     )
 
 

@@ -29,7 +29,6 @@ class RemediationOrder(ContractModel):
 class CustomerMessage(CustomerDraft):
     """Send an approved draft to the customer."""
 
-    to: str | None = Field(default=None, description="The recipient's e-mail address.")
     order_id: Identifier | None = None
 
 

@@ -31,6 +31,10 @@ class CaseClassification(ContractModel):
     severity: Severity | None = None
     engine: EngineName | Literal["human"]
     rationale: str = ""
+    informational: bool = Field(
+        default=False, description="The classifier read routine progress, not an exception."
+    )
+    signal: str | None = Field(default=None, description="The code that decided, if any.")
 
 
 class ShadowRun(ContractModel):
@@ -150,5 +154,17 @@ class Case(ContractModel):
     decisions: list[DecisionRecord] = Field(default_factory=list)
     actions: list[OutboxMessage] = Field(default_factory=list)
     failure_reason: str | None = None
+    resolution: str | None = Field(
+        default=None,
+        description="How a closed case ended (CONTRACT §7): `no_action` (an informational "
+        "event closed under a policy, or nothing to send), `monitor` (the promise still holds), "
+        "or the action taken (`reship`, `release_hold`, `notify_customer`…); None while open "
+        "and for a rejected case.",
+    )
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="What the enrich step flagged for a person (an unknown sender, a "
+        "look-alike domain); a case with warnings is never acted on automatically.",
+    )
     created_at: datetime
     updated_at: datetime

@@ -43,6 +43,11 @@ class CaseContext(ContractModel):
         default_factory=list,
         description="References the event made that the network does not know (e.g. 'order PO-9').",
     )
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="Why no step of this case may act without a person: a sender who is not a "
+        "known contact of the customer, a look-alike of a known customer's domain.",
+    )
 
     def sku(self, sku_id: str) -> Sku | None:
         """The catalogue entry of one SKU, if it was looked up."""

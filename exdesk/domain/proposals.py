@@ -571,6 +571,12 @@ class CustomerDraft(ContractModel):
     subject: str = Field(min_length=1, max_length=300)
     body: str = Field(min_length=1, max_length=20_000)
     facts_used: list[FactUsed]
+    to: str | None = Field(
+        default=None,
+        description="The recipient: the e-mail address on file of the case's customer, set by "
+        "the workflow (CONTRACT §7). Free text never supplies it, and an edit cannot change it; "
+        "None: no contact on file, nothing can be sent.",
+    )
 
 
 def _legacy_kind(name: str) -> FactKind:
@@ -632,8 +638,9 @@ class DraftRequest(ContractModel):
 
 # --- workflow proposals (deterministic, no agent) ---------------------------------------------
 
-CreditAction = Literal["release_hold", "keep_hold"]
-"""What finance decides for an order on credit hold."""
+CreditAction = Literal["release_hold", "keep_hold", "cancel_order"]
+"""What finance decides for an order on credit hold: release it for shipment, keep it on
+hold until the account is settled, or cancel the order. Each is told to the customer."""
 
 
 class CreditReview(ContractModel):

@@ -56,6 +56,11 @@ class EnrichStep(ContractModel):
     inventory_positions: int = 0
     lanes: int = 0
     missing: list[str] = Field(default_factory=list)
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="What a person must see before anything is done automatically: a sender "
+        "who is not a known contact of the customer, a look-alike of a customer's domain.",
+    )
 
 
 class PrecedentEvidence(ContractModel):
@@ -187,6 +192,11 @@ class ResolveStep(ContractModel):
     status: CaseStatus
     stages_done: list[Stage] = Field(default_factory=list)
     note: str | None = None
+    resolution: str | None = Field(
+        default=None,
+        description="Why the case ended as it did (CONTRACT §7): `no_action`, `monitor`, or "
+        "the action taken; None for a rejected case and records written before release 2.",
+    )
 
 
 class DeliverStep(ContractModel):

@@ -14,7 +14,7 @@ from exdesk.errors import ConflictError, InputError, NotFoundError
 from exdesk.policies.approvals import DECISION_STATUS, check_may_decide
 from exdesk.store import approvals as approval_store
 from exdesk.store.api_keys import Principal
-from exdesk.workflows.stages import APPROVAL_EDITS
+from exdesk.workflows.stages import APPROVAL_EDITS, STAGE_FOR_KIND
 
 
 def approval_to_decide(
@@ -34,10 +34,40 @@ def approval_to_decide(
     return approval
 
 
+def chosen_action(
+    approval: Approval, decision: ApprovalDecision, action: str | None
+) -> dict[str, Any] | None:
+    """The proposal with the action an approver chose instead of the proposed one (finance:
+    ``release_hold``, ``keep_hold`` or ``cancel_order``), stored as what they approved; None
+    without a choice. InputError for a choice the approval's stage does not offer."""
+    if action is None:
+        return None
+    spec = STAGE_FOR_KIND.get(approval.kind)
+    if decision != "approve" or spec is None or action not in spec.choices:
+        offered = ", ".join(spec.choices) if spec is not None and spec.choices else "none"
+        raise InputError(
+            f"an action goes with approve on an approval that offers actions; "
+            f"{approval.kind} offers: {offered}",
+            location="action",
+        )
+    return approval.proposal.model_copy(update={"action": action}).model_dump(mode="json")
+
+
 def validated_edit(
     approval: Approval, decision: ApprovalDecision, edited: dict[str, Any] | None
 ) -> dict[str, Any] | None:
-    """The edited proposal as the approval's kind defines it; InputError naming the field."""
+    """The edited proposal as the approval's kind defines it; InputError naming the field.
+
+    A customer message's recipient is the contact on file: an edit naming another one is
+    refused (free text never supplies a recipient)."""
+    if decision == "edit" and approval.kind == "customer_message" and edited is not None:
+        proposed = getattr(approval.proposal, "to", None)
+        if edited.get("to") not in (None, proposed):
+            raise InputError(
+                f"the recipient is the customer's contact on file ({proposed}); an edit "
+                "cannot change it",
+                location="edited.to",
+            )
     if decision != "edit":
         if edited is not None:
             raise InputError("an edited proposal goes with the decision edit", location="edited")

@@ -28,7 +28,7 @@ from exdesk.domain import (
     ReplayStep,
     Role,
 )
-from exdesk.errors import ConflictError, InputError, NotFoundError
+from exdesk.errors import ConflictError, InputError, NetworkDeletionError, NotFoundError
 from exdesk.policies.config import PolicyConfig, load_policy_config
 from exdesk.service import decisions, escalation, intake, maintenance
 from exdesk.service.jobs import JobQueue, deferring_app
@@ -47,7 +47,7 @@ from exdesk.store.decision_log import StepEntry, anchor_case, append_record, dig
 from exdesk.store.export import ExportSummary, export_tenant
 from exdesk.store.locks import case_lock
 from exdesk.store.migrate import migrate_database
-from exdesk.store.network import NetworkReader, replace_network
+from exdesk.store.network import NetworkReader, deletions, replace_network
 from exdesk.store.signing import LogSigner, load_signing_key
 from exdesk.telemetry import configure_telemetry
 from exdesk.tools.precedents import PRECEDENT_STATUSES, Precedent, PrecedentIndex
@@ -152,10 +152,17 @@ class ExceptionDesk:
 
     # --- network ----------------------------------------------------------------------------
 
-    def load_network(self, tenant_id: str, snapshot: NetworkSnapshot) -> dict[str, int]:
-        """Replace the tenant's reference data (all or nothing)."""
+    def load_network(
+        self, tenant_id: str, snapshot: NetworkSnapshot, *, replace: bool = False
+    ) -> dict[str, int]:
+        """Load the tenant's reference data (all or nothing). A snapshot that would delete
+        stored objects is refused with what it would delete (NetworkDeletionError, nothing
+        changed) unless ``replace``: ``{}`` never wipes a network by accident."""
         _check_snapshot_tenant(tenant_id, snapshot)
-        with self.db.connection() as conn:
+        with self.db.transaction() as conn:
+            lost = deletions(conn, tenant_id, snapshot)
+            if lost and not replace:
+                raise NetworkDeletionError(lost)
             return replace_network(conn, tenant_id, snapshot)
 
     def network_counts(self, tenant_id: str) -> dict[str, int]:
@@ -379,18 +386,28 @@ class ExceptionDesk:
         comment: str | None = None,
         edited_proposal: dict[str, Any] | None = None,
         case_id: str | None = None,
+        action: str | None = None,
     ) -> Case:
         """Record a person's decision on a pending approval and have the case run on: here
         (inline) or by a worker (queue), the job deferred with the decision.
 
         Of two decisions on one approval, exactly one takes effect; the other gets
         ConflictError. Whoever initiated or edited the proposal may not approve it. With
-        ``case_id``, the approval must be that case's (NotFoundError otherwise).
+        ``case_id``, the approval must be that case's (NotFoundError otherwise). With
+        ``action``, the approver approves that action instead of the proposed one (credit:
+        ``release_hold``, ``keep_hold``, ``cancel_order``).
         """
         tenant_id = principal.tenant_id
         with self.db.connection() as conn:
             approval = decisions.approval_to_decide(conn, principal, approval_id, decision, case_id)
         edited = decisions.validated_edit(approval, decision, edited_proposal)
+        chosen = decisions.chosen_action(approval, decision, action)
+        if chosen is not None:
+            if edited_proposal is not None:
+                raise InputError(
+                    "choose an action or edit the proposal, not both", location="action"
+                )
+            edited = chosen
         if self.queued:
             with self.db.transaction() as conn:
                 decisions.store_decision(

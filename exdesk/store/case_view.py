@@ -15,7 +15,7 @@ from psycopg.rows import DictRow
 from exdesk.domain import Case
 from exdesk.store.approvals import approvals_of_cases
 from exdesk.store.cases import get_case_row
-from exdesk.store.decision_log import records_of_cases
+from exdesk.store.decision_log import case_notes_of_cases, records_of_cases
 from exdesk.store.outbox import outbox_of_cases
 
 
@@ -34,6 +34,7 @@ def cases_from_rows(
     approvals = approvals_of_cases(conn, tenant_id, case_ids)
     actions = outbox_of_cases(conn, tenant_id, case_ids)
     decisions = records_of_cases(conn, tenant_id, case_ids) if with_decisions else {}
+    notes = case_notes_of_cases(conn, tenant_id, case_ids)
     return [
         Case.model_validate(
             {
@@ -52,6 +53,7 @@ def cases_from_rows(
                 "decisions": decisions.get(row["case_id"], []),
                 "actions": actions.get(row["case_id"], []),
                 "failure_reason": row["failure_reason"],
+                **notes.get(row["case_id"], {}),
                 "created_at": row["created_at"],
                 "updated_at": row["updated_at"],
             }

@@ -14,7 +14,7 @@ from psycopg.rows import DictRow
 from psycopg.types.json import Jsonb
 
 from exdesk.domain import CaseStatus, Category, ExceptionEvent, Route
-from exdesk.errors import InputError
+from exdesk.errors import ConflictError, InputError
 
 
 def new_case_id() -> str:
@@ -103,7 +103,8 @@ def insert_case(
 
     Idempotent on (tenant, source, source_event_id), also under concurrent posts: the
     event's primary key decides, the loser waits for the winner and reads its case, and
-    every delivery is counted on the event row.
+    every delivery is counted on the event row. The same id with other content is never
+    dropped silently: ConflictError (409), and the caller's transaction rolls back.
     """
     if event.tenant_id is not None and event.tenant_id != tenant_id:
         raise InputError(
@@ -115,7 +116,7 @@ def insert_case(
         " initiated_by) VALUES (%s, %s, %s, %s, %s, %s)"
         " ON CONFLICT (tenant_id, source, source_event_id) DO UPDATE"
         " SET last_received_at = now(), times_received = exception_events.times_received + 1"
-        " RETURNING case_id, (xmax = 0) AS created",
+        " RETURNING case_id, (xmax = 0) AS created, event",
         (
             tenant_id,
             event.source,
@@ -132,6 +133,12 @@ def insert_case(
             (received["case_id"], tenant_id),
         )
         return CaseRef(received["case_id"], tenant_id, True, "received")
+    if received["event"] != payload:
+        raise ConflictError(
+            f"event {event.source}/{event.source_event_id} was already received with other "
+            f"content (case {received['case_id']}); send a new source_event_id for new "
+            "information — nothing of this request was stored"
+        )
     status = conn.execute(
         "SELECT status FROM cases WHERE case_id=%s", (received["case_id"],)
     ).fetchone()

@@ -372,3 +372,25 @@ def records_of_cases(
     for row in rows:
         by_case.setdefault(row["case_id"], []).append(_record_from_row(row))
     return by_case
+
+
+def case_notes_of_cases(
+    conn: Connection[DictRow], tenant_id: str, case_ids: Sequence[str]
+) -> dict[str, dict[str, Any]]:
+    """What the case view shows beside its rows, read from the decision log in one query:
+    each case's ``warnings`` (its enrich record) and ``resolution`` (its last resolve)."""
+    rows = conn.execute(
+        "SELECT case_id, step, output->'warnings' AS warnings,"
+        " output->>'resolution' AS resolution FROM decision_records"
+        " WHERE tenant_id=%s AND case_id = ANY(%s) AND step IN ('enrich', 'resolve')"
+        " ORDER BY case_id, seq",
+        (tenant_id, list(case_ids)),
+    ).fetchall()
+    notes: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        note = notes.setdefault(row["case_id"], {})
+        if row["step"] == "enrich":
+            note["warnings"] = row["warnings"] or []
+        else:
+            note["resolution"] = row["resolution"]
+    return notes

@@ -41,6 +41,56 @@ def _doc(model: BaseModel) -> Jsonb:
     return Jsonb(model.model_dump(mode="json", exclude={"tenant_id"}))
 
 
+_KEYS: dict[str, tuple[str, str]] = {
+    "warehouses": ("warehouses", "warehouse_id"),
+    "skus": ("skus", "sku"),
+    "inventory": ("inventory_positions", "warehouse_id || '/' || sku"),
+    "customers": ("customers", "customer_id"),
+    "orders": ("orders", "order_id"),
+    "shipments": ("shipments", "shipment_id"),
+    "lanes": (
+        "carrier_lanes",
+        "carrier || '/' || service || '/' || origin_region || '>' || dest_region",
+    ),
+    "returns": ("return_authorizations", "rma_id"),
+}
+"""Per snapshot array: its table and the key that names one of its objects."""
+
+
+def snapshot_keys(snapshot: NetworkSnapshot) -> dict[str, set[str]]:
+    """The key of every object in a snapshot, per array (as ``_KEYS`` spells them)."""
+    return {
+        "warehouses": {w.warehouse_id for w in snapshot.warehouses},
+        "skus": {s.sku for s in snapshot.skus},
+        "inventory": {f"{p.warehouse_id}/{p.sku}" for p in snapshot.inventory},
+        "customers": {c.customer_id for c in snapshot.customers},
+        "orders": {o.order_id for o in snapshot.orders},
+        "shipments": {s.shipment_id for s in snapshot.shipments},
+        "lanes": {
+            f"{ln.carrier}/{ln.service}/{ln.origin_region}>{ln.dest_region}"
+            for ln in snapshot.lanes
+        },
+        "returns": {r.rma_id for r in snapshot.returns},
+    }
+
+
+def deletions(
+    conn: Connection[DictRow], tenant_id: str, snapshot: NetworkSnapshot
+) -> dict[str, list[str]]:
+    """What replacing the tenant's network with ``snapshot`` would delete: per array, the keys
+    of the stored objects the snapshot lacks (sorted); arrays that lose nothing are absent."""
+    keep = snapshot_keys(snapshot)
+    lost: dict[str, list[str]] = {}
+    for name, (table, key) in _KEYS.items():
+        rows = conn.execute(
+            f"SELECT {key} AS key FROM {table} WHERE tenant_id = %s ORDER BY 1", (tenant_id,)
+        ).fetchall()
+        gone = [row["key"] for row in rows if row["key"] not in keep[name]]
+        if gone:
+            lost[name] = gone
+    return lost
+
+
 def replace_network(
     conn: Connection[DictRow], tenant_id: str, snapshot: NetworkSnapshot
 ) -> dict[str, int]:
@@ -160,6 +210,12 @@ class NetworkReader:
             CustomerAccount,
             "SELECT doc FROM customers WHERE tenant_id=%s AND customer_id=%s",
             customer_id,
+        )
+
+    def customers(self) -> list[CustomerAccount]:
+        """Every customer account of the tenant, by id."""
+        return self._many(
+            CustomerAccount, "SELECT doc FROM customers WHERE tenant_id=%s ORDER BY customer_id"
         )
 
     def customer_by_email(self, email: str) -> CustomerAccount | None:

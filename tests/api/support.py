@@ -23,6 +23,8 @@ WISMO_ORDER = "SO-104117"
 WISMO_CUSTOMER = "C-103130"
 WISMO_CONTACT = "Tanya Bishop"
 """The contact of ``WISMO_CUSTOMER``: a draft that greets her used the network."""
+WISMO_CONTACT_EMAIL = "tanya.bishop@prairie-tool.example.com"
+"""Her e-mail address on file: where every reply about ``WISMO_ORDER`` goes."""
 WISMO_TRACKING = "1Z8V4E270296923450"
 """The tracking number of ``WISMO_ORDER``'s shipment in the example network."""
 

@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.support import (
+    WISMO_CONTACT_EMAIL,
     Headers,
     Json,
     Keys,
@@ -235,6 +236,30 @@ def test_a_credit_hold_is_finances_to_release(
 
     assert after.status_code == 200, after.text
     assert the_pending_approval(after.json())["kind"] == "customer_message"
+
+
+def test_finance_cancels_the_held_order_and_the_rep_sees_to_whom_it_is_told(
+    client: TestClient, integration: Headers, keys: Keys, carla: Headers
+) -> None:
+    case = ingest(client, integration, credit_hold("ERP-3502"))
+    credit = the_pending_approval(case)
+    finance = keys.headers("fiona", "finance")
+    assert_error(
+        decide(client, finance, case, credit, "approve", action="reship"), 422, "invalid_request"
+    )
+
+    after = decide(client, finance, case, credit, "approve", action="cancel_order")
+
+    assert after.status_code == 200, after.text
+    decided = next(a for a in after.json()["approvals"] if a["kind"] == "credit")
+    assert decided["edited_proposal"]["action"] == "cancel_order"
+    reply = the_pending_approval(after.json())
+    assert reply["proposal"]["to"] == WISMO_CONTACT_EMAIL
+    final = decide(client, carla, case, reply, "reject", comment="calling them instead")
+    assert final.json()["status"] == "resolved", "no message, the cancellation stands"
+    [applied] = final.json()["actions"]
+    assert applied["payload"]["action"] == "cancel_order"
+    assert final.json()["resolution"] == "cancel_order"
 
 
 def test_ops_classifies_a_triage_case_and_it_moves_on(

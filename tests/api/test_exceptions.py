@@ -98,14 +98,28 @@ def test_the_same_event_again_answers_200_and_the_same_case(
     client: TestClient, integration: Headers, reader: Headers
 ) -> None:
     first = ingest(client, integration, short_pick("WMS-7782"))
-    resent = short_pick("WMS-7782", picked=5)  # a re-delivery, even with a changed payload
 
-    again = post_events(client, integration, resent)
+    again = post_events(client, integration, short_pick("WMS-7782"))
 
     assert again.status_code == 200
     assert again.json()["case_id"] == first["case_id"]
-    assert again.json()["event"]["summary"] == first["event"]["summary"]
     assert again.json()["decisions"] == first["decisions"], "a re-post adds no record"
+    assert total_cases(client, reader) == 1
+
+
+def test_the_same_event_id_with_new_content_is_409_never_dropped_silently(
+    client: TestClient, integration: Headers, reader: Headers
+) -> None:
+    first = ingest(client, integration, short_pick("WMS-7783"))
+    changed = short_pick("WMS-7783", picked=5)  # a re-delivery with new information
+
+    refused = post_events(client, integration, changed)
+
+    error = assert_error(refused, 409, "conflict")
+    assert "WMS-7783" in error["message"]
+    assert first["case_id"] in error["message"]
+    stored = client.get(f"/v1/cases/{first['case_id']}", headers=reader).json()
+    assert stored["event"]["summary"] == first["event"]["summary"]
     assert total_cases(client, reader) == 1
 
 

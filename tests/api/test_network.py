@@ -58,13 +58,48 @@ def test_a_valid_snapshot_answers_the_counts_loaded(
     assert loaded_desk.network_counts(TENANT) == counts_of(network)
 
 
-def test_a_snapshot_replaces_the_network_rather_than_merging(
+def test_an_empty_snapshot_changes_nothing_and_says_what_it_would_delete(
+    client: TestClient, integration: Headers, loaded_desk: ExceptionDesk
+) -> None:
+    before = loaded_desk.network_counts(TENANT)
+
+    response = client.put("/v1/network", json={}, headers=integration)
+
+    assert_error(response, 409, "conflict")
+    message = response.json()["error"]["message"]
+    assert f"{before['orders']} orders" in message
+    assert "replace=true" in message
+    assert loaded_desk.network_counts(TENANT) == before
+    assert greets_the_wismo_contact(client, integration, "EM-4000")
+
+
+def test_a_snapshot_that_drops_one_order_names_it_and_keeps_it(
+    client: TestClient, integration: Headers, loaded_desk: ExceptionDesk
+) -> None:
+    smaller = without_wismo_order(network_json())
+
+    response = client.put("/v1/network", json=smaller, headers=integration)
+
+    assert_error(response, 409, "conflict")
+    assert WISMO_ORDER in response.json()["error"]["message"]
+    assert greets_the_wismo_contact(client, integration, "EM-4003")
+
+
+def test_the_same_network_again_needs_no_flag(
+    client: TestClient, integration: Headers, loaded_desk: ExceptionDesk
+) -> None:
+    response = client.put("/v1/network", json=network_json(), headers=integration)
+
+    assert response.status_code == 200, response.text
+
+
+def test_a_snapshot_replaces_the_network_when_asked_to(
     client: TestClient, integration: Headers, loaded_desk: ExceptionDesk
 ) -> None:
     assert greets_the_wismo_contact(client, integration, "EM-4001")
     smaller = without_wismo_order(network_json())
 
-    response = client.put("/v1/network", json=smaller, headers=integration)
+    response = client.put("/v1/network?replace=true", json=smaller, headers=integration)
 
     assert response.status_code == 200, response.text
     assert loaded_desk.network_counts(TENANT)["orders"] == len(smaller["orders"])

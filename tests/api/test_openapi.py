@@ -181,6 +181,12 @@ def _posted_twice(scene: Scene) -> Response:
     return post_events(scene.client, scene.integration, event)
 
 
+def _resent_with_other_content(scene: Scene) -> Response:
+    event = short_pick(new_id("WMS"))
+    assert post_events(scene.client, scene.integration, event).status_code == 201
+    return post_events(scene.client, scene.integration, {**event, "summary": "picked 3 of 10"})
+
+
 def _list_posted_twice(scene: Scene) -> Response:
     events = [short_pick(new_id("WMS")), carrier_delay(new_id("CAR"))]
     assert post_events(scene.client, scene.integration, events).status_code == 201
@@ -357,6 +363,7 @@ CALLS = [
     ),
     Call("POST", "/v1/exceptions", 200, "one event again", _posted_twice),
     Call("POST", "/v1/exceptions", 200, "a list again", _list_posted_twice),
+    Call("POST", "/v1/exceptions", 409, "same id, other content", _resent_with_other_content),
     Call(
         "POST",
         "/v1/exceptions",
@@ -462,6 +469,13 @@ CALLS = [
         lambda s: s.client.put("/v1/network", json=network_json(), headers=s.reader),
     ),
     Call("PUT", "/v1/network", 422, "dangling sku", _dangling_network),
+    Call(
+        "PUT",
+        "/v1/network",
+        409,
+        "an empty snapshot would delete the network",
+        lambda s: s.client.put("/v1/network", json={}, headers=s.integration),
+    ),
     Call(
         "GET",
         "/v1/audit/verify",

@@ -69,11 +69,13 @@ def test_ops_approves_a_remediation_and_the_reply_waits_for_a_cs_rep(
 
     result = network_cli.ok("approve", case_id, "--user", "omar", "--role", "ops")
 
+    after = network_cli.case(case_id)
+    recipient = getattr(pending(after).proposal, "to", None)
+    assert recipient is not None
     assert result.stdout.strip() == (
         f"{case_id}: approve remediation -> awaiting_approval, "
-        "waiting for cs_rep (customer_message)"
+        f"waiting for cs_rep (customer_message) to {recipient}"
     )
-    after = network_cli.case(case_id)
     assert after.status == "awaiting_approval"
     assert pending(after).kind == "customer_message"
     approved = next(a for a in after.approvals if a.kind == "remediation")
@@ -85,7 +87,9 @@ def test_a_cs_rep_approves_the_reply_and_the_case_resolves(
 ) -> None:
     result = network_cli.ok("approve", draft_case.case_id, "--user", "rick", "--role", "cs_rep")
 
-    assert result.stdout.strip() == f"{draft_case.case_id}: approve customer_message -> resolved"
+    assert result.stdout.strip() == (
+        f"{draft_case.case_id}: approve customer_message -> resolved [notify_customer]"
+    )
     after = network_cli.case(draft_case.case_id)
     assert after.status == "resolved"
     assert [a.kind for a in after.actions] == ["customer_message"]
@@ -149,11 +153,12 @@ def test_an_edited_draft_needs_someone_else_to_approve_it(
         "approve", case_id, "--user", "rita", "--role", "cs_rep", "--edit", edit_file
     )
 
+    second = pending(network_cli.case(case_id))
     assert edited.stdout.strip() == (
         f"{case_id}: edit customer_message -> awaiting_approval, "
-        "waiting for cs_rep (customer_message)"
+        f"waiting for cs_rep (customer_message) to {getattr(second.proposal, 'to', None)}"
     )
-    second = pending(network_cli.case(case_id))
+    assert getattr(second.proposal, "to", None) == draft["to"], "an edit keeps the recipient"
     assert "rita" in second.excluded_users
     own = network_cli("approve", case_id, "--user", "rita", "--role", "cs_rep")
     assert own.exit_code == 4

@@ -106,3 +106,24 @@ def test_a_snapshot_of_another_tenant_is_refused_naming_file_and_object(
     assert "warehouses[1].tenant_id" in line
     assert stored_counts(cli_env) == before
     assert str(bad_file) in line
+
+
+def test_an_empty_snapshot_is_refused_naming_what_it_would_delete_unless_replace(
+    network_cli: Cli, cli_env: str, tmp_path: Path
+) -> None:
+    before = stored_counts(cli_env)
+    empty = tmp_path / "empty.json"
+    empty.write_text("{}", encoding="utf-8")
+
+    refused = network_cli("network", "load", empty)
+
+    assert refused.exit_code != 0
+    line = error_line(refused)
+    assert f"{before['orders']} orders" in line
+    assert "replace" in line
+    assert stored_counts(cli_env) == before
+
+    replaced = network_cli("network", "load", empty, "--replace")
+
+    assert replaced.exit_code == 0, replaced.stdout
+    assert set(stored_counts(cli_env).values()) == {0}

@@ -7,11 +7,18 @@ from decimal import Decimal
 
 import pytest
 
-from exdesk.domain import CustomerDraft, DraftRequest, ExceptionEvent, FactUsed, FulfillmentOption
+from exdesk.domain import (
+    Case,
+    CustomerDraft,
+    DraftRequest,
+    ExceptionEvent,
+    FactUsed,
+    FulfillmentOption,
+)
 from exdesk.evals.claims import TextClaimChecker
 from exdesk.evals.formats.recommendation import BestOption
 from exdesk.evals.suites.recommend import keeps_by_shipping, matches, regret
-from exdesk.evals.suites.workflow import WorkflowSample, needs_person
+from exdesk.evals.suites.workflow import WorkflowSample, needs_person, score_case
 
 
 def _option(
@@ -97,3 +104,32 @@ def test_who_needed_a_person_comes_from_the_labels() -> None:
     assert needs_person(_sample("integration_failure")) is None
     assert needs_person(_sample("integration_failure", needs_person="true")) is True
     assert needs_person(_sample("credit_hold", needs_person="no")) is False
+
+
+def _closed(resolution: str | None) -> Case:
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    return Case.model_validate(
+        {
+            "case_id": "c1",
+            "tenant_id": "t",
+            "status": "resolved",
+            "event": _sample("other").event.model_dump(mode="json"),
+            "classification": {"category": "other", "confidence": 0.99, "engine": "local"},
+            "route": "triage",
+            "resolution": resolution,
+            "created_at": at,
+            "updated_at": at,
+        }
+    )
+
+
+def test_closing_routine_progress_scores_and_closing_an_exception_is_counted_apart() -> None:
+    scores, observation = score_case(_closed("no_action"), _sample("other", informational=True))
+    assert scores["informational_closed"] == 1.0
+    assert scores["exception_closed_unseen"] is None
+    assert observation["resolution"] == "no_action"
+
+    scores, _ = score_case(_closed("no_action"), _sample("carrier_delay"))
+    assert scores["exception_closed_unseen"] == 1.0
+    scores, _ = score_case(_closed("reship"), _sample("carrier_delay"))
+    assert scores["exception_closed_unseen"] == 0.0

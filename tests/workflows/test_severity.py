@@ -317,3 +317,48 @@ def test_a_small_order_of_a_standard_customer_due_next_month_is_low() -> None:
     order = make_order(lines=[make_line(1, "SKU-1", 1, "10.00")], promised_date=date(2025, 4, 10))
     inputs = severity_inputs(make_event(), _context(order=order, customer=make_customer()))
     assert assess_severity(inputs, RULES).severity == "low"
+
+
+def test_a_return_of_delivered_goods_is_no_broken_promise() -> None:
+    order = make_order(promised_date=date(2025, 3, 1))
+    context = _context(order=order, customer=make_customer(tier="strategic"))
+    event = make_event(occurred_at=datetime(2025, 3, 10, 9, tzinfo=UTC))
+
+    assert severity_inputs(event, context, "carrier_delay").hours_to_promise is not None
+    returned = severity_inputs(event, context, "return_request")
+
+    assert returned.hours_to_promise is None
+    assert assess_severity(returned, RULES).severity != "critical"
+
+
+def test_an_inquiry_about_a_delivered_order_is_no_broken_promise() -> None:
+    order = make_order(promised_date=date(2025, 3, 1)).model_copy(update={"status": "delivered"})
+    event = make_event(occurred_at=datetime(2025, 3, 10, 9, tzinfo=UTC))
+
+    assert (
+        severity_inputs(event, _context(order=order), "customer_inquiry").hours_to_promise is None
+    )
+    open_order = make_order(promised_date=date(2025, 3, 1))
+    late = severity_inputs(event, _context(order=open_order), "customer_inquiry")
+    assert late.hours_to_promise is not None, "an undelivered late order is still late"
+
+
+def test_an_outage_is_scored_by_the_orders_it_holds_up_and_their_deadline() -> None:
+    outage = make_event(
+        "Marketplace connector: POST /v2/orders/acknowledgements returned HTTP 503. "
+        "14 marketplace orders not acknowledged; marketplace auto-cancels unacknowledged "
+        "orders after 24 h.",
+        source="erp",
+        attributes={"http_status": 503},
+    )
+
+    inputs = severity_inputs(outage, _context(), "integration_failure")
+
+    assert inputs.orders_at_risk == 14
+    assert inputs.hours_to_promise == 24.0
+    assert assess_severity(inputs, RULES).severity in ("high", "critical")
+    quiet = make_event("Partner API returned HTTP 503 once; retried OK", source="erp")
+    assert (
+        assess_severity(severity_inputs(quiet, _context(), "integration_failure"), RULES).severity
+        == "low"
+    )

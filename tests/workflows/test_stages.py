@@ -44,7 +44,7 @@ from exdesk.workflows.state import NodeName
 from tests.support.factories import make_option, make_recommendation
 
 POLICY = load_policy_config()
-INPUTS = DeliveryInputs(order_id="SO-1", source="wms", recipient="buyer@example.com")
+INPUTS = DeliveryInputs(order_id="SO-1", source="wms")
 
 
 def _draft() -> CustomerDraft:
@@ -52,6 +52,7 @@ def _draft() -> CustomerDraft:
         subject="Your order SO-1",
         body="Your order SO-1 ships on 2026-11-24.",
         facts_used=[FactUsed(name="order_id", value="SO-1")],
+        to="buyer@example.com",
     )
 
 
@@ -90,8 +91,9 @@ def test_every_stage_has_exactly_one_complete_spec() -> None:
     for stage, spec in STAGES.items():
         assert spec.stage == stage
         for field in fields(spec):
-            if field.name != "resolution_field":
+            if field.name not in ("resolution_field", "choose"):
                 assert getattr(spec, field.name) is not None, f"{stage}: {field.name} is unset"
+        assert (spec.choose is None) == (not spec.choices), f"{stage}: choices without choose"
 
 
 def test_each_stage_has_its_own_node_approval_kind_and_outbox_kind() -> None:
@@ -176,3 +178,29 @@ def test_stored_proposals_edits_and_payloads_read_as_exactly_one_model() -> None
 def _no_deps() -> Any:
     """The graph's structure needs no dependencies until a node runs."""
     return None
+
+
+def test_a_message_goes_only_to_the_recipient_on_file_and_without_one_nothing_is_sent() -> None:
+    spec = STAGES["customer_message"]
+    proposal = SAMPLES["customer_message"][0]
+    assert isinstance(proposal, CustomerMessageProposal)
+
+    request = spec.outbox_request(proposal, INPUTS)
+    assert request is not None
+    assert getattr(request.payload, "to", None) == "buyer@example.com"
+    edited = _draft().model_copy(update={"to": "attacker@evil.example", "subject": "Changed"})
+    merged = spec.merge_edit(proposal, edited, "rita")
+    assert merged.draft.to == "buyer@example.com"
+    assert merged.draft.subject == "Changed"
+
+    nobody = proposal.model_copy(update={"draft": _draft().model_copy(update={"to": None})})
+    assert spec.outbox_request(nobody, INPUTS) is None
+    results = spec.review(POLICY, nobody, ReviewInputs(severity="low", foreign_references=()))
+    assert any(r.policy_id == "customer-message-recipient" and r.effect == "deny" for r in results)
+
+
+def test_only_rejecting_a_message_leaves_the_other_stages_standing() -> None:
+    assert {stage for stage, spec in STAGES.items() if spec.on_reject == "skip_stage"} == {
+        "customer_message"
+    }
+    assert set(STAGES["credit"].choices) == {"release_hold", "keep_hold", "cancel_order"}

@@ -20,7 +20,7 @@ from exdesk.domain import (
 )
 from exdesk.domain.events import event_text
 from exdesk.policies.approvals import approver_role, excluded_deciders
-from exdesk.policies.rules import confidence_threshold
+from exdesk.policies.rules import confidence_threshold, informational_close
 from exdesk.store.cases import CaseUpdate
 from exdesk.store.network import NetworkReader
 from exdesk.tools.case_context import look_up_context
@@ -53,6 +53,7 @@ def enrich(deps: WorkflowDeps, state: CaseState) -> Update:
         inventory_positions=len(context.inventory),
         lanes=len(context.lanes),
         missing=context.missing,
+        warnings=context.warnings,
     )
     record = deps.recorder.record(
         state,
@@ -82,6 +83,8 @@ def classify(deps: WorkflowDeps, state: CaseState) -> Update:
             confidence=proposal.confidence,
             engine=outcome.engine,
             rationale=proposal.rationale,
+            informational=proposal.informational,
+            signal=proposal.signal,
         )
         return StepResult(
             actor=outcome.actor,
@@ -110,7 +113,12 @@ def classify(deps: WorkflowDeps, state: CaseState) -> Update:
     out = record.output
     assert isinstance(out, ClassifyStep)
     classification = CaseClassification(
-        category=out.category, confidence=out.confidence, engine=out.engine, rationale=out.rationale
+        category=out.category,
+        confidence=out.confidence,
+        engine=out.engine,
+        rationale=out.rationale,
+        informational=out.informational,
+        signal=out.signal,
     )
     return {"seq": record.seq, "classification": classification.model_dump(mode="json")}
 
@@ -138,7 +146,7 @@ def _precedents(
 def assess_severity(deps: WorkflowDeps, state: CaseState) -> Update:
     """Severity from revenue at risk, tier and time to the promise — never a model."""
     view = StateView(state)
-    inputs = severity_inputs(view.event, view.context)
+    inputs = severity_inputs(view.event, view.context, view.classification.category)
     assessment = severity_of(inputs, deps.policy.severity)
     classification = {**state["classification"], "severity": assessment.severity}
     record = deps.recorder.record(
@@ -150,6 +158,7 @@ def assess_severity(deps: WorkflowDeps, state: CaseState) -> Update:
                 "revenue_at_risk": str(inputs.revenue_at_risk),
                 "tier": inputs.tier,
                 "hours_to_promise": inputs.hours_to_promise,
+                "orders_at_risk": inputs.orders_at_risk,
             },
             output=SeverityStep(
                 severity=assessment.severity,
@@ -175,10 +184,13 @@ def route(deps: WorkflowDeps, state: CaseState) -> Update:
         category=classification.category,
         confidence=classification.confidence,
         rationale=classification.rationale,
+        informational=classification.informational and classification.engine != "human",
+        signal=classification.signal,
     )
-    policy = confidence_threshold(deps.policy, proposal)
+    closing = informational_close(deps.policy, proposal, StateView(state).context.warnings)
+    policy = closing or confidence_threshold(deps.policy, proposal)
     routed = route_case(classification.category, policy)
-    needs_human = routed == "triage" and classification.engine != "human"
+    needs_human = routed == "triage" and classification.engine != "human" and closing is None
     role = approver_role(deps.policy, "classification")
     approval = None
     if needs_human:
@@ -224,6 +236,8 @@ def route(deps: WorkflowDeps, state: CaseState) -> Update:
             approval_id=out.approval_id, kind="classification", required_role=role, stage=None
         )
     update: Update = {"seq": record.seq, "route": out.route, "pending_approval": pending}
-    if routed == "triage" and not needs_human:
+    if closing is not None:
+        update["outcome"] = "informational"
+    elif routed == "triage" and not needs_human:
         update["outcome"] = "closed"
     return update

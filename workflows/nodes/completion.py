@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 from exdesk.domain import CaseStatus, ExecuteStep, ResolveStep
 from exdesk.store.cases import CaseUpdate
-from exdesk.tools.references import find_references
 from exdesk.workflows.deps import WorkflowDeps
 from exdesk.workflows.stages import STAGES, DeliveryInputs
-from exdesk.workflows.state import CaseState, StateView, Update
+from exdesk.workflows.state import CaseState, Outcome, StateView, Update
 from exdesk.workflows.steps import OutboxRequest, StepResult
 
 
@@ -15,13 +16,9 @@ def outbox_requests(state: CaseState) -> list[OutboxRequest]:
     """The writes the approved stages commit to, at most one per stage (its dedupe key)."""
     view = StateView(state)
     context, event = view.context, view.event
-    recipient = context.customer.contact.email if context.customer else None
-    if recipient is None:
-        recipient = find_references(event.summary).sender_email
     inputs = DeliveryInputs(
         order_id=context.order.order_id if context.order else event.order_id,
         source=event.source,
-        recipient=recipient,
     )
     requests: list[OutboxRequest] = []
     for stage in state.get("stages_done", []):
@@ -50,16 +47,41 @@ def execute(deps: WorkflowDeps, state: CaseState) -> Update:
     return {"seq": record.seq}
 
 
+_NOTES: Final[dict[Outcome, str]] = {
+    "closed": "classified as other by a person: nothing to automate",
+    "informational": "routine progress, not an exception: closed under the "
+    "close_informational policy",
+}
+
+
+def resolution(state: CaseState) -> str | None:
+    """Why the case ends as it does (CONTRACT §7): the first action an approved stage took
+    (``reship``, ``release_hold``…), ``notify_customer`` when a message was all, else
+    ``no_action``; None when a person rejected the case."""
+    done = state.get("stages_done", [])
+    if state.get("outcome") == "rejected" or (not done and state.get("stages_skipped")):
+        return None
+    view = StateView(state)
+    for stage in done:
+        spec = STAGES[stage]
+        proposal = spec.current(view)
+        action = None if proposal is None else spec.approved_action(spec.approver_view(proposal))
+        if action is not None:
+            return action
+    return "notify_customer" if "customer_message" in done else "no_action"
+
+
 def resolve(deps: WorkflowDeps, state: CaseState) -> Update:
-    """Close the case: resolved, or rejected when a person rejected a proposal."""
+    """Close the case: resolved, or rejected when a person rejected a proposal (or every
+    proposal of the case) and nothing was done."""
     outcome = state.get("outcome", "open")
-    status: CaseStatus = "rejected" if outcome == "rejected" else "resolved"
+    nothing_done = not state.get("stages_done") and bool(state.get("stages_skipped"))
+    status: CaseStatus = "rejected" if outcome == "rejected" or nothing_done else "resolved"
     summary = ResolveStep(
         status=status,
         stages_done=state.get("stages_done", []),
-        note="classified as other by a person: nothing to automate"
-        if outcome == "closed"
-        else None,
+        note=_NOTES.get(outcome),
+        resolution=resolution(state),
     )
     record = deps.recorder.record(
         state,

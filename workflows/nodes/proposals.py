@@ -191,14 +191,19 @@ def draft_customer_message(deps: WorkflowDeps, state: CaseState) -> Update:
         credit=view.credit,
     )
 
+    customer = view.context.customer
+    recipient = customer.contact.email if customer is not None else None
+
     def compute() -> StepResult:
         outcome = deps.agents.drafter.draft(request)
+        # The recipient is the contact on file, whatever the drafter (or a model) wrote.
+        draft = outcome.output.model_copy(update={"to": recipient})
         return StepResult(
             actor=outcome.actor,
             inputs=request.model_dump(mode="json"),
-            output=DraftStep(draft=outcome.output, request=request),
+            output=DraftStep(draft=draft, request=request),
             model=outcome.model,
-            case_update=CaseUpdate(draft=outcome.output.model_dump(mode="json")),
+            case_update=CaseUpdate(draft=draft.model_dump(mode="json")),
         )
 
     record = deps.recorder.record(

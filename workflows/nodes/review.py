@@ -15,7 +15,7 @@ from exdesk.domain import (
     PolicyResult,
 )
 from exdesk.policies.approvals import DECISION_STATUS, approver_role, excluded_deciders
-from exdesk.policies.rules import edit_review, escalation
+from exdesk.policies.rules import edit_review, escalation, sender_review
 from exdesk.policies.verdict import combine
 from exdesk.store.cases import CaseUpdate
 from exdesk.workflows.deps import WorkflowDeps
@@ -46,6 +46,7 @@ def check_policies(deps: WorkflowDeps, state: CaseState) -> Update:
     results: list[PolicyResult] = spec.review(
         policy, proposal, ReviewInputs(state.get("severity"), context.foreign_references)
     )
+    results += sender_review(policy, stage, context.warnings)
     edited = edit_review(policy, stage, editors, role)
     if edited is not None:
         results.append(edited)
@@ -196,7 +197,15 @@ def _decide_stage(
         "last_decision": LastDecision(kind=spec.approval_kind, decision=verb),
     }
     if verb == "approve":
+        if decision["edited_proposal"] is not None and spec.choose is not None:
+            # The approver chose one of the stage's other actions (finance: release, keep,
+            # cancel); the decision is that action, approved by them.
+            chosen = str(decision["edited_proposal"]["action"])
+            current = spec.choose(spec.current(StateView(state)), chosen, decision["user"])
+            update["proposals"] = {**state["proposals"], stage: current.model_dump(mode="json")}
         update["stages_done"] = [*state.get("stages_done", []), stage]
+    elif verb == "reject" and spec.on_reject == "skip_stage":
+        update["stages_skipped"] = [*state.get("stages_skipped", []), stage]
     elif verb == "reject":
         update["outcome"] = "rejected"
     else:

@@ -18,7 +18,7 @@ from exdesk.agents.customer_drafter._locale import (
     resolve_locale,
 )
 from exdesk.agents.customer_drafter._templates import LanguageTemplates, load_templates
-from exdesk.domain import FulfillmentAction, MessagePurpose
+from exdesk.domain import CreditAction, FulfillmentAction, MessagePurpose
 
 WORKFLOW_NEXT_STEPS = {
     *get_args(FulfillmentAction),
@@ -26,8 +26,7 @@ WORKFLOW_NEXT_STEPS = {
     "resubmit_transmission",
     "accept_document",
     "record_only",
-    "release_hold",
-    "keep_hold",
+    *get_args(CreditAction),
     "refund",
     "replacement",
 }

@@ -1,0 +1,58 @@
+"""Inputs that never lose data (issue 7 item 5): a batch is stored whole or not at all, and
+an event re-sent under its id with other content is refused (409), never dropped silently."""
+
+from __future__ import annotations
+
+import pytest
+
+from exdesk.errors import ConflictError
+from exdesk.service import ExceptionDesk
+from exdesk.store.cases import CaseFilter
+from tests.support.small_network import event, short_pick, small_network
+
+TENANT = "acme"
+
+
+@pytest.fixture
+def small_desk(desk: ExceptionDesk) -> ExceptionDesk:
+    desk.load_network(TENANT, small_network())
+    return desk
+
+
+def stored_cases(desk: ExceptionDesk) -> int:
+    return desk.cases(TENANT, CaseFilter(), limit=100).total
+
+
+def test_a_batch_whose_last_event_cannot_be_stored_stores_nothing(
+    small_desk: ExceptionDesk,
+) -> None:
+    first = short_pick("WMS-1")
+    small_desk.accept(TENANT, [first], run=False)
+    changed = first.model_copy(update={"summary": first.summary + " - found 4 in overflow"})
+    batch = [
+        event("EM-1", "Where is order SO-1001?"),
+        event("EM-2", "Invoice copy please"),
+        changed,
+    ]
+
+    with pytest.raises(ConflictError, match="WMS-1"):
+        small_desk.accept(TENANT, batch, run=False)
+
+    assert stored_cases(small_desk) == 1, "neither EM-1 nor EM-2 was kept"
+
+
+def test_the_same_event_again_is_its_case_and_other_content_under_its_id_is_refused(
+    small_desk: ExceptionDesk,
+) -> None:
+    original = short_pick("WMS-2")
+    [ref] = small_desk.accept(TENANT, [original], run=False)
+
+    [again] = small_desk.accept(TENANT, [original], run=False)
+
+    assert again.case_id == ref.case_id
+    assert not again.created
+    new_eta = original.model_copy(update={"attributes": {**original.attributes, "picked_qty": 6}})
+    with pytest.raises(ConflictError, match="other content"):
+        small_desk.accept(TENANT, [new_eta], run=False)
+    case = small_desk.case(TENANT, ref.case_id)
+    assert case.event.attributes["picked_qty"] == 0, "the stored event is as first received"

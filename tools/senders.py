@@ -1,0 +1,108 @@
+"""Who sent an event, judged against the customers' contacts on file: a sender who is not a
+known contact of the case's customer, and a domain that imitates a known customer's
+(``canyon-castlngs.example.net`` for ``canyon-castings.example.com``).
+
+Both become warnings on the case: a person must look before anything is sent or done.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Final
+
+from exdesk.domain import CustomerAccount
+
+MAX_LOOKALIKE_DISTANCE: Final = 2
+"""Edits (after confusable characters are folded) at most between a domain and the one it
+imitates; names shorter than ``MIN_LOOKALIKE_LENGTH`` must match exactly after folding."""
+
+MIN_LOOKALIKE_LENGTH: Final = 6
+
+_CONFUSABLES: Final = (
+    ("rn", "m"),
+    ("vv", "w"),
+    ("cl", "d"),
+    ("0", "o"),
+    ("1", "l"),
+    ("i", "l"),
+    ("|", "l"),
+    ("5", "s"),
+    ("_", "-"),
+)
+"""Characters (and pairs) that read alike in a mail client, folded to one spelling."""
+
+
+def domain_of(address: str) -> str:
+    """The domain of an e-mail address, lower-cased (the whole text when it has no ``@``)."""
+    return address.rsplit("@", 1)[-1].strip().strip(".").lower()
+
+
+def name_part(domain: str) -> str:
+    """The domain without its top-level label: what a look-alike imitates
+    (``canyon-castings.example`` of ``canyon-castings.example.com``)."""
+    labels = domain.split(".")
+    return ".".join(labels[:-1]) if len(labels) > 1 else domain
+
+
+def skeleton(text: str) -> str:
+    """The text with confusable characters folded to one spelling."""
+    folded = text.lower()
+    for look, like in _CONFUSABLES:
+        folded = folded.replace(look, like)
+    return folded
+
+
+def edit_distance(a: str, b: str, bound: int) -> int:
+    """Levenshtein distance between two short strings, stopping early at ``bound + 1``."""
+    if abs(len(a) - len(b)) > bound:
+        return bound + 1
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > bound:
+            return bound + 1
+        previous = current
+    return previous[-1]
+
+
+def imitates(domain: str, known: str) -> bool:
+    """Whether ``domain`` is not ``known`` but reads like it: the same name under another
+    top-level domain, the same after folding confusables, or within a couple of edits."""
+    if domain == known:
+        return False
+    mine, theirs = skeleton(name_part(domain)), skeleton(name_part(known))
+    if mine == theirs:
+        return True
+    if min(len(mine), len(theirs)) < MIN_LOOKALIKE_LENGTH:
+        return False
+    return edit_distance(mine, theirs, MAX_LOOKALIKE_DISTANCE) <= MAX_LOOKALIKE_DISTANCE
+
+
+def sender_warnings(
+    sender: str | None, customer: CustomerAccount | None, known: Iterable[CustomerAccount]
+) -> list[str]:
+    """Warnings about the sender of an event: a look-alike of a known customer's domain, or
+    (with a customer bound to the case) an address outside that customer's domain."""
+    if sender is None:
+        return []
+    domain = domain_of(sender)
+    warnings: list[str] = []
+    for account in known:
+        theirs = domain_of(account.contact.email)
+        if imitates(domain, theirs):
+            warnings.append(
+                f"sender domain {domain} looks like {theirs} of customer {account.customer_id}: "
+                "possible impersonation, nothing is done or sent without a person"
+            )
+            break
+    if customer is None:
+        warnings.append(f"sender {sender} is not a known contact of any customer: no reply is sent")
+    elif domain != domain_of(customer.contact.email):
+        warnings.append(
+            f"sender {sender} is not a known contact of customer {customer.customer_id}: "
+            f"any reply goes only to the contact on file ({customer.contact.email}), after a "
+            "person approves it"
+        )
+    return warnings
