@@ -108,8 +108,8 @@ def _body_problem(body: bytes) -> tuple[str, str] | None:
         document = parse_json(body)
     except RecursionError:
         return "body", "nested too deeply"
-    except ValueError:
-        return None  # not JSON: the route answers that, in its own words
+    except ValueError as error:  # not UTF-8, or not JSON: nothing downstream could read it
+        return "body", f"the body is not JSON: {type(error).__name__}"
     return storable_problem(document)
 
 

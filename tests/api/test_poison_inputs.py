@@ -172,3 +172,13 @@ def test_a_streamed_100_mb_body_is_413_after_reading_only_the_limit(
     assert sent[0]["status"] == 413
     assert json.loads(sent[1]["body"])["error"]["code"] == "too_large"
     assert sum(pulled) <= api_desk.settings.max_body_bytes + len(chunk)
+
+
+def test_a_body_that_is_not_utf_8_is_422_not_400(client: TestClient, integration: Headers) -> None:
+    answer = client.post(
+        "/v1/exceptions",
+        content=b"h\xff\xfeN",
+        headers={**integration, "content-type": "application/json"},
+    )
+
+    assert assert_error(answer, 422, "invalid_request")["location"] == "body"
