@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode, checks
 
-from exdesk.api.app import create_app
+from exdesk.api.app import create_app, warm_up
 from exdesk.domain import ROLES
 from exdesk.service import ExceptionDesk
 from tests.api.support import Keys
@@ -41,6 +41,7 @@ def fuzzed_app(shared_desk: ExceptionDesk) -> FastAPI:
     roomy = shared_desk.settings.model_copy(
         update={"rate_limit_burst": 1_000_000, "failed_auth_per_minute": 1_000_000}
     )
+    warm_up(shared_desk)  # as `exdesk serve` does at start: no request pays for it
     return create_app(roomy, shared_desk)
 
 
