@@ -9,9 +9,12 @@ from contextlib import asynccontextmanager
 
 import anyio.to_thread
 from fastapi import FastAPI
+from fastapi.routing import iter_route_contexts
 
 from exdesk.api.errors import install_error_handlers
+from exdesk.api.limits import RequestLimits
 from exdesk.api.openapi import publish_declared_errors_only
+from exdesk.api.rate_limits import RateLimits
 from exdesk.api.routes import (
     approvals,
     audit,
@@ -75,6 +78,7 @@ def create_app(settings: Settings, desk: ExceptionDesk | None = None) -> FastAPI
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    app.state.rate_limits = RateLimits.from_settings(settings)
     for module in (
         health,
         exceptions,
@@ -88,5 +92,7 @@ def create_app(settings: Settings, desk: ExceptionDesk | None = None) -> FastAPI
         webhooks,
     ):
         app.include_router(module.router)
+    routes = [context.original_route for context in iter_route_contexts(app.routes)]
+    app.add_middleware(RequestLimits, max_body_bytes=settings.max_body_bytes, routes=routes)
     publish_declared_errors_only(app)
     return app

@@ -7,10 +7,11 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Query, Request
 
+from exdesk.api.rate_limits import RateLimits
 from exdesk.domain import Role
 from exdesk.errors import AuthenticationError, PermissionDeniedError
 from exdesk.service import ExceptionDesk
-from exdesk.store.api_keys import Principal, authenticate
+from exdesk.store.api_keys import Principal, authenticate, looks_like_key
 
 
 def get_desk(request: Request) -> ExceptionDesk:
@@ -22,12 +23,35 @@ def get_desk(request: Request) -> ExceptionDesk:
 DeskDep = Annotated[ExceptionDesk, Depends(get_desk)]
 
 
+def get_rate_limits(request: Request) -> RateLimits:
+    """The application's rate limits."""
+    limits: RateLimits = request.app.state.rate_limits
+    return limits
+
+
 def get_principal(
+    request: Request,
     desk: DeskDep,
     authorization: Annotated[str | None, Header()] = None,
     x_api_key: Annotated[str | None, Header()] = None,
 ) -> Principal:
-    """Who is calling, from ``Authorization: Bearer <key>`` or ``X-API-Key``."""
+    """Who is calling, from ``Authorization: Bearer <key>`` or ``X-API-Key``; its key's
+    request rate, and the failed authentications of its address, are limited (429)."""
+    limits = get_rate_limits(request)
+    address = request.client.host if request.client else "unknown"
+    limits.check_address(address)
+    try:
+        principal = _authenticated(desk, authorization, x_api_key)
+    except AuthenticationError:
+        limits.note_failure(address)
+        raise
+    limits.take(principal.key_id)
+    return principal
+
+
+def _authenticated(
+    desk: ExceptionDesk, authorization: str | None, x_api_key: str | None
+) -> Principal:
     presented = x_api_key
     if authorization:
         scheme, _, value = authorization.partition(" ")
@@ -36,10 +60,12 @@ def get_principal(
         presented = value.strip()
     if not presented:
         raise AuthenticationError("an API key is required ('Authorization: Bearer <api key>')")
+    if not looks_like_key(presented):
+        raise AuthenticationError("the API key is unknown, revoked or expired")
     with desk.db.connection() as conn:
         principal = authenticate(conn, presented)
     if principal is None:
-        raise AuthenticationError("the API key is unknown or revoked")
+        raise AuthenticationError("the API key is unknown, revoked or expired")
     return principal
 
 

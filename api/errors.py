@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Literal
 
 from fastapi import FastAPI, Request
@@ -19,6 +20,7 @@ from exdesk.errors import (
     InputError,
     NotFoundError,
     PermissionDeniedError,
+    RateLimitedError,
 )
 from exdesk.validation import format_location
 
@@ -30,6 +32,8 @@ ErrorCode = Literal[
     "invalid_request",
     "method_not_allowed",
     "http_error",
+    "too_large",
+    "rate_limited",
     "unavailable",
     "internal_error",
 ]
@@ -67,22 +71,33 @@ class ErrorResponse(BaseModel):
     error: ErrorDetail
 
 
+logger = logging.getLogger(__name__)
+
 _STATUS: list[tuple[type[ExdeskError], int, ErrorCode]] = [
     (AuthenticationError, 401, "unauthenticated"),
     (PermissionDeniedError, 403, "forbidden"),
     (NotFoundError, 404, "not_found"),
     (ConflictError, 409, "conflict"),
     (InputError, 422, "invalid_request"),
+    (RateLimitedError, 429, "rate_limited"),
 ]
 
-_HTTP_CODES: dict[int, ErrorCode] = {404: "not_found", 405: "method_not_allowed"}
+_HTTP_CODES: dict[int, ErrorCode] = {
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+}
 
 _MEANING = {
     401: "No API key, or an unknown or revoked one (`unauthenticated`)",
     403: "The caller's roles do not allow this (`forbidden`)",
     404: "Nothing of that id in the caller's tenant (`not_found`)",
     409: "The state moved on, e.g. the approval was already decided (`conflict`)",
+    413: "The body is larger than the service reads (`too_large`); nothing was read further",
     422: "The request is invalid; `location` names the parameter or field (`invalid_request`)",
+    429: "Too many requests with this key, or failed sign-ins from this address: try again "
+    "after `Retry-After` seconds (`rate_limited`)",
+    500: "Something failed inside the service (`internal_error`); nothing was half-done",
     503: "Busy or briefly out of reach: try again after `Retry-After` seconds (`unavailable`)",
 }
 
@@ -124,6 +139,8 @@ def install_error_handlers(app: FastAPI) -> None:
         )
         location = getattr(error, "location", None)
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        if isinstance(error, RateLimitedError):
+            headers = {"Retry-After": str(error.retry_after_seconds)}
         return JSONResponse(error_body(code, error.message, location), status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
@@ -160,6 +177,14 @@ def install_error_handlers(app: FastAPI) -> None:
             error_body("unavailable", "the service is busy or its database briefly out of reach"),
             503,
             headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+
+    @app.exception_handler(Exception)
+    async def internal_error(request: Request, error: Exception) -> JSONResponse:
+        route = getattr(request.scope.get("route"), "path", "?")
+        logger.error("unexpected %s answering %s %s", type(error).__name__, request.method, route)
+        return JSONResponse(
+            error_body("internal_error", "the service failed to answer; try again later"), 500
         )
 
     @app.exception_handler(StarletteHTTPException)

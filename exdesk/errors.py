@@ -7,6 +7,7 @@ ExdeskError
  ├── ConflictError            HTTP 409: the state moved on (approval already decided…)
  ├── AuthenticationError      HTTP 401
  ├── PermissionDeniedError    HTTP 403
+ ├── RateLimitedError         HTTP 429: too many requests; wait ``retry_after_seconds``
  └── AgentError               an agent could not produce a valid proposal
       ├── ExtractionError     the document could not be read: the case goes to a human
       ├── ModelOutputError    a model answered outside its schema (retry, then fail over)
@@ -78,6 +79,14 @@ class AuthenticationError(ExdeskError):
 
 class PermissionDeniedError(ExdeskError):
     """The caller is authenticated but lacks the role (or is the one who initiated it)."""
+
+
+class RateLimitedError(ExdeskError):
+    """Too many requests from one key, or too many failed sign-ins from one address."""
+
+    def __init__(self, message: str, retry_after_seconds: int) -> None:
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds
 
 
 class AgentError(ExdeskError):

@@ -165,6 +165,15 @@ class Settings(BaseSettings):
     """The console's session cookie: ``Secure`` over https (``auto``), always (behind a proxy
     that terminates TLS), or never."""
     port: int = Field(default=8000, ge=1, le=65535)
+    max_body_bytes: int = Field(default=16_000_000, ge=1024, le=1_000_000_000)
+    """The largest request body the API reads (413 beyond it, checked before parsing)."""
+    rate_limit_per_second: float = Field(default=20.0, gt=0, le=100_000)
+    """Requests per second one API key may make on average (a token bucket per key)."""
+    rate_limit_burst: int = Field(default=60, ge=1, le=1_000_000)
+    """How many requests one API key may make at once before the average applies."""
+    failed_auth_per_minute: int = Field(default=30, ge=1, le=100_000)
+    """Requests with a missing, unknown, revoked or expired key one client address may make
+    per minute; beyond it every request from that address is 429 until the minute passes."""
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"
 
     @field_validator(

@@ -67,7 +67,7 @@ ORDERED_AFTER: Final = re.compile(
 )
 """A number followed by "ordered" is the quantity ordered ("all 35 ordered")."""
 PARTITIVE_BEFORE: Final = re.compile(
-    r"\d[\d.,]*\s+(?:of(?: the)?|de(?: l[ao]s)?|von|sur(?: les)?)\s*$", _I
+    r"(?<![\d.,])\d[\d.,]*+\s+(?:of(?: the)?|de(?: l[ao]s)?|von|sur(?: les)?)\s*$", _I
 )
 """A number after "12 of the" is the whole the part is taken from: the quantity ordered."""
 

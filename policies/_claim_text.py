@@ -56,7 +56,7 @@ def mask_values(text: str, values: Iterable[str]) -> str:
 
 # --- sentences ---------------------------------------------------------------------------
 
-_SENTENCE_END: Final = re.compile(r"[.!?…]+(?=\s)|\n+")
+_SENTENCE_END: Final = re.compile(r"(?<![.!?…])[.!?…]++(?=\s)|\n+")
 _NOT_AN_END: Final = re.compile(
     r"(?:(?<!\S)\d{1,2}|\b(?:Nr|No|no|z\.B|ca|Sr|Sra|Dr|St|Mr|Mrs|Ms|vs|e\.g|i\.e|Abs|bzw|ggf))\.$"
 )
@@ -263,7 +263,9 @@ def find_money(text: str) -> list[Mention]:
     ]
 
 
-_EMAIL: Final = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+_EMAIL: Final = re.compile(
+    r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,63}"
+)
 _URL: Final = re.compile(r"\bhttps?://\S+|\bwww\.\S+", re.IGNORECASE)
 _PHONE: Final = re.compile(
     r"(?<![\w+])(?:\+\d{1,3}[ .-]?)?(?:1[ .-])?(?:\(\d{1,4}\)[ .-]?)?"

@@ -118,7 +118,9 @@ _RESIDUE: Final = re.compile(
     ),
     re.IGNORECASE,
 )
-_EMAIL: Final = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+_EMAIL: Final = re.compile(
+    r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,63}"
+)
 _PHONE: Final = re.compile(
     r"(?<![\w+])(?:\+\d{1,3}[ .-]?)?(?:1[ .-])?(?:\(\d{1,4}\)[ .-]?)?"
     r"\d{2,5}(?:[ .-]\d{2,5}){1,4}(?!\w)"

@@ -234,3 +234,21 @@ def test_a_malformed_log_call_does_not_raise(
     logger, _ = captured
     monkeypatch.setattr(logging, "raiseExceptions", False)
     logger.info("two %s %s", "only-one")
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("call me at +1 415 555 0100.", "call me at [phone]."),
+        ("call me at (415) 555-0100.", "call me at [phone]."),
+        ("ring 020 7946 0958.", "ring [phone]."),
+        ("or 415.555.0100!", "or [phone]!"),
+        ("write to jane.doe@example.com.", "write to j***@e***.com."),
+        (
+            "Mail maria@acme-retail.example? Or +44 20 7946 0958.",
+            "Mail m***@a***.example? Or [phone].",
+        ),
+    ],
+)
+def test_contact_details_ending_a_sentence_are_masked_whole(text: str, masked: str) -> None:
+    assert mask_text(text) == masked

@@ -1,5 +1,10 @@
 """Finding the references an event's free text makes: order numbers, tracking numbers, the
-sender's e-mail. Used when an integration filled in no reference (a forwarded e-mail)."""
+sender's e-mail. Used when an integration filled in no reference (a forwarded e-mail).
+
+Every pattern here runs on client text, so each is linear in its length: quantifiers are
+bounded (an e-mail's local part has at most 64 characters, its domain at most 253) and a
+header is matched on its own line, never across the text.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,12 @@ import re
 from dataclasses import dataclass
 
 _ID_TOKEN = re.compile(r"\b[A-Z]{0,5}[-#]?\d[A-Z0-9-]{3,30}\b", re.IGNORECASE)
-_SENDER = re.compile(
-    r"^\s*(?:from|de|von|reply-to)\s*:\s*.*?([A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})",
-    re.IGNORECASE | re.MULTILINE,
+_SENDER_LINE = re.compile(
+    r"^[ \t]*(?:from|de|von|reply-to)[ \t]*:(?P<rest>[^\n]*)", re.IGNORECASE | re.MULTILINE
 )
-_ANY_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+_ANY_EMAIL = re.compile(
+    r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}"
+)
 
 
 @dataclass(frozen=True)
@@ -21,6 +27,15 @@ class TextReferences:
     identifiers: tuple[str, ...]
     sender_email: str | None
     emails: tuple[str, ...]
+
+
+def _sender(text: str) -> str | None:
+    """The address on the first ``From:`` header line that holds one."""
+    for line in _SENDER_LINE.finditer(text):
+        found = _ANY_EMAIL.search(line["rest"])
+        if found:
+            return found.group(0).lower()
+    return None
 
 
 def find_references(text: str, *, limit: int = 40) -> TextReferences:
@@ -37,6 +52,5 @@ def find_references(text: str, *, limit: int = 40) -> TextReferences:
         if len(seen) >= limit:
             break
     emails = tuple(dict.fromkeys(m.group(0).lower() for m in _ANY_EMAIL.finditer(text)))
-    sender = _SENDER.search(text)
-    sender_email = sender.group(1).lower() if sender else (emails[0] if emails else None)
-    return TextReferences(tuple(seen), sender_email, emails)
+    sender = _sender(text)
+    return TextReferences(tuple(seen), sender or (emails[0] if emails else None), emails)

@@ -55,7 +55,7 @@ _STOP_WORDS_TEXT: Final = """
 STOP_WORDS: Final[frozenset[str]] = frozenset(_STOP_WORDS_TEXT.split())
 """Function words and courtesies: never named as evidence for a category."""
 
-_X12_SET = re.compile(r"(?:^|[~\n'])\s*ST[*|^~:](\d{3})")
+_X12_SET = re.compile(r"(?:^|[~\n'])[ \t\r]*ST[*|^~:](\d{3})")
 _ACK_CODE = re.compile(
     r"\b(?:AK5|AK9|IK5)\*([AEMPRWX])\b"
     r"|\bTA104\s*=\s*([AER])\b"

@@ -71,7 +71,7 @@ _TA1_SEGMENT = re.compile(
     _SEGMENT_START + r"TA1\*[^*~\s]*\*[^*~\s]*\*[^*~\s]*\*([A-Z])\*(\d{3})(?=[*~\s']|$)"
 )
 _ACK_ASSIGNMENT = re.compile(r"\b(AK5|IK5|AK9|TA104|TA105)\s*[=:]\s*([A-Z]|\d{3})\b")
-_X12_SET = re.compile(r"(?:^|[~\n'])\s*ST\*(\d{3})")
+_X12_SET = re.compile(r"(?:^|[~\n'])[ \t\r]*ST\*(\d{3})")
 _HTTP_QUOTED = re.compile(
     r"\bHTTP(?:/\d(?:\.\d)?)?\s*(?:status\s*)?(?:code\s*)?[:=]?\s*([1-5]\d\d)\b"
     r"|\bstatus\s+code\s*[:=]?\s*([1-5]\d\d)\b"

@@ -15,7 +15,9 @@ from exdesk.store.approvals import get_approval
 from exdesk.store.cases import get_case_row
 
 router = APIRouter(
-    prefix="/v1/cases", tags=["approvals"], responses=error_responses(401, 403, 404, 409, 422, 503)
+    prefix="/v1/cases",
+    tags=["approvals"],
+    responses=error_responses(401, 403, 404, 409, 413, 422, 429, 503),
 )
 
 

@@ -9,7 +9,9 @@ from exdesk.api.deps import Auditor, DeskDep
 from exdesk.api.errors import error_responses
 from exdesk.store.checkpoint import LedgerCheckpoint
 
-router = APIRouter(prefix="/v1/audit", tags=["audit"], responses=error_responses(401, 403, 503))
+router = APIRouter(
+    prefix="/v1/audit", tags=["audit"], responses=error_responses(401, 403, 429, 503)
+)
 
 
 class VerifyReport(BaseModel):

@@ -12,7 +12,9 @@ from exdesk.api.errors import error_responses
 from exdesk.domain import Case, CaseStatus, Category, Route
 from exdesk.store.cases import CaseFilter
 
-router = APIRouter(prefix="/v1/cases", tags=["cases"], responses=error_responses(401, 403, 503))
+router = APIRouter(
+    prefix="/v1/cases", tags=["cases"], responses=error_responses(401, 403, 429, 503)
+)
 
 
 class CaseList(BaseModel):
@@ -45,7 +47,7 @@ def list_cases(
     return CaseList(cases=page.cases, total=page.total, next_cursor=page.next_cursor)
 
 
-@router.get("/{case_id}", responses=error_responses(404))
+@router.get("/{case_id}", responses=error_responses(404, 422))
 def get_case(case_id: str, desk: DeskDep, principal: Reader) -> Case:
     """One case with its classification, proposals, approvals and decision records."""
     return desk.case(principal.tenant_id, case_id)

@@ -15,7 +15,9 @@ from exdesk.errors import InputError
 from exdesk.validation import validated
 
 router = APIRouter(
-    prefix="/v1/exceptions", tags=["exceptions"], responses=error_responses(401, 403, 409, 422, 503)
+    prefix="/v1/exceptions",
+    tags=["exceptions"],
+    responses=error_responses(401, 403, 409, 413, 422, 429, 503),
 )
 
 MAX_BATCH = 500

@@ -13,7 +13,9 @@ from exdesk.domain import NetworkSnapshot
 from exdesk.validation import validated
 
 router = APIRouter(
-    prefix="/v1/network", tags=["network"], responses=error_responses(401, 403, 409, 422, 503)
+    prefix="/v1/network",
+    tags=["network"],
+    responses=error_responses(401, 403, 409, 413, 422, 429, 503),
 )
 
 

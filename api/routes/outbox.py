@@ -12,7 +12,9 @@ from exdesk.api.deps import DeskDep, Operator
 from exdesk.api.errors import error_responses
 from exdesk.domain import DeliveryStatus, OutboxMessage
 
-router = APIRouter(prefix="/v1/outbox", tags=["outbox"], responses=error_responses(401, 403, 503))
+router = APIRouter(
+    prefix="/v1/outbox", tags=["outbox"], responses=error_responses(401, 403, 429, 503)
+)
 
 
 class OutboxList(BaseModel):
@@ -32,7 +34,7 @@ def list_outbox(
     return OutboxList(messages=desk.outbox(principal.tenant_id, status, limit))
 
 
-@router.post("/{outbox_id}/replay", responses=error_responses(404, 409))
+@router.post("/{outbox_id}/replay", responses=error_responses(404, 409, 413, 422))
 def replay(outbox_id: str, desk: DeskDep, principal: Operator) -> OutboxMessage:
     """Send a dead message back for delivery (409 unless it is dead); recorded in its case's
     decision log as the caller's."""

@@ -12,7 +12,7 @@ from exdesk.api.errors import error_responses
 from exdesk.tools.precedents import Precedent, PrecedentIndex
 
 router = APIRouter(
-    prefix="/v1/cases", tags=["precedents"], responses=error_responses(401, 403, 404, 422, 503)
+    prefix="/v1/cases", tags=["precedents"], responses=error_responses(401, 403, 404, 422, 429, 503)
 )
 
 

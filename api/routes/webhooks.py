@@ -30,7 +30,7 @@ from exdesk.store.cases import CaseRef
 router = APIRouter(
     prefix="/v1/webhooks",
     tags=["webhooks"],
-    responses=error_responses(401, 409, 422, 503),
+    responses=error_responses(401, 409, 413, 422, 503),
 )
 
 

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar, cast
@@ -570,19 +571,70 @@ def audit_export(
     )
 
 
+ExpiresOption = Annotated[
+    float | None,
+    typer.Option("--expires-in", min=0.001, help="Days until the key stops working (else never)."),
+]
+
+
 @keys_app.command("create")
 def keys_create(
     role: RoleOption,
     user: Annotated[str, typer.Option(help="Whose key it is (recorded on decisions).")] = "api",
     key_tenant: Annotated[str | None, typer.Option("--tenant", help="The key's tenant.")] = None,
+    expires_in: ExpiresOption = None,
 ) -> None:
     """Create an API key; the key is printed once and only its hash is stored."""
     with open_desk() as (desk, tenant), _handled():
-        key_id, key = desk.create_api_key(key_tenant or tenant, user, cast(list[Role], role))
+        key_id, key = desk.create_api_key(
+            key_tenant or tenant, user, cast(list[Role], role), expires_in
+        )
     typer.echo(key)
     typer.echo(
         f"key {key_id} for {user} ({', '.join(role)}) on tenant {key_tenant or tenant}", err=True
     )
+
+
+def _when(at: datetime | None) -> str:
+    return at.strftime("%Y-%m-%d %H:%M") if at is not None else "-"
+
+
+@keys_app.command("list")
+def keys_list() -> None:
+    """The tenant's keys: id, user, roles, state, created, expires, last used (no secrets)."""
+    with open_desk() as (desk, tenant), _handled():
+        keys = desk.api_keys(tenant)
+    now = datetime.now(UTC)
+    typer.echo(
+        f"{'key':<14}{'user':<20}{'roles':<24}{'state':<9}created           "
+        "expires           last used"
+    )
+    for key in keys:
+        typer.echo(
+            f"{key.key_id:<14}{key.user[:19]:<20}{','.join(key.roles)[:23]:<24}"
+            f"{key.state(now):<9}{_when(key.created_at):<18}{_when(key.expires_at):<18}"
+            f"{_when(key.last_used_at)}"
+        )
+
+
+@keys_app.command("revoke")
+def keys_revoke(key_id: Annotated[str, typer.Argument(help="The key's id (`keys list`).")]) -> None:
+    """Revoke a key now: its next request is refused."""
+    with open_desk() as (desk, tenant), _handled():
+        desk.revoke_api_key(tenant, key_id)
+    typer.echo(f"key {key_id} revoked", err=True)
+
+
+@keys_app.command("rotate")
+def keys_rotate(
+    key_id: Annotated[str, typer.Argument(help="The key's id (`keys list`).")],
+    expires_in: ExpiresOption = None,
+) -> None:
+    """A new key for the same user and roles (printed once); the old one is revoked."""
+    with open_desk() as (desk, tenant), _handled():
+        new_id, key = desk.rotate_api_key(tenant, key_id, expires_in)
+    typer.echo(key)
+    typer.echo(f"key {key_id} revoked; its replacement is {new_id}", err=True)
 
 
 def _exit_on_sigterm(signum: int, frame: object) -> None:

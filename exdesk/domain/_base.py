@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Final, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+)
 
 Identifier = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 """Every identifier is a non-empty string (CONTRACT §1)."""
@@ -27,8 +36,31 @@ SignedMoney = Annotated[
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 """ISO 4217 code."""
 
-Quantity = Annotated[int, Field(ge=0)]
+MAX_QUANTITY: Final = 1_000_000_000
+"""More units than any order, stock or shipment holds; beyond it a number is a mistake."""
+
+Quantity = Annotated[int, Field(ge=0, le=MAX_QUANTITY)]
 """A whole number of units."""
+
+FIRST_YEAR: Final = 1970
+LAST_YEAR: Final = 2199
+"""Dates and times outside these years are mistakes (``9999-12-31`` overflows the
+arithmetic a case does on them: an SLA, an ETA plus transit days)."""
+
+
+_Moment = TypeVar("_Moment", date, datetime)
+
+
+def _plausible_year(value: _Moment) -> _Moment:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(f"the year must be between {FIRST_YEAR} and {LAST_YEAR}")
+    return value
+
+
+Day = Annotated[date, AfterValidator(_plausible_year)]
+"""A calendar date within :data:`FIRST_YEAR`–:data:`LAST_YEAR`."""
+Instant = Annotated[AwareDatetime, AfterValidator(_plausible_year)]
+"""A time with an offset within :data:`FIRST_YEAR`–:data:`LAST_YEAR`."""
 
 Confidence = Annotated[float, Field(ge=0.0, le=1.0)]
 """A probability in [0, 1]."""

@@ -6,9 +6,9 @@ import base64
 import binascii
 from typing import Annotated, Any, Final, Literal
 
-from pydantic import AwareDatetime, BeforeValidator, Field, ValidationInfo, field_validator
+from pydantic import BeforeValidator, Field, ValidationInfo, field_validator
 
-from exdesk.domain._base import ContractModel, Identifier
+from exdesk.domain._base import ContractModel, Identifier, Instant
 from exdesk.domain.taxonomy import EventSource
 
 DocumentKind = Literal["x12", "edifact", "text", "pdf"]
@@ -84,7 +84,7 @@ class ExceptionEvent(ContractModel):
     tenant_id: Identifier | None = None
     source: EventSource
     source_event_id: Identifier
-    occurred_at: Annotated[AwareDatetime, BeforeValidator(_rfc3339_only)]
+    occurred_at: Annotated[Instant, BeforeValidator(_rfc3339_only)]
     summary: str = Field(min_length=1, max_length=20_000)
     order_id: Identifier | None = None
     shipment_id: Identifier | None = None

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Literal
 
 from pydantic import AwareDatetime, EmailStr, Field
 
-from exdesk.domain._base import ContractModel, Currency, Identifier, Money, Quantity, SignedMoney
+from exdesk.domain._base import (
+    ContractModel,
+    Currency,
+    Day,
+    Identifier,
+    Instant,
+    Money,
+    Quantity,
+    SignedMoney,
+)
 
 ServiceLevel = Literal["standard", "expedited", "next_day"]
 """How fast an order must travel; also the ``service`` of a carrier lane."""
@@ -46,7 +54,7 @@ class InboundSupply(ContractModel):
     """Stock on its way into a warehouse."""
 
     qty: Quantity
-    eta: date
+    eta: Day
 
 
 class InventoryPosition(ContractModel):
@@ -117,7 +125,7 @@ class Order(ContractModel):
     channel: OrderChannel
     lines: list[OrderLine] = Field(min_length=1)
     ship_to: Address
-    promised_date: date
+    promised_date: Day
     service_level: ServiceLevel
     warehouse_id: Identifier
     status: Identifier
@@ -134,7 +142,7 @@ class Milestone(ContractModel):
     """One carrier scan or status event."""
 
     code: Identifier
-    at: AwareDatetime
+    at: Instant
     location: str | None = None
 
 
@@ -149,7 +157,7 @@ class Shipment(ContractModel):
     tracking_number: Identifier
     status: Identifier
     milestones: list[Milestone] = Field(default_factory=list)
-    eta: date | None = None
+    eta: Day | None = None
 
     def last_milestone(self) -> Milestone | None:
         """The most recent scan, if any."""

@@ -36,7 +36,14 @@ from exdesk.service.precedents import build_precedent_index
 from exdesk.settings import Settings
 from exdesk.store import approvals as approval_store
 from exdesk.store import outbox as outbox_store
-from exdesk.store.api_keys import Principal, create_key
+from exdesk.store.api_keys import (
+    ApiKeyInfo,
+    Principal,
+    create_key,
+    list_keys,
+    revoke_key,
+    rotate_key,
+)
 from exdesk.store.audit import AuditReport, verify_tenant
 from exdesk.store.audit_log import DatabaseLog
 from exdesk.store.case_view import cases_from_rows, load_case
@@ -495,10 +502,40 @@ class ExceptionDesk:
     def _signer(self) -> LogSigner:
         return self.db.signer or LogSigner(load_signing_key(self.settings))
 
-    def create_api_key(self, tenant_id: str, user: str, roles: Sequence[Role]) -> tuple[str, str]:
+    def create_api_key(
+        self,
+        tenant_id: str,
+        user: str,
+        roles: Sequence[Role],
+        expires_in_days: float | None = None,
+    ) -> tuple[str, str]:
         """A new API key (key id, full key); the full key is shown once."""
         with self.db.connection() as conn:
-            return create_key(conn, tenant_id=tenant_id, user=user, roles=roles)
+            return create_key(
+                conn, tenant_id=tenant_id, user=user, roles=roles, expires_in_days=expires_in_days
+            )
+
+    def api_keys(self, tenant_id: str) -> list[ApiKeyInfo]:
+        """The tenant's API keys (never their secrets)."""
+        with self.db.connection() as conn:
+            return list_keys(conn, tenant_id)
+
+    def revoke_api_key(self, tenant_id: str, key_id: str) -> None:
+        """Revoke a key now (its next request is refused); NotFoundError without it."""
+        with self.db.transaction() as conn:
+            if not revoke_key(conn, tenant_id, key_id):
+                raise NotFoundError(f"no active API key {key_id} in tenant {tenant_id}")
+
+    def rotate_api_key(
+        self, tenant_id: str, key_id: str, expires_in_days: float | None = None
+    ) -> tuple[str, str]:
+        """A new key (key id, full key) for the same user and roles; the old one is revoked
+        in the same transaction. NotFoundError without an active key of that id."""
+        with self.db.transaction() as conn:
+            rotated = rotate_key(conn, tenant_id, key_id, expires_in_days)
+        if rotated is None:
+            raise NotFoundError(f"no active API key {key_id} in tenant {tenant_id}")
+        return rotated
 
 
 def _check_snapshot_tenant(tenant_id: str, snapshot: NetworkSnapshot) -> None:

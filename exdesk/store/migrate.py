@@ -62,10 +62,8 @@ def available_migrations() -> list[Migration]:
     ]
     found.sort(key=lambda m: m.version)
     versions = [m.version for m in found]
-    # Numbers are reserved for work in progress on other branches, so a gap may stand for a
-    # while; two files with one number never may.
-    if len(set(versions)) != len(versions) or (versions and versions[0] != 1):
-        raise RuntimeError(f"migration versions must be unique from 1, found {versions}")
+    if versions != list(range(1, len(found) + 1)):
+        raise RuntimeError(f"migration versions must be 1..n without gaps, found {versions}")
     return found
 
 

@@ -28,6 +28,7 @@ from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
 from exdesk.api.app import create_app
+from exdesk.api.rate_limits import RateLimits, TokenBuckets
 from exdesk.delivery import SIGNATURE_HEADER, set_inbound_secret, sign
 from exdesk.domain import Role
 from exdesk.service import ExceptionDesk
@@ -660,6 +661,72 @@ CALLS = [
     Call("POST", WEBHOOK, 503, "database down", _down("POST", "/v1/webhooks/acme/carrier")),
 ]
 
+
+def _limited(method: str, url: str) -> Callable[[Scene], Response]:
+    """A second call with a key whose bucket holds one request (429 with Retry-After)."""
+
+    def send(scene: Scene) -> Response:
+        tight = RateLimits(TokenBuckets(0.01, 1), TokenBuckets(1.0, 1000))
+        scene.monkeypatch.setattr(scene.client.app.state, "rate_limits", tight)  # type: ignore[attr-defined]
+        headers = scene.as_("limited-user", "ops")
+        scene.client.request(method, url, headers=headers)
+        response = scene.client.request(method, url, headers=headers)
+        assert response.headers.get("retry-after"), "a 429 says when to try again"
+        return response
+
+    return send
+
+
+def _too_large(method: str, url: str) -> Callable[[Scene], Response]:
+    """A body declared larger than the service reads (413 before reading it)."""
+
+    def send(scene: Scene) -> Response:
+        headers = {**scene.reader, "content-type": "application/json"}
+        headers["content-length"] = str(scene.desk.settings.max_body_bytes + 1)
+        return scene.client.request(method, url, headers=headers, content=b"{}")
+
+    return send
+
+
+KEYED_ROUTES = [
+    ("POST", "/v1/exceptions", "/v1/exceptions"),
+    ("GET", CASES, CASES),
+    ("GET", CASE, GHOST_CASE),
+    ("POST", DECISION, f"{GHOST_CASE}/approvals/apr_1"),
+    ("GET", SIMILAR, f"{GHOST_CASE}/similar"),
+    ("PUT", "/v1/network", "/v1/network"),
+    ("GET", "/v1/audit/verify", "/v1/audit/verify"),
+    ("GET", "/v1/audit/checkpoint", "/v1/audit/checkpoint"),
+    ("GET", OUTBOX, OUTBOX),
+    ("POST", REPLAY, "/v1/outbox/obx_1/replay"),
+]
+BODY_ROUTES = [
+    ("POST", "/v1/exceptions", "/v1/exceptions"),
+    ("POST", DECISION, f"{GHOST_CASE}/approvals/apr_1"),
+    ("PUT", "/v1/network", "/v1/network"),
+    ("POST", REPLAY, "/v1/outbox/obx_1/replay"),
+    ("POST", WEBHOOK, "/v1/webhooks/acme/carrier"),
+]
+CALLS += [
+    Call(m, path, 429, "over the key's rate", _limited(m, url)) for m, path, url in KEYED_ROUTES
+]
+CALLS += [Call(m, path, 413, "body too large", _too_large(m, url)) for m, path, url in BODY_ROUTES]
+CALLS += [
+    Call(
+        "GET",
+        CASE,
+        422,
+        "NUL in the case id",
+        lambda s: s.client.get("/v1/cases/case%00x", headers=s.reader),
+    ),
+    Call(
+        "POST",
+        REPLAY,
+        422,
+        "NUL in the outbox id",
+        lambda s: s.client.post("/v1/outbox/obx%00/replay", headers=s.as_("olga", "ops")),
+    ),
+]
 
 # --- validation against the document ----------------------------------------------------
 

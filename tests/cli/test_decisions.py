@@ -205,3 +205,22 @@ def test_an_edit_file_holding_null_is_refused_not_approved(
 
     assert network_cli.case(draft_case.case_id).status == "awaiting_approval"
     assert result.exit_code == 2
+
+
+def test_the_demo_reps_own_edit_is_not_approved_under_her_name_in_capitals(
+    network_cli: Cli, draft_case: Case, tmp_path: Path
+) -> None:
+    case_id = draft_case.case_id
+    draft = json.loads(network_cli.ok("cases", "show", case_id).stdout)["draft"]
+    draft["body"] += "\n\nP.S. Thank you for your patience."
+    edit_file = tmp_path / "draft.json"
+    edit_file.write_text(json.dumps(draft), encoding="utf-8")
+    network_cli.ok(
+        "approve", case_id, "--user", "demo-cs_rep", "--role", "cs_rep", "--edit", edit_file
+    )
+
+    refused = network_cli("approve", case_id, "--user", "DEMO-CS_REP", "--role", "cs_rep")
+
+    assert refused.exit_code == 4
+    assert "demo-cs_rep" in error_line(refused).casefold()
+    assert pending(network_cli.case(case_id)).status == "pending"

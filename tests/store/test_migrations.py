@@ -22,7 +22,8 @@ SHIPPED_DIGESTS = {
     3: "7309238476307a08865ba4ac906789d1876310f9b438db36687a814a9031f23f",
     4: "2455997e28c11c3820c8b405cfb06526eab0654ec38b8e5ee1e4eba6eee1eeec",
     5: "0868f034e650966458c71df4be88646b65fb0677baf762251dfb62df88143032",
-    8: "5eb02974f2863838d1fc517634777e9211e235abf27f2ca24c5a13060878cabb",
+    6: "3963bc5d42469d09aeb1e353ea38ae51ab0f3247b213d7cf460cbb646a8eb051",
+    7: "5eb02974f2863838d1fc517634777e9211e235abf27f2ca24c5a13060878cabb",
 }
 """SHA-256 of every shipped migration file. A new migration adds its line here; a line
 here never changes, because databases have applied that file as it was."""

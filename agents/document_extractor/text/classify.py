@@ -48,7 +48,7 @@ _EVIDENCE_TEXT: tuple[tuple[DocType, str], ...] = (
 )
 _EVIDENCE = tuple((doc_type, re.compile(text, re.IGNORECASE)) for doc_type, text in _EVIDENCE_TEXT)
 _LABEL_USE = re.compile(
-    r"^\s*-?\s*(?:no\.?|number|nummer|nr\.?|#|date|datum|ref|:|total|id)", re.IGNORECASE
+    r"^\s*+-?\s*+(?:no\.?|number|nummer|nr\.?|#|date|datum|ref|:|total|id)", re.IGNORECASE
 )
 _SPACED = re.compile(r"\b(?:[A-Za-zÄÖÜäöü] ){3,}[A-Za-zÄÖÜäöü]\b")
 _PRIORITY: tuple[DocType, ...] = (

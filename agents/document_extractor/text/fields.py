@@ -12,7 +12,7 @@ from exdesk.agents.document_extractor.text.dates import find_dates, parse_date
 from exdesk.agents.document_extractor.text.labels import LABELS, FieldLabel
 
 _CELL_GAP = re.compile(r"\s{2,}|\t|\s\|\s?")
-_NEXT_LABEL = re.compile(r"\s{2,}[A-Za-z][A-Za-z .#/()'-]{0,30}:")
+_NEXT_LABEL = re.compile(r"(?<!\s)\s{2,}+[A-Za-z][A-Za-z .#/()'-]{0,30}:")
 _LEADING = re.compile(r"^(?:[\s:#=.]|[-–](?!\s?\d))*(?:#\s*)?")
 _SEPARATOR = re.compile(r"^\s*[:#=]?\s*(?:#\s*)?")
 _MONEY_LIKE = re.compile(r"^-?\d[\d,.]*[.,]\d{2}$")

@@ -53,11 +53,29 @@ _CARRIERS = re.compile(
 _UPS_TRACKING = re.compile(r"\b1Z[0-9A-Z]{16}\b")
 
 
+MAX_TEXT_CHARS = 60_000
+"""How much of a text document is read: an invoice, packing slip, ASN or BOL is a few pages;
+the patterns that read it then cost a bounded time whatever a client sends."""
+MAX_LINE_CHARS = 240
+"""How much of one line is read: a table row or a labelled field is far shorter, and the
+line patterns are not linear in a line's length (a bounded line keeps them cheap)."""
+
+
+def bounded_lines(content: str) -> tuple[list[str], bool]:
+    """The lines of a document as read: at most :data:`MAX_TEXT_CHARS` characters, each line
+    at most :data:`MAX_LINE_CHARS`; and whether anything was left out."""
+    text = content.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    head = text[:MAX_TEXT_CHARS]
+    lines = [line[:MAX_LINE_CHARS] for line in head.split("\n")]
+    cut = len(head) < len(text) or any(len(line) > MAX_LINE_CHARS for line in head.split("\n"))
+    return lines, cut
+
+
 def read_text(content: str) -> Interpretation:
     """Extract fields and lines from a text document; ExtractionError when nothing is there."""
     _refuse_unreadable(content)
-    text = content.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
-    lines = text.split("\n")
+    lines, cut = bounded_lines(content)
+    text = "\n".join(lines)
     decimal_comma = _decimal_comma_hint(text)
     day_first = day_first_hint(text)
     if day_first is None and decimal_comma:
@@ -86,6 +104,11 @@ def read_text(content: str) -> Interpretation:
         )
     if doc_type == "unknown":
         result.warnings.append("document type could not be determined from the text")
+    if cut:
+        result.warnings.append(
+            f"only the first {MAX_TEXT_CHARS} characters, and of each line the first"
+            f" {MAX_LINE_CHARS}, were read"
+        )
     return result
 
 

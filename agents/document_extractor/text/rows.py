@@ -185,10 +185,15 @@ def _order_agreement(header: Header | None, qty: Number, price: Number) -> float
     return 0.2 if qty.start < price.start else 0.0
 
 
+MAX_ARITHMETIC_NUMBERS = 8
+"""How many of a row's numbers are tried as quantity × price = amount (every ordered triple):
+a real row has fewer; a row of hundreds of numbers must not cost millions of tries."""
+
+
 def assign_roles(row: Row, header: Header | None) -> Roles:
     """The row's quantity, price and amount: the arithmetic reading that agrees best with
     the header, else the numbers under the header's quantity/price/amount columns."""
-    values = [n for n in row.numbers if not n.percent]
+    values = [n for n in row.numbers if not n.percent][:MAX_ARITHMETIC_NUMBERS]
     discounts = [n for n in row.numbers if n.percent and 0 < n.value < 100]
     column_of = (
         {id(n): column_kind(header, row, n.start, n.end, n.cell) for n in row.numbers}
