@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from exdesk.api.deps import DeskDep, Reader
 from exdesk.api.errors import error_responses
-from exdesk.domain import Case, CaseStatus, Category, Route
+from exdesk.domain import Case, CaseStatus, CaseSummary, Category, Route
 from exdesk.store.cases import CaseFilter
 
 router = APIRouter(
@@ -18,9 +18,9 @@ router = APIRouter(
 
 
 class CaseList(BaseModel):
-    """A page of cases, newest first."""
+    """A page of case summaries, newest first (each case in full on its own route)."""
 
-    cases: list[Case]
+    cases: list[CaseSummary]
     total: int
     next_cursor: str | None
 
@@ -34,17 +34,17 @@ def list_cases(
     route: Route | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: str | None = None,
-    include_decisions: bool = False,
 ) -> CaseList:
-    """The tenant's cases, filtered, paginated with an opaque ``cursor``."""
+    """The tenant's cases as summaries, filtered, paginated with an opaque ``cursor``;
+    ``GET /v1/cases/{id}`` answers a case in full."""
     page = desk.cases(
-        principal.tenant_id,
-        CaseFilter(status, category, route),
-        limit=limit,
-        cursor=cursor,
-        with_decisions=include_decisions,
+        principal.tenant_id, CaseFilter(status, category, route), limit=limit, cursor=cursor
     )
-    return CaseList(cases=page.cases, total=page.total, next_cursor=page.next_cursor)
+    return CaseList(
+        cases=[CaseSummary.of(case) for case in page.cases],
+        total=page.total,
+        next_cursor=page.next_cursor,
+    )
 
 
 @router.get("/{case_id}", responses=error_responses(404, 422))

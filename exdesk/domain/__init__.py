@@ -36,6 +36,7 @@ from exdesk.domain.carriers import (
 from exdesk.domain.cases import (
     Case,
     CaseClassification,
+    CaseSummary,
     DecisionRecord,
     ModelUsage,
     OutboxMessage,
@@ -182,6 +183,7 @@ __all__ = [
     "Case",
     "CaseClassification",
     "CaseStatus",
+    "CaseSummary",
     "Category",
     "ClassificationEdit",
     "ClassificationEvidence",

@@ -20,7 +20,7 @@ from exdesk.domain.proposals import (
     FulfillmentRecommendation,
 )
 from exdesk.domain.steps import StepOutput
-from exdesk.domain.taxonomy import CaseStatus, Category, Route, Severity
+from exdesk.domain.taxonomy import CaseStatus, Category, EventSource, Role, Route, Severity
 
 
 class CaseClassification(ContractModel):
@@ -168,3 +168,59 @@ class Case(ContractModel):
     )
     created_at: datetime
     updated_at: datetime
+
+
+SUMMARY_LENGTH = 280
+"""Characters of the event's summary a list page shows."""
+
+
+class CaseSummary(ContractModel):
+    """A case as a list page shows it: what a queue needs to pick it; ``GET
+    /v1/cases/{id}`` answers the rest (the event's documents, proposals, records)."""
+
+    case_id: Identifier
+    tenant_id: Identifier
+    status: CaseStatus
+    source: EventSource
+    source_event_id: str
+    summary: str = Field(description=f"The event's summary, at most {SUMMARY_LENGTH} characters.")
+    order_id: str | None = None
+    customer_id: str | None = None
+    category: Category | None = None
+    confidence: float | None = None
+    severity: Severity | None = None
+    route: Route | None = None
+    waiting_for: list[Role] = Field(
+        default_factory=list, description="The roles of the case's pending approvals."
+    )
+    resolution: str | None = None
+    warnings: int = Field(default=0, description="How many warnings the case carries.")
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, case: Case) -> CaseSummary:
+        """The summary of a case."""
+        event, classification = case.event, case.classification
+        summary = event.summary
+        if len(summary) > SUMMARY_LENGTH:
+            summary = summary[: SUMMARY_LENGTH - 1] + "…"
+        return cls(
+            case_id=case.case_id,
+            tenant_id=case.tenant_id,
+            status=case.status,
+            source=event.source,
+            source_event_id=event.source_event_id,
+            summary=summary,
+            order_id=event.order_id,
+            customer_id=event.customer_id,
+            category=classification.category if classification else None,
+            confidence=classification.confidence if classification else None,
+            severity=classification.severity if classification else None,
+            route=case.route,
+            waiting_for=[a.required_role for a in case.approvals if a.status == "pending"],
+            resolution=case.resolution,
+            warnings=len(case.warnings),
+            created_at=case.created_at,
+            updated_at=case.updated_at,
+        )
