@@ -9,6 +9,7 @@ from exdesk.domain import (
     ClassificationProposal,
     CustomerTier,
     DocumentExtraction,
+    DocumentResolution,
     FulfillmentRecommendation,
     PolicyResult,
     Role,
@@ -223,10 +224,17 @@ def credit_review(config: PolicyConfig, exposure_over_limit: bool) -> PolicyResu
 
 
 def document_review(
-    config: PolicyConfig, extraction: DocumentExtraction | None, error: str | None
+    config: PolicyConfig,
+    extraction: DocumentExtraction | None,
+    error: str | None,
+    resolution: DocumentResolution | None = None,
 ) -> list[PolicyResult]:
-    """``document-*``: unreadable documents, discrepancies and doubts go to ops."""
+    """``document-*``: unreadable documents, discrepancies and doubts go to ops, and so
+    does every notice to a trading partner before it leaves."""
     role = config.document.approver_role
+    notice = _partner_notice(config, resolution)
+    if notice is not None and extraction is None:
+        return [notice]
     if extraction is None:
         return [
             _result(
@@ -268,10 +276,12 @@ def document_review(
                 "document-rejected-transmission",
                 "document",
                 "require_approval",
-                f"the partner acknowledged with status {extraction.fields.ack_status}",
+                f"the acknowledgment has status {extraction.fields.ack_status}",
                 role,
             )
         )
+    if notice is not None:
+        results.append(notice)
     floor = config.document.min_field_confidence
     doubtful = [
         name
@@ -300,3 +310,19 @@ def document_review(
             )
         )
     return results
+
+
+def _partner_notice(
+    config: PolicyConfig, resolution: DocumentResolution | None
+) -> PolicyResult | None:
+    """``document-partner-notice``: nothing goes to a trading partner unreviewed."""
+    if resolution is None or resolution.party != "partner" or not resolution.partner_message:
+        return None
+    return _result(
+        config,
+        "document-partner-notice",
+        "document",
+        "require_approval",
+        f"{resolution.action} sends a notice to the trading partner: ops reviews it first",
+        config.document.approver_role,
+    )

@@ -321,7 +321,7 @@ def test_a_rejected_transmission_goes_to_ops(status: str | None, flagged: bool) 
     ids = [r.policy_id for r in document_review(DEFAULT, extraction, None)]
     assert ids == (["document-rejected-transmission"] if flagged else ["document-clean"])
     resolution = propose_resolution("document_mismatch", extraction, None)
-    assert (resolution.action == "resubmit_transmission") is flagged
+    assert (resolution.action == "fix_and_resend") is flagged
 
 
 @pytest.mark.parametrize("field", ["po_number", "lines"])
