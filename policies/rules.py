@@ -10,6 +10,7 @@ from exdesk.domain import (
     CustomerTier,
     DocumentExtraction,
     DocumentResolution,
+    FulfillmentOption,
     FulfillmentRecommendation,
     PolicyResult,
     Role,
@@ -138,14 +139,15 @@ def remediation_review(
             )
         )
     limit = rules.auto_approve_cost_limit
-    if best.cost > limit:
+    spend = _spend_text(best)
+    if best.spend > limit:
         results.append(
             _result(
                 config,
                 "remediation-cost-limit",
                 "remediation",
                 "require_approval",
-                f"cost {best.cost:.2f} {best.currency} exceeds the limit {limit:.2f}",
+                f"total cost {spend} exceeds the limit {limit:.2f}",
                 role,
             )
         )
@@ -156,7 +158,7 @@ def remediation_review(
                 "remediation-cost-limit",
                 "remediation",
                 "allow",
-                f"cost {best.cost:.2f} {best.currency} within the limit {limit:.2f}",
+                f"total cost {spend} within the limit {limit:.2f}",
             )
         )
     return results
@@ -326,3 +328,13 @@ def _partner_notice(
         f"{resolution.action} sends a notice to the trading partner: ops reviews it first",
         config.document.approver_role,
     )
+
+
+def _spend_text(option: FulfillmentOption) -> str:
+    """``3002.63 USD (goods 2861.88 + freight 140.75)``: the total and what it is made of."""
+    parts = [f"goods {option.goods_cost:.2f}"] if option.goods_cost else []
+    parts.append(f"freight {option.cost:.2f}")
+    if option.fees:
+        parts.append(f"fees {option.fees:.2f}")
+    made_of = f" ({' + '.join(parts)})" if len(parts) > 1 else ""
+    return f"{option.spend:.2f} {option.currency}{made_of}"

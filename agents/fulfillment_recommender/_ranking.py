@@ -19,6 +19,7 @@ ACTION_ORDER: Final[dict[FulfillmentAction, int]] = {
     "split_shipment": 5,
     "hold_for_inbound": 6,
     "backorder": 7,
+    "monitor": -1,
 }
 """Tie-break between otherwise equal options: simpler remediations first."""
 
@@ -26,7 +27,7 @@ _LAST = "\uffff"
 
 
 def rank_key(plan: Plan, order: int = 0) -> tuple[object, ...]:
-    """Meets the promise first, then lowest cost, earliest ETA, fewest shipments.
+    """Meets the promise first, then lowest total cost, earliest ETA, fewest shipments.
 
     Remaining ties go by action (``ACTION_ORDER``), warehouse id, carrier, service speed
     (slower first, it is the least disruptive), then ``order`` (the deterministic order
@@ -34,7 +35,7 @@ def rank_key(plan: Plan, order: int = 0) -> tuple[object, ...]:
     """
     return (
         not plan.meets_promise,
-        plan.cost,
+        plan.total_cost,
         plan.eta or date.max,
         plan.shipments,
         ACTION_ORDER[plan.action],
@@ -51,12 +52,12 @@ def dominates(better: Plan, worse: Plan) -> bool:
     worse_eta = worse.eta or date.max
     no_worse = (
         better.meets_promise >= worse.meets_promise
-        and better.cost <= worse.cost
+        and better.total_cost <= worse.total_cost
         and better_eta <= worse_eta
     )
     strictly = (
         better.meets_promise > worse.meets_promise
-        or better.cost < worse.cost
+        or better.total_cost < worse.total_cost
         or better_eta < worse_eta
     )
     return no_worse and strictly

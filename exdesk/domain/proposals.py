@@ -447,8 +447,12 @@ FulfillmentAction = Literal[
     "reship",
     "cancel_duplicate",
     "hold_for_inbound",
+    "monitor",
 ]
-"""A remediation the recommender may propose (ops approves it above the policy limit)."""
+"""A remediation the recommender may propose (ops approves it above the policy limit).
+``expedite`` is a faster service for freight already in the carrier's network;
+``monitor`` watches a shipment whose promise still holds (or waits for it) and spends
+nothing."""
 
 
 class Allocation(ContractModel):
@@ -471,9 +475,34 @@ class FulfillmentOption(ContractModel):
     eta: date | None = None
     meets_promise: bool
     cost: Money
+    """The freight: what the option's shipments cost the carrier's way."""
+    goods_cost: Money = Decimal("0.00")
+    """Goods the option sends on top of the order's own (a replacement), at cost."""
+    fees: Money = Decimal("0.00")
+    """Anything else it spends (a carrier's service change fee…)."""
+    total_cost: Money | None = None
+    """Everything the option spends: ``cost + goods_cost + fees`` (computed when absent,
+    refused when it disagrees). The auto-approve limit applies to it."""
     currency: Currency = "USD"
     rationale: str
     allocations: list[Allocation] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _total_is_the_sum(self) -> FulfillmentOption:
+        total = self.cost + self.goods_cost + self.fees
+        if self.total_cost is None:
+            self.total_cost = total
+        elif self.total_cost != total:
+            raise ValueError(
+                f"total_cost {self.total_cost} is not cost {self.cost} + goods_cost "
+                f"{self.goods_cost} + fees {self.fees} = {total}"
+            )
+        return self
+
+    @property
+    def spend(self) -> Decimal:
+        """``total_cost``, never None once validated."""
+        return self.total_cost if self.total_cost is not None else self.cost
 
 
 class FulfillmentRecommendation(ContractModel):

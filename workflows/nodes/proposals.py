@@ -75,6 +75,7 @@ def recommendation_request(view: StateView) -> RecommendationRequest | None:
         short_qty=short,
         duplicate_of=duplicate_of if isinstance(duplicate_of, str) else None,
         as_of=event.occurred_at.date(),
+        as_of_time=event.occurred_at,
     )
 
 
