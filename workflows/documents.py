@@ -90,7 +90,9 @@ def propose_resolution(
     direction = subject_direction(extraction, event)
     transport = event is not None and is_transport_failure(category, event)
     acknowledged = extraction is not None and extraction.fields.ack_status is not None
-    if event is not None and transport and not acknowledged and direction == "outbound":
+    # with no document, an HTTP status on a connector answers a call we made
+    ours = direction == "outbound" or extraction is None
+    if event is not None and transport and not acknowledged and ours:
         return _retry(extraction, event)
     if extraction is None:
         return DocumentResolution(
@@ -102,7 +104,7 @@ def propose_resolution(
     if rejected or category == "integration_failure":
         return _failed_transmission(extraction, direction, rejected)
     if extraction.discrepancies:
-        return _discrepancies(extraction, direction)
+        return _discrepancies(extraction, direction, event)
     return DocumentResolution(
         action="accept_document",
         direction=direction,
@@ -111,24 +113,36 @@ def propose_resolution(
 
 
 def _retry(extraction: DocumentExtraction | None, event: ExceptionEvent) -> DocumentResolution:
-    what = _name(extraction) if extraction is not None else "our transmission"
     partner = _partner(extraction, event)
     status = event.attributes.get("http_status")
     answer = f"HTTP {status}" if isinstance(status, int) else "a transport error"
+    wait = " (after the rate-limit window)" if status == 429 else ""
+    if extraction is not None:
+        what = f"the transmission of {_name(extraction)} to {partner}"
+        head = (
+            f"Retry {what}: the send failed with {answer} and no acknowledgment (MDN/997) "
+            "came back, so the partner has not received it. The document itself was not "
+            f"rejected; resend it unchanged once the partner's endpoint answers{wait}"
+        )
+    else:
+        endpoint = event.attributes.get("endpoint")
+        what = f"our call to {endpoint}" if isinstance(endpoint, str) else "our transmission"
+        target = f" ({partner})" if partner != "the partner" else ""
+        head = (
+            f"Retry {what}{target}: it failed with {answer}, so nothing reached the other "
+            f"side. Retry once the endpoint answers{wait}"
+        )
     return DocumentResolution(
         action="retry_transmission",
         party="edi_team",
         direction="outbound",
         partner_message=(
-            f"Retry the transmission of {what} to {partner}: the send failed with {answer} "
-            "and no acknowledgment (MDN/997) came back, so the partner has not received it. "
-            "The document itself was not rejected; resend it unchanged once the partner's "
-            "endpoint answers, and call the partner's EDI contact if the retry fails too. "
-            "Nothing is to be sent to the partner about this failure."
+            f"{head}, and call the partner's integration contact if it keeps failing. Nothing "
+            "is to be sent to the partner about this failure."
         ),
         rationale=(
-            f"transport failure on our side ({answer}, no acknowledgment): the transmission "
-            "is retried by our EDI team, not corrected by the partner"
+            f"transport failure on our side ({answer}, no acknowledgment): retried by our "
+            "EDI/integration team, not corrected by the partner"
         ),
     )
 
@@ -173,23 +187,24 @@ def _failed_transmission(
 
 
 def _discrepancies(
-    extraction: DocumentExtraction, direction: DocumentDirection
+    extraction: DocumentExtraction, direction: DocumentDirection, event: ExceptionEvent | None
 ) -> DocumentResolution:
     listed = "; ".join(d.message for d in extraction.discrepancies[:10])
-    reference = extraction.fields.po_number or extraction.fields.invoice_number or "the order"
+    fields = extraction.fields
+    named = event.order_id if event is not None else None
+    reference = fields.po_number or fields.invoice_number or named or "the order"
     kind = extraction.doc_type.replace("_", " ")
-    count = len(extraction.discrepancies)
+    count = _discrepancy_count(len(extraction.discrepancies))
     if direction == "outbound":
         return DocumentResolution(
             action="fix_and_resend",
             party=_our_team(extraction),
             direction="outbound",
             partner_message=(
-                f"Our {kind} for {reference} does not match the order: {listed}. Correct our "
-                f"{kind} and send the corrected one (for an invoice: a corrected invoice or a "
-                "credit memo)."
+                f"Our {kind} for {reference} does not match the order: {listed}. "
+                f"{_OUR_FIX.get(extraction.doc_type, f'Correct our {kind} and send it again.')}"
             ),
-            rationale=f"{count} discrepancies in a document we issued: the fix is ours",
+            rationale=f"{count} in a document we issued: the fix is ours",
         )
     return DocumentResolution(
         action="request_corrected_document",
@@ -199,14 +214,33 @@ def _discrepancies(
             f"The {kind} for {reference} does not match our purchase order: {listed}. "
             "Please send a corrected document."
         ),
-        rationale=f"{count} discrepancies in the partner's document",
+        rationale=f"{count} in the partner's document",
     )
 
 
+_OUR_FIX: Final[dict[str, str]] = {
+    "invoice": "Issue a corrected invoice (or a credit memo for the difference) and send it.",
+    "ship_notice": "Correct the ship notice (and check what was shipped) and send it again.",
+    "packing_slip": "Check what was shipped against the order and correct the packing slip.",
+    "po_acknowledgment": "Correct our acknowledgment and send it again.",
+    "purchase_order": "Correct our purchase order and send it again.",
+}
+"""What our side does about a document of ours that disagrees with the order."""
+
+
+def _discrepancy_count(count: int) -> str:
+    return "1 discrepancy" if count == 1 else f"{count} discrepancies"
+
+
 def _our_team(extraction: DocumentExtraction) -> DocumentParty:
-    """Who owns a document of ours: EDI for interchanges, billing for invoices, the
+    """Who owns a document of ours: billing for an invoice whose content is wrong (in
+    whatever format it travels), EDI for interchanges and acknowledged rejections, the
     warehouse for packing slips, ASNs and bills of lading written as text."""
-    if extraction.format in ("x12", "edifact") or extraction.fields.ack_status is not None:
+    if extraction.fields.ack_status is not None:
+        return "edi_team"
+    if extraction.doc_type == "invoice" and extraction.discrepancies:
+        return "billing"
+    if extraction.format in ("x12", "edifact"):
         return "edi_team"
     if extraction.doc_type == "invoice":
         return "billing"

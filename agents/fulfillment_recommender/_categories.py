@@ -153,10 +153,9 @@ def _carrier_delay(request: RecommendationRequest, view: NetworkView, need: Need
     )
     breaks = delayed_eta is None or delayed_eta > order.promised_date
     planned.plans.append(monitor_plan(view, delayed_eta))
-    ready = view.as_of_time.date() if view.as_of_time else view.as_of
-    planned.plans += carrier_plans(
-        view, order.warehouse_id, need.total_units, shipment, max(ready, view.as_of)
-    )
+    # the desk asks the carrier in business hours: after the cut-off, the next working day
+    ready = view.ship_day(order.warehouse_id)
+    planned.plans += carrier_plans(view, order.warehouse_id, need.total_units, shipment, ready)
     if breaks:
         reships = stock_plans(view, need, view.shipping_warehouses(), named("reship"))
         planned.plans += [_with_goods(plan, view, need) for plan in reships]

@@ -27,16 +27,21 @@ _LAST = "\uffff"
 
 
 def rank_key(plan: Plan, order: int = 0) -> tuple[object, ...]:
-    """Meets the promise first, then lowest total cost, earliest ETA, fewest shipments.
+    """Meets the promise first; among those that meet it, lowest total cost, earliest ETA,
+    fewest shipments; among those that miss it, earliest ETA (least late, no ETA last),
+    then lowest total cost — waiting for nothing is never the best way to be late.
 
     Remaining ties go by action (``ACTION_ORDER``), warehouse id, carrier, service speed
     (slower first, it is the least disruptive), then ``order`` (the deterministic order
     in which the plans were generated).
     """
+    late = not plan.meets_promise
+    eta = plan.eta or date.max
     return (
-        not plan.meets_promise,
+        late,
+        eta if late else date.min,
         plan.total_cost,
-        plan.eta or date.max,
+        eta,
         plan.shipments,
         ACTION_ORDER[plan.action],
         plan.warehouse_id or _LAST,

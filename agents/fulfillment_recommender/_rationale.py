@@ -182,6 +182,13 @@ def _why_first(ctx: Context, best: Plan, second: Plan) -> str:
         return (
             f"It beats {label} because {label} misses: {promise_clause(ctx.promised, second.eta)}."
         )
+    if not best.meets_promise and (best.eta or date.max) < (second.eta or date.max):
+        extra = best.total_cost - second.total_cost
+        cost = f", for {money(ctx, extra)} more" if extra > 0 else f", saving {money(ctx, -extra)}"
+        return (
+            f"Neither meets the promise; it beats {label} by arriving earlier: {best.eta} vs "
+            f"{second.eta or 'no ETA'}{cost if extra else ''}."
+        )
     if best.total_cost < second.total_cost:
         both = "both meet the promise" if best.meets_promise else "neither meets the promise"
         return (

@@ -91,7 +91,7 @@ class LocalFulfillmentRecommender:
             order_service=request.order.service_level,
             shipment=request.shipment,
         )
-        notes = [_need_sentence(need), *planned.situation]
+        notes = [_need_sentence(need, request.category), *planned.situation]
         if request.as_of_time is not None:
             notes.insert(0, _timing(view, request))
         if view.ignored_lanes:
@@ -184,12 +184,11 @@ def _skus_to_index(request: RecommendationRequest, need: Need) -> set[str]:
     return wanted
 
 
-def _need_sentence(need: Need) -> str:
+def _need_sentence(need: Need, category: Category) -> str:
     skus = ", ".join(f"{sku} ×{qty}" for sku, qty in list(need.by_sku.items())[:8])
     more = f" and {len(need.by_sku) - 8} more SKU(s)" if len(need.by_sku) > 8 else ""
-    text = (
-        f"{units(need.total_units)} on {len(need.lines)} line(s) need a new source ({skus}{more})."
-    )
+    what = "are on the delayed shipment" if category == "carrier_delay" else "need a new source"
+    text = f"{units(need.total_units)} on {len(need.lines)} line(s) {what} ({skus}{more})."
     return text + (f" Note: {need.note}." if need.note else "")
 
 

@@ -76,8 +76,9 @@ def test_carrier_delay_that_breaks_the_promise_offers_the_carriers_options_and_a
     )
     summary = [(o.action, o.warehouse_id, o.carrier, o.eta, o.total_cost) for o in rec.options]
     assert summary == [
-        # FDX moves its own freight to expedited from today: 1 day, 15.00 + 10 × 1.00
-        ("expedite", "DC-A", "FDX", date(2025, 3, 11), Decimal("25.00")),
+        # FDX moves its own freight to expedited, asked Tuesday (Monday's cut-off has passed):
+        # 1 day, 15.00 + 10 × 1.00
+        ("expedite", "DC-A", "FDX", date(2025, 3, 12), Decimal("25.00")),
         # new goods from DC-B: ships Tuesday 03-11 (after Monday's cut-off), 3 days;
         # freight 12.00 + 10 × 0.75 and 10 × 10.00 of goods
         ("reship", "DC-B", "UPS", date(2025, 3, 14), Decimal("119.50")),
