@@ -126,7 +126,13 @@ def _retry(extraction: DocumentExtraction | None, event: ExceptionEvent) -> Docu
         )
     else:
         endpoint = event.attributes.get("endpoint")
-        what = f"our call to {endpoint}" if isinstance(endpoint, str) else "our transmission"
+        carrier = event.attributes.get("carrier")
+        if isinstance(endpoint, str):
+            what = f"our call to {endpoint}"
+        elif isinstance(carrier, str):
+            what = f"our calls to {carrier}'s API"
+        else:
+            what = "our transmission"
         target = f" ({partner})" if partner != "the partner" else ""
         head = (
             f"Retry {what}{target}: it failed with {answer}, so nothing reached the other "

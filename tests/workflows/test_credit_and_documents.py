@@ -15,6 +15,7 @@ from tests.support.factories import (
     make_ack_error,
     make_customer,
     make_discrepancy,
+    make_event,
     make_extraction,
     make_line,
     make_order,
@@ -236,3 +237,21 @@ def test_at_most_ten_discrepancies_are_listed() -> None:
     assert "issue 10" in resolution.partner_message
     assert "issue 11" not in resolution.partner_message
     assert resolution.rationale == "12 discrepancies in the partner's document"
+
+
+@pytest.mark.parametrize(
+    ("attributes", "names"),
+    [
+        ({"http_status": 503, "endpoint": "/v2/orders/acks"}, "our call to /v2/orders/acks"),
+        ({"http_status": 429, "carrier": "UPSN"}, "our calls to UPSN's API"),
+    ],
+)
+def test_a_failed_call_of_ours_with_no_document_is_retried_by_our_integration_team(
+    attributes: dict[str, object], names: str
+) -> None:
+    event = make_event("Connector error: the partner API answered an error", attributes=attributes)
+    resolution = propose_resolution("integration_failure", None, "no document", event)
+    assert (resolution.action, resolution.party) == ("retry_transmission", "edi_team")
+    assert resolution.partner_message is not None
+    assert resolution.partner_message.startswith(f"Retry {names}")
+    assert "Nothing is to be sent to the partner" in resolution.partner_message
