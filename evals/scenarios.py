@@ -23,9 +23,10 @@ must state and must not state, and against every claim the claim checker finds u
     phrase, case-insensitive) or a statement about the delivery (``late``, ``arrival``,
     ``asks_order_number``). An empty value means any claim of that kind.
 ``expected_document_party``, ``expected_remediation`` (optional)
-    Reserved for the document and remediation evaluations: the party a document exception
-    should be answered to, and the remediation (``action``, ``total_cost``) a case should
-    end with. Not scored here.
+    The party a document exception must be answered to, and the top remediation
+    (``action``, ``total_cost``) a case must be proposed; scored by
+    :mod:`exdesk.evals.proposals`, not here. A scenario of ``proposals.jsonl`` has no
+    ``purpose`` or ``language`` (no draft is scored).
 
 Run ``python -m exdesk.evals.scenarios`` (a throw-away embedded database). Targets: no draft
 with an unbacked claim, no must-not violation, every required fact stated.
@@ -53,6 +54,7 @@ from exdesk.domain import (
     Currency,
     CustomerAccount,
     CustomerDraft,
+    DocumentParty,
     DraftRequest,
     DraftStep,
     ExceptionEvent,
@@ -122,11 +124,11 @@ class Scenario(ContractModel):
     network: ScenarioNetwork
     event: ExceptionEvent
     category: Category
-    purpose: MessagePurpose
-    language: Language
+    purpose: MessagePurpose | None = None
+    language: Language | None = None
     must_state: list[ExpectedClaim] = Field(default_factory=list)
     must_not_state: list[ExpectedClaim] = Field(default_factory=list)
-    expected_document_party: str | None = None
+    expected_document_party: DocumentParty | None = None
     expected_remediation: ExpectedRemediation | None = None
 
 

@@ -101,6 +101,10 @@ class ApproverRule(_Strict):
 class DocumentRules(_Strict):
     approver_role: Role = "ops"
     min_field_confidence: float = Field(ge=0, le=1)
+    own_edi_ids: list[str] = Field(default_factory=list)
+    """Our X12/EDIFACT interchange and group ids: a document sent from one is ours."""
+    own_names: list[str] = Field(default_factory=list)
+    """The names our own documents (invoices, packing slips) are headed with."""
 
 
 class PolicyConfig(_Strict):

@@ -9,6 +9,8 @@ from exdesk.domain import (
     ClassificationProposal,
     CustomerTier,
     DocumentExtraction,
+    DocumentResolution,
+    FulfillmentOption,
     FulfillmentRecommendation,
     PolicyResult,
     Role,
@@ -157,14 +159,15 @@ def remediation_review(
             )
         )
     limit = rules.auto_approve_cost_limit
-    if best.cost > limit:
+    spend = _spend_text(best)
+    if best.spend > limit:
         results.append(
             _result(
                 config,
                 "remediation-cost-limit",
                 "remediation",
                 "require_approval",
-                f"cost {best.cost:.2f} {best.currency} exceeds the limit {limit:.2f}",
+                f"total cost {spend} exceeds the limit {limit:.2f}",
                 role,
             )
         )
@@ -175,7 +178,7 @@ def remediation_review(
                 "remediation-cost-limit",
                 "remediation",
                 "allow",
-                f"cost {best.cost:.2f} {best.currency} within the limit {limit:.2f}",
+                f"total cost {spend} within the limit {limit:.2f}",
             )
         )
     return results
@@ -274,10 +277,17 @@ def credit_review(config: PolicyConfig, exposure_over_limit: bool) -> PolicyResu
 
 
 def document_review(
-    config: PolicyConfig, extraction: DocumentExtraction | None, error: str | None
+    config: PolicyConfig,
+    extraction: DocumentExtraction | None,
+    error: str | None,
+    resolution: DocumentResolution | None = None,
 ) -> list[PolicyResult]:
-    """``document-*``: unreadable documents, discrepancies and doubts go to ops."""
+    """``document-*``: unreadable documents, discrepancies and doubts go to ops, and so
+    does every notice to a trading partner before it leaves."""
     role = config.document.approver_role
+    notice = _partner_notice(config, resolution)
+    if notice is not None and extraction is None:
+        return [notice]
     if extraction is None:
         return [
             _result(
@@ -319,10 +329,12 @@ def document_review(
                 "document-rejected-transmission",
                 "document",
                 "require_approval",
-                f"the partner acknowledged with status {extraction.fields.ack_status}",
+                f"the acknowledgment has status {extraction.fields.ack_status}",
                 role,
             )
         )
+    if notice is not None:
+        results.append(notice)
     floor = config.document.min_field_confidence
     doubtful = [
         name
@@ -351,3 +363,29 @@ def document_review(
             )
         )
     return results
+
+
+def _partner_notice(
+    config: PolicyConfig, resolution: DocumentResolution | None
+) -> PolicyResult | None:
+    """``document-partner-notice``: nothing goes to a trading partner unreviewed."""
+    if resolution is None or resolution.party != "partner" or not resolution.partner_message:
+        return None
+    return _result(
+        config,
+        "document-partner-notice",
+        "document",
+        "require_approval",
+        f"{resolution.action} sends a notice to the trading partner: ops reviews it first",
+        config.document.approver_role,
+    )
+
+
+def _spend_text(option: FulfillmentOption) -> str:
+    """``3002.63 USD (goods 2861.88 + freight 140.75)``: the total and what it is made of."""
+    parts = [f"goods {option.goods_cost:.2f}"] if option.goods_cost else []
+    parts.append(f"freight {option.cost:.2f}")
+    if option.fees:
+        parts.append(f"fees {option.fees:.2f}")
+    made_of = f" ({' + '.join(parts)})" if len(parts) > 1 else ""
+    return f"{option.spend:.2f} {option.currency}{made_of}"

@@ -193,14 +193,17 @@ REMEDIATION: Final = StageSpec[FulfillmentRecommendation, FulfillmentOption](
 
 # --- document ---------------------------------------------------------------------------------
 
-_NOTIFYING: Final = frozenset({"request_corrected_document", "resubmit_transmission"})
-"""Document resolutions that someone must be told about."""
+_NOTIFYING: Final = frozenset(
+    {"request_corrected_document", "resubmit_transmission", "fix_and_resend", "retry_transmission"}
+)
+"""Document resolutions that someone must be told about: the partner, or our own team the
+resolution's ``party`` names (the notice goes to that party only)."""
 
 
 def _review_document(
     policy: PolicyConfig, proposal: DocumentProposal, inputs: ReviewInputs
 ) -> list[PolicyResult]:
-    return document_review(policy, proposal.extraction, proposal.error)
+    return document_review(policy, proposal.extraction, proposal.error, proposal.resolution)
 
 
 def _merge_document(

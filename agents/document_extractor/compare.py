@@ -166,11 +166,50 @@ def _order_entries(lines: Sequence[OrderLine]) -> list[_Entry]:
     return list(entries.values())
 
 
-def compare_with_order(reading: Interpretation, order: Order) -> list[Discrepancy]:
-    """Every disagreement between the document and the order, with both values."""
+@dataclass
+class Comparison:
+    """What the comparison found, and what it chose not to compare (for the reviewer)."""
+
+    discrepancies: list[Discrepancy] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+_CHARGE = re.compile(
+    r"^\s*(?:frt|freight|shipping|delivery(?:\s+charge)?|handling|fuel(?:\s+surcharge)?"
+    r"|surcharge|fee|fees|service\s+charge|restocking|pallet(?:\s+charge)?|tax|vat"
+    r"|discount|allowance|versand|fracht|frais\s+de\s+port|flete|env[ií]o)\b",
+    re.IGNORECASE,
+)
+
+
+def is_charge_line(line: ExtractedLine, order: Order | None = None) -> bool:
+    """A charge or allowance (freight, fees, tax, discount: X12 SAC, a "Freight" text line),
+    not a product: its SKU or description names a charge and it is no SKU of the order."""
+    ordered = {normalize_id(o.sku) for o in order.lines} if order is not None else set()
+    if line.sku and normalize_id(line.sku) in ordered:
+        return False
+    return any(_CHARGE.match(text) for text in (line.sku, line.description) if text)
+
+
+def compare_with_order(
+    reading: Interpretation, order: Order, *, billing_our_po: bool = False
+) -> Comparison:
+    """Every disagreement between the document and the order, with both values.
+
+    Charge lines are left out of the product comparison. With ``billing_our_po`` (a
+    supplier's invoice: it bills our purchase order, e.g. a drop-ship vendor's) only the
+    order lines the invoice bills are compared, by quantity: the order's prices are what
+    the customer pays us, not what we owe the supplier, and its other lines are not on
+    that purchase order.
+    """
     fields = reading.fields
-    found: list[Discrepancy] = []
-    lines = list(fields.lines)
+    comparison = Comparison()
+    found = comparison.discrepancies
+    charges = [line for line in fields.lines if is_charge_line(line, order)]
+    lines = [line for line in fields.lines if not is_charge_line(line, order)]
+    if charges:
+        listed = ", ".join(_charge_text(line) for line in charges[:5])
+        comparison.notes.append(f"charge lines not compared as products: {listed}")
     po_numbers = _named_po_numbers(fields)
     matching_po = matching_po_number(fields, order.order_id)
     if fields.po_number and matching_po is None:
@@ -183,10 +222,11 @@ def compare_with_order(reading: Interpretation, order: Order) -> list[Discrepanc
             )
         )
     if matching_po is not None and reading.line_po_numbers and len(set(po_numbers)) > 1:
+        kept = {id(line) for line in lines}
         lines = [
             line
             for line, po in zip(fields.lines, reading.line_po_numbers, strict=False)
-            if po is None or _same_po(po, matching_po)
+            if id(line) in kept and (po is None or _same_po(po, matching_po))
         ]
     if fields.currency and fields.currency != order.currency:
         found.append(
@@ -197,11 +237,36 @@ def compare_with_order(reading: Interpretation, order: Order) -> list[Discrepanc
                 message=f"document currency {fields.currency}, order currency {order.currency}",
             )
         )
+    if billing_our_po:
+        billed = _billed_part(lines, order)
+        if reading.doc_type in _LINE_TYPES and lines:
+            found.extend(
+                d for d in _compare_lines(lines, billed, _statuses([])) if d.kind != "unit_price"
+            )
+        comparison.notes.append(
+            f"a supplier's invoice: compared by quantity with the {len(billed.lines)} line(s) "
+            f"of {order.order_id} it bills; its prices are the supplier's and are checked "
+            "against our purchase order to the supplier, which the network data does not hold"
+        )
+        return comparison
     if reading.doc_type in _LINE_TYPES and lines:
         found.extend(_compare_lines(lines, order, _statuses(fields.extra.line_statuses or [])))
     if reading.doc_type in _PRICED_TYPES:
         found.extend(_compare_total(lines, fields.total_amount, order))
-    return found
+    return comparison
+
+
+def _charge_text(line: ExtractedLine) -> str:
+    amount = f" {line.amount}" if line.amount is not None else ""
+    return f"{line.description or line.sku}{amount}"
+
+
+def _billed_part(lines: Sequence[ExtractedLine], order: Order) -> Order:
+    """The order reduced to the lines whose SKUs the document names (what a supplier's
+    purchase order for them would hold)."""
+    named = {normalize_id(line.sku) for line in lines if line.sku}
+    kept = [line for line in order.lines if normalize_id(line.sku) in named]
+    return order.model_copy(update={"lines": kept or list(order.lines)})
 
 
 def matching_po_number(fields: ExtractedFields, order_id: str) -> str | None:

@@ -10,6 +10,7 @@ from exdesk.agents._outcome import AgentOutcome
 from exdesk.domain import (
     ContractModel,
     Document,
+    DocumentDirection,
     DocumentExtraction,
     EngineName,
     Order,
@@ -24,6 +25,12 @@ class ExtractionRequest(ContractModel):
     document: Document
     order: Order | None = None
     skus: list[Sku] = Field(default_factory=list)
+    direction: DocumentDirection | None = None
+    """Who sent the document, when the input says so (it wins over what the document shows)."""
+    own_edi_ids: list[str] = Field(default_factory=list)
+    """Our own X12/EDIFACT interchange and group ids: a document from one is ours."""
+    own_names: list[str] = Field(default_factory=list)
+    """The names our own documents are headed with (a text invoice or packing slip)."""
 
 
 class ExtractionEvidence(ContractModel):

@@ -23,6 +23,12 @@ from exdesk.agents.document_extractor.contract import (
     ExtractionRequest,
 )
 from exdesk.agents.document_extractor.decoding import normalize_text
+from exdesk.agents.document_extractor.direction import (
+    OwnParties,
+    document_direction,
+    is_acknowledgment,
+    opposite,
+)
 from exdesk.agents.document_extractor.edifact import looks_like_edifact, read_edifact
 from exdesk.agents.document_extractor.hostile import find_suspicious_instructions
 from exdesk.agents.document_extractor.interpretation import Interpretation
@@ -130,6 +136,10 @@ class LocalDocumentExtractor:
             if any(note.by == "description" for note in resolution.notes):
                 confidence["lines"] = min(confidence.get("lines", 1.0), _RESOLVED_SKU_CONFIDENCE)
         discrepancies = list(reading.discrepancies)
+        own = OwnParties(edi_ids=request.own_edi_ids, names=request.own_names)
+        text = request.document.content if request.document.kind == "text" else None
+        direction = document_direction(reading, own, request.direction, text)
+        warnings = list(reading.warnings)
         if request.order is not None:
             resolved = Interpretation(
                 doc_type=reading.doc_type,
@@ -137,10 +147,12 @@ class LocalDocumentExtractor:
                 fields=fields,
                 line_po_numbers=reading.line_po_numbers,
             )
-            discrepancies.extend(compare_with_order(resolved, request.order))
+            billed = reading.doc_type == "invoice" and direction == "inbound"
+            comparison = compare_with_order(resolved, request.order, billing_our_po=billed)
+            discrepancies.extend(comparison.discrepancies)
+            warnings.extend(comparison.notes)
         else:
             discrepancies.extend(reading.self_reported)
-        warnings = list(reading.warnings)
         texts = [text for r in readings for text in r.free_text]
         warnings.extend(find_suspicious_instructions(texts))
         if reading.format in ("x12", "edifact"):
@@ -155,6 +167,8 @@ class LocalDocumentExtractor:
             confidence={k: max(0.0, min(1.0, v)) for k, v in confidence.items()},
             discrepancies=discrepancies,
             warnings=warnings,
+            direction=direction,
+            acknowledged_direction=opposite(direction) if is_acknowledgment(reading) else None,
         )
         evidence = ExtractionEvidence(
             format=reading.format,

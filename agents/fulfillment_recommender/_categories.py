@@ -2,17 +2,17 @@
 
 * ``inventory_shortage`` — the order's DC is short of the affected SKUs, so its count of
   them is not trusted (treated as zero). Offered: ``ship_from_alternate_dc`` (another DC,
-  a lane at or below the ordered service), ``expedite`` (the same from another DC on a
-  faster service), ``hold_for_inbound`` (any DC, including the order's), ``backorder``,
-  and, when the customer allows them, ``substitute_sku`` and ``split_shipment`` / partial
-  plans.
-* ``carrier_delay`` — ``expedite`` by re-tendering the goods already picked at the order's
-  DC to another carrier or service; when the delayed shipment's ETA misses the promise (or
-  is unknown), also ``reship`` from any DC holding the whole need.
+  any lane), ``hold_for_inbound`` (any DC, including the order's), ``backorder``, and, when
+  the customer allows them, ``substitute_sku`` and ``split_shipment`` / partial plans.
+* ``carrier_delay`` — the freight is in the carrier's network, not at the DC. When the
+  delayed ETA still meets the promise: ``monitor`` (no spend) first, the carrier's faster
+  services as margin. When it misses (or is unknown): ``monitor`` (wait for it),
+  ``expedite`` (the same carrier on a faster service than the shipment's), and ``reship``
+  from any DC holding the whole need (replacement goods counted at cost).
 * ``shipment_damaged`` / ``shipment_lost`` — the goods must be sent again: ``reship`` from
-  any DC with stock (``expedite`` when the lane is faster than ordered),
-  ``hold_for_inbound``, ``backorder``, and, when allowed, ``substitute_sku`` and
-  ``split_shipment`` / partial plans.
+  any DC with stock, ``hold_for_inbound``, ``backorder``, and, when allowed,
+  ``substitute_sku`` and ``split_shipment`` / partial plans; every one of them spends the
+  replacement goods at cost on top of the freight.
 
 Whatever the category, when nothing else is feasible the answer is an honest
 ``backorder`` with no ETA.
@@ -20,7 +20,8 @@ Whatever the category, when nothing else is feasible the answer is an honest
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
 from exdesk.agents.fulfillment_recommender._needs import Need
 from exdesk.agents.fulfillment_recommender._network import NetworkView
@@ -28,9 +29,10 @@ from exdesk.agents.fulfillment_recommender._plans import Plan
 from exdesk.agents.fulfillment_recommender._rationale import promise_clause, units
 from exdesk.agents.fulfillment_recommender._sourcing import (
     backorder_plan,
-    by_speed,
+    carrier_plans,
     hold_plans,
-    retender_plans,
+    monitor_plan,
+    named,
     stock_plans,
     substitute_plans,
 )
@@ -79,13 +81,13 @@ def _resource(
     planned = Planned()
     if category == "inventory_shortage":
         sources = [wh for wh in shipping if wh != origin]
-        action_for = by_speed("ship_from_alternate_dc", order.service_level)
+        action_for = named("ship_from_alternate_dc")
         planned.situation.append(
             f"{origin}'s count of the short SKU(s) is not trusted after the shortage."
         )
     else:
         sources = shipping
-        action_for = by_speed("reship", order.service_level)
+        action_for = named("reship")
     planned.plans += stock_plans(view, need, sources, action_for)
     planned.plans += hold_plans(view, need, shipping)
     planned.plans.append(backorder_plan(view, need, origin, order.service_level))
@@ -100,29 +102,67 @@ def _resource(
         planned.refused.append(
             f"No split_shipment or partial plan: {customer.name} does not accept partial shipments"
         )
+    if category != "inventory_shortage":
+        planned.plans = [_with_goods(plan, view, need) for plan in planned.plans]
+        planned.situation.append(
+            f"The replacement goods are counted at cost ({_money(view, goods_value(view, need))}"
+            " for the whole need) on top of the freight."
+        )
     return planned
 
 
+def goods_value(view: NetworkView, need: Need) -> Decimal:
+    """What the needed units are worth to us (unit cost, else the order's price)."""
+    return sum(
+        (view.unit_value(line.sku) * line.qty for line in need.lines), Decimal("0.00")
+    ).quantize(Decimal("0.01"))
+
+
+def _with_goods(plan: Plan, view: NetworkView, need: Need) -> Plan:
+    """The plan with the replacement goods it sends counted at cost (a substitute plan's
+    goods are the substitutes it allocates)."""
+    if plan.action == "substitute_sku":
+        value = sum(
+            (view.unit_value(d.sku) * d.qty for d in plan.allocations), Decimal("0.00")
+        ).quantize(Decimal("0.01"))
+    else:
+        value = goods_value(view, need)
+    return replace(plan, goods_cost=value)
+
+
+def _money(view: NetworkView, amount: Decimal) -> str:
+    return f"{view.currency} {amount:.2f}"
+
+
 def _carrier_delay(request: RecommendationRequest, view: NetworkView, need: Need) -> Planned:
-    """Re-tender the delayed goods; reship when the delay breaks the promise."""
+    """The freight is with the carrier: watch it, have the carrier expedite it, or — when
+    the promise breaks — reship from stock."""
     order, shipment = request.order, request.shipment
     delayed_eta = shipment.eta if shipment else None
     planned = Planned()
     name = f"Shipment {shipment.shipment_id}" if shipment else "The delayed shipment"
+    where = f" with {shipment.carrier}" if shipment else ""
     if delayed_eta is None:
-        planned.situation.append(f"{name} has no current ETA, so the promise is at risk.")
+        planned.situation.append(f"{name}{where} has no current ETA, so the promise is at risk.")
     else:
         clause = promise_clause(order.promised_date, delayed_eta)
-        planned.situation.append(f"{name} is delayed: {clause}.")
+        planned.situation.append(f"{name} is delayed{where}: {clause}.")
+    planned.situation.append(
+        "The goods are in the carrier's network, not at the DC: only the carrier can move "
+        "them faster, or we send new goods from stock."
+    )
     breaks = delayed_eta is None or delayed_eta > order.promised_date
-    planned.plans += retender_plans(view, order.warehouse_id, need.total_units, shipment)
+    planned.plans.append(monitor_plan(view, delayed_eta))
+    # the desk asks the carrier in business hours: after the cut-off, the next working day
+    ready = view.ship_day(order.warehouse_id)
+    planned.plans += carrier_plans(view, order.warehouse_id, need.total_units, shipment, ready)
     if breaks:
-        planned.plans += stock_plans(
-            view, need, view.shipping_warehouses(), lambda service: "reship"
-        )
+        reships = stock_plans(view, need, view.shipping_warehouses(), named("reship"))
+        planned.plans += [_with_goods(plan, view, need) for plan in reships]
     else:
         planned.situation.append(
-            "The delay does not break the promise: no remediation is required, the options "
-            f"below only buy margin for the {units(need.total_units)}."
+            "The delay does not break the promise: no remediation is required; monitor the "
+            f"shipment and keep the customer informed. The other options only buy margin for "
+            f"the {units(need.total_units)}."
         )
     return planned

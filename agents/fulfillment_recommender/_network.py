@@ -11,10 +11,11 @@ Rules that every option shares live here, so that they are stated once:
   inbound receipt that, added to what is counted before it, reaches the units needed.
 * **A DC can ship** only when it is in the warehouse list (its region is known) and a lane
   runs from its region to ``order.ship_to.region``.
-* **Handling rule**: standard lanes ship the next calendar day after ``as_of``; expedited
-  and next-day lanes ship the same day (the desk is assumed to act before the premium
-  cut-off). Stock that must first arrive ships on ``max(ready day, that earliest day)``.
-  ETA = ship day + ``transit_days`` (calendar days, no weekend calendar in the snapshot).
+* **Handling rule**: a DC ships on the first of its working days at or after the proposal
+  time, and not the same day once its local cut-off has passed (``_calendar``: 15:00
+  Monday–Friday and the shipped holidays unless the warehouse says otherwise). Stock that
+  must first arrive ships on the first working day on or after it is ready. ETA = ship
+  day + ``transit_days``.
 * **Cost** of one shipment is ``cost_per_shipment + cost_per_unit × units``, rounded half-up
   to cents. Lanes priced in a currency other than the order's are ignored (no FX rates);
   when no lane uses the order's currency, the most common lane currency is used instead.
@@ -26,18 +27,16 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Final
 
+from exdesk.agents.fulfillment_recommender._calendar import ShipCalendar
 from exdesk.agents.fulfillment_recommender.contract import RecommendationRequest
 from exdesk.domain import CarrierLane, ServiceLevel, Warehouse
 
 SERVICE_RANK: Final[dict[ServiceLevel, int]] = {"standard": 0, "expedited": 1, "next_day": 2}
 """How fast a service is; a higher rank travels faster."""
-
-SAME_DAY_SERVICES: Final[frozenset[ServiceLevel]] = frozenset({"expedited", "next_day"})
-"""Lanes whose freight leaves the day the desk acts; standard lanes leave the next day."""
 
 CENT: Final = Decimal("0.01")
 
@@ -69,6 +68,7 @@ class NetworkView:
     ) -> None:
         """Index the request; with ``skus``, only those SKUs' stock (it is all a plan reads)."""
         self.as_of: date = request.as_of
+        self.as_of_time: datetime | None = request.as_of_time
         self.promised: date = request.order.promised_date
         self.dest_region: str = request.order.ship_to.region
         self.warehouses: dict[str, Warehouse] = {w.warehouse_id: w for w in request.warehouses}
@@ -93,6 +93,12 @@ class NetworkView:
         self._best: dict[tuple[str, int, date | None, bool], Quote | None] = {}
         self._earliest: dict[tuple[str, int], tuple[date, str] | None] = {}
         self.currency, self.ignored_lanes = _pricing_currency(request)
+        zone = request.as_of_time.tzinfo if request.as_of_time else None
+        self._calendars = {
+            wh: ShipCalendar(self.warehouses.get(wh), zone)
+            for wh in {*self.warehouses, request.order.warehouse_id}
+        }
+        self._prices = _unit_values(request)
         self._lanes: dict[str, list[CarrierLane]] = defaultdict(list)
         for lane in request.lanes:
             if lane.dest_region == self.dest_region and lane.currency == self.currency:
@@ -146,11 +152,31 @@ class NetworkView:
         index = bisect_left(totals, units)
         return receipts[index][0] if index < len(receipts) else None
 
-    def quote(self, lane: CarrierLane, units: int, ready: date | None = None) -> Quote:
-        """Ship day, ETA and cost of ``units`` on ``lane`` once the goods are ready."""
-        ship_day = earliest_ship_day(lane.service, self.as_of)
-        if ready is not None and ready > ship_day:
-            ship_day = ready
+    def calendar(self, warehouse_id: str) -> ShipCalendar:
+        """The DC's shipping days (the defaults for a DC the snapshot does not describe)."""
+        if warehouse_id not in self._calendars:
+            zone = self.as_of_time.tzinfo if self.as_of_time else None
+            self._calendars[warehouse_id] = ShipCalendar(None, zone)
+        return self._calendars[warehouse_id]
+
+    def ship_day(self, warehouse_id: str, ready: date | None = None) -> date:
+        """The first day the DC can ship, after the proposal time and once goods are ready."""
+        calendar = self.calendar(warehouse_id)
+        day = calendar.ship_day(self.as_of_time, self.as_of)
+        if ready is not None and ready > day:
+            day = calendar.next_working_day(ready)
+        return day
+
+    def unit_value(self, sku: str) -> Decimal:
+        """What one unit of ``sku`` is worth to us: its cost, else the order's (or the
+        catalogue's) price, else zero."""
+        return self._prices.get(sku, Decimal("0.00"))
+
+    def quote(
+        self, lane: CarrierLane, units: int, ready: date | None = None, *, warehouse_id: str
+    ) -> Quote:
+        """Ship day, ETA and cost of ``units`` on ``lane`` from the DC once goods are ready."""
+        ship_day = self.ship_day(warehouse_id, ready)
         eta = ship_day + timedelta(days=lane.transit_days)
         cost = to_cents(lane.cost_per_shipment + lane.cost_per_unit * units)
         return Quote(lane=lane, units=units, ship_day=ship_day, eta=eta, cost=cost)
@@ -165,7 +191,10 @@ class NetworkView:
         key = (warehouse_id, units, ready, cheapest)
         if key in self._best:
             return self._best[key]
-        quotes = [self.quote(lane, units, ready) for lane in self.lanes_from(warehouse_id)]
+        quotes = [
+            self.quote(lane, units, ready, warehouse_id=warehouse_id)
+            for lane in self.lanes_from(warehouse_id)
+        ]
         best: Quote | None = None
         if quotes and cheapest:
             best = min(quotes, key=lambda q: (q.cost, q.eta, q.lane.carrier))
@@ -185,11 +214,6 @@ class NetworkView:
                     best = (day, wh)
             self._earliest[key] = best
         return self._earliest[key]
-
-
-def earliest_ship_day(service: ServiceLevel, as_of: date) -> date:
-    """Same day for expedited/next-day lanes, next day for standard (the handling rule)."""
-    return as_of if service in SAME_DAY_SERVICES else as_of + timedelta(days=1)
 
 
 def _cumulative(receipts: list[tuple[date, int]]) -> list[tuple[date, int]]:
@@ -212,3 +236,12 @@ def _pricing_currency(request: RecommendationRequest) -> tuple[str, int]:
     if currencies and currency not in currencies:
         currency = min(currencies, key=lambda c: (-currencies[c], c))
     return currency, sum(n for c, n in currencies.items() if c != currency)
+
+
+def _unit_values(request: RecommendationRequest) -> dict[str, Decimal]:
+    """Per SKU: the catalogue's unit cost, else the order line's price, else the
+    catalogue's price."""
+    values = {sku.sku: sku.unit_price for sku in request.skus}
+    values.update({line.sku: line.unit_price for line in request.order.lines})
+    values.update({sku.sku: sku.unit_cost for sku in request.skus if sku.unit_cost is not None})
+    return values

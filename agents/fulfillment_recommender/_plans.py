@@ -16,9 +16,10 @@ from exdesk.agents.fulfillment_recommender._needs import NeedLine
 from exdesk.agents.fulfillment_recommender._network import Quote
 from exdesk.domain import CarrierLane, FulfillmentAction
 
-LegKind = Literal["stock", "inbound", "backorder", "retender"]
+LegKind = Literal["stock", "inbound", "backorder", "in_transit"]
 """How a leg's units are sourced: available stock now, stock plus inbound receipts,
-no committed supply (backorder), or goods already picked for the order (re-tender)."""
+no committed supply (backorder), or the order's own freight already in the carrier's
+network (a service change the carrier makes)."""
 
 
 class Draft(NamedTuple):
@@ -79,8 +80,17 @@ class Plan:
     eta: date | None
     meets_promise: bool
     cost: Decimal
+    """The freight."""
     detail: str = ""
     """Action-specific facts for the rationale (substitutions, inbound dates…)."""
+    goods_cost: Decimal = Decimal("0.00")
+    """Replacement goods the plan sends on top of the order's own, at cost."""
+    fees: Decimal = Decimal("0.00")
+
+    @property
+    def total_cost(self) -> Decimal:
+        """Everything the plan spends: freight, replacement goods and fees."""
+        return self.cost + self.goods_cost + self.fees
 
     @property
     def shipments(self) -> int:

@@ -19,6 +19,7 @@ ACTION_ORDER: Final[dict[FulfillmentAction, int]] = {
     "split_shipment": 5,
     "hold_for_inbound": 6,
     "backorder": 7,
+    "monitor": -1,
 }
 """Tie-break between otherwise equal options: simpler remediations first."""
 
@@ -26,16 +27,21 @@ _LAST = "\uffff"
 
 
 def rank_key(plan: Plan, order: int = 0) -> tuple[object, ...]:
-    """Meets the promise first, then lowest cost, earliest ETA, fewest shipments.
+    """Meets the promise first; among those that meet it, lowest total cost, earliest ETA,
+    fewest shipments; among those that miss it, earliest ETA (least late, no ETA last),
+    then lowest total cost — waiting for nothing is never the best way to be late.
 
     Remaining ties go by action (``ACTION_ORDER``), warehouse id, carrier, service speed
     (slower first, it is the least disruptive), then ``order`` (the deterministic order
     in which the plans were generated).
     """
+    late = not plan.meets_promise
+    eta = plan.eta or date.max
     return (
-        not plan.meets_promise,
-        plan.cost,
-        plan.eta or date.max,
+        late,
+        eta if late else date.min,
+        plan.total_cost,
+        eta,
         plan.shipments,
         ACTION_ORDER[plan.action],
         plan.warehouse_id or _LAST,
@@ -51,12 +57,12 @@ def dominates(better: Plan, worse: Plan) -> bool:
     worse_eta = worse.eta or date.max
     no_worse = (
         better.meets_promise >= worse.meets_promise
-        and better.cost <= worse.cost
+        and better.total_cost <= worse.total_cost
         and better_eta <= worse_eta
     )
     strictly = (
         better.meets_promise > worse.meets_promise
-        or better.cost < worse.cost
+        or better.total_cost < worse.total_cost
         or better_eta < worse_eta
     )
     return no_worse and strictly

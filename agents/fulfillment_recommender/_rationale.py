@@ -70,8 +70,9 @@ def describe_leg(ctx: Context, leg: Leg) -> str:
         stock = leg.units - leg.inbound_units
         source = f"{units(leg.units)} at {place} ({stock} in stock + {leg.inbound_units} inbound"
         source += f", complete {leg.ready})"
-    elif leg.kind == "retender":
-        source = f"{units(leg.units)} already picked at {place}"
+    elif leg.kind == "in_transit":
+        carrier = ctx.shipment.carrier if ctx.shipment else lane.carrier
+        source = f"{units(leg.units)} in {carrier}'s network (shipped from {place})"
     else:
         source = f"{units(leg.units)} from {place}"
     route = (
@@ -82,6 +83,12 @@ def describe_leg(ctx: Context, leg: Leg) -> str:
         f"{money(ctx, lane.cost_per_shipment)} + {leg.units} × {money(ctx, lane.cost_per_unit)}"
         f" = {money(ctx, leg.cost)}"
     )
+    if leg.kind == "in_transit":
+        return (
+            f"{source} moved to {lane.carrier} {lane.service} ({days(lane.transit_days)} "
+            f"{lane.origin_region}→{lane.dest_region}, estimated from the lane): from "
+            f"{leg.ship_day}, arrives {leg.eta}; {cost} (the carrier's price decides)"
+        )
     return f"{source} {route}: ships {leg.ship_day}, arrives {leg.eta}; {cost}"
 
 
@@ -89,11 +96,25 @@ def describe_option(ctx: Context, plan: Plan) -> str:
     """What the option does, its shipments with their numbers, and ETA versus promise."""
     total = sum(leg.units for leg in plan.legs)
     head = _headline(ctx, plan, total)
+    if plan.action == "monitor":
+        clause = promise_clause(ctx.promised, plan.eta)
+        return f"{head} {clause}; total cost {money(ctx, plan.total_cost)}."
     legs = "; ".join(describe_leg(ctx, leg) for leg in plan.legs)
     tail = promise_clause(ctx.promised, plan.eta)
     if len(plan.legs) > 1:
-        tail += f"; total cost {money(ctx, plan.cost)} over {plan.shipments} shipments"
+        tail += f"; freight {money(ctx, plan.cost)} over {plan.shipments} shipments"
+    tail += f"; total cost {spend(ctx, plan)}"
     return f"{head} {legs}. {tail[0].upper()}{tail[1:]}."
+
+
+def spend(ctx: Context, plan: Plan) -> str:
+    """``USD 3002.63 (goods USD 2861.88 + freight USD 140.75)``."""
+    if not plan.goods_cost and not plan.fees:
+        return money(ctx, plan.total_cost)
+    parts = [f"goods {money(ctx, plan.goods_cost)}", f"freight {money(ctx, plan.cost)}"]
+    if plan.fees:
+        parts.append(f"fees {money(ctx, plan.fees)}")
+    return f"{money(ctx, plan.total_cost)} ({' + '.join(parts)})"
 
 
 def _headline(ctx: Context, plan: Plan, total: int) -> str:
@@ -102,11 +123,21 @@ def _headline(ctx: Context, plan: Plan, total: int) -> str:
     lines = len({d.line_no for d in plan.allocations})
     if plan.action == "ship_from_alternate_dc":
         return f"Ship the {units(total)} needed from alternate DC {wh} instead of {ctx.origin}:"
+    if plan.action == "monitor":
+        if ctx.shipment is None:
+            return "Monitor the delayed shipment and keep the customer informed; no spend:"
+        return (
+            f"Monitor shipment {ctx.shipment.shipment_id} with {ctx.shipment.carrier} and keep "
+            "the customer informed; no spend:"
+        )
     if plan.action == "reship":
-        return f"Reship {units(total)} from {wh}:"
-    if plan.action == "expedite" and first is not None and first.kind == "retender":
-        was = f" (delayed on {ctx.shipment.carrier} {ctx.shipment.service})" if ctx.shipment else ""
-        return f"Re-tender the goods on another carrier or service{was}:"
+        return f"Reship {units(total)} of new goods from {wh}:"
+    if plan.action == "expedite" and ctx.shipment is not None:
+        service = first.lane.service if first and first.lane else "a faster"
+        return (
+            f"Ask {ctx.shipment.carrier} to move shipment {ctx.shipment.shipment_id} from "
+            f"{ctx.shipment.service} to {service} service:"
+        )
     if plan.action == "expedite":
         service = first.lane.service if first and first.lane else "a faster"
         return f"Expedite on {service} service (order is {ctx.order_service}):"
@@ -137,9 +168,7 @@ def explain_ranking(ctx: Context, ranked: Sequence[Plan], considered: int) -> st
         f"the {ctx.promised} promise."
     ]
     label = f"#1 {best.action}" + (f" from {best.warehouse_id}" if best.warehouse_id else "")
-    parts.append(
-        f"{label} costs {money(ctx, best.cost)}, {promise_clause(ctx.promised, best.eta)}."
-    )
+    parts.append(f"{label} costs {spend(ctx, best)}, {promise_clause(ctx.promised, best.eta)}.")
     if len(ranked) > 1:
         parts.append(_why_first(ctx, best, ranked[1]))
     elif on_time == 0:
@@ -153,15 +182,23 @@ def _why_first(ctx: Context, best: Plan, second: Plan) -> str:
         return (
             f"It beats {label} because {label} misses: {promise_clause(ctx.promised, second.eta)}."
         )
-    if best.cost < second.cost:
+    if not best.meets_promise and (best.eta or date.max) < (second.eta or date.max):
+        extra = best.total_cost - second.total_cost
+        cost = f", for {money(ctx, extra)} more" if extra > 0 else f", saving {money(ctx, -extra)}"
+        return (
+            f"Neither meets the promise; it beats {label} by arriving earlier: {best.eta} vs "
+            f"{second.eta or 'no ETA'}{cost if extra else ''}."
+        )
+    if best.total_cost < second.total_cost:
         both = "both meet the promise" if best.meets_promise else "neither meets the promise"
         return (
-            f"It beats {label} on cost ({both}): {money(ctx, best.cost)} vs "
-            f"{money(ctx, second.cost)}, saving {money(ctx, second.cost - best.cost)}."
+            f"It beats {label} on total cost ({both}): {money(ctx, best.total_cost)} vs "
+            f"{money(ctx, second.total_cost)}, saving "
+            f"{money(ctx, second.total_cost - best.total_cost)}."
         )
     if best.eta != second.eta:
         return (
-            f"It beats {label} at the same cost {money(ctx, best.cost)} by arriving earlier: "
+            f"It beats {label} at the same cost {money(ctx, best.total_cost)} by arriving earlier: "
             f"{best.eta} vs {second.eta or 'no ETA'}."
         )
     if best.shipments < second.shipments:

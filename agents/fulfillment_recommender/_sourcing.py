@@ -7,11 +7,11 @@ lanes that another lane from the same DC beats on promise, cost and ETA.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from exdesk.agents.fulfillment_recommender._needs import Need
-from exdesk.agents.fulfillment_recommender._network import SERVICE_RANK, NetworkView
+from exdesk.agents.fulfillment_recommender._network import SERVICE_RANK, NetworkView, Quote
 from exdesk.agents.fulfillment_recommender._plans import Draft, Leg, Plan, drafts_for, make_plan
 from exdesk.agents.fulfillment_recommender._ranking import undominated
 from exdesk.domain import FulfillmentAction, ServiceLevel, Shipment, Sku
@@ -20,12 +20,12 @@ ActionForService = Callable[[ServiceLevel], FulfillmentAction]
 """Names a stock shipment by its lane's service (e.g. faster than ordered → ``expedite``)."""
 
 
-def by_speed(base: FulfillmentAction, order_service: ServiceLevel) -> ActionForService:
-    """``base`` for lanes at or below the ordered service, ``expedite`` for faster ones."""
-    ordered = SERVICE_RANK[order_service]
+def named(base: FulfillmentAction) -> ActionForService:
+    """``base`` on every lane: a shipment from stock is named for what it does (a reship on
+    a faster lane is still a reship; ``expedite`` is the carrier's service change)."""
 
     def action(service: ServiceLevel) -> FulfillmentAction:
-        return "expedite" if SERVICE_RANK[service] > ordered else base
+        return base
 
     return action
 
@@ -42,7 +42,7 @@ def stock_plans(
         drafts = tuple(Draft(line.line_no, line.sku, line.qty, wh) for line in need.lines)
         groups: dict[FulfillmentAction, list[Plan]] = {}
         for lane in view.lanes_from(wh):
-            leg = Leg.shipping(wh, "stock", view.quote(lane, units))
+            leg = Leg.shipping(wh, "stock", view.quote(lane, units, warehouse_id=wh))
             action = action_for(lane.service)
             groups.setdefault(action, []).append(make_plan(action, [leg], drafts, view.promised))
         for group in groups.values():
@@ -80,7 +80,11 @@ def hold_plans(view: NetworkView, need: Need, sources: Iterable[str]) -> list[Pl
                     "hold_for_inbound",
                     [
                         Leg.shipping(
-                            wh, "inbound", view.quote(lane, units, ready), inbound_units, ready
+                            wh,
+                            "inbound",
+                            view.quote(lane, units, ready, warehouse_id=wh),
+                            inbound_units,
+                            ready,
                         )
                     ],
                     drafts,
@@ -123,7 +127,7 @@ def substitute_plans(
             group = [
                 make_plan(
                     "substitute_sku",
-                    [Leg.shipping(wh, "stock", view.quote(lane, units))],
+                    [Leg.shipping(wh, "stock", view.quote(lane, units, warehouse_id=wh))],
                     drafts,
                     view.promised,
                     detail,
@@ -143,7 +147,7 @@ def backorder_plan(view: NetworkView, need: Need, origin: str, order_service: Se
     units = need.total_units
     lanes = view.lanes_from(origin)
     same = [lane for lane in lanes if lane.service == order_service] or lanes
-    quotes = [view.quote(lane, units) for lane in same]
+    quotes = [view.quote(lane, units, warehouse_id=origin) for lane in same]
     quote = min(quotes, key=lambda q: (q.cost, q.eta, q.lane.carrier), default=None)
     leg = Leg(
         warehouse_id=origin,
@@ -157,22 +161,47 @@ def backorder_plan(view: NetworkView, need: Need, origin: str, order_service: Se
     return make_plan("backorder", [leg], (), view.promised)
 
 
-def retender_plans(
-    view: NetworkView, origin: str, units: int, shipment: Shipment | None
+def carrier_plans(
+    view: NetworkView, origin: str, units: int, shipment: Shipment | None, ready: date
 ) -> list[Plan]:
-    """Re-tender the goods already picked for the order to another carrier or service.
+    """Ask the carrier that holds the freight to move it on a faster service of its own.
 
-    The units were allocated to this order before the delay, so the plan takes no new
-    stock. The delayed shipment's own carrier and service are not offered again.
+    The goods are in the carrier's network, not at the DC, so only that carrier can act on
+    them, and only a service faster than the shipment's is an expedite. It is priced as the
+    carrier's faster lane from the origin region (an estimate: the freight is part-way) and
+    can move from ``ready`` (the carrier acts on the proposal the same day).
     """
-    current = (shipment.carrier, shipment.service) if shipment else None
+    if shipment is None:
+        return []
+    current = SERVICE_RANK[shipment.service]
     group: list[Plan] = []
     for lane in view.lanes_from(origin):
-        if (lane.carrier, lane.service) == current:
+        if lane.carrier != shipment.carrier or SERVICE_RANK[lane.service] <= current:
             continue
-        leg = Leg.shipping(origin, "retender", view.quote(lane, units))
+        quote = view.quote(lane, units, ready, warehouse_id=origin)
+        moved = Quote(
+            lane=lane,
+            units=units,
+            ship_day=ready,
+            eta=ready + timedelta(days=lane.transit_days),
+            cost=quote.cost,
+        )
+        leg = Leg.shipping(origin, "in_transit", moved)
         group.append(make_plan("expedite", [leg], (), view.promised))
     return undominated(group)
+
+
+def monitor_plan(view: NetworkView, eta: date | None) -> Plan:
+    """Leave the shipment with its carrier and watch it: no spend; on time when its own
+    ETA meets the promise."""
+    return Plan(
+        action="monitor",
+        legs=(),
+        allocations=(),
+        eta=eta,
+        meets_promise=eta is not None and eta <= view.promised,
+        cost=Decimal("0.00"),
+    )
 
 
 def _fill_line(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Protocol
 
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
 from exdesk.agents._outcome import AgentOutcome
 from exdesk.domain import (
@@ -47,6 +47,11 @@ class RecommendationRequest(ContractModel):
         default=None, description="For duplicate_order: the order this one duplicates."
     )
     as_of: date = Field(description="Today for the recommender: the day the exception occurred.")
+    as_of_time: AwareDatetime | None = Field(
+        default=None,
+        description="When the proposal is made (the exception's time): before or after each "
+        "DC's cut-off. Absent, the start of ``as_of``.",
+    )
 
 
 class RecommendationEvidence(ContractModel):

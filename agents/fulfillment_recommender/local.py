@@ -46,8 +46,10 @@ PLANNED_CATEGORIES: Final[frozenset[Category]] = frozenset(
 """Categories whose need is re-sourced; ``duplicate_order`` is handled on its own."""
 
 HANDLING_RULE: Final = (
-    "standard lanes ship the day after as_of, expedited and next_day lanes the same day; "
-    "goods awaiting inbound ship on max(inbound ETA, that day); ETA = ship day + transit days"
+    "a DC ships on its first working day at or after the proposal time, the next one once its "
+    "local cut-off has passed (default 15:00, Mon-Fri, shipped holidays); goods awaiting "
+    "inbound ship on the first working day on or after they are ready; ETA = ship day + "
+    "transit days; total cost = freight + replacement goods at cost + fees"
 )
 
 DEFAULT_MAX_OPTIONS: Final = 20
@@ -89,7 +91,9 @@ class LocalFulfillmentRecommender:
             order_service=request.order.service_level,
             shipment=request.shipment,
         )
-        notes = [_need_sentence(need), *planned.situation]
+        notes = [_need_sentence(need, request.category), *planned.situation]
+        if request.as_of_time is not None:
+            notes.insert(0, _timing(view, request))
         if view.ignored_lanes:
             notes.append(
                 f"{view.ignored_lanes} lane(s) priced in a currency other than {view.currency} "
@@ -128,6 +132,8 @@ def _option(ctx: Context, plan: Plan) -> FulfillmentOption:
         eta=plan.eta,
         meets_promise=plan.meets_promise,
         cost=plan.cost,
+        goods_cost=plan.goods_cost,
+        fees=plan.fees,
         currency=ctx.currency,
         rationale=describe_option(ctx, plan),
         allocations=[
@@ -140,6 +146,20 @@ def _option(ctx: Context, plan: Plan) -> FulfillmentOption:
             )
             for draft in plan.allocations
         ],
+    )
+
+
+def _timing(view: NetworkView, request: RecommendationRequest) -> str:
+    """When the proposal is made against the order DC's cut-off, and its first ship day."""
+    origin = request.order.warehouse_id
+    calendar = view.calendar(origin)
+    moment = request.as_of_time
+    assert moment is not None
+    local = calendar.local(moment)
+    side = "after" if calendar.after_cutoff(moment) else "before"
+    return (
+        f"Proposed at {local:%Y-%m-%d %H:%M} {origin} time, {side} its {calendar.cutoff_text} "
+        f"cut-off: {origin} can ship on {view.ship_day(origin)} at the earliest."
     )
 
 
@@ -164,12 +184,11 @@ def _skus_to_index(request: RecommendationRequest, need: Need) -> set[str]:
     return wanted
 
 
-def _need_sentence(need: Need) -> str:
+def _need_sentence(need: Need, category: Category) -> str:
     skus = ", ".join(f"{sku} ×{qty}" for sku, qty in list(need.by_sku.items())[:8])
     more = f" and {len(need.by_sku) - 8} more SKU(s)" if len(need.by_sku) > 8 else ""
-    text = (
-        f"{units(need.total_units)} on {len(need.lines)} line(s) need a new source ({skus}{more})."
-    )
+    what = "are on the delayed shipment" if category == "carrier_delay" else "need a new source"
+    text = f"{units(need.total_units)} on {len(need.lines)} line(s) {what} ({skus}{more})."
     return text + (f" Note: {need.note}." if need.note else "")
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date, time
 from decimal import Decimal
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AwareDatetime, EmailStr, Field
+from pydantic import AwareDatetime, EmailStr, Field, field_validator
 
 from exdesk.domain._base import (
     ContractModel,
@@ -48,6 +50,32 @@ class Warehouse(ContractModel):
     name: str
     region: Identifier
     postal_code: str
+    cutoff: time = time(15, 0)
+    """Local time after which an order released today ships the next working day."""
+    timezone: str | None = None
+    """The DC's IANA time zone (``America/Chicago``); absent, the time an event was
+    reported in stands for the DC's local time."""
+    working_days: list[int] = Field(default_factory=lambda: [1, 2, 3, 4, 5], min_length=1)
+    """ISO weekdays the DC ships on (1 = Monday … 7 = Sunday)."""
+    closed_dates: list[date] = Field(default_factory=list)
+    """Days the DC does not ship, beside the holidays every DC keeps."""
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @field_validator("working_days")
+    @classmethod
+    def _weekdays(cls, value: list[int]) -> list[int]:
+        if any(day < 1 or day > 7 for day in value):
+            raise ValueError("working days are ISO weekdays, 1 (Monday) to 7 (Sunday)")
+        return sorted(set(value))
 
 
 class InboundSupply(ContractModel):
@@ -80,6 +108,9 @@ class Sku(ContractModel):
     sku: Identifier
     description: str
     unit_price: Money
+    unit_cost: Money | None = None
+    """What a unit costs us; replacement goods are valued at it (at the order's price when
+    absent)."""
     currency: Currency = "USD"
     substitutes: list[Identifier] = Field(default_factory=list)
 

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Final, Literal, TypeVar
 
-from pydantic import ConfigDict, Field, PlainSerializer, field_validator
+from pydantic import ConfigDict, Field, PlainSerializer, field_validator, model_validator
 
 from exdesk.domain._base import Confidence, ContractModel, Currency, Identifier, Money, SignedMoney
 from exdesk.domain.network import CustomerTier, ServiceLevel
@@ -413,6 +413,10 @@ class Discrepancy(ContractModel):
     message: str
 
 
+DocumentDirection = Literal["inbound", "outbound"]
+"""Who sent a document (CONTRACT §7): ``inbound`` a partner sent it to us, ``outbound`` we
+sent it (or were about to)."""
+
 DocumentFormat = Literal["x12", "edifact", "text", "pdf"]
 """How the extracted document was read: X12 segments, EDIFACT segments, text, or the text
 layer of a PDF."""
@@ -433,6 +437,12 @@ class DocumentExtraction(ContractModel):
         default_factory=list,
         description="Things a reviewer should see: failed totals, suspicious instructions…",
     )
+    direction: DocumentDirection | None = None
+    """Who sent the document: from the input when it says, else its envelope (ISA/GS or UNB
+    sender against our own EDI ids) or its letterhead; None when nothing tells."""
+    acknowledged_direction: DocumentDirection | None = None
+    """For an acknowledgment (997/999/TA1/CONTRL/855): who sent the document it answers —
+    the opposite of the acknowledgment's own direction."""
 
 
 # --- fulfillment recommender ------------------------------------------------------------------
@@ -446,8 +456,12 @@ FulfillmentAction = Literal[
     "reship",
     "cancel_duplicate",
     "hold_for_inbound",
+    "monitor",
 ]
-"""A remediation the recommender may propose (ops approves it above the policy limit)."""
+"""A remediation the recommender may propose (ops approves it above the policy limit).
+``expedite`` is a faster service for freight already in the carrier's network;
+``monitor`` watches a shipment whose promise still holds (or waits for it) and spends
+nothing."""
 
 
 class Allocation(ContractModel):
@@ -470,9 +484,34 @@ class FulfillmentOption(ContractModel):
     eta: date | None = None
     meets_promise: bool
     cost: Money
+    """The freight: what the option's shipments cost the carrier's way."""
+    goods_cost: Money = Decimal("0.00")
+    """Goods the option sends on top of the order's own (a replacement), at cost."""
+    fees: Money = Decimal("0.00")
+    """Anything else it spends (a carrier's service change fee…)."""
+    total_cost: Money | None = None
+    """Everything the option spends: ``cost + goods_cost + fees`` (computed when absent,
+    refused when it disagrees). The auto-approve limit applies to it."""
     currency: Currency = "USD"
     rationale: str
     allocations: list[Allocation] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _total_is_the_sum(self) -> FulfillmentOption:
+        total = self.cost + self.goods_cost + self.fees
+        if self.total_cost is None:
+            self.total_cost = total
+        elif self.total_cost != total:
+            raise ValueError(
+                f"total_cost {self.total_cost} is not cost {self.cost} + goods_cost "
+                f"{self.goods_cost} + fees {self.fees} = {total}"
+            )
+        return self
+
+    @property
+    def spend(self) -> Decimal:
+        """``total_cost``, never None once validated."""
+        return self.total_cost if self.total_cost is not None else self.cost
 
 
 class FulfillmentRecommendation(ContractModel):
@@ -658,18 +697,57 @@ class CreditReview(ContractModel):
 
 
 DocumentAction = Literal[
-    "request_corrected_document", "resubmit_transmission", "accept_document", "record_only"
+    "request_corrected_document",
+    "resubmit_transmission",
+    "fix_and_resend",
+    "retry_transmission",
+    "accept_document",
+    "record_only",
 ]
-"""What happens after a document exception: ask the partner for a corrected document,
-have the transmission re-sent, accept the document as it is, or just record it."""
+"""What happens after a document exception: ask the partner for a corrected document or to
+correct and resend its transmission (the partner's fault); correct our own document and send
+it again, or retry a transmission that never arrived (our side); accept the document as it
+is, or just record it."""
+
+DocumentParty = Literal["partner", "edi_team", "billing", "warehouse", "none"]
+"""Who must act on a document resolution: the trading partner, or a team of ours (EDI and
+integration, billing, the warehouse); ``none`` when nobody is told anything."""
+
+_PARTY_OF_ACTION: dict[str, DocumentParty] = {
+    "request_corrected_document": "partner",
+    "resubmit_transmission": "partner",
+    "fix_and_resend": "edi_team",
+    "retry_transmission": "edi_team",
+    "accept_document": "none",
+    "record_only": "none",
+}
 
 
 class DocumentResolution(ContractModel):
-    """The workflow's proposal for a document exception."""
+    """The workflow's proposal for a document exception, and who must act on it."""
 
     action: DocumentAction
+    party: DocumentParty | None = None
+    """Who the message is for; when absent, the party the action implies (a partner for a
+    corrected document, our EDI team for a fix or a retry)."""
+    direction: DocumentDirection | None = None
+    """The direction of the document the resolution is about (for an acknowledgment: of the
+    document it acknowledges)."""
     partner_message: str | None = None
+    """The message to ``party`` (the name predates internal parties)."""
     rationale: str
+
+    @model_validator(mode="after")
+    def _party_fits_action(self) -> DocumentResolution:
+        implied = _PARTY_OF_ACTION[self.action]
+        if self.party is None:
+            self.party = implied
+        elif (implied == "partner") != (self.party == "partner"):
+            raise ValueError(
+                f"{self.action} is addressed to {implied}, not {self.party}: a correction our "
+                "side owes never goes to the partner, and a partner's never to our teams"
+            )
+        return self
 
 
 # --- what each stage carries, and what a person may put in its place -------------------------

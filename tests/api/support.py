@@ -154,6 +154,19 @@ def carrier_delay(event_id: str) -> Json:
     )
 
 
+def lost_shipment(event_id: str) -> Json:
+    """Shipment SH-88207 of order SO-104108 declared lost: its reship (new goods at cost plus
+    freight) is over the auto-approve limit, so ops must approve it."""
+    return _event(
+        "carrier",
+        event_id,
+        "Shipment SH-88207 declared lost in transit by the carrier after a failed trace; "
+        "claim opened",
+        shipment_id="SH-88207",
+        order_id="SO-104108",
+    )
+
+
 def pending_approvals(case: Json) -> list[Json]:
     """The approvals of a case still waiting for a decision."""
     return [a for a in case["approvals"] if a["status"] == "pending"]

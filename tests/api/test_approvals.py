@@ -14,11 +14,11 @@ from tests.api.support import (
     Json,
     Keys,
     assert_error,
-    carrier_delay,
     credit_hold,
     decide,
     fetch_case,
     ingest,
+    lost_shipment,
     post_events,
     short_pick,
     the_pending_approval,
@@ -85,7 +85,7 @@ def test_approving_the_reply_resolves_the_case_with_one_message(
 def test_the_initiator_may_not_approve_their_own_case(
     client: TestClient, olga: Headers, keys: Keys
 ) -> None:
-    case = ingest(client, olga, carrier_delay("CAR-3101"))  # ops may also report exceptions
+    case = ingest(client, olga, lost_shipment("CAR-3101"))  # ops may also report exceptions
     approval = the_pending_approval(case)
     assert approval["kind"] == "remediation"
 
@@ -171,7 +171,7 @@ def test_an_edited_reply_needs_another_rep_and_goes_out_as_edited(
 def test_rejecting_the_remediation_closes_the_case_with_no_action(
     client: TestClient, integration: Headers, olga: Headers
 ) -> None:
-    case = ingest(client, integration, carrier_delay("CAR-3201"))
+    case = ingest(client, integration, lost_shipment("CAR-3201"))
     approval = the_pending_approval(case)
 
     response = decide(client, olga, case, approval, "reject", comment="customer will wait")
@@ -187,7 +187,7 @@ def test_rejecting_the_remediation_closes_the_case_with_no_action(
 def test_approving_every_stage_resolves_with_one_outbox_row_per_action(
     client: TestClient, integration: Headers, olga: Headers, carla: Headers
 ) -> None:
-    event = carrier_delay("CAR-3301")
+    event = lost_shipment("CAR-3301")
     case = ingest(client, integration, event)
     remediation = the_pending_approval(case)
     assert remediation["kind"] == "remediation"

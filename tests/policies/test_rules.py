@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 from itertools import product
 from pathlib import Path
 from typing import get_args
 
 import pytest
+from pydantic import ValidationError
 
 from exdesk.domain import (
     CATEGORIES,
@@ -16,6 +18,7 @@ from exdesk.domain import (
     ClassificationProposal,
     CustomerTier,
     FulfillmentAction,
+    FulfillmentOption,
     Severity,
 )
 from exdesk.policies.config import PolicyConfig, load_policy_config
@@ -321,7 +324,7 @@ def test_a_rejected_transmission_goes_to_ops(status: str | None, flagged: bool) 
     ids = [r.policy_id for r in document_review(DEFAULT, extraction, None)]
     assert ids == (["document-rejected-transmission"] if flagged else ["document-clean"])
     resolution = propose_resolution("document_mismatch", extraction, None)
-    assert (resolution.action == "resubmit_transmission") is flagged
+    assert (resolution.action == "fix_and_resend") is flagged
 
 
 @pytest.mark.parametrize("field", ["po_number", "lines"])
@@ -364,3 +367,48 @@ def test_the_document_floor_is_configurable() -> None:
     assert [r.policy_id for r in results] == ["document-low-confidence"]
     assert "po_number" in results[0].reason
     assert "lines" not in results[0].reason.split(":")[-1]
+
+
+@pytest.mark.parametrize(
+    ("freight", "goods", "fees", "effect"),
+    [
+        ("140.75", "2861.88", "0", "require_approval"),  # the reship the limit used to miss
+        ("100.00", "40.00", "10.00", "allow"),  # 150.00: at the limit
+        ("100.00", "40.00", "10.01", "require_approval"),
+        ("0.00", "150.01", "0", "require_approval"),
+    ],
+)
+def test_the_cost_limit_applies_to_the_total_spend(
+    freight: str, goods: str, fees: str, effect: str
+) -> None:
+    option = FulfillmentOption(
+        action="reship",
+        meets_promise=True,
+        cost=Decimal(freight),
+        goods_cost=Decimal(goods),
+        fees=Decimal(fees),
+        rationale="reship",
+    )
+    [result] = remediation_review(DEFAULT, make_recommendation(option), "low")
+    assert (result.policy_id, result.effect) == ("remediation-cost-limit", effect)
+    assert f"total cost {option.total_cost:.2f} USD" in result.reason
+
+
+def test_an_option_cannot_state_a_total_below_what_it_spends() -> None:
+    with pytest.raises(ValidationError, match="is not cost"):
+        FulfillmentOption(
+            action="reship",
+            meets_promise=True,
+            cost=Decimal("140.75"),
+            goods_cost=Decimal("2861.88"),
+            total_cost=Decimal("140.75"),
+            rationale="an edit that hides the goods",
+        )
+
+
+def test_monitoring_spends_nothing_and_runs_without_ops() -> None:
+    option = FulfillmentOption(
+        action="monitor", meets_promise=True, cost=Decimal("0"), rationale="watch"
+    )
+    [result] = remediation_review(DEFAULT, make_recommendation(option), "low")
+    assert result.effect == "allow"

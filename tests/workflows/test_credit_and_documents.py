@@ -15,6 +15,7 @@ from tests.support.factories import (
     make_ack_error,
     make_customer,
     make_discrepancy,
+    make_event,
     make_extraction,
     make_line,
     make_order,
@@ -160,22 +161,25 @@ def test_an_accepted_transmission_without_discrepancies_is_accepted(status: str 
 
 
 @pytest.mark.parametrize("status", ["rejected", "partially_accepted"])
-def test_a_rejected_transmission_is_resubmitted(status: str) -> None:
+def test_a_rejection_of_what_we_sent_is_fixed_and_resent_by_our_edi_team(status: str) -> None:
     errors = [make_ack_error("I12", "invalid control number"), make_ack_error("5", "bad date")]
     extraction = make_extraction("functional_ack", ack_status=status, ack_errors=errors)
     resolution = propose_resolution("document_mismatch", extraction, None)
-    assert resolution.action == "resubmit_transmission"
+    assert resolution.action == "fix_and_resend"
+    assert resolution.party == "edi_team"
     assert resolution.partner_message is not None
     assert "I12 invalid control number; 5 bad date" in resolution.partner_message
+    assert "please correct" not in resolution.partner_message.lower()
     assert status in resolution.rationale
 
 
 def test_an_integration_failure_is_resubmitted_even_without_an_ack_status() -> None:
     resolution = propose_resolution("integration_failure", make_extraction(), None)
     assert resolution.action == "resubmit_transmission"
+    assert resolution.party == "partner"
     assert resolution.partner_message is not None
     assert "see the acknowledgment" in resolution.partner_message
-    assert "unknown" in resolution.rationale
+    assert "status not given" in resolution.rationale
 
 
 def test_at_most_five_ack_errors_are_quoted() -> None:
@@ -207,7 +211,8 @@ def test_discrepancies_ask_for_a_corrected_document_naming_the_po() -> None:
     assert resolution.partner_message is not None
     assert resolution.partner_message.startswith("The ship notice for PO-4500 does not match")
     assert "line 1 qty 10 vs 8; extra SKU-9" in resolution.partner_message
-    assert resolution.rationale == "2 discrepancies against the order"
+    assert resolution.party == "partner"
+    assert resolution.rationale == "2 discrepancies in the partner's document"
 
 
 @pytest.mark.parametrize(
@@ -231,4 +236,22 @@ def test_at_most_ten_discrepancies_are_listed() -> None:
     assert resolution.partner_message is not None
     assert "issue 10" in resolution.partner_message
     assert "issue 11" not in resolution.partner_message
-    assert resolution.rationale == "12 discrepancies against the order"
+    assert resolution.rationale == "12 discrepancies in the partner's document"
+
+
+@pytest.mark.parametrize(
+    ("attributes", "names"),
+    [
+        ({"http_status": 503, "endpoint": "/v2/orders/acks"}, "our call to /v2/orders/acks"),
+        ({"http_status": 429, "carrier": "UPSN"}, "our calls to UPSN's API"),
+    ],
+)
+def test_a_failed_call_of_ours_with_no_document_is_retried_by_our_integration_team(
+    attributes: dict[str, object], names: str
+) -> None:
+    event = make_event("Connector error: the partner API answered an error", attributes=attributes)
+    resolution = propose_resolution("integration_failure", None, "no document", event)
+    assert (resolution.action, resolution.party) == ("retry_transmission", "edi_team")
+    assert resolution.partner_message is not None
+    assert resolution.partner_message.startswith(f"Retry {names}")
+    assert "Nothing is to be sent to the partner" in resolution.partner_message

@@ -23,7 +23,7 @@ from exdesk.errors import ExtractionError
 from exdesk.store.cases import CaseUpdate
 from exdesk.workflows.credit import review_credit as credit_review
 from exdesk.workflows.deps import WorkflowDeps
-from exdesk.workflows.documents import propose_resolution
+from exdesk.workflows.documents import propose_resolution, stated_direction
 from exdesk.workflows.facts import draft_request
 from exdesk.workflows.state import CaseState, StateView, Update
 from exdesk.workflows.steps import SpanSpec, StepResult
@@ -75,6 +75,7 @@ def recommendation_request(view: StateView) -> RecommendationRequest | None:
         short_qty=short,
         duplicate_of=duplicate_of if isinstance(duplicate_of, str) else None,
         as_of=event.occurred_at.date(),
+        as_of_time=event.occurred_at,
     )
 
 
@@ -128,15 +129,21 @@ def extract_document(deps: WorkflowDeps, state: CaseState) -> Update:
             error = "the event carries no document"
             actor = "system"
         else:
+            rules = deps.policy.document
             request = ExtractionRequest(
-                document=event.document, order=context.order, skus=context.skus
+                document=event.document,
+                order=context.order,
+                skus=context.skus,
+                direction=stated_direction(event),
+                own_edi_ids=rules.own_edi_ids,
+                own_names=rules.own_names,
             )
             try:
                 outcome = extractor.extract(request)
                 extraction, model = outcome.output, outcome.model
             except ExtractionError as failure:
                 error = failure.message
-        resolution = propose_resolution(view.classification.category, extraction, error)
+        resolution = propose_resolution(view.classification.category, extraction, error, event)
         output = ExtractionStep(extraction=extraction, error=error, resolution=resolution)
         return StepResult(
             actor=actor,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +25,10 @@ from exdesk.domain import (
 
 AS_OF = date(2025, 3, 10)
 """A Monday; the day the exception occurred in every scenario."""
+
+AS_OF_TIME = datetime(2025, 3, 10, 16, 30, tzinfo=timezone(timedelta(hours=-7)))
+"""Monday 16:30 local, after every DC's default 15:00 cut-off: nothing ships before
+Tuesday 03-11."""
 
 
 def dc(warehouse_id: str, region: str) -> Warehouse:
@@ -154,5 +158,6 @@ def request(
         order=the_order,
         customer=the_customer or customer(),
         as_of=fields.pop("as_of", AS_OF),
+        as_of_time=fields.pop("as_of_time", AS_OF_TIME),
         **fields,
     )

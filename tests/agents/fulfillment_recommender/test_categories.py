@@ -68,43 +68,63 @@ def test_engine_satisfies_the_contract_and_names_itself() -> None:
     assert outcome.model is None
 
 
-def test_carrier_delay_that_breaks_the_promise_offers_retender_and_reship() -> None:
+def test_carrier_delay_that_breaks_the_promise_offers_the_carriers_options_and_a_reship() -> None:
+    rec = recommend(
+        "carrier_delay",
+        shipment=shipment(eta=date(2025, 3, 17), carrier="FDX", service="standard"),
+        inventory=[stock("DC-B", "SKU-1", 25)],
+    )
+    summary = [(o.action, o.warehouse_id, o.carrier, o.eta, o.total_cost) for o in rec.options]
+    assert summary == [
+        # FDX moves its own freight to expedited, asked Tuesday (Monday's cut-off has passed):
+        # 1 day, 15.00 + 10 × 1.00
+        ("expedite", "DC-A", "FDX", date(2025, 3, 12), Decimal("25.00")),
+        # new goods from DC-B: ships Tuesday 03-11 (after Monday's cut-off), 3 days;
+        # freight 12.00 + 10 × 0.75 and 10 × 10.00 of goods
+        ("reship", "DC-B", "UPS", date(2025, 3, 14), Decimal("119.50")),
+        # or wait for the delayed freight: no spend, but late
+        ("monitor", None, None, date(2025, 3, 17), Decimal("0.00")),
+    ]
+    assert rec.options[1].goods_cost == Decimal("100.00")
+    assert rec.options[0].allocations == []  # nothing new is picked
+    assert "re-tender" not in rec.rationale.lower()
+    assert "in FDX's network" in rec.options[0].rationale
+    assert "misses the 2025-03-14 promise by 3 days" in rec.rationale
+
+
+def test_only_the_carrier_holding_the_freight_can_expedite_it_on_a_faster_service() -> None:
     rec = recommend(
         "carrier_delay",
         shipment=shipment(eta=date(2025, 3, 17), carrier="UPS", service="standard"),
         inventory=[stock("DC-B", "SKU-1", 25)],
     )
-    summary = [(o.action, o.warehouse_id, o.carrier, o.eta, o.cost) for o in rec.options]
-    assert summary == [
-        # reship 10 from DC-B: ships 03-11, 3 days, 12.00 + 10 × 0.75
-        ("reship", "DC-B", "UPS", date(2025, 3, 14), Decimal("19.50")),
-        # re-tender the picked goods at DC-A to FDX expedited: same day, 15.00 + 10 × 1.00;
-        # the delayed UPS standard service is not offered again
-        ("expedite", "DC-A", "FDX", date(2025, 3, 11), Decimal("25.00")),
-    ]
-    assert rec.options[1].allocations == []  # the goods were already allocated to the order
-    assert "misses the 2025-03-14 promise by 3 days" in rec.rationale
+    # FDX does not hold the freight and UPS has no faster lane: no expedite at all, and a
+    # UPS standard move would not be one either
+    assert [o.action for o in rec.options] == ["reship", "monitor"]
 
 
-def test_carrier_delay_within_the_promise_does_not_reship() -> None:
+def test_carrier_delay_within_the_promise_proposes_monitoring_with_no_spend() -> None:
     rec = recommend(
         "carrier_delay",
-        shipment=shipment(eta=date(2025, 3, 13)),
+        shipment=shipment(eta=date(2025, 3, 13), carrier="FDX"),
         inventory=[stock("DC-B", "SKU-1", 25)],
     )
-    assert {o.action for o in rec.options} == {"expedite"}
+    top = rec.options[0]
+    assert (top.action, top.total_cost, top.meets_promise) == ("monitor", Decimal("0.00"), True)
+    assert {o.action for o in rec.options} <= {"monitor", "expedite"}
     assert "no remediation is required" in rec.rationale
 
 
-def test_damaged_shipment_may_reship_from_the_original_dc() -> None:
+def test_damaged_shipment_reship_counts_the_replacement_goods() -> None:
     rec = recommend("shipment_damaged", inventory=[stock("DC-A", "SKU-1", 12, allocated=2)])
     best = rec.options[0]
     assert (best.action, best.warehouse_id, best.eta) == ("reship", "DC-A", date(2025, 3, 12))
-    assert best.cost == Decimal("13.00")  # 8.00 + 10 × 0.50
-    expedite = [o for o in rec.options if o.action == "expedite"]
-    assert [(o.service, o.eta, o.cost) for o in expedite] == [
-        ("expedited", date(2025, 3, 11), Decimal("25.00"))
-    ]
+    assert best.cost == Decimal("13.00")  # freight 8.00 + 10 × 0.50
+    assert best.goods_cost == Decimal("100.00")  # 10 × 10.00, the order's price
+    assert best.total_cost == Decimal("113.00")
+    assert "goods USD 100.00 + freight USD 13.00" in best.rationale
+    # a reship on a faster lane is still a reship
+    assert "expedite" not in {o.action for o in rec.options}
 
 
 def test_lost_shipment_without_stock_holds_for_inbound_or_backorders() -> None:

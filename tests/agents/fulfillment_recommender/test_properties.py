@@ -125,8 +125,18 @@ def test_no_option_takes_more_than_is_available(
 def test_options_are_ranked_promise_then_cost_then_eta(
     cases: list[tuple[RecommendationRequest, FulfillmentRecommendation]],
 ) -> None:
+    """On-time options by total cost, then ETA; late ones by ETA (least late first), then
+    total cost."""
     for _, rec in cases:
-        keys = [(not o.meets_promise, o.cost, o.eta or date.max) for o in rec.options]
+        keys = [
+            (
+                not o.meets_promise,
+                date.min if o.meets_promise else (o.eta or date.max),
+                o.total_cost,
+                o.eta or date.max,
+            )
+            for o in rec.options
+        ]
         assert keys == sorted(keys)
 
 

@@ -101,7 +101,9 @@ def test_cheaper_of_two_promise_meeting_options_ranks_first() -> None:
     assert ranked == [
         ("ship_from_alternate_dc", "DC-B", Decimal("19.50"), date(2025, 3, 14)),
         ("ship_from_alternate_dc", "DC-C", Decimal("22.50"), date(2025, 3, 13)),
-        ("expedite", "DC-B", Decimal("40.00"), date(2025, 3, 11)),  # ships same day
+        # a faster lane from another DC is still a ship from an alternate DC, not an
+        # expedite; after Monday's cut-off it ships Tuesday 03-11 like the others
+        ("ship_from_alternate_dc", "DC-B", Decimal("40.00"), date(2025, 3, 12)),
     ]
     assert "USD 19.50 vs USD 22.50" in rec.rationale
     assert "saving USD 3.00" in rec.rationale
@@ -205,11 +207,13 @@ def test_hold_for_inbound_ships_when_the_earliest_covering_receipt_arrives() -> 
     no = customer(partial=False, substitution=False)
     whole = recommend(inventory=[stock("DC-A", "SKU-1", 0, inbound=receipts)], the_customer=no)
     [hold] = of(whole, "hold_for_inbound")
-    # 6 units on 03-12 do not cover 10; 6 + 10 on 03-15 do: ship 03-15, one day to west.
-    assert (hold.warehouse_id, hold.eta, hold.meets_promise) == ("DC-A", date(2025, 3, 16), False)
+    # 6 units on 03-12 do not cover 10; 6 + 10 on Saturday 03-15 do: the DC ships on its
+    # next working day, Monday 03-17, one day to west.
+    assert (hold.warehouse_id, hold.eta, hold.meets_promise) == ("DC-A", date(2025, 3, 18), False)
     assert hold.cost == Decimal("13.00")
     assert "complete 2025-03-15" in hold.rationale
-    assert "misses the 2025-03-14 promise by 2 days" in hold.rationale
+    assert "ships 2025-03-17" in hold.rationale
+    assert "misses the 2025-03-14 promise by 4 days" in hold.rationale
 
     short_four = recommend(
         inventory=[stock("DC-A", "SKU-1", 0, inbound=receipts)],
