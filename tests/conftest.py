@@ -113,3 +113,15 @@ def loaded_desk(desk: ExceptionDesk, example_network: NetworkSnapshot) -> Except
     """The desk with the example network loaded for tenant ``acme``."""
     desk.load_network("acme", example_network)
     return desk
+
+
+@pytest.fixture
+def queued_desk(
+    settings: Settings, agents: AgentSet, example_network: NetworkSnapshot
+) -> Iterator[ExceptionDesk]:
+    """The desk in queue mode on the test's database, the example network loaded for ``acme``."""
+    with ExceptionDesk.open(
+        settings.model_copy(update={"run_cases": "queue"}), agents=agents
+    ) as desk:
+        desk.load_network("acme", example_network)
+        yield desk

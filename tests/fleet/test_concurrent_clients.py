@@ -9,19 +9,16 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, get_args
 
 import httpx
 import pytest
 
-from exdesk.agents.registry import AgentSet
 from exdesk.delivery import WebhookConfig, set_connector
-from exdesk.domain import ExceptionEvent, NetworkSnapshot, OutboxKind
+from exdesk.domain import ExceptionEvent, OutboxKind
 from exdesk.examples import example_events
 from exdesk.service import ExceptionDesk
-from exdesk.settings import Settings
 from tests.fleet.support import (
     SECRET_ENV,
     all_stopped,
@@ -33,18 +30,6 @@ from tests.support.receivers import WebhookReceiver, webhook_receiver
 from tests.workflows.conftest import TENANT
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def queued_desk(
-    settings: Settings, agents: AgentSet, example_network: NetworkSnapshot
-) -> Iterator[ExceptionDesk]:
-    """The test's database in queue mode, the example network loaded for the tenant."""
-    with ExceptionDesk.open(
-        settings.model_copy(update={"run_cases": "queue"}), agents=agents
-    ) as desk:
-        desk.load_network(TENANT, example_network)
-        yield desk
 
 
 def _connect_everything(desk: ExceptionDesk, receiver: WebhookReceiver) -> None:

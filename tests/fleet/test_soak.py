@@ -11,19 +11,17 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import get_args
 
 import httpx
 import pytest
 
-from exdesk.agents.registry import AgentSet
 from exdesk.delivery import WebhookConfig, set_connector
-from exdesk.domain import ExceptionEvent, NetworkSnapshot, OutboxKind, OutboxMessage
+from exdesk.domain import ExceptionEvent, OutboxKind, OutboxMessage
 from exdesk.examples import example_events
 from exdesk.service import ExceptionDesk
-from exdesk.settings import Settings
 from tests.fleet.support import SECRET_ENV, all_stopped, pending_approvals, wait_for
 from tests.support.fleet import chaos, running_fleet
 from tests.support.receivers import webhook_receiver
@@ -37,18 +35,6 @@ KILL_EVERY = float(os.environ.get("EXDESK_SOAK_KILL_EVERY", "10"))
 """Seconds between SIGKILLs (a replacement worker takes a few seconds of CPU to start)."""
 BATCH = 20
 """Events per request (lists are all-or-nothing)."""
-
-
-@pytest.fixture
-def queued_desk(
-    settings: Settings, agents: AgentSet, example_network: NetworkSnapshot
-) -> Iterator[ExceptionDesk]:
-    """The test's database in queue mode, the example network loaded for the tenant."""
-    with ExceptionDesk.open(
-        settings.model_copy(update={"run_cases": "queue"}), agents=agents
-    ) as desk:
-        desk.load_network(TENANT, example_network)
-        yield desk
 
 
 def _events(count: int) -> list[ExceptionEvent]:

@@ -3,30 +3,20 @@ retry what failed for a passing reason, and the sweep finds what a lost job left
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import psycopg
 import pytest
 
-from exdesk.agents.registry import AgentSet
 from exdesk.domain import NetworkSnapshot
 from exdesk.service import ExceptionDesk
 from exdesk.service.jobs import worker_app
-from exdesk.settings import Settings
 from tests.support.scenarios import open_orders, short_pick, status_question
 from tests.workflows.conftest import TENANT, person
 
 
 @pytest.fixture
-def queued(
-    settings: Settings, agents: AgentSet, example_network: NetworkSnapshot
-) -> Iterator[ExceptionDesk]:
+def queued(queued_desk: ExceptionDesk) -> ExceptionDesk:
     """A desk in queue mode on the test's database, the example network loaded."""
-    with ExceptionDesk.open(
-        settings.model_copy(update={"run_cases": "queue"}), agents=agents
-    ) as desk:
-        desk.load_network(TENANT, example_network)
-        yield desk
+    return queued_desk
 
 
 def run_worker_until_idle(desk: ExceptionDesk) -> None:
