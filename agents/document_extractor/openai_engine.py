@@ -29,6 +29,7 @@ from exdesk.agents.document_extractor.contract import (
     ExtractionOutcome,
     ExtractionRequest,
 )
+from exdesk.agents.document_extractor.direction import OwnParties, document_direction
 from exdesk.agents.document_extractor.hostile import find_suspicious_instructions
 from exdesk.agents.document_extractor.interpretation import Interpretation
 from exdesk.agents.document_extractor.pdf import pdf_text
@@ -116,16 +117,26 @@ def extraction_from(answer: ExtractorAnswer, request: ExtractionRequest) -> Docu
     )
     confidence = min(answer.confidence, MODEL_CONFIDENCE_CAP)
     stated = [name for name, value in fields.model_dump(exclude={"extra"}).items() if value]
+    # Who sent it and what it is compared with: the same code as the local engine's.
+    own = OwnParties(edi_ids=request.own_edi_ids, names=request.own_names)
+    text = request.document.content if kind == "text" else None
+    direction = document_direction(reading, own, request.direction, text)
+    warnings = [f"model: {warning}" for warning in answer.warnings]
+    discrepancies = []
+    if request.order is not None:
+        billed = reading.doc_type == "invoice" and direction == "inbound"
+        comparison = compare_with_order(reading, request.order, billing_our_po=billed)
+        discrepancies = comparison.discrepancies
+        warnings.extend(comparison.notes)
+    warnings.extend(find_suspicious_instructions([document_text(request)]))
     return DocumentExtraction(
         doc_type=answer.doc_type,
         format=reading.format,
         fields=fields,
         confidence=dict.fromkeys(["doc_type", *stated], confidence),
-        discrepancies=compare_with_order(reading, request.order) if request.order else [],
-        warnings=[
-            *(f"model: {warning}" for warning in answer.warnings),
-            *find_suspicious_instructions([document_text(request)]),
-        ],
+        discrepancies=discrepancies,
+        warnings=warnings,
+        direction=direction,
     )
 
 
