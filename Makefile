@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-fast check lint types format serve bench evals eval-baseline clean
+.PHONY: demo test test-fast soak check lint types format serve bench evals eval-baseline clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,10 +40,16 @@ test: lint types
 test-fast: $(STAMP)
 	$(BIN)/pytest -m "not slow"
 
+# The long soak: 10,000 events through the API with 4 workers while workers are SIGKILLed.
+soak: $(STAMP)
+	EXDESK_SOAK_EVENTS=10000 EXDESK_SOAK_KILL_EVERY=5 $(BIN)/pytest -m soak -s
+
 check: test
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.workflow_throughput
+	$(BIN)/python -m bench.fleet
+	$(BIN)/python -m bench.stored_cases
 
 evals: $(STAMP)
 	$(BIN)/exdesk eval run --suite all --out eval-runs/latest

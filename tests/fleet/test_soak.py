@@ -27,12 +27,14 @@ from tests.support.fleet import chaos, running_fleet
 from tests.support.receivers import webhook_receiver
 from tests.workflows.conftest import TENANT
 
-pytestmark = [pytest.mark.slow, pytest.mark.soak, pytest.mark.timeout(1800)]
-
 EVENTS = int(os.environ.get("EXDESK_SOAK_EVENTS", "120"))
 WORKERS = int(os.environ.get("EXDESK_SOAK_WORKERS", "4"))
 KILL_EVERY = float(os.environ.get("EXDESK_SOAK_KILL_EVERY", "10"))
 """Seconds between SIGKILLs (a replacement worker takes a few seconds of CPU to start)."""
+PATIENCE = 900 + EVENTS // 4
+"""Seconds each stage may take (the fleet runs several cases a second)."""
+
+pytestmark = [pytest.mark.slow, pytest.mark.soak, pytest.mark.timeout(3 * PATIENCE)]
 BATCH = 20
 """Events per request (lists are all-or-nothing)."""
 
@@ -107,15 +109,15 @@ def test_nothing_is_lost_while_workers_are_killed(
         with chaos(fleet, every=KILL_EVERY) as kills:
             sent = asyncio.run(_send(fleet.api_url, keys["integration"], events))
             assert set(sent) <= {200, 201}, sent
-            assert wait_for(lambda: all_stopped(desk, TENANT), 900), fleet.log_tail()
+            assert wait_for(lambda: all_stopped(desk, TENANT), PATIENCE), fleet.log_tail()
             waiting = pending_approvals(desk, TENANT)
             decisions = [(a.case_id, a.approval_id, keys[a.required_role]) for a in waiting]
             decided = asyncio.run(_approve(fleet.api_url, decisions))
             assert set(decided) <= {200}, decided
-            assert wait_for(lambda: all_stopped(desk, TENANT), 900), fleet.log_tail()
+            assert wait_for(lambda: all_stopped(desk, TENANT), PATIENCE), fleet.log_tail()
         assert kills, "the chaos loop killed workers"
         outbox = desk.outbox(TENANT)
-        assert wait_for(lambda: _delivered(receiver.by_key(), outbox), 600), fleet.log_tail()
+        assert wait_for(lambda: _delivered(receiver.by_key(), outbox), PATIENCE), fleet.log_tail()
 
     with desk.db.connection() as conn:
         counts = conn.execute(
