@@ -13,12 +13,12 @@ from fastapi.testclient import TestClient
 
 from exdesk.service import ExceptionDesk
 from exdesk.store.api_keys import authenticate
-from tests.api.support import TENANT, carrier_delay, where_is_my_order
+from tests.api.support import TENANT, lost_shipment, where_is_my_order
 from tests.console.support import case_of, person, sign_in
 
 
 def _approve_reroute(desk: ExceptionDesk) -> str:
-    case = case_of(desk, carrier_delay("e1"))
+    case = case_of(desk, lost_shipment("e1"))
     case_of(desk, where_is_my_order("e2"))
     _, key = desk.create_api_key(TENANT, "omar", ["ops"])
     with desk.db.connection() as conn:

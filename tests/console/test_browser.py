@@ -13,7 +13,7 @@ from exdesk.agents.registry import AgentSet
 from exdesk.domain import NetworkSnapshot
 from exdesk.service import ExceptionDesk
 from exdesk.settings import Settings
-from tests.api.support import TENANT, carrier_delay, credit_hold, where_is_my_order
+from tests.api.support import TENANT, credit_hold, lost_shipment, where_is_my_order
 from tests.console.browser import ARTIFACTS, CHROMIUM, require_browser, served
 from tests.console.support import PASSWORD, case_of, person
 from tests.support.postgres import fresh_database
@@ -177,7 +177,7 @@ def approve_reroute(browser: Browser, base_url: str, case_id: str, user: str) ->
 def test_an_ops_lead_approves_a_reroute(
     browser: Browser, base_url: str, e2e_desk: ExceptionDesk
 ) -> None:
-    case = case_of(e2e_desk, carrier_delay("b-reroute"))
+    case = case_of(e2e_desk, lost_shipment("b-reroute"))
     omar = signed_in(browser, base_url, "omar")
     shot(omar, "07-ops-queue")
     open_case(omar, case.case_id)
@@ -218,7 +218,7 @@ def test_finance_releases_a_credit_hold(
 def test_compliance_finds_the_reroute_by_order_number_and_verifies_it(
     browser: Browser, base_url: str, e2e_desk: ExceptionDesk
 ) -> None:
-    case = case_of(e2e_desk, carrier_delay("b-audit"))
+    case = case_of(e2e_desk, lost_shipment("b-audit"))
     approve_reroute(browser, base_url, case.case_id, "olga")
     clara = signed_in(browser, base_url, "clara")
     assert "/console/audit" in clara.url
@@ -241,7 +241,7 @@ def test_compliance_finds_the_reroute_by_order_number_and_verifies_it(
 def test_a_stale_page_cannot_approve_twice(
     browser: Browser, base_url: str, e2e_desk: ExceptionDesk
 ) -> None:
-    case = case_of(e2e_desk, carrier_delay("b-stale"))
+    case = case_of(e2e_desk, lost_shipment("b-stale"))
     olga = signed_in(browser, base_url, "olga")
     open_case(olga, case.case_id)  # olga's page is now stale-to-be
     approve_reroute(browser, base_url, case.case_id, "omar")

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from exdesk.console.segments import edifact_segments, x12_segments
 from exdesk.domain import DecisionRecord, NetworkSnapshot
 from exdesk.service import ExceptionDesk
-from tests.api.support import TENANT, carrier_delay, credit_hold, where_is_my_order
+from tests.api.support import TENANT, credit_hold, lost_shipment, where_is_my_order
 from tests.console.support import case_of, hidden, person, sign_in
 from tests.support.scenarios import vague_note
 
@@ -37,7 +37,7 @@ def test_each_role_sees_what_waits_for_it(console: TestClient, loaded_desk: Exce
 def test_the_queue_finds_a_case_by_order_customer_or_case_id(
     console: TestClient, loaded_desk: ExceptionDesk
 ) -> None:
-    delay = case_of(loaded_desk, carrier_delay("e1"))
+    delay = case_of(loaded_desk, lost_shipment("e1"))
     other = case_of(loaded_desk, where_is_my_order("e2"))
     person(loaded_desk, "ada", "admin")
     sign_in(console, "ada")
@@ -103,7 +103,7 @@ def test_a_form_without_the_sessions_token_decides_nothing(
 
 
 def test_a_stale_page_cannot_decide_twice(console: TestClient, loaded_desk: ExceptionDesk) -> None:
-    case = case_of(loaded_desk, carrier_delay("e1"))
+    case = case_of(loaded_desk, lost_shipment("e1"))
     person(loaded_desk, "omar", "ops")
     sign_in(console, "omar")
     page = console.get(f"/console/cases/{case.case_id}").text
