@@ -261,3 +261,19 @@ def test_an_edifact_document_reads_with_its_una_service_characters() -> None:
         ("BGM", "Beginning of message"),
     ]
     assert segments[1].elements == ["231", "PO-1", "29"]
+
+
+def test_ops_sees_each_option_at_its_total_cost_with_the_goods_it_replaces(
+    console: TestClient, loaded_desk: ExceptionDesk
+) -> None:
+    case = case_of(loaded_desk, lost_shipment("e1"))
+    assert case.recommendation is not None
+    first = case.recommendation.options[0]
+    assert first.goods_cost > 0, "a lost shipment's options replace the goods"
+    person(loaded_desk, "omar", "ops")
+    sign_in(console, "omar")
+
+    page = console.get(f"/console/cases/{case.case_id}").text
+
+    assert f"{first.total_cost} {first.currency}" in page
+    assert f"freight {first.cost} + goods {first.goods_cost}" in page
