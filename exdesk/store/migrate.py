@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 
@@ -129,6 +131,18 @@ def _up_to_date(conn: Connection[DictRow]) -> bool:
     return latest is not None and latest["v"] == len(PostgresSaver.MIGRATIONS) - 1
 
 
+@contextmanager
+def migration_lock(conn: Connection[DictRow]) -> Iterator[None]:
+    """Hold the database's migration lock for the block: processes starting together
+    (an API and its workers) migrate and grant one at a time — concurrent GRANTs on one
+    table fail with "tuple concurrently updated"."""
+    conn.execute("SELECT pg_advisory_lock(%s)", (_MIGRATIONS_LOCK,))
+    try:
+        yield
+    finally:
+        conn.execute("SELECT pg_advisory_unlock(%s)", (_MIGRATIONS_LOCK,))
+
+
 def apply_migrations(conn: Connection[DictRow]) -> list[int]:
     """Apply what has not been applied yet; return the versions applied now.
 
@@ -140,8 +154,7 @@ def apply_migrations(conn: Connection[DictRow]) -> list[int]:
     if _up_to_date(conn):
         return []
     applied_now: list[int] = []
-    conn.execute("SELECT pg_advisory_lock(%s)", (_MIGRATIONS_LOCK,))
-    try:
+    with migration_lock(conn):
         conn.execute(
             "CREATE TABLE IF NOT EXISTS exdesk_migrations ("
             " version integer PRIMARY KEY, name text NOT NULL,"
@@ -166,8 +179,6 @@ def apply_migrations(conn: Connection[DictRow]) -> list[int]:
             applied_now.append(migration.version)
         PostgresSaver(conn).setup()
         apply_job_schema(conn)
-    finally:
-        conn.execute("SELECT pg_advisory_unlock(%s)", (_MIGRATIONS_LOCK,))
     return applied_now
 
 
@@ -196,5 +207,6 @@ def migrate_database(urls: DatabaseUrls) -> list[int]:
     with connect(urls.migration) as owner:
         applied = apply_migrations(owner)
         if current_role(owner) != application:
-            grant_application_role(owner, application)
+            with migration_lock(owner):
+                grant_application_role(owner, application)
     return applied
