@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import random
 import time
 from collections.abc import Callable
+from typing import Any
+
+import httpx
 
 from exdesk.domain import FINAL_STATUSES, WAITING_STATUSES, Approval
 from exdesk.service import ExceptionDesk
@@ -51,3 +56,16 @@ def pending_approvals(desk: ExceptionDesk, tenant_id: str) -> list[Approval]:
         ).fetchall()
         found = approvals_of_cases(conn, tenant_id, [r["case_id"] for r in rows])
     return [a for approvals in found.values() for a in approvals if a.status == "pending"]
+
+
+async def polite(
+    client: httpx.AsyncClient, method: str, url: str, *, tries: int = 60, **kwargs: Any
+) -> httpx.Response:
+    """A request as a well-behaved client sends it: on 429, wait what ``Retry-After`` says
+    (and a little jitter), then send it again."""
+    for _ in range(tries):
+        answer = await client.request(method, url, **kwargs)
+        if answer.status_code != 429:
+            return answer
+        await asyncio.sleep(float(answer.headers.get("retry-after", "1")) + random.random() / 4)
+    return answer

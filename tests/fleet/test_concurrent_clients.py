@@ -1,7 +1,7 @@
 """Concurrent clients against a real fleet: `exdesk serve` and two `exdesk worker` processes.
 
 100 posts of one event and 150 distinct events at once, then 50 approvals at once with
-racing duplicates: no 5xx, one case per event, every case at a stop, every approved
+racing duplicates, as clients that honour 429 and its Retry-After send them: no 5xx, one case per event, every case at a stop, every approved
 message delivered once to the partner's endpoint, every chain intact.
 """
 
@@ -23,6 +23,7 @@ from tests.fleet.support import (
     SECRET_ENV,
     all_stopped,
     pending_approvals,
+    polite,
     wait_for,
 )
 from tests.support.fleet import running_fleet
@@ -30,6 +31,8 @@ from tests.support.receivers import WebhookReceiver, webhook_receiver
 from tests.workflows.conftest import TENANT
 
 pytestmark = pytest.mark.slow
+
+URL = "/v1/exceptions"
 
 
 def _connect_everything(desk: ExceptionDesk, receiver: WebhookReceiver) -> None:
@@ -55,7 +58,13 @@ async def _post_all(url: str, key: str, events: list[ExceptionEvent]) -> list[ht
         return list(
             await asyncio.gather(
                 *(
-                    client.post("/v1/exceptions", json=e.model_dump(mode="json"), headers=headers)
+                    polite(
+                        client,
+                        "POST",
+                        "/v1/exceptions",
+                        json=e.model_dump(mode="json"),
+                        headers=headers,
+                    )
                     for e in events
                 )
             )
@@ -70,7 +79,9 @@ async def _decide_all(
     async with httpx.AsyncClient(base_url=url, timeout=120, limits=limits) as client:
 
         async def one(case_id: str, approval_id: str, key: str) -> tuple[str, httpx.Response]:
-            answer = await client.post(
+            answer = await polite(
+                client,
+                "POST",
                 f"/v1/cases/{case_id}/approvals/{approval_id}",
                 json={"decision": "approve"},
                 headers={"Authorization": f"Bearer {key}"},

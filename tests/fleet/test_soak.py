@@ -22,7 +22,7 @@ from exdesk.delivery import WebhookConfig, set_connector
 from exdesk.domain import ExceptionEvent, OutboxKind, OutboxMessage
 from exdesk.examples import example_events
 from exdesk.service import ExceptionDesk
-from tests.fleet.support import SECRET_ENV, all_stopped, pending_approvals, wait_for
+from tests.fleet.support import SECRET_ENV, all_stopped, pending_approvals, polite, wait_for
 from tests.support.fleet import chaos, running_fleet
 from tests.support.receivers import webhook_receiver
 from tests.workflows.conftest import TENANT
@@ -58,7 +58,9 @@ async def _send(url: str, key: str, events: list[ExceptionEvent]) -> list[int]:
         async def one(batch: list[ExceptionEvent]) -> int:
             async with gate:
                 started = time.monotonic()
-                answer = await client.post(
+                answer = await polite(
+                    client,
+                    "POST",
                     "/v1/exceptions",
                     json=[e.model_dump(mode="json") for e in batch],
                     headers={"Authorization": f"Bearer {key}"},
@@ -76,7 +78,9 @@ async def _approve(url: str, decisions: list[tuple[str, str, str]]) -> list[int]
 
         async def one(case_id: str, approval_id: str, key: str) -> int:
             async with gate:
-                answer = await client.post(
+                answer = await polite(
+                    client,
+                    "POST",
                     f"/v1/cases/{case_id}/approvals/{approval_id}",
                     json={"decision": "approve"},
                     headers={"Authorization": f"Bearer {key}"},
