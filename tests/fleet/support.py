@@ -58,13 +58,31 @@ def pending_approvals(desk: ExceptionDesk, tenant_id: str) -> list[Approval]:
     return [a for approvals in found.values() for a in approvals if a.status == "pending"]
 
 
+KEEPALIVE = httpx.Limits(max_connections=256, keepalive_expiry=1.0)
+"""Connections idle longer than a second are not reused: the server closes idle ones
+after five, and a request sent on a connection as it closes fails with a read error."""
+
+
 async def polite(
-    client: httpx.AsyncClient, method: str, url: str, *, tries: int = 60, **kwargs: Any
+    client: httpx.AsyncClient,
+    method: str,
+    url: str,
+    *,
+    idempotent: bool = False,
+    tries: int = 60,
+    **kwargs: Any,
 ) -> httpx.Response:
     """A request as a well-behaved client sends it: on 429, wait what ``Retry-After`` says
-    (and a little jitter), then send it again."""
-    for _ in range(tries):
-        answer = await client.request(method, url, **kwargs)
+    (and a little jitter), then send it again; an idempotent one (a post of an event, which
+    the desk dedupes by its id) is also sent again after a dropped connection."""
+    for attempt in range(tries):
+        try:
+            answer = await client.request(method, url, **kwargs)
+        except httpx.TransportError:
+            if not idempotent or attempt == tries - 1:
+                raise
+            await asyncio.sleep(0.2 + random.random() / 4)
+            continue
         if answer.status_code != 429:
             return answer
         await asyncio.sleep(float(answer.headers.get("retry-after", "1")) + random.random() / 4)

@@ -1,8 +1,9 @@
 """Concurrent clients against a real fleet: `exdesk serve` and two `exdesk worker` processes.
 
 100 posts of one event and 150 distinct events at once, then 50 approvals at once with
-racing duplicates, as clients that honour 429 and its Retry-After send them: no 5xx, one case per event, every case at a stop, every approved
-message delivered once to the partner's endpoint, every chain intact.
+racing duplicates, sent as clients that honour 429 and its Retry-After send them: no 5xx,
+one case per event, every case at a stop, every approved message delivered once to the
+partner's endpoint, every chain intact.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from exdesk.domain import ExceptionEvent, OutboxKind
 from exdesk.examples import example_events
 from exdesk.service import ExceptionDesk
 from tests.fleet.support import (
+    KEEPALIVE,
     SECRET_ENV,
     all_stopped,
     pending_approvals,
@@ -31,8 +33,6 @@ from tests.support.receivers import WebhookReceiver, webhook_receiver
 from tests.workflows.conftest import TENANT
 
 pytestmark = pytest.mark.slow
-
-URL = "/v1/exceptions"
 
 
 def _connect_everything(desk: ExceptionDesk, receiver: WebhookReceiver) -> None:
@@ -52,8 +52,7 @@ def _copies(events: list[ExceptionEvent], count: int, tag: str) -> list[Exceptio
 
 
 async def _post_all(url: str, key: str, events: list[ExceptionEvent]) -> list[httpx.Response]:
-    limits = httpx.Limits(max_connections=len(events))
-    async with httpx.AsyncClient(base_url=url, timeout=120, limits=limits) as client:
+    async with httpx.AsyncClient(base_url=url, timeout=120, limits=KEEPALIVE) as client:
         headers = {"Authorization": f"Bearer {key}"}
         return list(
             await asyncio.gather(
@@ -62,6 +61,7 @@ async def _post_all(url: str, key: str, events: list[ExceptionEvent]) -> list[ht
                         client,
                         "POST",
                         "/v1/exceptions",
+                        idempotent=True,
                         json=e.model_dump(mode="json"),
                         headers=headers,
                     )
@@ -75,8 +75,7 @@ async def _decide_all(
     url: str, decisions: list[tuple[str, str, str]]
 ) -> list[tuple[str, httpx.Response]]:
     """(case id, approval id, key) → each decision's answer, all sent at once."""
-    limits = httpx.Limits(max_connections=len(decisions))
-    async with httpx.AsyncClient(base_url=url, timeout=120, limits=limits) as client:
+    async with httpx.AsyncClient(base_url=url, timeout=120, limits=KEEPALIVE) as client:
 
         async def one(case_id: str, approval_id: str, key: str) -> tuple[str, httpx.Response]:
             answer = await polite(

@@ -22,7 +22,14 @@ from exdesk.delivery import WebhookConfig, set_connector
 from exdesk.domain import ExceptionEvent, OutboxKind, OutboxMessage
 from exdesk.examples import example_events
 from exdesk.service import ExceptionDesk
-from tests.fleet.support import SECRET_ENV, all_stopped, pending_approvals, polite, wait_for
+from tests.fleet.support import (
+    KEEPALIVE,
+    SECRET_ENV,
+    all_stopped,
+    pending_approvals,
+    polite,
+    wait_for,
+)
 from tests.support.fleet import chaos, running_fleet
 from tests.support.receivers import webhook_receiver
 from tests.workflows.conftest import TENANT
@@ -53,7 +60,7 @@ async def _send(url: str, key: str, events: list[ExceptionEvent]) -> list[int]:
     """Post the events in batches, 4 requests in flight; each batch's status."""
     batches = [events[i : i + BATCH] for i in range(0, len(events), BATCH)]
     gate = asyncio.Semaphore(4)
-    async with httpx.AsyncClient(base_url=url, timeout=300) as client:
+    async with httpx.AsyncClient(base_url=url, timeout=300, limits=KEEPALIVE) as client:
 
         async def one(batch: list[ExceptionEvent]) -> int:
             async with gate:
@@ -62,6 +69,7 @@ async def _send(url: str, key: str, events: list[ExceptionEvent]) -> list[int]:
                     client,
                     "POST",
                     "/v1/exceptions",
+                    idempotent=True,
                     json=[e.model_dump(mode="json") for e in batch],
                     headers={"Authorization": f"Bearer {key}"},
                 )
@@ -74,7 +82,7 @@ async def _send(url: str, key: str, events: list[ExceptionEvent]) -> list[int]:
 
 async def _approve(url: str, decisions: list[tuple[str, str, str]]) -> list[int]:
     gate = asyncio.Semaphore(16)
-    async with httpx.AsyncClient(base_url=url, timeout=120) as client:
+    async with httpx.AsyncClient(base_url=url, timeout=120, limits=KEEPALIVE) as client:
 
         async def one(case_id: str, approval_id: str, key: str) -> int:
             async with gate:
