@@ -20,7 +20,7 @@ pytestmark = pytest.mark.slow
 
 DATA_FILES = (
     "exdesk/store/migrations/0001_foundation.sql",
-    "exdesk/store/migrations/0008_console_users.sql",
+    "exdesk/store/migrations/0007_console_users.sql",
     "exdesk/console/templates/case.html",
     "exdesk/console/static/console.js",
     "exdesk/console/static/console.css",
