@@ -77,7 +77,7 @@ def clone(desk: ExceptionDesk, first: int, last: int) -> None:
             where = f"{key} = %s" if key == "tenant_id" else f"{key} = ANY(%s)"
             conn.execute(
                 f"INSERT INTO {table} ({', '.join(names)})"
-                f" SELECT {', '.join(values)} FROM {table}, generate_series(%s, %s) AS g"
+                f" SELECT {', '.join(values)} FROM {table}, generate_series(%s::int, %s::int) AS g"
                 f" WHERE {where}",
                 (first, last, SEED if key == "tenant_id" else seed_cases),
             )

@@ -113,11 +113,12 @@ def counted_statements() -> Iterator[Counter[str]]:
     execute, executemany = psycopg.Cursor.execute, psycopg.Cursor.executemany
 
     def sender() -> str:
+        """Who called psycopg: the first frame outside it, from the innermost out."""
         frame: FrameType | None = sys._getframe(2)
-        while frame is not None:
-            if "/langgraph/" in frame.f_code.co_filename:
-                return "langgraph"
+        while frame is not None and "/psycopg" in frame.f_code.co_filename:
             frame = frame.f_back
+        if frame is not None and "/langgraph/" in frame.f_code.co_filename:
+            return "langgraph"
         return "exdesk"
 
     def counted_execute(self: Any, *args: Any, **kwargs: Any) -> Any:
