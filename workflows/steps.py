@@ -116,7 +116,8 @@ class StepRecorder:
         ``head`` is the chain head the state being run stands on, when the run's holder
         checked that the log holds nothing past it (no step recorded by a run a crash cut
         short). While that holds, a step cannot have been recorded already, so it is not
-        looked up first; each step recorded here moves the known head on.
+        looked up first; each step written here moves the known head on (one found already
+        recorded, left by a run a crash cut short, leaves it unknown: more may follow).
         """
         with self._heads_lock:
             self._heads[case_id] = head
@@ -150,7 +151,7 @@ class StepRecorder:
             with self._db.connection() as conn:
                 existing = find_record(conn, case_id, key)
             if existing is not None:
-                self._moved(case_id, existing.seq)
+                # A step a crash left recorded: more may follow it, so the head stays unknown.
                 return existing
         spec = span or SpanSpec(f"workflow_step {step}")
         attributes = {"exdesk.case_id": case_id, "exdesk.tenant_id": tenant_id, "exdesk.step": step}
@@ -210,12 +211,13 @@ class StepRecorder:
                     trace_id=trace_id,
                     span_id=span_id,
                 )
-                record, _ = append_record(
+                record, written = append_record(
                     conn, tenant_id, case_id, key, entry, result.case_update, known_new=known_new
                 )
                 if result.anchor is not None:
                     anchor_case(conn, record, result.anchor)
-            self._moved(case_id, record.seq)
+            if written:  # the record just appended is the head, under the run's lock
+                self._moved(case_id, record.seq)
             current.set_attributes(masked_attributes({"exdesk.seq": record.seq}))
         return record
 
