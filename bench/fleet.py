@@ -26,18 +26,18 @@ from typing import Any
 import httpx
 
 from bench.workflow_throughput import copies_of, fresh_database
-from exdesk.domain import FINAL_STATUSES, WAITING_STATUSES, ExceptionEvent
+from exdesk.domain import ExceptionEvent
 from exdesk.examples import example_events, example_network
 from exdesk.service import ExceptionDesk
 from exdesk.service.maintenance import CHECKPOINT_TABLES
 from exdesk.settings import Settings
 from exdesk.store.database import resolve_database_url
+from tests.fleet.support import all_stopped
 from tests.support.fleet import running_fleet
 
 TENANT = "bench"
 UNTHROTTLED = {"EXDESK_RATE_LIMIT_PER_SECOND": "100000", "EXDESK_RATE_LIMIT_BURST": "1000000"}
 """The per-key rate limit lifted: the bench measures the fleet, not the limit."""
-STOPS = sorted(FINAL_STATUSES | WAITING_STATUSES)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -65,22 +65,10 @@ async def post_events(url: str, key: str, events: list[ExceptionEvent]) -> list[
         return list(await asyncio.gather(*(one(e) for e in events)))
 
 
-def moving(desk: ExceptionDesk) -> int:
-    """Cases not at a stop, plus case jobs not done."""
-    with desk.db.connection() as conn:
-        row: Any = conn.execute(
-            "SELECT (SELECT count(*) FROM cases WHERE tenant_id=%s AND NOT status = ANY(%s))"
-            " + (SELECT count(*) FROM procrastinate_jobs WHERE status IN ('todo', 'doing')"
-            " AND task_name = 'advance_case') AS n",
-            (TENANT, STOPS),
-        ).fetchone()
-    return int(row["n"])
-
-
 def wait_until_still(desk: ExceptionDesk, timeout: float = 1800) -> float:
     """Wait until every case is at its stop; the moment it was seen so."""
     deadline = time.monotonic() + timeout
-    while moving(desk):
+    while not all_stopped(desk, TENANT):
         if time.monotonic() > deadline:
             raise TimeoutError("the fleet did not finish")
         time.sleep(0.05)

@@ -167,8 +167,7 @@ class ExceptionDesk:
         changed) unless ``replace``: ``{}`` never wipes a network by accident."""
         _check_snapshot_tenant(tenant_id, snapshot)
         with self.db.transaction() as conn:
-            lost = deletions(conn, tenant_id, snapshot)
-            if lost and not replace:
+            if not replace and (lost := deletions(conn, tenant_id, snapshot)):
                 raise NetworkDeletionError(lost)
             return replace_network(conn, tenant_id, snapshot)
 
