@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from typing import Any, ClassVar, Generic, Literal, TypeVar
 
 from pydantic import BaseModel
 
 from exdesk.agents._outcome import AgentOutcome
-from exdesk.domain import EngineChoice, FallbackChoice, ModelUsage, ShadowRun
+from exdesk.agents.prompts import agent_prompt
+from exdesk.domain import EngineChoice, EngineName, FallbackChoice, ModelUsage, ShadowRun
 from exdesk.llm import (
     ModelClient,
     ModelRunError,
@@ -33,6 +34,7 @@ AgentKey = Literal["classifier", "extractor", "recommender", "drafter"]
 """An agent as the settings name it."""
 
 RequestT = TypeVar("RequestT")
+LocalT = TypeVar("LocalT")
 OutcomeT = TypeVar("OutcomeT", bound=AgentOutcome[Any, Any])
 
 _FAILURE_CHARS = 400
@@ -145,6 +147,25 @@ class ModelAnswer:
     client: ModelClient
     prompt: Prompt
     fallback: FallbackChoice
+
+
+class ModelEngine(Generic[LocalT]):
+    """What each agent's model engine holds: its model parts, the local engine it builds on
+    (for what stays computed, and for the fallback), and its versioned prompt."""
+
+    engine: EngineName = "openai"
+    prompt_name: ClassVar[AgentKey]
+    """The agent's prompt file, ``agents/prompts/<prompt_name>.md``."""
+
+    def __init__(self, parts: ModelParts, local: LocalT, prompt: Prompt | None = None) -> None:
+        self.parts = parts
+        self.local = local
+        self.prompt = prompt or agent_prompt(self.prompt_name)
+
+    @property
+    def answer(self) -> ModelAnswer:
+        """The model, prompt and fallback, for the combinators."""
+        return ModelAnswer(self.parts.client, self.prompt, self.parts.fallback)
 
 
 def answer_or_fallback(

@@ -11,8 +11,7 @@ from collections.abc import Callable
 from pydantic import BaseModel, ConfigDict, Field
 
 from exdesk.agents._engines import (
-    ModelAnswer,
-    ModelParts,
+    ModelEngine,
     answer_or_fallback,
     cascade,
     shadow,
@@ -32,9 +31,8 @@ from exdesk.agents.classifier.contract import (
     ClassifierEvidence,
     ClassifierOutcome,
 )
-from exdesk.agents.prompts import agent_prompt
 from exdesk.domain import Category, ClassificationProposal, EngineName
-from exdesk.llm import ModelRun, OutputSchema, Prompt, untrusted
+from exdesk.llm import ModelRun, OutputSchema, untrusted
 
 AGENT = "classifier"
 MODEL_CONFIDENCE_CAP = 0.95
@@ -100,20 +98,10 @@ def triage_classification(request: ClassificationRequest) -> ClassifierOutcome:
     )
 
 
-class OpenAIClassifier:
+class OpenAIClassifier(ModelEngine[Classifier]):
     """Classifies with a model; on any model failure, the configured fallback."""
 
-    engine: EngineName = "openai"
-
-    def __init__(self, parts: ModelParts, local: Classifier, prompt: Prompt | None = None) -> None:
-        self.parts = parts
-        self.local = local
-        self.prompt = prompt or agent_prompt("classifier")
-
-    @property
-    def answer(self) -> ModelAnswer:
-        """The model, prompt and fallback, for the combinators."""
-        return ModelAnswer(self.parts.client, self.prompt, self.parts.fallback)
+    prompt_name = "classifier"
 
     def ask(self, request: ClassificationRequest) -> ClassifierOutcome:
         """The model's classification (ModelRunError when it gives none)."""

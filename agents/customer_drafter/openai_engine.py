@@ -10,8 +10,7 @@ import json
 from pydantic import BaseModel, ConfigDict, Field
 
 from exdesk.agents._engines import (
-    ModelAnswer,
-    ModelParts,
+    ModelEngine,
     answer_or_fallback,
     cascade,
     shadow,
@@ -20,9 +19,8 @@ from exdesk.agents._engines import (
 from exdesk.agents._outcome import AgentOutcome
 from exdesk.agents._tools import facts_tool
 from exdesk.agents.customer_drafter.contract import CustomerDrafter, DraftEvidence, DraftOutcome
-from exdesk.agents.prompts import agent_prompt
 from exdesk.domain import DEFAULT_PURPOSE, CustomerDraft, DraftRequest, EngineName, Fact, FactUsed
-from exdesk.llm import ModelRun, OutputSchema, Prompt, untrusted
+from exdesk.llm import ModelRun, OutputSchema, untrusted
 
 AGENT = "customer_drafter"
 
@@ -83,21 +81,11 @@ def draft_from(answer: DrafterAnswer, request: DraftRequest) -> tuple[CustomerDr
     return draft, unknown
 
 
-class OpenAICustomerDrafter:
+class OpenAICustomerDrafter(ModelEngine[CustomerDrafter]):
     """Writes drafts with a model; on any failure, the configured fallback (for the
     drafter, ``triage`` also means the template draft: every draft goes to a CS rep)."""
 
-    engine: EngineName = "openai"
-
-    def __init__(self, parts: ModelParts, local: CustomerDrafter, prompt: Prompt | None = None):
-        self.parts = parts
-        self.local = local
-        self.prompt = prompt or agent_prompt("drafter")
-
-    @property
-    def answer(self) -> ModelAnswer:
-        """The model, prompt and fallback, for the combinators."""
-        return ModelAnswer(self.parts.client, self.prompt, self.parts.fallback)
+    prompt_name = "drafter"
 
     def ask(self, request: DraftRequest) -> DraftOutcome:
         """The model's draft (ModelRunError when it gives none)."""

@@ -13,8 +13,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field
 
 from exdesk.agents._engines import (
-    ModelAnswer,
-    ModelParts,
+    ModelEngine,
     answer_or_fallback,
     cascade,
     shadow,
@@ -33,7 +32,6 @@ from exdesk.agents.document_extractor.direction import OwnParties, document_dire
 from exdesk.agents.document_extractor.hostile import find_suspicious_instructions
 from exdesk.agents.document_extractor.interpretation import Interpretation
 from exdesk.agents.document_extractor.pdf import pdf_text
-from exdesk.agents.prompts import agent_prompt
 from exdesk.domain import (
     DocType,
     DocumentExtraction,
@@ -42,7 +40,7 @@ from exdesk.domain import (
     ExtractedLine,
 )
 from exdesk.errors import ExtractionError
-from exdesk.llm import ModelRun, OutputSchema, Prompt, read_only_tool, untrusted
+from exdesk.llm import ModelRun, OutputSchema, read_only_tool, untrusted
 
 AGENT = "document_extractor"
 DOCUMENT_CHARS = 20_000
@@ -147,22 +145,10 @@ def triage_extraction(request: ExtractionRequest) -> ExtractionOutcome:
     )
 
 
-class OpenAIDocumentExtractor:
+class OpenAIDocumentExtractor(ModelEngine[DocumentExtractor]):
     """Reads text and PDF documents with a model; X12 and EDIFACT with the local parsers."""
 
-    engine: EngineName = "openai"
-
-    def __init__(
-        self, parts: ModelParts, local: DocumentExtractor, prompt: Prompt | None = None
-    ) -> None:
-        self.parts = parts
-        self.local = local
-        self.prompt = prompt or agent_prompt("extractor")
-
-    @property
-    def answer(self) -> ModelAnswer:
-        """The model, prompt and fallback, for the combinators."""
-        return ModelAnswer(self.parts.client, self.prompt, self.parts.fallback)
+    prompt_name = "extractor"
 
     def ask(self, request: ExtractionRequest) -> ExtractionOutcome:
         """The model's reading (ModelRunError when it gives none)."""

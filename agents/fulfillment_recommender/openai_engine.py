@@ -10,8 +10,7 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict, Field
 
 from exdesk.agents._engines import (
-    ModelAnswer,
-    ModelParts,
+    ModelEngine,
     answer_or_fallback,
     cascade,
     shadow,
@@ -31,10 +30,9 @@ from exdesk.agents.fulfillment_recommender.contract import (
     RecommendationOutcome,
     RecommendationRequest,
 )
-from exdesk.agents.prompts import agent_prompt
 from exdesk.domain import EngineName, FulfillmentOption, FulfillmentRecommendation
 from exdesk.errors import AgentError
-from exdesk.llm import ModelRun, OutputSchema, Prompt, untrusted
+from exdesk.llm import ModelRun, OutputSchema, untrusted
 
 AGENT = "fulfillment_recommender"
 NEAR_TIE = Decimal("0.10")
@@ -107,22 +105,10 @@ def triage_recommendation(request: RecommendationRequest) -> RecommendationOutco
     )
 
 
-class OpenAIFulfillmentRecommender:
+class OpenAIFulfillmentRecommender(ModelEngine[FulfillmentRecommender]):
     """Ranks the feasible options with a model; on any failure, the configured fallback."""
 
-    engine: EngineName = "openai"
-
-    def __init__(
-        self, parts: ModelParts, local: FulfillmentRecommender, prompt: Prompt | None = None
-    ) -> None:
-        self.parts = parts
-        self.local = local
-        self.prompt = prompt or agent_prompt("recommender")
-
-    @property
-    def answer(self) -> ModelAnswer:
-        """The model, prompt and fallback, for the combinators."""
-        return ModelAnswer(self.parts.client, self.prompt, self.parts.fallback)
+    prompt_name = "recommender"
 
     def ask(self, request: RecommendationRequest) -> RecommendationOutcome:
         """The model's ranking of the feasible options (ModelRunError when it gives none)."""
