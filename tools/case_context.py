@@ -68,7 +68,9 @@ def look_up_context(reader: NetworkReader, event: ExceptionEvent) -> CaseContext
         lanes=reader.lanes_into(order.ship_to.region) if order else [],
         foreign_references=foreign,
         missing=missing,
-        warnings=sender_warnings(refs.sender_email, customer, reader.customers()),
+        warnings=sender_warnings(
+            refs.sender_email, customer, reader.contacts() if refs.sender_email else []
+        ),
     )
 
 

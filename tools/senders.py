@@ -81,19 +81,21 @@ def imitates(domain: str, known: str) -> bool:
 
 
 def sender_warnings(
-    sender: str | None, customer: CustomerAccount | None, known: Iterable[CustomerAccount]
+    sender: str | None, customer: CustomerAccount | None, known: Iterable[tuple[str, str]]
 ) -> list[str]:
     """Warnings about the sender of an event: a look-alike of a known customer's domain, or
-    (with a customer bound to the case) an address outside that customer's domain."""
+    (with a customer bound to the case) an address outside that customer's domain.
+
+    ``known`` is every customer's (id, contact e-mail address)."""
     if sender is None:
         return []
     domain = domain_of(sender)
     warnings: list[str] = []
-    for account in known:
-        theirs = domain_of(account.contact.email)
+    for customer_id, email in known:
+        theirs = domain_of(email)
         if imitates(domain, theirs):
             warnings.append(
-                f"sender domain {domain} looks like {theirs} of customer {account.customer_id}: "
+                f"sender domain {domain} looks like {theirs} of customer {customer_id}: "
                 "possible impersonation, nothing is done or sent without a person"
             )
             break

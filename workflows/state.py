@@ -7,6 +7,8 @@ and the decision log and case tables hold the truth. A node reads its state thro
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, NotRequired, TypedDict, TypeVar
@@ -122,8 +124,47 @@ ProducerNode = Callable[["WorkflowDeps", CaseState], Update]
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
+class ValidatedParts:
+    """The large parts of runs' states (event, context), validated once per value.
+
+    Within one run LangGraph hands every node the same value of a part that no node has
+    changed since, so it is validated once, not at each node. A part is found by the
+    identity of its value, which is held here (its id cannot be reused while it is), for the
+    ``size`` parts read last. The models are shared by the nodes that read them: no node
+    changes a part's model (a node changes the state only through its update).
+    """
+
+    def __init__(self, size: int = 512) -> None:
+        self._size = size
+        self._parts: OrderedDict[tuple[type[BaseModel], int], tuple[object, BaseModel]] = (
+            OrderedDict()
+        )
+        self._lock = threading.Lock()
+
+    def read(self, model: type[ModelT], raw: object) -> ModelT:
+        """``raw`` validated as ``model``: the model read before from this very value, or a
+        new one."""
+        key = (model, id(raw))
+        with self._lock:
+            found = self._parts.get(key)
+            if found is not None and found[0] is raw:
+                self._parts.move_to_end(key)
+                return found[1]  # type: ignore[return-value]
+        validated = model.model_validate(raw)
+        with self._lock:
+            self._parts[key] = (raw, validated)
+            while len(self._parts) > self._size:
+                self._parts.popitem(last=False)
+        return validated
+
+
+PARTS = ValidatedParts()
+"""The process's validated state parts."""
+
+
 class StateView:
-    """One node's typed reading of the state; each part is validated on first use, once."""
+    """One node's typed reading of the state; each part is validated on first use, once
+    (the event and the context once per run, see :class:`ValidatedParts`)."""
 
     def __init__(self, state: CaseState) -> None:
         self.state = state
@@ -131,12 +172,13 @@ class StateView:
     @cached_property
     def event(self) -> ExceptionEvent:
         """The case's event."""
-        return ExceptionEvent.model_validate(self.state["event"])
+        return PARTS.read(ExceptionEvent, self.state["event"])
 
     @cached_property
     def context(self) -> CaseContext:
         """What enrich looked up about the event."""
-        return CaseContext.model_validate(self.state.get("context") or {})
+        raw = self.state.get("context")
+        return PARTS.read(CaseContext, raw) if raw else CaseContext()
 
     @cached_property
     def classification(self) -> CaseClassification:

@@ -212,11 +212,15 @@ class NetworkReader:
             customer_id,
         )
 
-    def customers(self) -> list[CustomerAccount]:
-        """Every customer account of the tenant, by id."""
-        return self._many(
-            CustomerAccount, "SELECT doc FROM customers WHERE tenant_id=%s ORDER BY customer_id"
-        )
+    def contacts(self) -> list[tuple[str, str]]:
+        """Every customer's (id, contact e-mail address), by id: what a sender is judged
+        against, read without building the accounts."""
+        rows = self._conn.execute(
+            "SELECT customer_id, contact_email FROM customers WHERE tenant_id=%s"
+            " ORDER BY customer_id",
+            (self.tenant_id,),
+        ).fetchall()
+        return [(row["customer_id"], row["contact_email"]) for row in rows]
 
     def customer_by_email(self, email: str) -> CustomerAccount | None:
         """The customer whose contact has this e-mail address (case-insensitive)."""
