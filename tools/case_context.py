@@ -42,30 +42,25 @@ def look_up_context(reader: NetworkReader, event: ExceptionEvent) -> CaseContext
     if customer is None and order is not None:
         customer = reader.customer(order.customer_id)
 
-    shipments = reader.shipments_of_order(order.order_id) if order else []
-    if shipment is None and len(shipments) == 1:
-        shipment = shipments[0]
-
     sku_ids = {line.sku for line in order.lines} if order else set()
     if event.sku:
         sku_ids.add(event.sku)
-    skus = reader.skus(sorted(sku_ids))
-    known = {s.sku for s in skus}
-    if event.sku and event.sku not in known:
+    around = reader.surroundings(order, sku_ids, warehouses=bool(order or event.warehouse_id))
+    if shipment is None and len(around.shipments) == 1:
+        shipment = around.shipments[0]
+    if event.sku and event.sku not in {s.sku for s in around.skus}:
         missing.append(f"sku {event.sku}")
-    substitutes = {sub for s in skus for sub in s.substitutes} - known
-    skus += reader.skus(sorted(substitutes))
 
     return CaseContext(
         order=order,
         customer=customer,
         shipment=shipment,
-        shipments=shipments,
-        returns=reader.returns_of_order(order.order_id) if order else [],
-        skus=skus,
-        inventory=reader.inventory(sorted(s.sku for s in skus)) if skus else [],
-        warehouses=reader.warehouses() if order or event.warehouse_id else [],
-        lanes=reader.lanes_into(order.ship_to.region) if order else [],
+        shipments=around.shipments,
+        returns=around.returns,
+        skus=around.skus,
+        inventory=around.inventory,
+        warehouses=around.warehouses,
+        lanes=around.lanes,
         foreign_references=foreign,
         missing=missing,
         warnings=sender_warnings(

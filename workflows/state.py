@@ -150,9 +150,13 @@ class ValidatedParts:
             if found is not None and found[0] is raw:
                 self._parts.move_to_end(key)
                 return found[1]  # type: ignore[return-value]
-        validated = model.model_validate(raw)
+        return self.remember(raw, model.model_validate(raw))
+
+    def remember(self, raw: object, validated: ModelT) -> ModelT:
+        """Hold ``validated`` as the model of ``raw`` (which must be its JSON dump): what a
+        node that built the model and put its dump in the state hands on."""
         with self._lock:
-            self._parts[key] = (raw, validated)
+            self._parts[(type(validated), id(raw))] = (raw, validated)
             while len(self._parts) > self._size:
                 self._parts.popitem(last=False)
         return validated

@@ -155,11 +155,9 @@ class StepRecorder:
                 return existing
         spec = span or SpanSpec(f"workflow_step {step}")
         attributes = {"exdesk.case_id": case_id, "exdesk.tenant_id": tenant_id, "exdesk.step": step}
-        with tracer.start_as_current_span(
-            spec.name,
-            kind=spec.kind,
-            attributes=masked_attributes({**attributes, **spec.attributes}),
-        ) as current:
+        with tracer.start_as_current_span(spec.name, kind=spec.kind) as current:
+            if current.is_recording():  # masking costs: only for a span that is exported
+                current.set_attributes(masked_attributes({**attributes, **spec.attributes}))
             result = compute()
             if result.output.step != step:
                 raise TypeError(f"the {step} step produced a {result.output.step} output")
@@ -218,7 +216,8 @@ class StepRecorder:
                     anchor_case(conn, record, result.anchor)
             if written:  # the record just appended is the head, under the run's lock
                 self._moved(case_id, record.seq)
-            current.set_attributes(masked_attributes({"exdesk.seq": record.seq}))
+            if current.is_recording():
+                current.set_attributes({"exdesk.seq": record.seq})
         return record
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from psycopg import Connection
@@ -149,6 +150,46 @@ def replace_network(
     return counts
 
 
+@dataclass(frozen=True)
+class Surroundings:
+    """What the network holds around a case's order and SKUs, read in one statement."""
+
+    shipments: list[Shipment]
+    returns: list[ReturnAuthorization]
+    skus: list[Sku]
+    """The named SKUs found (by SKU), then their substitutes not named (by SKU)."""
+    inventory: list[InventoryPosition]
+    """The positions of all of ``skus`` in every warehouse (by SKU, then warehouse)."""
+    warehouses: list[Warehouse]
+    lanes: list[CarrierLane]
+
+
+_SURROUNDINGS = """
+WITH own AS (
+    SELECT sku, doc FROM skus WHERE tenant_id = %(t)s AND sku = ANY(%(skus)s)
+), substitutes AS (
+    SELECT sku, doc FROM skus WHERE tenant_id = %(t)s
+       AND sku IN (SELECT jsonb_array_elements_text(doc -> 'substitutes') FROM own)
+       AND sku NOT IN (SELECT sku FROM own)
+), every_sku AS (
+    SELECT sku FROM own UNION SELECT sku FROM substitutes
+)
+SELECT
+    (SELECT coalesce(jsonb_agg(doc ORDER BY shipment_id), '[]') FROM shipments
+      WHERE tenant_id = %(t)s AND order_id = %(order)s) AS shipments,
+    (SELECT coalesce(jsonb_agg(doc ORDER BY rma_id), '[]') FROM return_authorizations
+      WHERE tenant_id = %(t)s AND order_id = %(order)s) AS returns,
+    (SELECT coalesce(jsonb_agg(doc ORDER BY sku), '[]') FROM own) AS own_skus,
+    (SELECT coalesce(jsonb_agg(doc ORDER BY sku), '[]') FROM substitutes) AS substitute_skus,
+    (SELECT coalesce(jsonb_agg(doc ORDER BY sku, warehouse_id), '[]') FROM inventory_positions
+      WHERE tenant_id = %(t)s AND sku IN (SELECT sku FROM every_sku)) AS inventory,
+    (SELECT coalesce(jsonb_agg(doc ORDER BY warehouse_id), '[]') FROM warehouses
+      WHERE tenant_id = %(t)s AND %(warehouses)s) AS warehouses,
+    (SELECT coalesce(jsonb_agg(doc ORDER BY origin_region, carrier, service), '[]')
+       FROM carrier_lanes WHERE tenant_id = %(t)s AND dest_region = %(region)s) AS lanes
+"""
+
+
 class NetworkReader:
     """Read-only lookups of one tenant's network objects over one connection."""
 
@@ -194,16 +235,6 @@ class NetworkReader:
             upper,
         )
 
-    def orders_of_customer(self, customer_id: str, limit: int = 50) -> list[Order]:
-        """A customer's orders (most recent first by id)."""
-        return self._many(
-            Order,
-            "SELECT doc FROM orders WHERE tenant_id=%s AND customer_id=%s"
-            " ORDER BY order_id DESC LIMIT %s",
-            customer_id,
-            limit,
-        )
-
     def customer(self, customer_id: str) -> CustomerAccount | None:
         """One customer account by id."""
         return self._one(
@@ -242,53 +273,38 @@ class NetworkReader:
             shipment_id,
         )
 
-    def shipments_of_order(self, order_id: str) -> list[Shipment]:
-        """The shipments of one order."""
-        return self._many(
-            Shipment,
-            "SELECT doc FROM shipments WHERE tenant_id=%s AND order_id=%s ORDER BY shipment_id",
-            order_id,
-        )
+    def surroundings(
+        self,
+        order: Order | None,
+        skus: Iterable[str],
+        *,
+        warehouses: bool,
+    ) -> Surroundings:
+        """In one statement: the order's shipments and returns, the catalogue entries of
+        ``skus`` and of their substitutes, the inventory of all of them, every warehouse
+        (when ``warehouses``) and the lanes into the order's ship-to region."""
+        row = self._conn.execute(
+            _SURROUNDINGS,
+            {
+                "t": self.tenant_id,
+                "order": order.order_id if order else None,
+                "skus": sorted(set(skus)),
+                "warehouses": warehouses,
+                "region": order.ship_to.region if order else None,
+            },
+        ).fetchone()
+        assert row is not None  # a SELECT of scalar subqueries returns one row
 
-    def returns_of_order(self, order_id: str) -> list[ReturnAuthorization]:
-        """The RMAs of one order."""
-        return self._many(
-            ReturnAuthorization,
-            "SELECT doc FROM return_authorizations WHERE tenant_id=%s AND order_id=%s"
-            " ORDER BY rma_id",
-            order_id,
-        )
+        def read(model: type[ModelT], column: str) -> list[ModelT]:
+            return [self._model(model, doc) for doc in row[column]]
 
-    def skus(self, sku_ids: Iterable[str]) -> list[Sku]:
-        """Catalogue entries of the given SKUs (unknown ones are skipped)."""
-        return self._many(
-            Sku,
-            "SELECT doc FROM skus WHERE tenant_id=%s AND sku = ANY(%s) ORDER BY sku",
-            list(sku_ids),
-        )
-
-    def inventory(self, sku_ids: Sequence[str]) -> list[InventoryPosition]:
-        """Positions of the given SKUs in every warehouse."""
-        return self._many(
-            InventoryPosition,
-            "SELECT doc FROM inventory_positions WHERE tenant_id=%s AND sku = ANY(%s)"
-            " ORDER BY sku, warehouse_id",
-            list(sku_ids),
-        )
-
-    def warehouses(self) -> list[Warehouse]:
-        """Every warehouse of the tenant."""
-        return self._many(
-            Warehouse, "SELECT doc FROM warehouses WHERE tenant_id=%s ORDER BY warehouse_id"
-        )
-
-    def lanes_into(self, dest_region: str) -> list[CarrierLane]:
-        """Every lane that delivers into a region."""
-        return self._many(
-            CarrierLane,
-            "SELECT doc FROM carrier_lanes WHERE tenant_id=%s AND dest_region=%s"
-            " ORDER BY origin_region, carrier, service",
-            dest_region,
+        return Surroundings(
+            shipments=read(Shipment, "shipments"),
+            returns=read(ReturnAuthorization, "returns"),
+            skus=read(Sku, "own_skus") + read(Sku, "substitute_skus"),
+            inventory=read(InventoryPosition, "inventory"),
+            warehouses=read(Warehouse, "warehouses"),
+            lanes=read(CarrierLane, "lanes"),
         )
 
     def counts(self) -> dict[str, int]:

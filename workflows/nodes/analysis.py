@@ -28,7 +28,7 @@ from exdesk.workflows.deps import WorkflowDeps
 from exdesk.workflows.routing import route_case
 from exdesk.workflows.severity import assess_severity as severity_of
 from exdesk.workflows.severity import severity_inputs
-from exdesk.workflows.state import CaseState, PendingApproval, StateView, Update
+from exdesk.workflows.state import PARTS, CaseState, PendingApproval, StateView, Update
 from exdesk.workflows.steps import ApprovalRequest, SpanSpec, StepResult
 
 PRECEDENT_EVIDENCE = 3
@@ -63,7 +63,9 @@ def enrich(deps: WorkflowDeps, state: CaseState) -> Update:
             "execute_tool look_up_context", attributes={"gen_ai.tool.name": "look_up_context"}
         ),
     )
-    return {"seq": record.seq, "context": context.model_dump(mode="json")}
+    raw = context.model_dump(mode="json")
+    PARTS.remember(raw, context)  # the next nodes read it without validating it again
+    return {"seq": record.seq, "context": raw}
 
 
 def classify(deps: WorkflowDeps, state: CaseState) -> Update:
