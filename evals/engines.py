@@ -18,7 +18,7 @@ from exdesk.agents.fulfillment_recommender.contract import FulfillmentRecommende
 from exdesk.agents.registry import AgentName, build_agent
 from exdesk.domain import Category
 from exdesk.evals.suite import RunOptions
-from exdesk.policies.config import load_policy_config
+from exdesk.policies.config import PolicyConfig, load_policy_config
 from exdesk.settings import Settings, require_model_endpoint
 
 
@@ -42,6 +42,12 @@ def agent_settings(
     settings = eval_settings(options.data_dir, options.settings, **engines, **overrides)
     require_model_endpoint(settings)
     return settings
+
+
+def run_policy(options: RunOptions) -> PolicyConfig:
+    """The policies the run's settings name (``EXDESK_POLICY_FILE``; the shipped ones by
+    default): their thresholds are what a cascade and the policy figures use."""
+    return load_policy_config(eval_settings(options.data_dir, options.settings).policy_file)
 
 
 def policy_threshold(settings: Settings) -> Callable[[Category], float]:

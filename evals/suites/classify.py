@@ -15,7 +15,7 @@ from exdesk.domain.context import CaseContext
 from exdesk.errors import AgentError
 from exdesk.evals.corpus import HELDOUT_DATA
 from exdesk.evals.engine_trace import Scored, shadow_answer, trace
-from exdesk.evals.engines import build_engine
+from exdesk.evals.engines import build_engine, run_policy
 from exdesk.evals.formats._jsonl import display_path
 from exdesk.evals.formats.classification import ClassificationSample, load_classification
 from exdesk.evals.metric import Estimate, Evaluated, Metric, ratio
@@ -23,7 +23,7 @@ from exdesk.evals.metrics import classification as cm
 from exdesk.evals.records import SampleRecord, SuiteName
 from exdesk.evals.suite import RunOptions
 from exdesk.examples import example_network
-from exdesk.policies.config import PolicyConfig, load_policy_config
+from exdesk.policies.config import PolicyConfig
 from exdesk.workflows.severity import assess_severity, severity_inputs
 
 
@@ -154,7 +154,7 @@ class _Session:
         self.samples = samples
         self.dataset = dataset
         self.notes: list[str] = []
-        self.policy: PolicyConfig = load_policy_config()
+        self.policy: PolicyConfig = run_policy(options)
         self.engine = options.engine
         self.classifier = classifier or build_engine(options, "classifier")
         self._network: NetworkSnapshot | None = None
@@ -288,7 +288,7 @@ class ClassifySuite:
         _, bins = cm.reliability(confidence, correct)
         _, curve = cm.risk_coverage(confidence, correct)
         at_policy = _selective(items)
-        policy = load_policy_config()
+        policy = run_policy(options)
         return {
             "labels": labels,
             "per_class": {k: asdict(v) for k, v in cm.per_class(gold, predicted, labels).items()},
