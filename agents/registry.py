@@ -8,9 +8,9 @@ one that has no entry stops the service at start with one line naming the agents
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal, TypeVar
+from typing import Literal, TypeVar, overload
 
 from exdesk.agents._engines import model_parts
 from exdesk.agents.classifier.contract import Classifier
@@ -45,6 +45,8 @@ AgentT = TypeVar("AgentT")
 
 AgentName = Literal["classifier", "extractor", "recommender", "drafter"]
 """The agents as the settings name them: ``EXDESK_<AGENT>_ENGINE`` selects the engine."""
+
+AGENTS: tuple[AgentName, ...] = ("classifier", "extractor", "recommender", "drafter")
 
 Factories = Mapping[EngineName, Callable[[Settings], AgentT]]
 """An agent's engines: engine name → a factory building it from the settings."""
@@ -203,6 +205,76 @@ def _drafter(settings: Settings, engines: EngineTable) -> CustomerDrafter:
     return ShadowCustomerDrafter(model)
 
 
+def _check(settings: Settings, engines: EngineTable, agents: Sequence[AgentName]) -> None:
+    """ConfigurationError, naming the agents, when a selected engine does not exist."""
+    missing = [(agent, engine) for agent, engine in engines.missing(settings) if agent in agents]
+    if missing:
+        named = ", ".join(
+            f"{agent} (EXDESK_{agent.upper()}_ENGINE={engine})" for agent, engine in missing
+        )
+        raise ConfigurationError(
+            f"invalid configuration: no such engine in this release for {named}; use local"
+        )
+
+
+def _limit(threshold: Callable[[Category], float] | None) -> Callable[[Category], float]:
+    return threshold or (lambda _category: DEFAULT_THRESHOLD)
+
+
+@overload
+def build_agent(
+    settings: Settings,
+    agent: Literal["classifier"],
+    engines: EngineTable = ...,
+    *,
+    threshold: Callable[[Category], float] | None = ...,
+) -> Classifier: ...
+@overload
+def build_agent(
+    settings: Settings,
+    agent: Literal["extractor"],
+    engines: EngineTable = ...,
+    *,
+    threshold: Callable[[Category], float] | None = ...,
+) -> DocumentExtractor: ...
+@overload
+def build_agent(
+    settings: Settings,
+    agent: Literal["recommender"],
+    engines: EngineTable = ...,
+    *,
+    threshold: Callable[[Category], float] | None = ...,
+) -> FulfillmentRecommender: ...
+@overload
+def build_agent(
+    settings: Settings,
+    agent: Literal["drafter"],
+    engines: EngineTable = ...,
+    *,
+    threshold: Callable[[Category], float] | None = ...,
+) -> CustomerDrafter: ...
+def build_agent(
+    settings: Settings,
+    agent: AgentName,
+    engines: EngineTable = ENGINES,
+    *,
+    threshold: Callable[[Category], float] | None = None,
+) -> Classifier | DocumentExtractor | FulfillmentRecommender | CustomerDrafter:
+    """One agent's engine as the settings select it, built exactly as :func:`build_agents`
+    builds it (an evaluation builds one agent without training or loading the others).
+
+    Raises ConfigurationError when the selected engine does not exist.
+    """
+    _check(settings, engines, (agent,))
+    if agent == "classifier":
+        return _classifier(settings, engines, _limit(threshold))
+    if agent == "extractor":
+        return _extractor(settings, engines, _limit(threshold))
+    if agent == "recommender":
+        return _recommender(settings, engines)
+    return _drafter(settings, engines)
+
+
 def build_agents(
     settings: Settings,
     engines: EngineTable = ENGINES,
@@ -218,18 +290,10 @@ def build_agents(
     an agent and is built on its own (``EXDESK_PRECEDENTS_EMBEDDER``). Raises
     ConfigurationError, before building anything, when a selected engine does not exist.
     """
-    missing = engines.missing(settings)
-    if missing:
-        named = ", ".join(
-            f"{agent} (EXDESK_{agent.upper()}_ENGINE={engine})" for agent, engine in missing
-        )
-        raise ConfigurationError(
-            f"invalid configuration: no such engine in this release for {named}; use local"
-        )
-    limit = threshold or (lambda _category: DEFAULT_THRESHOLD)
+    _check(settings, engines, AGENTS)
     return AgentSet(
-        classifier=_classifier(settings, engines, limit),
-        extractor=_extractor(settings, engines, limit),
-        recommender=_recommender(settings, engines),
-        drafter=_drafter(settings, engines),
+        classifier=build_agent(settings, "classifier", engines, threshold=threshold),
+        extractor=build_agent(settings, "extractor", engines, threshold=threshold),
+        recommender=build_agent(settings, "recommender", engines),
+        drafter=build_agent(settings, "drafter", engines),
     )

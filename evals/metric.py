@@ -153,11 +153,12 @@ def summarise(
     if len(evaluated) > 1:
         for metric in metrics:
             values = [metric.point(items) for items in evaluated.values()]
-            spread[metric.name] = _spread(values)
+            spread[metric.name] = spread_of(values)
     return Summarised(figures, groups, spread)
 
 
-def _spread(values: list[float | None]) -> EpochSpread:
+def spread_of(values: list[float | None]) -> EpochSpread:
+    """Mean, standard deviation, minimum and maximum of one figure over the epochs."""
     known = [v for v in values if v is not None]
     if not known:
         return EpochSpread(mean=None, std=None, minimum=None, maximum=None, values=values)

@@ -19,12 +19,45 @@ SuiteName = Literal["classify", "extract", "recommend", "draft", "workflow"]
 SUITES: tuple[SuiteName, ...] = ("classify", "extract", "recommend", "draft", "workflow")
 
 EvalEngine = Literal["local", "openai", "cascade", "shadow"]
-"""The engine names ``exdesk eval run --engine`` accepts; only those the agent registry
-builds can run (``local`` today), the others stop with one line."""
+"""The engine names ``exdesk eval run --engine`` accepts: the agent registry's choices
+(``EXDESK_<AGENT>_ENGINE``)."""
+
+Decider = Literal["local", "openai"]
+"""Which single engine's answer a sample's decision is."""
 
 
 class _Record(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class EngineTrace(_Record):
+    """Which engine decided one sample and why, read from the agent's outcome (its
+    ``model``, the decision record's account of a model run)."""
+
+    selected: EvalEngine
+    """The engine the run selected."""
+    decided_by: Decider
+    """Whose answer was scored: the local engine's, or the model's."""
+    asked: bool
+    """The model was sent a request (a cascade that was sure enough never asks)."""
+    reason: str | None = None
+    """Why that engine decided (the cascade's routing, a fallback's cause)."""
+    failure: str | None = None
+    """What failed when the model was asked and gave no usable answer."""
+    fallback: Literal["local", "triage"] | None = None
+    """What stood in for the model's answer."""
+
+
+class ShadowAnswer(_Record):
+    """What the model answered beside the deciding local engine (``--engine shadow``),
+    scored exactly as the suite scores a decision; it never changes the sample's scores."""
+
+    output: dict[str, Any] = Field(default_factory=dict)
+    """The model's answer as the suite observes it (empty when the model failed)."""
+    scores: dict[str, float | None] = Field(default_factory=dict)
+    agreement: bool | None = None
+    """Whether it agrees with the decision, as the agent defines agreeing (None: failed)."""
+    failure: str | None = None
 
 
 class SampleRecord(_Record):
@@ -49,6 +82,10 @@ class SampleRecord(_Record):
     """The engine's error, when it failed on this sample (scored as a failure)."""
     seconds: float = Field(ge=0)
     """Wall time the engine took on this sample."""
+    engine: EngineTrace | None = None
+    """Which engine decided (None: the engine failed or the sample was not run)."""
+    shadow: ShadowAnswer | None = None
+    """The shadow model's own answer (``--engine shadow`` only)."""
 
     @property
     def key(self) -> tuple[str, int]:
@@ -95,6 +132,53 @@ class MetricInfo(_Record):
     """A hard rule (content violations, false auto-actions): any value above 0 fails."""
 
 
+class PathFigure(_Record):
+    """The samples one engine decided, and the suite's engine metric on them."""
+
+    samples: int
+    metric: MetricValue
+
+
+class ShadowFigures(_Record):
+    """How the shadow model compares with the deciding local engine."""
+
+    answered: int
+    """Samples the model answered."""
+    failures: int
+    """Samples on which the model gave no answer (counted, not scored)."""
+    agreement: MetricValue
+    """Share of answered samples whose answer agrees with the decision."""
+    local: MetricValue
+    """The engine metric of the local decisions, on the samples the model answered."""
+    model: MetricValue
+    """The same metric of the model's own answers, on the same samples."""
+
+
+class EngineFigures(_Record):
+    """Which engine decided how much, and how well (first epoch; ``epoch_spread`` over all
+    epochs). Every count is of sample-epochs; no figure is NaN."""
+
+    engine: EvalEngine
+    metric: str
+    """The suite's metric each path is judged on (its main metric)."""
+    traced: int
+    """Scored samples whose decision says which engine made it."""
+    unscorable: int = 0
+    """Samples that could not be scored (left out of every figure here)."""
+    untraced: int = 0
+    """Scored samples with no decision to trace (the engine raised)."""
+    reached_model: MetricValue
+    """Share of traced samples the model was asked about."""
+    model_failures: int = 0
+    """Samples the model was asked about but whose answer was not used (it failed)."""
+    paths: dict[Decider, PathFigure] = Field(default_factory=dict)
+    """``local``: decided by the local engine; ``openai``: decided by the model."""
+    shadow: ShadowFigures | None = None
+    epoch_spread: dict[str, EpochSpread] = Field(default_factory=dict)
+    """Mean and spread over the epochs of ``reached_model``, each path's metric, and for
+    ``shadow`` the agreement and both engines' metric."""
+
+
 class RunSummary(_Record):
     """The figures of one run of one suite."""
 
@@ -122,3 +206,5 @@ class RunSummary(_Record):
     """Suite-specific tables: per-class figures, the confusion matrix, per-field counts,
     reliability bins, the risk-coverage curve…"""
     notes: list[str] = Field(default_factory=list)
+    engines: EngineFigures | None = None
+    """Which engine decided and each path's figures (every engine but ``local``)."""

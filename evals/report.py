@@ -73,6 +73,63 @@ def _spread_table(summary: RunSummary) -> str:
     )
 
 
+def _engines(summary: RunSummary) -> str:
+    figures = summary.engines
+    if figures is None:
+        return ""
+    reached = figures.reached_model
+    counted = (
+        f"{figures.traced} samples say which engine decided; {figures.unscorable} unscorable"
+        f" and {figures.untraced} on which the engine raised are left out"
+    )
+    rows = [
+        ["reached the model", _figure(reached), reached.n, "share of samples the model was asked"],
+        ["model failures", str(figures.model_failures), reached.n, "asked, but no usable answer"],
+    ]
+    for path, found in figures.paths.items():
+        rows.append(
+            [
+                f"{figures.metric}, decided by {path}",
+                _figure(found.metric),
+                found.samples,
+                "the model's answers" if path == "openai" else "the local engine's answers",
+            ]
+        )
+    shadow = figures.shadow
+    if shadow is not None:
+        rows += [
+            [
+                "shadow agreement",
+                _figure(shadow.agreement),
+                shadow.answered,
+                f"the model's answer agrees with the decision ({shadow.failures} failed)",
+            ],
+            [f"{figures.metric}, local", _figure(shadow.local), shadow.answered, "same samples"],
+            [f"{figures.metric}, model", _figure(shadow.model), shadow.answered, "same samples"],
+        ]
+    body = "".join(
+        f"<tr><td class=l>{_e(name)}</td><td>{value}</td><td>{n}</td><td class=l>{_e(what)}"
+        "</td></tr>"
+        for name, value, n, what in rows
+    )
+    spread = ""
+    if figures.epoch_spread:
+        spread = "<table><tr><th class=l>over the epochs</th><th>mean</th><th>std</th>" + (
+            "<th>min</th><th>max</th></tr>"
+            + "".join(
+                f"<tr><td class=l>{_e(name)}</td><td>{_num(s.mean)}</td><td>{_num(s.std)}</td>"
+                f"<td>{_num(s.minimum)}</td><td>{_num(s.maximum)}</td></tr>"
+                for name, s in figures.epoch_spread.items()
+            )
+            + "</table>"
+        )
+    return (
+        f"<h2>Engines ({_e(figures.engine)})</h2><p>{_e(counted)}.</p><table><tr>"
+        "<th class=l>figure</th><th>value ± s.e.</th><th>samples</th><th class=l>what</th>"
+        f"</tr>{body}</table>{spread}"
+    )
+
+
 def _groups(summary: RunSummary) -> str:
     parts = []
     headline = [n for n, i in summary.info.items() if i.gate][:3] or list(summary.metrics)[:3]
@@ -300,6 +357,7 @@ def render_report(run: Run, baseline: Path | None = None) -> str:
         + "<h2>Figures</h2>"
         + _metrics_table(summary)
         + _spread_table(summary)
+        + _engines(summary)
         + compared
         + "<h2>Plots</h2>"
         + figures

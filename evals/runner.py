@@ -15,6 +15,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from exdesk.evals.engine_figures import engine_figures
+from exdesk.evals.engines import engine_notes
 from exdesk.evals.metric import Evaluated, by_epoch, summarise
 from exdesk.evals.records import RunSummary, SampleRecord, SuiteName
 from exdesk.evals.suite import RunOptions, Suite
@@ -80,7 +82,7 @@ def run_suite(
                 records.append(session.evaluate(index, epoch))
                 if progress is not None:
                     progress(len(records), total)
-        dataset, notes = session.dataset, list(session.notes)
+        dataset, notes = session.dataset, [*session.notes, *engine_notes(options)]
     summary = summarize_records(
         suite, records, options, engine=options.engine, dataset=dataset, notes=notes
     )
@@ -106,6 +108,10 @@ def summarize_records(
     epochs = by_epoch(scored)
     first = epochs[min(epochs)] if epochs else []
     tables = suite.tables([Evaluated(r, suite.observe(r)) for r in first], options)
+    engines = None
+    if options.engine != "local":
+        metric = next(m for m in suite.metrics if m.name == suite.engine_metric)
+        engines = engine_figures(records, metric, suite.observe, options.engine)
     return RunSummary(
         suite=suite.name,
         engine=engine,
@@ -123,6 +129,7 @@ def summarize_records(
         epoch_spread=figures.epoch_spread,
         tables=tables,
         notes=list(notes),
+        engines=engines,
     )
 
 

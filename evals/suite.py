@@ -15,6 +15,7 @@ from typing import Any, Protocol, TypeVar
 
 from exdesk.evals.metric import Evaluated, Metric
 from exdesk.evals.records import EvalEngine, SampleRecord, SuiteName
+from exdesk.settings import Settings
 
 ObsT = TypeVar("ObsT")
 
@@ -34,6 +35,9 @@ class RunOptions:
     """Share of least-confident classifications a person would review."""
     group_by: tuple[str, ...] = ()
     """Metadata keys to group figures by, beyond the suite's own."""
+    settings: Settings | None = None
+    """The service's settings the engines are built from (model endpoint, per-agent model,
+    limits, fallback, ``EXDESK_LLM_CASSETTE``); None reads them from the environment."""
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -76,6 +80,12 @@ class Suite(Protocol[ObsT]):
     @property
     def group_keys(self) -> Sequence[str]:
         """The metadata keys its figures are grouped by."""
+        ...
+
+    @property
+    def engine_metric(self) -> str:
+        """The metric each engine path (local-decided, model-decided) and a shadow model's
+        own answers are judged on: the suite's main one."""
         ...
 
     def observe(self, record: SampleRecord) -> ObsT:

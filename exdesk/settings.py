@@ -253,6 +253,13 @@ def load_settings() -> Settings:
         field = "_".join(str(part) for part in first["loc"])
         name = _variable_name(field)
         raise ConfigurationError(f"invalid configuration: {name}: {first['msg']}") from error
+    require_model_endpoint(settings)
+    return settings
+
+
+def require_model_endpoint(settings: Settings) -> None:
+    """Raise ConfigurationError (one line) when an engine that asks a model is selected but
+    no endpoint is configured (neither key nor URL) and no cassette is replayed."""
     needing = settings.engines_needing_openai()
     replaying = settings.llm_cassette is not None and settings.llm_cassette_mode == "replay"
     unconfigured = settings.openai_api_key is None and settings.openai_base_url is None
@@ -261,7 +268,6 @@ def load_settings() -> Settings:
             "invalid configuration: the openai engine is selected for "
             f"{', '.join(needing)} but neither OPENAI_API_KEY nor OPENAI_BASE_URL is set"
         )
-    return settings
 
 
 @lru_cache(maxsize=1)

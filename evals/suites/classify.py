@@ -7,14 +7,15 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from exdesk.agents.classifier.contract import ClassificationRequest, Classifier
-from exdesk.domain import CATEGORY_ROUTE, NetworkSnapshot, Severity
+from exdesk.domain import CATEGORY_ROUTE, ClassificationProposal, NetworkSnapshot, Severity
 from exdesk.domain.context import CaseContext
 from exdesk.errors import AgentError
 from exdesk.evals.corpus import HELDOUT_DATA
-from exdesk.evals.engines import build_engine
+from exdesk.evals.engine_trace import Scored, shadow_answer, trace
+from exdesk.evals.engines import build_engine, run_policy
 from exdesk.evals.formats._jsonl import display_path
 from exdesk.evals.formats.classification import ClassificationSample, load_classification
 from exdesk.evals.metric import Estimate, Evaluated, Metric, ratio
@@ -22,7 +23,7 @@ from exdesk.evals.metrics import classification as cm
 from exdesk.evals.records import SampleRecord, SuiteName
 from exdesk.evals.suite import RunOptions
 from exdesk.examples import example_network
-from exdesk.policies.config import PolicyConfig, load_policy_config
+from exdesk.policies.config import PolicyConfig
 from exdesk.workflows.severity import assess_severity, severity_inputs
 
 
@@ -153,10 +154,9 @@ class _Session:
         self.samples = samples
         self.dataset = dataset
         self.notes: list[str] = []
-        self.policy: PolicyConfig = load_policy_config()
-        self.classifier = classifier or cast(
-            Classifier, build_engine(options.engine, "classifier", options.data_dir)
-        )
+        self.policy: PolicyConfig = run_policy(options)
+        self.engine = options.engine
+        self.classifier = classifier or build_engine(options, "classifier")
         self._network: NetworkSnapshot | None = None
 
     @property
@@ -172,26 +172,22 @@ class _Session:
         inputs = severity_inputs(event, _context(self._network, sample))
         return assess_severity(inputs, self.policy.severity).severity
 
-    def evaluate(self, index: int, epoch: int) -> SampleRecord:
-        sample = self.samples[index]
+    def _scored(
+        self, sample: ClassificationSample, proposal: ClassificationProposal | None
+    ) -> Scored:
+        """The observation and scores of one answer (None: the engine failed)."""
         example = sample.example
-        started = time.perf_counter()
-        error = None
-        try:
-            outcome = self.classifier.classify(ClassificationRequest(event=example.to_event()))
-            proposal = outcome.output
+        if proposal is None:
+            predicted, confidence, probabilities = "(error)", 0.0, {}
+        else:
             predicted, confidence = str(proposal.category), proposal.confidence
             probabilities = {str(k): v for k, v in proposal.alternatives.items()}
             probabilities[predicted] = confidence
-        except AgentError as failure:
-            error = failure.message
-            predicted, confidence, probabilities = "(error)", 0.0, {}
-        seconds = time.perf_counter() - started
-        gold_severity = sample.metadata.get("severity")
-        predicted_severity = self._severity(sample)
         threshold = (
             self.policy.thresholds.for_category(predicted) if predicted in CATEGORY_ROUTE else 1.0
         )
+        gold_severity = sample.metadata.get("severity")
+        predicted_severity = self._severity(sample)
         scores: dict[str, float | None] = {
             "accuracy": float(predicted == example.category),
             "brier": cm.brier(probabilities, example.category),
@@ -201,6 +197,26 @@ class _Session:
         if gold_severity is not None and predicted_severity is not None:
             scores["severity_accuracy"] = float(gold_severity == predicted_severity)
             scores["under_triage"] = float(cm.under_triaged(gold_severity, predicted_severity))
+        output = {
+            "category": predicted,
+            "confidence": confidence,
+            "threshold": threshold,
+            "probabilities": probabilities,
+            "severity": predicted_severity,
+        }
+        return output, scores
+
+    def evaluate(self, index: int, epoch: int) -> SampleRecord:
+        sample = self.samples[index]
+        example = sample.example
+        started = time.perf_counter()
+        error, outcome = None, None
+        try:
+            outcome = self.classifier.classify(ClassificationRequest(event=example.to_event()))
+        except AgentError as failure:
+            error = failure.message
+        seconds = time.perf_counter() - started
+        output, scores = self._scored(sample, outcome.output if outcome else None)
         metadata = {
             "source": example.source,
             "category": example.category,
@@ -212,17 +228,19 @@ class _Session:
             epoch=epoch,
             input_ref=sample.ref,
             metadata=metadata,
-            target={"category": example.category, "severity": gold_severity},
-            output={
-                "category": predicted,
-                "confidence": confidence,
-                "threshold": threshold,
-                "probabilities": probabilities,
-                "severity": predicted_severity,
-            },
+            target={"category": example.category, "severity": sample.metadata.get("severity")},
+            output=output,
             scores=scores,
             error=error,
             seconds=seconds,
+            engine=None if outcome is None else trace(outcome, self.engine),
+            shadow=None
+            if outcome is None
+            else shadow_answer(
+                outcome.model,
+                ClassificationProposal,
+                lambda answer: self._scored(sample, answer),
+            ),
         )
 
 
@@ -230,6 +248,7 @@ class ClassifySuite:
     """The classifier on labelled events."""
 
     name: SuiteName = "classify"
+    engine_metric = "accuracy"
     group_keys: Sequence[str] = ("source", "category", "document", "language", "origin")
 
     def __init__(
@@ -269,7 +288,7 @@ class ClassifySuite:
         _, bins = cm.reliability(confidence, correct)
         _, curve = cm.risk_coverage(confidence, correct)
         at_policy = _selective(items)
-        policy = load_policy_config()
+        policy = run_policy(options)
         return {
             "labels": labels,
             "per_class": {k: asdict(v) for k, v in cm.per_class(gold, predicted, labels).items()},

@@ -15,11 +15,12 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-from exdesk.agents.customer_drafter.contract import CustomerDrafter
+from exdesk.domain import CustomerDraft
 from exdesk.errors import AgentError
 from exdesk.evals.claims import ClaimChecker, TextClaimChecker
+from exdesk.evals.engine_trace import Scored, shadow_answer, trace
 from exdesk.evals.engines import build_engine
 from exdesk.evals.formats._jsonl import display_path
 from exdesk.evals.formats.drafting import DraftCase, load_draft_cases
@@ -81,68 +82,75 @@ class _Session:
         self.dataset = dataset
         self.checker = checker
         self.notes = [f"claim checker: {checker.name}", JUDGE_NOTE]
-        self.drafter = cast(
-            CustomerDrafter, build_engine(options.engine, "drafter", options.data_dir)
-        )
+        self.engine = options.engine
+        self.drafter = build_engine(options, "drafter")
 
     @property
     def size(self) -> int:
         return len(self.cases)
 
-    def evaluate(self, index: int, epoch: int) -> SampleRecord:
-        case, file = self.cases[index]
-        started = time.perf_counter()
-        base = {
-            "id": case.id,
-            "epoch": epoch,
-            "input_ref": f"{display_path(file)}#{case.id}",
-            "metadata": dict(case.metadata),
-            "target": {"required_facts": case.required_facts, "answers": case.answers},
-        }
-        try:
-            draft = self.drafter.draft(case.request).output
-        except AgentError as failure:
-            return SampleRecord(
-                **base,
-                output={
-                    "claims": 0,
-                    "backed": 0,
-                    "required": len(case.required_facts),
-                    "required_stated": 0,
-                },
-                scores={
-                    "content_violations": None,
-                    "request_answered": 0.0 if case.answers else None,
-                    "draft_clean": 0.0,
-                },
-                error=failure.message,
-                seconds=time.perf_counter() - started,
-            )
-        seconds = time.perf_counter() - started
+    def _scored(self, case: DraftCase, draft: CustomerDraft | None) -> Scored:
+        """The observation and scores of one draft (None: the engine failed)."""
+        if draft is None:
+            output: dict[str, Any] = {
+                "claims": 0,
+                "backed": 0,
+                "required": len(case.required_facts),
+                "required_stated": 0,
+            }
+            return output, {
+                "content_violations": None,
+                "request_answered": 0.0 if case.answers else None,
+                "draft_clean": 0.0,
+            }
         found = self.checker.check(draft, case.request, case.forbidden_identifiers)
         stated = {fact.name for fact in draft.facts_used} - set(found.unbacked)
         required_stated = sum(name in stated for name in case.required_facts)
         answered = None if not case.answers else float(any(a in stated for a in case.answers))
+        output = {
+            "subject": draft.subject,
+            "body": draft.body,
+            "facts_used": [f.name for f in draft.facts_used],
+            "claims": found.claims,
+            "backed": found.backed,
+            "unbacked": found.unbacked,
+            "violations": found.violations,
+            "required": len(case.required_facts),
+            "required_stated": required_stated,
+            "missing_required": [n for n in case.required_facts if n not in stated],
+        }
+        return output, {
+            "content_violations": float(len(found.violations)),
+            "request_answered": answered,
+            "draft_clean": float(not found.violations and found.backed == found.claims),
+        }
+
+    def evaluate(self, index: int, epoch: int) -> SampleRecord:
+        case, file = self.cases[index]
+        started = time.perf_counter()
+        error, outcome = None, None
+        try:
+            outcome = self.drafter.draft(case.request)
+        except AgentError as failure:
+            error = failure.message
+        seconds = time.perf_counter() - started
+        output, scores = self._scored(case, outcome.output if outcome else None)
         return SampleRecord(
-            **base,
-            output={
-                "subject": draft.subject,
-                "body": draft.body,
-                "facts_used": [f.name for f in draft.facts_used],
-                "claims": found.claims,
-                "backed": found.backed,
-                "unbacked": found.unbacked,
-                "violations": found.violations,
-                "required": len(case.required_facts),
-                "required_stated": required_stated,
-                "missing_required": [n for n in case.required_facts if n not in stated],
-            },
-            scores={
-                "content_violations": float(len(found.violations)),
-                "request_answered": answered,
-                "draft_clean": float(not found.violations and found.backed == found.claims),
-            },
+            id=case.id,
+            epoch=epoch,
+            input_ref=f"{display_path(file)}#{case.id}",
+            metadata=dict(case.metadata),
+            target={"required_facts": case.required_facts, "answers": case.answers},
+            output=output,
+            scores=scores,
+            error=error,
             seconds=seconds,
+            engine=None if outcome is None else trace(outcome, self.engine),
+            shadow=None
+            if outcome is None
+            else shadow_answer(
+                outcome.model, CustomerDraft, lambda answer: self._scored(case, answer)
+            ),
         )
 
 
@@ -151,6 +159,7 @@ class DraftSuite:
 
     name: SuiteName = "draft"
     metrics = METRICS
+    engine_metric = "claim_precision"
     group_keys: Sequence[str] = ("category", "tier", "language")
 
     def __init__(self, checker: ClaimChecker | None = None) -> None:

@@ -17,9 +17,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, cast
 
-from exdesk.agents.document_extractor.contract import DocumentExtractor, ExtractionRequest
+from exdesk.agents.document_extractor.contract import ExtractionOutcome, ExtractionRequest
 from exdesk.domain import DocumentExtraction
 from exdesk.errors import AgentError
+from exdesk.evals.engine_trace import Scored, local_trace, shadow_answer, trace
 from exdesk.evals.engines import build_engine
 from exdesk.evals.formats._jsonl import display_path
 from exdesk.evals.formats.extraction import (
@@ -189,19 +190,31 @@ class _Session:
         self.samples = samples
         self.dataset = dataset
         self.notes = notes
-        self.extractor = cast(
-            DocumentExtractor, build_engine(options.engine, "extractor", options.data_dir)
-        )
+        self.engine = options.engine
+        self.extractor = build_engine(options, "extractor")
+        if options.engine != "local":
+            self.notes.append(
+                "each document is scored on the engine's one reading (the local engine alone "
+                "is scored on its best reading of a file holding several transaction sets)"
+            )
 
     @property
     def size(self) -> int:
         return len(self.samples)
 
-    def _extract(self, request: ExtractionRequest) -> list[DocumentExtraction]:
+    def _extract(
+        self, sample: ExtractionSample, request: ExtractionRequest
+    ) -> tuple[DocumentExtraction | None, ExtractionOutcome | None]:
+        """The extraction scored and the outcome that says how it was made: the local
+        engine's best reading among the transaction sets of a file (its ``extract_all``),
+        or the engine's one answer."""
         extract_all = getattr(self.extractor, "extract_all", None)
         if extract_all is not None:
-            return cast(list[DocumentExtraction], extract_all(request))
-        return [self.extractor.extract(request).output]
+            extractions = cast(list[DocumentExtraction], extract_all(request))
+            best = _best(sample, extractions)[0] if extractions else None
+            return best, None
+        outcome = self.extractor.extract(request)
+        return outcome.output, outcome
 
     def evaluate(self, index: int, epoch: int) -> SampleRecord:
         sample, file = self.samples[index]
@@ -227,38 +240,61 @@ class _Session:
         started = time.perf_counter()
         error = None
         extraction: DocumentExtraction | None = None
+        outcome: ExtractionOutcome | None = None
         try:
-            extractions = self._extract(ExtractionRequest(document=document, order=sample.order))
-            extraction, results = _best(sample, extractions) if extractions else (None, [])
+            request = ExtractionRequest(document=document, order=sample.order)
+            extraction, outcome = self._extract(sample, request)
         except AgentError as failure:
             error = failure.message
         seconds = time.perf_counter() - started
-        if extraction is None:
-            results = field_results(sample, None)
-        reported = (
-            [d.model_dump(mode="json") for d in extraction.discrepancies] if extraction else []
+        output, scores = scored(sample, extraction)
+        engine = (
+            trace(outcome, self.engine)
+            if outcome is not None
+            else (None if extraction is None else local_trace(self.engine))
         )
-        labelled = expected.discrepancies
-        matched = (
-            em.match_discrepancies([d.model_dump() for d in labelled], reported)
-            if labelled is not None
-            else 0
+        shadow = None
+        if outcome is not None:
+            shadow = shadow_answer(
+                outcome.model, DocumentExtraction, lambda answer: scored(sample, answer)
+            )
+        return SampleRecord(
+            **base,
+            output=output,
+            scores=scores,
+            error=error,
+            seconds=seconds,
+            engine=engine,
+            shadow=shadow,
         )
-        counted = em.count(r.outcome for r in results)
-        scored = counted.correct + counted.wrong + counted.miss + counted.false_alarm
-        output = {
-            "doc_type": extraction.doc_type if extraction else "(error)",
-            "results": [asdict(r) for r in results],
-            "discrepancies": reported,
-            "discrepancies_matched": matched,
-        }
-        all_right = counted.wrong == counted.miss == counted.false_alarm == 0
-        scores: dict[str, float | None] = {
-            "all_correct": float(all_right and output["doc_type"] == expected.doc_type),
-            "doc_type_accuracy": float(output["doc_type"] == expected.doc_type),
-            "field_accuracy": counted.correct / scored if scored else None,
-        }
-        return SampleRecord(**base, output=output, scores=scores, error=error, seconds=seconds)
+
+
+def scored(sample: ExtractionSample, extraction: DocumentExtraction | None) -> Scored:
+    """The observation and scores of one reading (None: nothing was read)."""
+    expected = sample.expected
+    results = field_results(sample, extraction)
+    reported = [d.model_dump(mode="json") for d in extraction.discrepancies] if extraction else []
+    labelled = expected.discrepancies
+    matched = (
+        em.match_discrepancies([d.model_dump() for d in labelled], reported)
+        if labelled is not None
+        else 0
+    )
+    counted = em.count(r.outcome for r in results)
+    total = counted.correct + counted.wrong + counted.miss + counted.false_alarm
+    output = {
+        "doc_type": extraction.doc_type if extraction else "(error)",
+        "results": [asdict(r) for r in results],
+        "discrepancies": reported,
+        "discrepancies_matched": matched,
+    }
+    all_right = counted.wrong == counted.miss == counted.false_alarm == 0
+    scores: dict[str, float | None] = {
+        "all_correct": float(all_right and output["doc_type"] == expected.doc_type),
+        "doc_type_accuracy": float(output["doc_type"] == expected.doc_type),
+        "field_accuracy": counted.correct / total if total else None,
+    }
+    return output, scores
 
 
 class ExtractSuite:
@@ -266,6 +302,7 @@ class ExtractSuite:
 
     name: SuiteName = "extract"
     metrics = METRICS
+    engine_metric = "micro_f1"
     group_keys: Sequence[str] = ("doc_type", "kind", "layout", "language", "origin")
 
     def observe(self, record: SampleRecord) -> ExtractObs:

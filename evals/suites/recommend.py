@@ -19,14 +19,12 @@ from contextlib import contextmanager
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-from exdesk.agents.fulfillment_recommender.contract import (
-    FulfillmentRecommender,
-    RecommendationRequest,
-)
-from exdesk.domain import FulfillmentOption, NetworkSnapshot
+from exdesk.agents.fulfillment_recommender.contract import RecommendationRequest
+from exdesk.domain import FulfillmentOption, FulfillmentRecommendation, NetworkSnapshot
 from exdesk.errors import AgentError, InputError
+from exdesk.evals.engine_trace import Scored, shadow_answer, trace
 from exdesk.evals.engines import build_engine
 from exdesk.evals.formats._jsonl import display_path
 from exdesk.evals.formats.recommendation import BestOption, Scenario, load_scenarios
@@ -114,9 +112,8 @@ class _Session:
         self.scenarios = scenarios
         self.dataset = dataset
         self.notes: list[str] = []
-        self.recommender = cast(
-            FulfillmentRecommender, build_engine(options.engine, "recommender", options.data_dir)
-        )
+        self.engine = options.engine
+        self.recommender = build_engine(options, "recommender")
 
     @property
     def size(self) -> int:
@@ -125,38 +122,58 @@ class _Session:
     def evaluate(self, index: int, epoch: int) -> SampleRecord:
         scenario, network, file = self.scenarios[index]
         request = request_for(scenario, network)
-        best = scenario.expected.best
         started = time.perf_counter()
-        error, options = None, []
+        error, outcome = None, None
         try:
-            options = self.recommender.recommend(request).output.options
+            outcome = self.recommender.recommend(request)
         except AgentError as failure:
             error = failure.message
         seconds = time.perf_counter() - started
-        top = options[0] if options else None
-        kept = top is not None and top.eta is not None and top.eta <= request.order.promised_date
-        scores: dict[str, float | None] = {
-            "top1_agreement": float(top is not None and matches(top, best)),
-            "promise_kept": float(kept) if keeps_by_shipping(best) else None,
-            "cost_regret": None if top is None else regret(top, kept, best, options),
-            "action_agreement": float(top is not None and top.action == best.action),
-        }
+        output, scores = scored(scenario, request, outcome.output if outcome else None)
         return SampleRecord(
             id=scenario.id,
             epoch=epoch,
             input_ref=f"{display_path(file)}#{scenario.id}",
             metadata={"category": scenario.category, **scenario.metadata},
             target=scenario.expected.model_dump(mode="json"),
-            output={
-                "top": None
-                if top is None
-                else top.model_dump(mode="json", exclude={"rationale", "allocations"}),
-                "options": len(options),
-            },
+            output=output,
             scores=scores,
             error=error,
             seconds=seconds,
+            engine=None if outcome is None else trace(outcome, self.engine),
+            shadow=None
+            if outcome is None
+            else shadow_answer(
+                outcome.model,
+                FulfillmentRecommendation,
+                lambda answer: scored(scenario, request, answer),
+            ),
         )
+
+
+def scored(
+    scenario: Scenario,
+    request: RecommendationRequest,
+    recommendation: FulfillmentRecommendation | None,
+) -> Scored:
+    """The observation and scores of one recommendation (None: the engine failed)."""
+    best = scenario.expected.best
+    options = recommendation.options if recommendation is not None else []
+    top = options[0] if options else None
+    kept = top is not None and top.eta is not None and top.eta <= request.order.promised_date
+    scores: dict[str, float | None] = {
+        "top1_agreement": float(top is not None and matches(top, best)),
+        "promise_kept": float(kept) if keeps_by_shipping(best) else None,
+        "cost_regret": None if top is None else regret(top, kept, best, options),
+        "action_agreement": float(top is not None and top.action == best.action),
+    }
+    output = {
+        "top": None
+        if top is None
+        else top.model_dump(mode="json", exclude={"rationale", "allocations"}),
+        "options": len(options),
+    }
+    return output, scores
 
 
 class RecommendSuite:
@@ -164,6 +181,7 @@ class RecommendSuite:
 
     name: SuiteName = "recommend"
     metrics = METRICS
+    engine_metric = "top1_agreement"
     group_keys: Sequence[str] = ("category", "tier")
 
     def observe(self, record: SampleRecord) -> dict[str, Any]:

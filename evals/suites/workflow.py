@@ -31,20 +31,25 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from exdesk.agents.registry import build_agents
+from exdesk.agents.registry import AGENTS
 from exdesk.domain import (
     CATEGORY_ROUTE,
     WAITING_STATUSES,
     Case,
+    ClassificationProposal,
+    ClassifyStep,
+    DecisionRecord,
+    EngineName,
     ExceptionEvent,
     GateStep,
     NetworkSnapshot,
 )
-from exdesk.evals.engines import eval_settings, registry_engine
+from exdesk.evals.engine_trace import shadow_answer, trace_usage
+from exdesk.evals.engines import agent_settings
 from exdesk.evals.formats._jsonl import display_path
 from exdesk.evals.formats.classification import load_classification
 from exdesk.evals.metric import Estimate, Evaluated, Metric
-from exdesk.evals.records import SampleRecord, SuiteName
+from exdesk.evals.records import EngineTrace, EvalEngine, SampleRecord, SuiteName
 from exdesk.evals.suite import RunOptions
 from exdesk.evals.throwaway_db import throwaway_database
 from exdesk.examples import example_events, example_network, expected_categories
@@ -211,15 +216,11 @@ class _Session:
                 f"informational events ({count}) are unscorable: the workflow records no "
                 "resolution (no_action) yet"
             )
-        for agent in ("classifier", "extractor", "recommender", "drafter"):
-            registry_engine(options.engine, agent)
+        settings = agent_settings(options, AGENTS, workers=1)
         url = stack.enter_context(throwaway_database(options.database_url))
-        engines = {
-            f"{a}_engine": options.engine
-            for a in ("classifier", "extractor", "recommender", "drafter")
-        }
-        settings = eval_settings(options.data_dir, database_url=url, workers=1, **engines)
-        self.desk = stack.enter_context(ExceptionDesk.open(settings, agents=build_agents(settings)))
+        settings = settings.model_copy(update={"database_url": url})
+        self.engine = options.engine
+        self.desk = stack.enter_context(ExceptionDesk.open(settings))
         self.network = example_network()
         self.tenants: set[str] = set()
 
@@ -240,6 +241,7 @@ class _Session:
         case = self.desk.case(tenant, ref.case_id)
         scores, observation = score_case(case, sample)
         scores["seconds_per_case"] = seconds
+        classified = next((d for d in case.decisions if d.step == "classify"), None)
         return SampleRecord(
             id=sample.event.source_event_id,
             epoch=epoch,
@@ -255,7 +257,30 @@ class _Session:
             scores=scores,
             error=case.failure_reason,
             seconds=seconds,
+            engine=None if classified is None else classify_trace(classified, self.engine),
+            shadow=None
+            if classified is None
+            else shadow_answer(
+                classified.model,
+                ClassificationProposal,
+                lambda answer: ({"category": answer.category}, category_scores(answer, sample)),
+            ),
         )
+
+
+def classify_trace(record: DecisionRecord, selected: EvalEngine) -> EngineTrace:
+    """Which engine classified the case (the step that decides its route)."""
+    engine: EngineName = (
+        record.output.engine if isinstance(record.output, ClassifyStep) else "local"
+    )
+    return trace_usage(record.model, engine, selected)
+
+
+def category_scores(
+    proposal: ClassificationProposal, sample: WorkflowSample
+) -> dict[str, float | None]:
+    """A shadow classification scored on the one figure it decides alone."""
+    return {"category_accuracy": float(proposal.category == sample.category)}
 
 
 class WorkflowSuite:
@@ -263,6 +288,9 @@ class WorkflowSuite:
 
     name: SuiteName = "workflow"
     metrics = METRICS
+    engine_metric = "category_accuracy"
+    """The engine figures judge the classification step (it decides the route; a shadow
+    classification is scored on its category, the route being the policies' to give)."""
     group_keys: Sequence[str] = ("source", "category", "tier")
 
     def observe(self, record: SampleRecord) -> dict[str, Any]:

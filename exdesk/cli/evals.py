@@ -12,6 +12,7 @@ import typer
 from exdesk.cli.output import Progress
 from exdesk.errors import ConfigurationError, ExdeskError, InputError
 from exdesk.evals.records import SUITES, SuiteName
+from exdesk.settings import Settings
 
 eval_app = typer.Typer(
     help="Evaluation suites: score the agents and the workflow, compare runs, gate regressions.",
@@ -32,12 +33,19 @@ class SuiteChoice(StrEnum):
 
 
 class EngineChoice(StrEnum):
-    """``--engine``: the names the model engines will take (only ``local`` runs today)."""
+    """``--engine``: the agent registry's engines (``EXDESK_<AGENT>_ENGINE``)."""
 
     local = "local"
     openai = "openai"
     cascade = "cascade"
     shadow = "shadow"
+
+
+class CassetteMode(StrEnum):
+    """``--cassette-mode``: record the model exchanges, or replay them offline."""
+
+    record = "record"
+    replay = "replay"
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
@@ -72,6 +80,14 @@ def run(
     review_budget: Annotated[
         float, typer.Option(min=0.01, max=1.0, help="Share a person would review (classify).")
     ] = 0.10,
+    cassette: Annotated[
+        Path | None,
+        typer.Option(help="Model exchanges file (EXDESK_LLM_CASSETTE) to record or replay."),
+    ] = None,
+    cassette_mode: Annotated[
+        CassetteMode | None,
+        typer.Option(help="record or replay (EXDESK_LLM_CASSETTE_MODE; default replay)."),
+    ] = None,
 ) -> None:
     """Run a suite; write samples.jsonl, summary.json and report.html to the run folder."""
     from exdesk.evals.runner import run_suite, write_run
@@ -84,13 +100,14 @@ def run(
     if dataset is not None and len(names) > 1:
         raise _fail("--dataset needs one --suite, not all")
     try:
-        settings = load_settings()
+        settings = with_cassette(load_settings(), cassette, cassette_mode)
         options = RunOptions(
             engine=engine.value,
             dataset=dataset,
             data_dir=settings.data_dir,
             review_budget=review_budget,
             group_by=tuple(group_by or ()),
+            settings=settings,
         )
         root = out or _default_out(suite.value)
         for name in names:
@@ -110,6 +127,30 @@ def run(
         raise _fail(error.message) from None
 
 
+def with_cassette(settings: Settings, cassette: Path | None, mode: CassetteMode | None) -> Settings:
+    """The settings with ``--cassette`` / ``--cassette-mode`` in place of
+    ``EXDESK_LLM_CASSETTE`` / ``EXDESK_LLM_CASSETTE_MODE``. A recording starts a new
+    cassette: one that already holds exchanges is refused rather than mixed into."""
+    update: dict[str, object] = {}
+    if cassette is not None:
+        update["llm_cassette"] = cassette
+    if mode is not None:
+        update["llm_cassette_mode"] = mode.value
+    settings = settings.model_copy(update=update)
+    path = settings.llm_cassette
+    if path is None:
+        if mode is not None:
+            raise InputError("--cassette-mode needs --cassette (or EXDESK_LLM_CASSETTE)")
+        return settings
+    if settings.llm_cassette_mode == "replay" and not path.is_file():
+        raise InputError(f"no such cassette to replay: {path}")
+    if settings.llm_cassette_mode == "record" and path.is_file() and path.stat().st_size:
+        raise InputError(f"{path} already holds model exchanges; record to a new file")
+    if settings.llm_cassette_mode == "record":
+        path.parent.mkdir(parents=True, exist_ok=True)
+    return settings
+
+
 def summary_line(summary: object) -> str:
     """One line per run: the gated metrics with their standard errors."""
     from exdesk.evals.records import RunSummary
@@ -123,7 +164,33 @@ def summary_line(summary: object) -> str:
         if value.stderr is not None:
             shown += f"±{value.stderr:.4f}"
         parts.append(f"{name} {shown}")
-    return f"{summary.suite}: {summary.samples} samples, " + ", ".join(parts)
+    line = f"{summary.suite}: {summary.samples} samples, " + ", ".join(parts)
+    if summary.engines is not None:
+        line += "\n  " + engine_line(summary.engines)
+    return line
+
+
+def engine_line(figures: object) -> str:
+    """Which engine decided how much, and how well (every engine but ``local``)."""
+    from exdesk.evals.records import EngineFigures, MetricValue
+
+    assert isinstance(figures, EngineFigures)
+
+    def shown(value: MetricValue) -> str:
+        return "n/a" if value.value is None else f"{value.value:.4f}"
+
+    reached = figures.reached_model
+    parts = [f"{figures.engine}: reached the model {shown(reached)} of {reached.n}"]
+    for path, found in figures.paths.items():
+        parts.append(f"{path}-decided {figures.metric} {shown(found.metric)} ({found.samples})")
+    if figures.shadow is not None:
+        shadow = figures.shadow
+        parts.append(
+            f"agreement {shown(shadow.agreement)} ({shadow.answered} answered, "
+            f"{shadow.failures} failed), {figures.metric} model {shown(shadow.model)} "
+            f"vs local {shown(shadow.local)}"
+        )
+    return "; ".join(parts)
 
 
 @eval_app.command("compare")

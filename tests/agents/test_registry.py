@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 from exdesk.agents.classifier.contract import ClassificationRequest, ClassifierOutcome
-from exdesk.agents.registry import ENGINES, EngineTable, build_agents, selected_engines
+from exdesk.agents.registry import (
+    ENGINES,
+    EngineTable,
+    build_agent,
+    build_agents,
+    selected_engines,
+)
 from exdesk.domain import EngineName
 from exdesk.errors import ConfigurationError
 from exdesk.service import ExceptionDesk
@@ -148,3 +154,21 @@ def test_a_model_engine_needs_an_endpoint_unless_a_cassette_replays(
     cassette.write_text("")
     monkeypatch.setenv("EXDESK_LLM_CASSETTE", str(cassette))
     assert load_settings().llm_cassette == cassette
+
+
+def test_one_agent_is_built_as_the_set_builds_it_and_only_its_engine_is_checked(
+    session_data_dir: Path,
+) -> None:
+    settings = Settings(
+        data_dir=session_data_dir, telemetry_exporter="none", openai_base_url=LOCAL_ENDPOINT
+    ).model_copy(update={"drafter_engine": "cascade", "recommender_engine": "shadow"})
+
+    drafter = build_agent(settings, "drafter")
+    extractor = build_agent(settings, "extractor", LOCAL_ONLY)
+
+    assert type(drafter) is type(build_agents(settings).drafter)
+    assert type(drafter).__name__ == "CascadeCustomerDrafter"
+    assert type(extractor).__name__ == "LocalDocumentExtractor"
+    with pytest.raises(ConfigurationError, match="recommender") as refused:
+        build_agent(settings, "recommender", LOCAL_ONLY)
+    assert "drafter" not in str(refused.value)
