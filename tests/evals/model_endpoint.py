@@ -28,7 +28,7 @@ from exdesk.domain import CATEGORIES
 from exdesk.evals.formats.classification import ClassificationSample
 from exdesk.policies.config import SHIPPED_POLICIES
 from exdesk.settings import Settings
-from tests.llm.support import OPENAI_BASE_URL
+from tests.llm.support import OPENAI_BASE_URL, routed
 from tests.support.openai_standin import Answer, chat_completion
 
 Handler = Callable[[httpx.Request], httpx.Response]
@@ -40,19 +40,10 @@ def answering(handler: Handler) -> Iterator[respx.Router]:
     with respx.mock(base_url=OPENAI_BASE_URL, assert_all_called=True) as router:
         router.post("/chat/completions").mock(side_effect=handler)
 
+        answer = routed(router)
+
         def forward(self: httpx2.HTTPTransport, request: httpx2.Request) -> httpx2.Response:
-            mirrored = httpx.Request(
-                request.method,
-                str(request.url),
-                headers=list(request.headers.multi_items()),
-                content=request.read(),
-            )
-            response = router.handler(mirrored)
-            return httpx2.Response(
-                response.status_code,
-                headers=list(response.headers.multi_items()),
-                content=response.read(),
-            )
+            return answer(request)
 
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(httpx2.HTTPTransport, "handle_request", forward)

@@ -4,6 +4,7 @@ answers, chat-completion bodies, and the pydantic models the tests ask for."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any, Literal
 
 import httpx
@@ -19,14 +20,9 @@ MODEL = "gpt-4o-mini"
 TIMEOUT_SECONDS = 7.5
 
 
-def openai_client(router: respx.Router, *, timeout_seconds: float = TIMEOUT_SECONDS) -> OpenAI:
-    """The project's OpenAI client, its requests answered by ``router``.
-
-    openai 3.x sends through ``httpx2``, which respx does not patch; this transport hands
-    each request to the router, so routes, call records and ``assert_all_called`` work as
-    usual and nothing reaches the network (an unmatched request raises). An exception a
-    route raises (``httpx.ConnectError``…) reaches the SDK as the transport's failure.
-    """
+def routed(router: respx.Router) -> Callable[[httpx2.Request], httpx2.Response]:
+    """``router`` answering the SDK's ``httpx2`` requests (mirrored into ``httpx``, which
+    respx speaks, and back)."""
 
     def answer(request: httpx2.Request) -> httpx2.Response:
         mirrored = httpx.Request(
@@ -42,11 +38,23 @@ def openai_client(router: respx.Router, *, timeout_seconds: float = TIMEOUT_SECO
             content=response.read(),
         )
 
+    return answer
+
+
+def openai_client(router: respx.Router, *, timeout_seconds: float = TIMEOUT_SECONDS) -> OpenAI:
+    """The project's OpenAI client, its requests answered by ``router``.
+
+    openai 3.x sends through ``httpx2``, which respx does not patch; this transport hands
+    each request to the router, so routes, call records and ``assert_all_called`` work as
+    usual and nothing reaches the network (an unmatched request raises). An exception a
+    route raises (``httpx.ConnectError``…) reaches the SDK as the transport's failure.
+    """
+
     return build_openai_client(
         api_key="sk-test-key",
         base_url=OPENAI_BASE_URL,
         timeout_seconds=timeout_seconds,
-        http_client=httpx2.Client(transport=httpx2.MockTransport(answer)),
+        http_client=httpx2.Client(transport=httpx2.MockTransport(routed(router))),
     )
 
 
