@@ -2,15 +2,15 @@
 OpenAI-compatible stand-in that answers every request after a fixed delay.
 
 All four agents use the ``openai`` engine on the stand-in (a real HTTP server on
-127.0.0.1, ``tests/support/openai_standin.py``). Each configuration runs the example
-events to their first stop with N cases in flight (``EXDESK_WORKERS`` = N, and N requests
-allowed in flight to the endpoint) and prints cases/s against the ideal: N cases in flight,
-each waiting ``delay`` × (model requests per case) on the model, nothing else costing
-anything. Beside it, the same cases with the stand-in answering at once: the workflow's
-own ceiling on this machine (database, checkpoints, signing), which no model engine can
-beat.
+127.0.0.1 in a process of its own, ``tests/support/openai_standin.py``). Each configuration
+runs the example events to their first stop with N cases in flight (``EXDESK_WORKERS`` =
+N, and N requests allowed in flight to the endpoint) and prints cases/s against the
+ideal: N cases in flight, each waiting ``delay`` × (model requests per case) on the
+model, nothing else costing anything. Beside it, the same cases with a stand-in answering
+at once: the workflow's own ceiling on this machine (database, checkpoints, signing),
+which no model engine can beat.
 
-    python -m bench.model_engines [--delay 0.8] [--in-flight 1 8 32 64] [--cases-per-slot 3]
+    python -m bench.model_engines [--delay 0.8] [--in-flight 1 8 32 64] [--cases-per-slot 6]
 
 Uses ``DATABASE_URL`` when set (a fresh database is created on that server), else an
 embedded server in a temporary directory.
@@ -19,9 +19,13 @@ embedded server in a temporary directory.
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import subprocess
+import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 from bench.workflow_throughput import copies_of, fresh_database
@@ -30,7 +34,41 @@ from exdesk.examples import example_events, example_network
 from exdesk.service import ExceptionDesk
 from exdesk.settings import Settings
 from exdesk.store.database import resolve_database_url
-from tests.support.openai_standin import StandInServer
+
+
+class StandIn:
+    """The OpenAI-compatible stand-in in a process of its own (its answering costs the
+    measured process nothing, as a real endpoint's would)."""
+
+    def __init__(self, delay: float) -> None:
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "tests.support.openai_standin", "--delay", str(delay)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self._process.stdout is not None
+        self.base_url = self._process.stdout.readline().strip()
+        if not self.base_url.startswith("http://"):
+            self.close()
+            raise RuntimeError("the stand-in did not start")
+
+    @property
+    def requests(self) -> int:
+        """How many requests it has answered."""
+        stats = self.base_url.removesuffix("/v1") + "/stats"
+        with urllib.request.urlopen(stats, timeout=10) as answer:
+            return int(json.load(answer)["requests"])
+
+    def close(self) -> None:
+        """Stop it."""
+        self._process.terminate()
+        self._process.wait(timeout=10)
+
+    def __enter__(self) -> StandIn:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def batch_of(events: list[ExceptionEvent], size: int, run: str) -> list[ExceptionEvent]:
@@ -41,13 +79,13 @@ def batch_of(events: list[ExceptionEvent], size: int, run: str) -> list[Exceptio
 
 def measure(
     settings: Settings,
-    server: StandInServer,
+    server: StandIn,
     events: list[ExceptionEvent],
     size: int,
     label: str,
 ) -> tuple[float, float, int, float]:
     """Cases/s, model requests per case, failures (records naming a model failure), and
-    this process's CPU seconds per case (the stand-in's threads included)."""
+    this process's CPU seconds per case (the stand-in runs in a process of its own)."""
     with ExceptionDesk.open(settings) as desk:
         desk.load_network("warmup", example_network())
         desk.ingest("warmup", batch_of(events, 4, f"warm-{label}"))
@@ -75,7 +113,7 @@ def main() -> None:
     parser.add_argument("--delay", type=float, default=0.8, help="seconds per model answer")
     parser.add_argument("--in-flight", type=int, nargs="+", default=[1, 8, 32, 64])
     parser.add_argument(
-        "--cases-per-slot", type=int, default=3, help="cases per configuration = this × N"
+        "--cases-per-slot", type=int, default=6, help="cases per configuration = this × N"
     )
     parser.add_argument("--min-cases", type=int, default=16)
     args = parser.parse_args()
@@ -84,7 +122,8 @@ def main() -> None:
     rows: list[tuple[int, int, float, float, float, int, float, float]] = []
     with (
         tempfile.TemporaryDirectory(prefix="exdesk-bench-") as tmp,
-        StandInServer(delay=args.delay) as server,
+        StandIn(delay=0.0) as at_once,
+        StandIn(delay=args.delay) as delayed,
     ):
         configured = os.environ.get("DATABASE_URL") or os.environ.get("EXDESK_DATABASE_URL")
         url = fresh_database(resolve_database_url(configured, Path(tmp)))
@@ -95,7 +134,7 @@ def main() -> None:
                 telemetry_exporter="none",
                 workers=n,
                 pool_size=min(128, n + 8),
-                openai_base_url=server.base_url,
+                openai_base_url=at_once.base_url,
                 openai_max_in_flight=max(n, 1),
                 openai_timeout_seconds=30,
                 classifier_engine="openai",
@@ -104,10 +143,9 @@ def main() -> None:
                 drafter_engine="openai",
             )
             size = max(args.min_cases, n * args.cases_per_slot)
-            server.delay = 0.0
-            ceiling = measure(settings, server, events, size, f"{n}-no-wait")[0]
-            server.delay = args.delay
-            rate, per_case, failures, cpu = measure(settings, server, events, size, f"{n}")
+            ceiling = measure(settings, at_once, events, size, f"{n}-no-wait")[0]
+            settings = settings.model_copy(update={"openai_base_url": delayed.base_url})
+            rate, per_case, failures, cpu = measure(settings, delayed, events, size, f"{n}")
             ideal = n / (args.delay * per_case)
             rows.append((n, size, rate, per_case, ideal, failures, cpu, ceiling))
     print(

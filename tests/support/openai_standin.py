@@ -161,6 +161,17 @@ class StandInServer:
                 self.end_headers()
                 self.wfile.write(payload)
 
+            def do_GET(self) -> None:
+                """``/stats``: how many requests were answered (for a bench in another
+                process)."""
+                with server._lock:
+                    payload = json.dumps({"requests": server.requests}).encode()
+                self.send_response(200 if self.path == "/stats" else 404)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
             def log_message(self, format: str, *args: Any) -> None:
                 return
 
@@ -179,3 +190,26 @@ class StandInServer:
     def __exit__(self, *exc: object) -> None:
         self._http.shutdown()
         self._http.server_close()
+
+
+def main() -> None:
+    """Serve the stand-in on 127.0.0.1 until stopped; print its base URL first.
+
+    ``python -m tests.support.openai_standin [--delay 0.8] [--port 0]``: a bench runs it in
+    a process of its own, so that answering costs the measured process nothing.
+    """
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        description=main.__doc__.splitlines()[0] if main.__doc__ else ""
+    )
+    parser.add_argument("--delay", type=float, default=0.8, help="seconds per answer")
+    parser.add_argument("--port", type=int, default=0)
+    args = parser.parse_args()
+    with StandInServer(delay=args.delay, port=args.port) as server:
+        print(server.base_url, flush=True)
+        threading.Event().wait()
+
+
+if __name__ == "__main__":
+    main()
