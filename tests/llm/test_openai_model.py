@@ -1,5 +1,5 @@
 """OpenAIChatModel's HTTP contract: what it sends, and how it reads structured outputs
-(both modes) and tool calls. respx stands in for the OpenAI API."""
+(every mode) and tool calls. respx stands in for the OpenAI API."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import httpx
 import pytest
 import respx
 
+from exdesk.errors import ModelOutputError
 from exdesk.llm import (
     AssistantMessage,
     ModelClient,
@@ -108,6 +109,41 @@ def test_structured_output_in_json_object_mode_puts_the_schema_in_the_instructio
     assert '"enum":["carrier_delay","inventory_shortage","other"]' in system["content"]
     assert user == {"role": "user", "content": EVENT.content}
     assert not {"max_tokens", "temperature", "seed"} & body.keys()
+
+
+def test_json_object_schema_mode_sends_the_schema_in_llama_cpps_response_format(
+    router: respx.Router, chat_model: OpenAIChatModel
+) -> None:
+    route = router.post("/chat/completions").respond(json=completion(TRIAGE_JSON))
+
+    response = chat_model.request(
+        ModelRequest([INSTRUCTIONS, EVENT], output=OutputSchema(Triage, mode="json_object_schema"))
+    )
+
+    assert response.output is not None
+    assert response.output.carrier == Carrier(name="UPS")
+    body = sent(route)
+    assert body["response_format"] == {
+        "type": "json_object",
+        "schema": OutputSchema(Triage).json_schema(),
+    }
+    schema = body["response_format"]["schema"]
+    assert schema["additionalProperties"] is False
+    assert schema["properties"]["rationale"]["maxLength"] == 200
+    [system, user] = body["messages"]
+    assert system["content"].startswith(INSTRUCTIONS.content + "\n\nAnswer with one JSON object")
+    assert user == {"role": "user", "content": EVENT.content}
+
+
+def test_json_object_schema_mode_still_validates_what_comes_back(
+    router: respx.Router, chat_model: OpenAIChatModel
+) -> None:
+    router.post("/chat/completions").respond(json=completion('{"category": "weather"}'))
+
+    with pytest.raises(ModelOutputError, match="does not match Triage at category"):
+        chat_model.request(
+            ModelRequest([EVENT], output=OutputSchema(Triage, mode="json_object_schema"))
+        )
 
 
 def test_json_object_mode_without_instructions_adds_a_first_system_message(
