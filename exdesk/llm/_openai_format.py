@@ -26,6 +26,7 @@ from exdesk.llm._messages import (
 )
 from exdesk.llm._request import ModelRequest, OutputSchema
 from exdesk.llm._response import FinishReason, ModelResponse, Usage
+from exdesk.llm._schema import grammar_schema
 
 _FINISH_REASONS: dict[str | None, FinishReason] = {
     "stop": "stop",
@@ -84,7 +85,8 @@ def _message(message: Message) -> ChatCompletionMessageParam:
 
 class JSONObjectWithSchema(ResponseFormatJSONObject, total=False):
     """JSON mode with the schema the answer must follow: llama-cpp-python's extension of
-    ``json_object`` (it compiles the schema into a sampling grammar)."""
+    ``json_object`` (it compiles the schema into a sampling grammar, so long ``maxLength``
+    bounds are left out: see :data:`~exdesk.llm._schema.GRAMMAR_MAX_LENGTH`)."""
 
     schema: dict[str, Any]
 
@@ -95,7 +97,8 @@ def response_format(output: OutputSchema[Any]) -> ResponseFormat:
     if output.mode == "json_object":
         return {"type": "json_object"}
     if output.mode == "json_object_schema":
-        with_schema: JSONObjectWithSchema = {"type": "json_object", "schema": output.json_schema()}
+        schema = grammar_schema(output.json_schema())
+        with_schema: JSONObjectWithSchema = {"type": "json_object", "schema": schema}
         return with_schema
     return {
         "type": "json_schema",

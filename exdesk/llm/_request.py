@@ -27,7 +27,8 @@ OutputMode = Literal["json_schema", "json_object", "json_object_schema"]
 ``json_schema``.
 ``json_object_schema``: ``json_object`` with the schema also sent inside
 ``response_format`` (``{"type": "json_object", "schema": {...}}``), the extension by
-which llama-cpp-python's server constrains its sampling to the schema.
+which llama-cpp-python's server constrains its sampling to the schema (``maxLength`` over
+1,000 left out of it: :data:`~exdesk.llm._schema.GRAMMAR_MAX_LENGTH`).
 The answer is validated here in every mode.
 """
 
