@@ -69,9 +69,11 @@ def _message(message: Message) -> ChatCompletionMessageParam:
         return {"role": "tool", "tool_call_id": message.tool_call_id, "content": message.content}
     if not message.tool_calls:
         return {"role": "assistant", "content": message.content}
+    # A tool-calling turn's text as a string, never null: llama-cpp-python's server
+    # answers HTTP 500 to a null (and its chat templates fail on a missing) content.
     return {
         "role": "assistant",
-        "content": message.content,
+        "content": message.content or "",
         "tool_calls": [
             {
                 "id": call.id,
@@ -85,8 +87,8 @@ def _message(message: Message) -> ChatCompletionMessageParam:
 
 class JSONObjectWithSchema(ResponseFormatJSONObject, total=False):
     """JSON mode with the schema the answer must follow: llama-cpp-python's extension of
-    ``json_object`` (it compiles the schema into a sampling grammar, so long ``maxLength``
-    bounds are left out: see :data:`~exdesk.llm._schema.GRAMMAR_MAX_LENGTH`)."""
+    ``json_object`` (it compiles the schema into a sampling grammar, so what it cannot
+    compile is left out: see :func:`~exdesk.llm._schema.grammar_schema`)."""
 
     schema: dict[str, Any]
 

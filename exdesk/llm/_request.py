@@ -27,9 +27,9 @@ OutputMode = Literal["json_schema", "json_object", "json_object_schema"]
 ``json_schema``.
 ``json_object_schema``: ``json_object`` with the schema also sent inside
 ``response_format`` (``{"type": "json_object", "schema": {...}}``), the extension by
-which llama-cpp-python's server constrains its sampling to the schema (``maxLength`` over
-1,000 left out of it: :data:`~exdesk.llm._schema.GRAMMAR_MAX_LENGTH`).
-The answer is validated here in every mode.
+which llama-cpp-python's server constrains its sampling to the schema (less what that
+server cannot compile: see :func:`~exdesk.llm._schema.grammar_schema`).
+The answer is validated here in every mode, against the whole schema.
 """
 
 

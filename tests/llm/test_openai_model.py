@@ -205,7 +205,7 @@ def test_a_tool_call_is_parsed_and_the_conversation_round_trips(
     messages = sent(first)["messages"]
     assert messages[2] == {
         "role": "assistant",
-        "content": None,
+        "content": "",  # not null: llama-cpp-python's server refuses a null content
         "tool_calls": [
             {
                 "id": "call_1",
@@ -222,6 +222,20 @@ def test_a_tool_call_is_parsed_and_the_conversation_round_trips(
         "tool_call_id": "call_1",
         "content": '{"order_id":"SO-1","status":"open"}',
     }
+
+
+def test_tool_choice_is_sent_only_when_set_and_tools_are_offered(router: respx.Router) -> None:
+    route = router.post("/chat/completions").respond(json=completion(TRIAGE_JSON))
+    choosing = OpenAIChatModel(openai_client(router), MODEL, tool_choice="auto")
+    default = OpenAIChatModel(openai_client(router), MODEL)
+    asked = ModelRequest([EVENT], output=OutputSchema(Triage), tools=[LOOKUP])
+
+    choosing.request(asked)
+    assert sent(route)["tool_choice"] == "auto"
+    choosing.request(ModelRequest([EVENT], output=OutputSchema(Triage)))
+    assert "tool_choice" not in sent(route)
+    default.request(asked)
+    assert "tool_choice" not in sent(route)
 
 
 def test_free_text_needs_no_schema(router: respx.Router, chat_model: OpenAIChatModel) -> None:
