@@ -78,5 +78,27 @@ $(LLM_STAMP):
 
 llm-server-venv: $(LLM_STAMP)
 
+# SmolLM2-135M-Instruct on http://127.0.0.1:8089/v1 (LLM_CHAT_FORMAT=chatml-function-calling
+# for tool calls). Plumbing and latency only: a 135M model is no evidence of quality.
+llm-server: $(LLM_STAMP)
+	scripts/llm-server.sh
+
+# The demo with all four agents on that server (start `make llm-server` first); its own
+# data directory, so the local demo's cases stay as they were.
+LLM_DEMO_ENV := EXDESK_DATA_DIR=.exdesk-llm \
+	EXDESK_OPENAI_BASE_URL=http://127.0.0.1:8089/v1 \
+	EXDESK_OPENAI_MODEL=SmolLM2-135M-Instruct \
+	EXDESK_OPENAI_OUTPUT_MODE=json_object_schema \
+	EXDESK_CLASSIFIER_ENGINE=openai EXDESK_EXTRACTOR_ENGINE=openai \
+	EXDESK_RECOMMENDER_ENGINE=openai EXDESK_DRAFTER_ENGINE=openai
+
+demo-llm: $(STAMP)
+	$(LLM_DEMO_ENV) $(BIN)/exdesk demo
+
+# The four model engines end to end against the real server (started by the test itself).
+test-llm: $(STAMP) $(LLM_STAMP)
+	mkdir -p test-artifacts
+	$(BIN)/pytest -m llm -s -p no:cacheprovider --basetemp=$(CURDIR)/test-artifacts/llm tests/real_model
+
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache build *.egg-info
