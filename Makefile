@@ -84,16 +84,22 @@ llm-server: $(LLM_STAMP)
 	scripts/llm-server.sh
 
 # The demo with all four agents on that server (start `make llm-server` first); its own
-# data directory, so the local demo's cases stay as they were.
+# data directory, so the local demo's cases stay as they were. The server answers one
+# request at a time, 5-45 s each on 2 cores: one case at a time, and room for that.
 LLM_DEMO_ENV := EXDESK_DATA_DIR=.exdesk-llm \
 	EXDESK_OPENAI_BASE_URL=http://127.0.0.1:8089/v1 \
 	EXDESK_OPENAI_MODEL=SmolLM2-135M-Instruct \
 	EXDESK_OPENAI_OUTPUT_MODE=json_object_schema \
+	EXDESK_OPENAI_TIMEOUT_SECONDS=180 EXDESK_WORKERS=1 \
+	EXDESK_CLASSIFIER_LIMITS='{"turns": 4, "tool_calls": 4, "tokens": 12000, "seconds": 300}' \
+	EXDESK_EXTRACTOR_LIMITS='{"turns": 4, "tool_calls": 2, "output_tokens": 4096, "seconds": 300}' \
+	EXDESK_RECOMMENDER_LIMITS='{"seconds": 300}' \
+	EXDESK_DRAFTER_LIMITS='{"turns": 4, "tool_calls": 4, "seconds": 300}' \
 	EXDESK_CLASSIFIER_ENGINE=openai EXDESK_EXTRACTOR_ENGINE=openai \
 	EXDESK_RECOMMENDER_ENGINE=openai EXDESK_DRAFTER_ENGINE=openai
 
 demo-llm: $(STAMP)
-	$(LLM_DEMO_ENV) $(BIN)/exdesk demo
+	$(LLM_DEMO_ENV) $(BIN)/exdesk demo $(DEMO_ARGS)
 
 # The four model engines end to end against the real server (started by the test itself).
 test-llm: $(STAMP) $(LLM_STAMP)
