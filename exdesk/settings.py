@@ -106,10 +106,16 @@ class Settings(BaseSettings):
     openai_timeout_seconds: float = Field(default=30.0, gt=0, le=600)
     """How long one request to the OpenAI-compatible endpoint may take (no SDK retries:
     retrying is the caller's decision)."""
-    openai_output_mode: Literal["json_schema", "json_object"] = "json_schema"
-    """Strict structured outputs, or JSON mode with the schema in the prompt (servers such
-    as llama.cpp that reject ``json_schema``); the answer is validated either way."""
+    openai_output_mode: Literal["json_schema", "json_object", "json_object_schema"] = "json_schema"
+    """Strict structured outputs; JSON mode with the schema in the prompt (servers that
+    reject ``json_schema``); or that plus the schema in ``response_format``, which
+    llama-cpp-python's server enforces while sampling. The answer is validated in every
+    mode (one repair turn when it does not fit)."""
     openai_max_tokens_parameter: Literal["max_tokens", "max_completion_tokens"] = "max_tokens"
+    openai_tool_choice: Literal["auto"] | None = None
+    """Sent as ``tool_choice`` with every request that offers tools (unset: not sent, the
+    server decides; OpenAI's default is ``auto``, while llama-cpp-python's
+    ``chatml-function-calling`` calls tools only when it is sent)."""
     openai_max_retries: int = Field(default=2, ge=0, le=10)
     """Retries of a request that got no answer (timeout, connection, 429, 5xx)."""
     openai_backoff_seconds: float = Field(default=0.5, ge=0, le=60)
@@ -187,6 +193,7 @@ class Settings(BaseSettings):
         "recommender_model",
         "drafter_model",
         "llm_cassette",
+        "openai_tool_choice",
         mode="before",
     )
     @classmethod

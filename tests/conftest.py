@@ -18,6 +18,20 @@ from exdesk.settings import Settings
 from tests.support.postgres import create_template, fresh_database, owner_url, server_url
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``llm`` start a real model server (minutes, a compiled llama.cpp): they
+    run only when the marker expression names them (``make test-llm``: ``-m llm``), so the
+    default run, ``make test`` and ``make test-fast`` leave them out."""
+    if "llm" in (config.option.markexpr or ""):
+        return
+    kept = [item for item in items if item.get_closest_marker("llm") is None]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(
+            items=[item for item in items if item.get_closest_marker("llm") is not None]
+        )
+        items[:] = kept
+
+
 class RealModelRequestError(RuntimeError):
     """A test sent a request to a real model endpoint instead of a test double."""
 

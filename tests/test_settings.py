@@ -88,6 +88,14 @@ def test_defaults_run_locally_without_any_variable() -> None:
             "openai_base_url",
             "http://localhost:11434/v1",
         ),
+        (
+            "EXDESK_OPENAI_OUTPUT_MODE",
+            "json_object_schema",
+            "openai_output_mode",
+            "json_object_schema",
+        ),
+        ("EXDESK_OPENAI_TOOL_CHOICE", "auto", "openai_tool_choice", "auto"),
+        ("EXDESK_OPENAI_TOOL_CHOICE", "", "openai_tool_choice", None),
     ],
 )
 def test_variables_are_read(

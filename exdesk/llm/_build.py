@@ -67,6 +67,7 @@ def chat_model_from_settings(settings: Settings, model: str | None = None) -> Mo
         client,
         model or settings.openai_model,
         max_tokens_parameter=settings.openai_max_tokens_parameter,
+        tool_choice=settings.openai_tool_choice,
     )
     limits = EndpointLimits(settings.openai_max_in_flight, settings.openai_requests_per_minute)
     limiter = endpoint_limiter(f"{chat.server_address}:{chat.server_port}", limits)

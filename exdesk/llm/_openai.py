@@ -30,7 +30,8 @@ class OpenAIChatModel:
     raised as the typed errors of :mod:`exdesk.errors`; never retries.
 
     ``max_tokens_parameter``: OpenAI's newest models want ``max_completion_tokens``;
-    compatible servers (llama.cpp, older vLLM) know only ``max_tokens``.
+    compatible servers (llama.cpp, older vLLM) know only ``max_tokens``. ``tool_choice``:
+    sent with every request that offers tools (None: left to the server).
     """
 
     def __init__(
@@ -40,11 +41,13 @@ class OpenAIChatModel:
         *,
         provider_name: str = "openai",
         max_tokens_parameter: Literal["max_tokens", "max_completion_tokens"] = "max_tokens",
+        tool_choice: Literal["auto"] | None = None,
     ) -> None:
         self._client = client
         self._model = model
         self._provider = provider_name
         self._max_tokens_parameter = max_tokens_parameter
+        self._tool_choice = tool_choice
 
     @classmethod
     def from_settings(cls, settings: Settings) -> OpenAIChatModel:
@@ -85,6 +88,7 @@ class OpenAIChatModel:
         settings = request.settings
         limit = settings.max_output_tokens
         output_format = response_format(request.output) if request.output is not None else None
+        tools = function_tools(request)
         timeout = settings.timeout_seconds or self.timeout_seconds
         started = time.perf_counter()
         try:
@@ -98,7 +102,8 @@ class OpenAIChatModel:
                 temperature=_given(settings.temperature),
                 seed=_given(settings.seed),
                 response_format=_given(output_format),
-                tools=_given(function_tools(request) or None),
+                tools=_given(tools or None),
+                tool_choice=_given(self._tool_choice if tools else None),
                 timeout=settings.timeout_seconds or not_given,
             )
         except OpenAIError as error:

@@ -14,6 +14,7 @@ from openai.types.chat import (
     ChatCompletionMessageToolCallUnion,
 )
 from openai.types.chat.completion_create_params import ResponseFormat
+from openai.types.shared_params import ResponseFormatJSONObject
 
 from exdesk.errors import ModelOutputError, ModelServerError
 from exdesk.llm._messages import (
@@ -25,6 +26,7 @@ from exdesk.llm._messages import (
 )
 from exdesk.llm._request import ModelRequest, OutputSchema
 from exdesk.llm._response import FinishReason, ModelResponse, Usage
+from exdesk.llm._schema import grammar_schema
 
 _FINISH_REASONS: dict[str | None, FinishReason] = {
     "stop": "stop",
@@ -45,10 +47,10 @@ def schema_instruction(output: OutputSchema[Any]) -> str:
 
 
 def chat_messages(request: ModelRequest[Any]) -> list[ChatCompletionMessageParam]:
-    """The request's messages; in ``json_object`` mode the schema joins the instructions
-    (the first system message, or a new one: some chat templates allow only one, first)."""
+    """The request's messages; in the JSON modes the schema joins the instructions (the
+    first system message, or a new one: some chat templates allow only one, first)."""
     messages = list(request.messages)
-    if request.output is not None and request.output.mode == "json_object":
+    if request.output is not None and request.output.mode != "json_schema":
         instruction = schema_instruction(request.output)
         first = messages[0] if messages else None
         if isinstance(first, SystemMessage):
@@ -67,9 +69,11 @@ def _message(message: Message) -> ChatCompletionMessageParam:
         return {"role": "tool", "tool_call_id": message.tool_call_id, "content": message.content}
     if not message.tool_calls:
         return {"role": "assistant", "content": message.content}
+    # A tool-calling turn's text as a string, never null: llama-cpp-python's server
+    # answers HTTP 500 to a null (and its chat templates fail on a missing) content.
     return {
         "role": "assistant",
-        "content": message.content,
+        "content": message.content or "",
         "tool_calls": [
             {
                 "id": call.id,
@@ -81,10 +85,23 @@ def _message(message: Message) -> ChatCompletionMessageParam:
     }
 
 
+class JSONObjectWithSchema(ResponseFormatJSONObject, total=False):
+    """JSON mode with the schema the answer must follow: llama-cpp-python's extension of
+    ``json_object`` (it compiles the schema into a sampling grammar, so what it cannot
+    compile is left out: see :func:`~exdesk.llm._schema.grammar_schema`)."""
+
+    schema: dict[str, Any]
+
+
 def response_format(output: OutputSchema[Any]) -> ResponseFormat:
-    """``json_schema`` (strict structured outputs) or ``json_object`` (JSON mode)."""
+    """``json_schema`` (strict structured outputs), ``json_object`` (JSON mode), or
+    ``json_object`` carrying the schema (``json_object_schema``)."""
     if output.mode == "json_object":
         return {"type": "json_object"}
+    if output.mode == "json_object_schema":
+        schema = grammar_schema(output.json_schema())
+        with_schema: JSONObjectWithSchema = {"type": "json_object", "schema": schema}
+        return with_schema
     return {
         "type": "json_schema",
         "json_schema": {"name": output.name, "schema": output.json_schema(), "strict": True},

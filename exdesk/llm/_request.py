@@ -19,12 +19,17 @@ OutputT = TypeVar("OutputT", bound=BaseModel, default=BaseModel)
 ArgumentsT = TypeVar("ArgumentsT", bound=BaseModel, default=BaseModel)
 """The pydantic model a tool's arguments are parsed into."""
 
-OutputMode = Literal["json_schema", "json_object"]
+OutputMode = Literal["json_schema", "json_object", "json_object_schema"]
 """How a structured answer is asked for.
 
 ``json_schema``: strict structured outputs (the server enforces the schema).
-``json_object``: JSON mode with the schema in the prompt, for servers (llama.cpp) that
-reject ``json_schema``; the answer is validated here either way.
+``json_object``: JSON mode with the schema in the prompt, for servers that reject
+``json_schema``.
+``json_object_schema``: ``json_object`` with the schema also sent inside
+``response_format`` (``{"type": "json_object", "schema": {...}}``), the extension by
+which llama-cpp-python's server constrains its sampling to the schema (less what that
+server cannot compile: see :func:`~exdesk.llm._schema.grammar_schema`).
+The answer is validated here in every mode, against the whole schema.
 """
 
 

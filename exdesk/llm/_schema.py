@@ -9,6 +9,13 @@ from pydantic import BaseModel
 
 _SCHEMA_NAME = re.compile(r"[^A-Za-z0-9_-]")
 
+GRAMMAR_MAX_LENGTH = 1_000
+"""The longest ``maxLength`` sent to a server that compiles the schema into a sampling
+grammar (llama-cpp-python 0.3): llama.cpp writes a bound of n characters as n nested
+optional rules and refuses the grammar past a few thousand, after which that server's
+process dies. A longer bound is left out of what is sent, and checked here only, when the
+answer is validated."""
+
 
 def strict_json_schema(model: type[BaseModel]) -> dict[str, Any]:
     """``model``'s JSON schema made strict: every object closed (``additionalProperties:
@@ -65,3 +72,31 @@ def _resolve(root: dict[str, Any], ref: str) -> dict[str, Any]:
     if not isinstance(node, dict):
         raise ValueError(f"the JSON-schema reference {ref!r} is not an object")
     return dict(node)
+
+
+def grammar_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` as sent to a server that samples by it (a copy; ``schema`` is unchanged):
+    every ``maxLength`` above :data:`GRAMMAR_MAX_LENGTH` and every ``pattern`` left out.
+
+    llama-cpp-python 0.3 turns a pattern's escaped character (``\\.``) into an escape its
+    grammar parser refuses, and its server process dies on it; what is left out is checked
+    here, when the answer is validated."""
+    return {
+        key: _grammar_value(value)
+        for key, value in schema.items()
+        if not _left_out(key, value, schema)
+    }
+
+
+def _left_out(key: str, value: Any, node: dict[str, Any]) -> bool:
+    if key == "maxLength":
+        return isinstance(value, int) and value > GRAMMAR_MAX_LENGTH
+    return key == "pattern" and isinstance(value, str) and node.get("type") == "string"
+
+
+def _grammar_value(value: Any) -> Any:
+    if isinstance(value, dict):
+        return grammar_schema(value)
+    if isinstance(value, list):
+        return [_grammar_value(item) for item in value]
+    return value

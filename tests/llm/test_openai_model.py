@@ -1,5 +1,5 @@
 """OpenAIChatModel's HTTP contract: what it sends, and how it reads structured outputs
-(both modes) and tool calls. respx stands in for the OpenAI API."""
+(every mode) and tool calls. respx stands in for the OpenAI API."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import httpx
 import pytest
 import respx
 
+from exdesk.errors import ModelOutputError
 from exdesk.llm import (
     AssistantMessage,
     ModelClient,
@@ -110,6 +111,41 @@ def test_structured_output_in_json_object_mode_puts_the_schema_in_the_instructio
     assert not {"max_tokens", "temperature", "seed"} & body.keys()
 
 
+def test_json_object_schema_mode_sends_the_schema_in_llama_cpps_response_format(
+    router: respx.Router, chat_model: OpenAIChatModel
+) -> None:
+    route = router.post("/chat/completions").respond(json=completion(TRIAGE_JSON))
+
+    response = chat_model.request(
+        ModelRequest([INSTRUCTIONS, EVENT], output=OutputSchema(Triage, mode="json_object_schema"))
+    )
+
+    assert response.output is not None
+    assert response.output.carrier == Carrier(name="UPS")
+    body = sent(route)
+    assert body["response_format"] == {
+        "type": "json_object",
+        "schema": OutputSchema(Triage).json_schema(),
+    }
+    schema = body["response_format"]["schema"]
+    assert schema["additionalProperties"] is False
+    assert schema["properties"]["rationale"]["maxLength"] == 200
+    [system, user] = body["messages"]
+    assert system["content"].startswith(INSTRUCTIONS.content + "\n\nAnswer with one JSON object")
+    assert user == {"role": "user", "content": EVENT.content}
+
+
+def test_json_object_schema_mode_still_validates_what_comes_back(
+    router: respx.Router, chat_model: OpenAIChatModel
+) -> None:
+    router.post("/chat/completions").respond(json=completion('{"category": "weather"}'))
+
+    with pytest.raises(ModelOutputError, match="does not match Triage at category"):
+        chat_model.request(
+            ModelRequest([EVENT], output=OutputSchema(Triage, mode="json_object_schema"))
+        )
+
+
 def test_json_object_mode_without_instructions_adds_a_first_system_message(
     router: respx.Router, chat_model: OpenAIChatModel
 ) -> None:
@@ -169,7 +205,7 @@ def test_a_tool_call_is_parsed_and_the_conversation_round_trips(
     messages = sent(first)["messages"]
     assert messages[2] == {
         "role": "assistant",
-        "content": None,
+        "content": "",  # not null: llama-cpp-python's server refuses a null content
         "tool_calls": [
             {
                 "id": "call_1",
@@ -186,6 +222,20 @@ def test_a_tool_call_is_parsed_and_the_conversation_round_trips(
         "tool_call_id": "call_1",
         "content": '{"order_id":"SO-1","status":"open"}',
     }
+
+
+def test_tool_choice_is_sent_only_when_set_and_tools_are_offered(router: respx.Router) -> None:
+    route = router.post("/chat/completions").respond(json=completion(TRIAGE_JSON))
+    choosing = OpenAIChatModel(openai_client(router), MODEL, tool_choice="auto")
+    default = OpenAIChatModel(openai_client(router), MODEL)
+    asked = ModelRequest([EVENT], output=OutputSchema(Triage), tools=[LOOKUP])
+
+    choosing.request(asked)
+    assert sent(route)["tool_choice"] == "auto"
+    choosing.request(ModelRequest([EVENT], output=OutputSchema(Triage)))
+    assert "tool_choice" not in sent(route)
+    default.request(asked)
+    assert "tool_choice" not in sent(route)
 
 
 def test_free_text_needs_no_schema(router: respx.Router, chat_model: OpenAIChatModel) -> None:
