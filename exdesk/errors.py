@@ -109,12 +109,16 @@ class ExtractionError(AgentError):
 class ModelOutputError(AgentError):
     """A model's answer did not parse or validate against the output schema.
 
-    ``output`` is the text the model returned (for a retry prompt or a log), if any.
+    ``output`` is the text the model returned (for a retry prompt or a log), if any;
+    ``input_tokens`` and ``output_tokens`` what the unusable answer cost, as the endpoint
+    counted it (0 where it did not say): a run's budget and record count them too.
     """
 
     def __init__(self, message: str, *, agent: str, engine: str, output: str | None = None) -> None:
         super().__init__(message, agent=agent, engine=engine)
         self.output = output
+        self.input_tokens = 0
+        self.output_tokens = 0
 
 
 class ModelRefusalError(ModelOutputError):

@@ -19,7 +19,19 @@ def checked_response(
     request: ModelRequest[OutputT], answer: ModelResponse[Any], *, engine: str
 ) -> ModelResponse[OutputT]:
     """``answer`` with its structured output parsed, or the typed error saying why the
-    answer cannot be used (refusal, truncation, output outside its schema)."""
+    answer cannot be used (refusal, truncation, output outside its schema), carrying the
+    tokens the answer cost."""
+    try:
+        return _checked(request, answer, engine=engine)
+    except ModelOutputError as error:
+        error.input_tokens = answer.usage.input_tokens or 0
+        error.output_tokens = answer.usage.output_tokens or 0
+        raise
+
+
+def _checked(
+    request: ModelRequest[OutputT], answer: ModelResponse[Any], *, engine: str
+) -> ModelResponse[OutputT]:
     agent = request.agent
     if answer.refusal is not None or answer.finish_reason == "content_filter":
         refusal = answer.refusal or ""

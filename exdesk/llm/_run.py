@@ -212,6 +212,9 @@ class ModelRun(Generic[OutputT]):
             report.turns += 1
             try:
                 response = self.client.request(request)
+            except ModelOutputError as error:  # an answer, unusable: its tokens are spent
+                self._spend(report, error.input_tokens, error.output_tokens)
+                raise
             except ModelUnavailableError as error:
                 attempt += 1
                 if attempt > self.retry.max_retries:
@@ -224,11 +227,15 @@ class ModelRun(Generic[OutputT]):
                 report.turns -= 1  # a resend is not a new turn of the conversation
                 self.retry.sleep(wait)
                 continue
-            report.input_tokens += response.usage.input_tokens or 0
-            report.output_tokens += response.usage.output_tokens or 0
-            if report.input_tokens + report.output_tokens > self.limits.tokens:
-                raise self._budget("tokens", f"more than {self.limits.tokens} tokens used")
+            self._spend(report, response.usage.input_tokens or 0, response.usage.output_tokens or 0)
             return response
+
+    def _spend(self, report: RunReport, input_tokens: int, output_tokens: int) -> None:
+        """Count an answer's tokens; past the run's token budget, end the run."""
+        report.input_tokens += input_tokens
+        report.output_tokens += output_tokens
+        if report.input_tokens + report.output_tokens > self.limits.tokens:
+            raise self._budget("tokens", f"more than {self.limits.tokens} tokens used")
 
     def _budget(self, limit: Limit, detail: str) -> ModelBudgetError:
         return ModelBudgetError(

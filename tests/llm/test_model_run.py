@@ -260,6 +260,27 @@ def test_refusals_and_truncations_end_the_run_without_retrying(
 
     assert isinstance(error.cause, cause)
     assert route.call_count == 1
+    assert (error.report.input_tokens, error.report.output_tokens) == (42, 17), "spent anyway"
+
+
+def test_the_tokens_of_an_answer_that_needed_repair_are_counted_and_budgeted(
+    router: respx.Router, chat_model: OpenAIChatModel
+) -> None:
+    router.post("/chat/completions").side_effect = [
+        httpx.Response(200, json=completion('{"category": "weather"}', usage=(900, 100))),
+        httpx.Response(200, json=completion(TRIAGE_JSON, usage=(1000, 20))),
+    ]
+
+    result = make_run(chat_model, Waits()).run("Weather hold.")
+    assert (result.report.input_tokens, result.report.output_tokens) == (1900, 120)
+
+    router.post("/chat/completions").side_effect = [
+        httpx.Response(200, json=completion('{"category": "weather"}', usage=(900, 100))),
+        httpx.Response(200, json=completion(TRIAGE_JSON, usage=(1000, 20))),
+    ]
+    error = failure(make_run(chat_model, Waits(), limits=RunLimits(tokens=1500)))
+    assert isinstance(error.cause, ModelBudgetError)
+    assert error.cause.limit == "tokens"
 
 
 def test_a_rejected_request_is_not_retried(
