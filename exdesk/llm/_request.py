@@ -41,12 +41,30 @@ class InvalidOutputError(ValueError):
         self.reason = reason
 
 
-def _parse_json(model: type[OutputT], text: str) -> OutputT:
+def _escaped_controls(text: str) -> str | None:
+    """The JSON with raw control characters inside its strings escaped (a line break a
+    model wrote into a string as is, which JSON does not allow), or None when it is not
+    JSON even so; nothing else is repaired."""
+
+    def refuse(constant: str) -> None:
+        raise ValueError(f"{constant} is not JSON")
+
+    try:
+        value = json.loads(text, strict=False, parse_constant=refuse)
+    except ValueError:
+        return None
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _parse_json(model: type[OutputT], text: str, *, lenient: bool = True) -> OutputT:
     try:
         return model.model_validate_json(text)
     except ValidationError as error:
         first = error.errors()[0]
         if first["type"] == "json_invalid":
+            escaped = _escaped_controls(text) if lenient else None
+            if escaped is not None:
+                return _parse_json(model, escaped, lenient=False)
             raise InvalidOutputError(f"is not valid JSON ({first['msg']})") from error
         where = ".".join(str(part) for part in first["loc"]) or "(root)"
         raise InvalidOutputError(

@@ -146,8 +146,27 @@ def test_a_schema_violation_gets_one_repair_turn(
     assert "could not be used" in repair["content"]
 
 
+def test_a_line_break_written_raw_into_a_string_is_read_without_a_repair(
+    router: respx.Router, chat_model: OpenAIChatModel
+) -> None:
+    raw = TRIAGE_JSON.replace("Weather hold at the hub.", "Weather hold\nat the hub.\t(ops)")
+    assert "\\n" not in raw  # a real line break inside the JSON string, not an escape
+    route = router.post("/chat/completions").respond(json=completion(raw))
+
+    result = make_run(chat_model, Waits()).run("Weather hold.")
+
+    assert result.output.rationale == "Weather hold\nat the hub.\t(ops)"
+    assert result.report.repairs == 0
+    assert route.call_count == 1
+
+
 @pytest.mark.parametrize(
-    "bad", ['{"category": "carrier_delay", "confid', "Sure! Here is the JSON you asked for."]
+    "bad",
+    [
+        '{"category": "carrier_delay", "confid',
+        "Sure! Here is the JSON you asked for.",
+        '{"category": "carrier_delay", "confidence": NaN, "rationale": "x"}',
+    ],
 )
 def test_malformed_json_twice_ends_the_run_after_one_repair(
     router: respx.Router, chat_model: OpenAIChatModel, bad: str
