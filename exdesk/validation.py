@@ -83,34 +83,37 @@ class NonFinite:
         self.spelled = spelled
 
 
-def text_problem(text: str) -> str | None:
+def text_problem(text: str, *, sized: bool = True) -> str | None:
     """Why a string cannot be stored (PostgreSQL text holds neither NUL nor a lone
-    surrogate), or None."""
+    surrogate) or, when ``sized``, is longer than a request may send; or None."""
     if "\x00" in text:
         return "contains a NUL character (\\u0000), which cannot be stored"
     try:
         size = len(text.encode("utf-8"))
     except UnicodeEncodeError:
         return "contains a lone surrogate (\\ud800-\\udfff), which is not text"
-    if size > MAX_STRING_BYTES:
+    if sized and size > MAX_STRING_BYTES:
         return f"has {size} bytes; at most {MAX_STRING_BYTES} are accepted"
     return None
 
 
-def storable_problem(value: Any, location: Sequence[str | int] = ()) -> tuple[str, str] | None:
+def storable_problem(
+    value: Any, location: Sequence[str | int] = (), *, sized: bool = True
+) -> tuple[str, str] | None:
     """The first part of a parsed JSON value that cannot be stored as given, as (location,
     message): unstorable text in a string or a key, an integer beyond ``bigint``, NaN or an
-    infinity, nesting deeper than :data:`MAX_DEPTH` or a list or object over
-    :data:`MAX_ITEMS`. Iterative, so a deep document cannot exhaust the stack."""
+    infinity and, when ``sized`` (a request's limits, not a file an operator loads), a
+    string over :data:`MAX_STRING_BYTES`, nesting deeper than :data:`MAX_DEPTH` or a list or
+    object over :data:`MAX_ITEMS`. Iterative, so a deep document cannot exhaust the stack."""
     stack: list[tuple[Any, tuple[str | int, ...]]] = [(value, tuple(location))]
     while stack:
         item, where = stack.pop()
-        problem = _own_problem(item, where)
+        problem = _own_problem(item, where, sized)
         if problem is not None:
             return format_location(where) or "body", problem
         if isinstance(item, dict):
             for key, child in reversed(item.items()):
-                key_problem = text_problem(key) if isinstance(key, str) else None
+                key_problem = text_problem(key, sized=sized) if isinstance(key, str) else None
                 if key_problem is not None:
                     shown = json.dumps(key)[1:-1]  # NUL and surrogates as escapes
                     return format_location((*where, shown)), f"the key {key_problem}"
@@ -120,9 +123,9 @@ def storable_problem(value: Any, location: Sequence[str | int] = ()) -> tuple[st
     return None
 
 
-def _own_problem(item: Any, where: tuple[str | int, ...]) -> str | None:
+def _own_problem(item: Any, where: tuple[str | int, ...], sized: bool) -> str | None:
     if isinstance(item, str):
-        return text_problem(item)
+        return text_problem(item, sized=sized)
     if isinstance(item, NonFinite):
         return f"{item.spelled} is not a number JSON allows; send a finite number"
     if isinstance(item, bool):
@@ -131,7 +134,7 @@ def _own_problem(item: Any, where: tuple[str | int, ...]) -> str | None:
         return f"the integer is out of range (at most {MAX_INTEGER} in magnitude)"
     if isinstance(item, float) and not math.isfinite(item):
         return "the number is out of range (not finite)"
-    if isinstance(item, dict | list):
+    if isinstance(item, dict | list) and sized:
         depth = len(where)
         if depth >= MAX_DEPTH:
             return f"nested deeper than {MAX_DEPTH} levels"
@@ -140,7 +143,7 @@ def _own_problem(item: Any, where: tuple[str | int, ...]) -> str | None:
     return None
 
 
-def parse_json(body: bytes) -> Any:
+def parse_json(body: bytes | str) -> Any:
     """A JSON document as parsed for the checks above: ``NaN`` and infinities kept as
     :class:`NonFinite` (not silently turned into floats or nulls)."""
     return json.loads(body, parse_constant=NonFinite)

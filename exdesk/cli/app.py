@@ -41,7 +41,7 @@ from exdesk.errors import (
 )
 from exdesk.examples import example_events, example_network
 from exdesk.settings import Settings, load_settings
-from exdesk.validation import describe
+from exdesk.validation import describe, parse_json, storable_problem
 
 # The store, the telemetry and the service are imported by the commands that use them: `exdesk
 # --help` and argument errors must answer at once, without psycopg, OpenTelemetry or LangGraph.
@@ -144,12 +144,36 @@ def open_desk() -> Iterator[tuple[ExceptionDesk, str]]:
             desk.close()
 
 
-def read_model(path: Path, model: type[ModelT]) -> ModelT:
-    """A JSON file validated as a model; InputError names the file and field."""
+def _read_text(path: Path) -> str:
+    """A UTF-8 file's text, or InputError in one line."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except OSError as error:
         raise InputError(f"cannot read {path}: {error.strerror}") from error
+    except UnicodeDecodeError as error:
+        raise InputError(
+            f"{path}: not UTF-8 text ({error.reason} at byte {error.start})"
+        ) from error
+
+
+def _check_storable(text: str, where: str) -> None:
+    """InputError naming the first value of the JSON ``text`` that the database cannot
+    store (a NUL, a lone surrogate, an integer beyond bigint, NaN), as the API refuses it;
+    text that is not JSON is left to the model's validation to name."""
+    try:
+        value = parse_json(text)
+    except ValueError:
+        return
+    found = storable_problem(value, sized=False)
+    if found is not None:
+        location, message = found
+        raise InputError(f"{where}: {location}: {message}")
+
+
+def read_model(path: Path, model: type[ModelT]) -> ModelT:
+    """A JSON file validated as a model; InputError names the file and field."""
+    text = _read_text(path)
+    _check_storable(text, str(path))
     try:
         return model.model_validate_json(text)
     except ValidationError as error:
@@ -159,14 +183,12 @@ def read_model(path: Path, model: type[ModelT]) -> ModelT:
 def read_numbered_events(path: Path, tenant: str | None = None) -> list[tuple[int, ExceptionEvent]]:
     """Every event of a JSONL file with its line number, validated (and, with ``tenant``,
     checked to belong to it) before anything is ingested."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as error:
-        raise InputError(f"cannot read {path}: {error.strerror}") from error
+    lines = _read_text(path).splitlines()
     events = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
+        _check_storable(line, f"{path}:{number}")
         try:
             event = ExceptionEvent.model_validate_json(line)
         except ValidationError as error:

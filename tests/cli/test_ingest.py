@@ -122,8 +122,10 @@ def _line(**changes: Any) -> str:
         (_line(summary=None), "summary"),
         (_line(occurred_at="2026-11-19T06:42:18"), "occurred_at"),
         (_line(source="fax"), "source"),
+        (_line(summary="short pick\u0000 dock 4"), "summary: contains a nul"),
+        (_line(summary="short pick \ud800"), "summary: contains a lone surrogate"),
     ],
-    ids=["bad-json", "missing-field", "naive-timestamp", "unknown-source"],
+    ids=["bad-json", "missing-field", "naive-timestamp", "unknown-source", "nul", "surrogate"],
 )
 def test_a_malformed_line_is_named_and_nothing_is_ingested(
     cli: Cli, cli_env: str, tmp_path: Path, bad_line: str, names: str

@@ -60,10 +60,22 @@ def _missing_file(path: Path) -> tuple[str, ...]:
     return ("no such file",)
 
 
+def _nul_in_a_name(path: Path) -> tuple[str, ...]:
+    document = network_document()
+    document["customers"][2]["name"] = "Canyon\u0000Castings"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return ("customers[2].name: contains a nul",)
+
+
+def _not_utf8(path: Path) -> tuple[str, ...]:
+    path.write_bytes(NETWORK_FILE.read_bytes().replace(b'"orders"', b'"ord\xe9rs"', 1))
+    return ("not utf-8",)
+
+
 @pytest.mark.parametrize(
     "spoil",
-    [_dangling_sku, _negative_quantity, _invalid_json, _missing_file],
-    ids=["dangling-reference", "invalid-field", "invalid-json", "missing-file"],
+    [_dangling_sku, _negative_quantity, _invalid_json, _missing_file, _nul_in_a_name, _not_utf8],
+    ids=["dangling-reference", "invalid-field", "invalid-json", "missing-file", "nul", "latin-1"],
 )
 def test_a_bad_snapshot_is_refused_in_one_line_and_changes_nothing(
     network_cli: Cli,
