@@ -26,6 +26,7 @@ from exdesk.agents.fulfillment_recommender.openai_engine import OpenAIFulfillmen
 from exdesk.agents.registry import AgentSet
 from exdesk.domain import (
     Case,
+    ClassifyStep,
     CustomerDraft,
     DecisionRecord,
     DocumentExtraction,
@@ -229,6 +230,25 @@ def test_the_extractor_reads_a_text_document_on_the_real_model(
         assert model.fallback == "local"
 
 
+def classified_on_the_model(
+    served: Settings, agents: AgentSet, network: NetworkSnapshot
+) -> DecisionRecord:
+    """The classify record of a short pick run to its first stop with only the classifier
+    on the model."""
+    engines = AgentSet(
+        classifier=OpenAIClassifier(parts(served, "classifier"), agents.classifier),
+        extractor=agents.extractor,
+        recommender=agents.recommender,
+        drafter=agents.drafter,
+    )
+    desk = open_desk(served, agents, network, engines)
+    try:
+        case = first_stop(desk, example(SHORT_PICK))
+    finally:
+        desk.close()
+    return next(d for d in case.decisions if d.step == "classify")
+
+
 def test_the_servers_http_500_to_json_schema_ends_in_the_fallback(
     settings: Settings,
     agents: AgentSet,
@@ -236,25 +256,13 @@ def test_the_servers_http_500_to_json_schema_ends_in_the_fallback(
     example_network: NetworkSnapshot,
 ) -> None:
     served = on_server(settings, chatml_server, openai_output_mode="json_schema")
-    engines = AgentSet(
-        classifier=OpenAIClassifier(parts(served, "classifier"), agents.classifier),
-        extractor=agents.extractor,
-        recommender=agents.recommender,
-        drafter=agents.drafter,
-    )
-    desk = open_desk(served, agents, example_network, engines)
-    try:
-        case = first_stop(desk, example(SHORT_PICK))
-    finally:
-        desk.close()
-
-    classified = next(d for d in case.decisions if d.step == "classify")
+    classified = classified_on_the_model(served, agents, example_network)
     model = assert_answered_or_fell_back(classified, "classifier")
     assert model.decided_by == "local"
     assert (model.failure or "").startswith("ModelServerError")
     assert "500" in (model.failure or "")
     assert model.retries == served.openai_max_retries
-    assert case.classification is not None
+    assert isinstance(classified.output, ClassifyStep), "the case is classified all the same"
 
 
 def test_an_answer_cut_off_at_max_tokens_ends_in_the_fallback(
@@ -266,19 +274,7 @@ def test_an_answer_cut_off_at_max_tokens_ends_in_the_fallback(
     served = on_server(
         settings, chatml_server, classifier_limits=ModelLimits(turns=2, output_tokens=16)
     )
-    engines = AgentSet(
-        classifier=OpenAIClassifier(parts(served, "classifier"), agents.classifier),
-        extractor=agents.extractor,
-        recommender=agents.recommender,
-        drafter=agents.drafter,
-    )
-    desk = open_desk(served, agents, example_network, engines)
-    try:
-        case = first_stop(desk, example(SHORT_PICK))
-    finally:
-        desk.close()
-
-    classified = next(d for d in case.decisions if d.step == "classify")
+    classified = classified_on_the_model(served, agents, example_network)
     model = assert_answered_or_fell_back(classified, "classifier")
     assert model.decided_by == "local"
     assert (model.failure or "").startswith("ModelTruncatedError")
@@ -296,19 +292,7 @@ def test_with_function_calling_the_tools_are_really_called_within_the_limits(
     served = on_server(
         settings, function_calling_server, openai_tool_choice="auto", classifier_limits=limits
     )
-    engines = AgentSet(
-        classifier=OpenAIClassifier(parts(served, "classifier"), agents.classifier),
-        extractor=agents.extractor,
-        recommender=agents.recommender,
-        drafter=agents.drafter,
-    )
-    desk = open_desk(served, agents, example_network, engines)
-    try:
-        case = first_stop(desk, example(SHORT_PICK))
-    finally:
-        desk.close()
-
-    classified = next(d for d in case.decisions if d.step == "classify")
+    classified = classified_on_the_model(served, agents, example_network)
     model = assert_answered_or_fell_back(classified, "classifier")
     assert model.tool_calls, "the model called no tool"
     offered = {"get_order", "get_customer", "get_shipment", "get_inventory", "get_lanes"}
