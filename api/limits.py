@@ -13,7 +13,7 @@ from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from exdesk.api.errors import error_body
-from exdesk.validation import parse_json, storable_problem, text_problem
+from exdesk.validation import json_problem, text_problem
 
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
@@ -105,12 +105,9 @@ def _query_problem(scope: Scope) -> tuple[str, str] | None:
 
 def _body_problem(body: bytes) -> tuple[str, str] | None:
     try:
-        document = parse_json(body)
-    except RecursionError:
-        return "body", "nested too deeply"
+        return json_problem(body)
     except ValueError as error:  # not UTF-8, or not JSON: nothing downstream could read it
         return "body", f"the body is not JSON: {type(error).__name__}"
-    return storable_problem(document)
 
 
 def _content_length(scope: Scope) -> int | None:

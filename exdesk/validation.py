@@ -143,6 +143,17 @@ def _own_problem(item: Any, where: tuple[str | int, ...], sized: bool) -> str | 
     return None
 
 
+def json_problem(document: bytes | str, *, sized: bool = True) -> tuple[str, str] | None:
+    """The first part of a JSON document that cannot be stored, as (location, message):
+    nesting too deep to read, or what :func:`storable_problem` finds; None when there is
+    none. ValueError when the document is not JSON (or not UTF-8)."""
+    try:
+        value = parse_json(document)
+    except RecursionError:
+        return "body", "nested too deeply"
+    return storable_problem(value, sized=sized)
+
+
 def parse_json(body: bytes | str) -> Any:
     """A JSON document as parsed for the checks above: ``NaN`` and infinities kept as
     :class:`NonFinite` (not silently turned into floats or nulls)."""

@@ -41,7 +41,7 @@ from exdesk.errors import (
 )
 from exdesk.examples import example_events, example_network
 from exdesk.settings import Settings, load_settings
-from exdesk.validation import describe, parse_json, storable_problem
+from exdesk.validation import describe, json_problem
 
 # The store, the telemetry and the service are imported by the commands that use them: `exdesk
 # --help` and argument errors must answer at once, without psycopg, OpenTelemetry or LangGraph.
@@ -158,13 +158,13 @@ def _read_text(path: Path) -> str:
 
 def _check_storable(text: str, where: str) -> None:
     """InputError naming the first value of the JSON ``text`` that the database cannot
-    store (a NUL, a lone surrogate, an integer beyond bigint, NaN), as the API refuses it;
-    text that is not JSON is left to the model's validation to name."""
+    store (a NUL, a lone surrogate, an integer beyond bigint, NaN, nesting too deep to
+    read), as the API refuses it; text that is not JSON is left to the model's validation
+    to name."""
     try:
-        value = parse_json(text)
+        found = json_problem(text, sized=False)
     except ValueError:
         return
-    found = storable_problem(value, sized=False)
     if found is not None:
         location, message = found
         raise InputError(f"{where}: {location}: {message}")

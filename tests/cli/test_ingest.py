@@ -124,8 +124,17 @@ def _line(**changes: Any) -> str:
         (_line(source="fax"), "source"),
         (_line(summary="short pick\u0000 dock 4"), "summary: contains a nul"),
         (_line(summary="short pick \ud800"), "summary: contains a lone surrogate"),
+        (_line(attributes="@").replace('"@"', "[" * 100_000 + "]" * 100_000), "nested"),
     ],
-    ids=["bad-json", "missing-field", "naive-timestamp", "unknown-source", "nul", "surrogate"],
+    ids=[
+        "bad-json",
+        "missing-field",
+        "naive-timestamp",
+        "unknown-source",
+        "nul",
+        "surrogate",
+        "too-deep",
+    ],
 )
 def test_a_malformed_line_is_named_and_nothing_is_ingested(
     cli: Cli, cli_env: str, tmp_path: Path, bad_line: str, names: str
