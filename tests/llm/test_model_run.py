@@ -285,18 +285,17 @@ def test_refusals_and_truncations_end_the_run_without_retrying(
 def test_the_tokens_of_an_answer_that_needed_repair_are_counted_and_budgeted(
     router: respx.Router, chat_model: OpenAIChatModel
 ) -> None:
-    router.post("/chat/completions").side_effect = [
-        httpx.Response(200, json=completion('{"category": "weather"}', usage=(900, 100))),
-        httpx.Response(200, json=completion(TRIAGE_JSON, usage=(1000, 20))),
-    ]
+    def invalid_then_valid() -> list[httpx.Response]:
+        return [
+            httpx.Response(200, json=completion('{"category": "weather"}', usage=(900, 100))),
+            httpx.Response(200, json=completion(TRIAGE_JSON, usage=(1000, 20))),
+        ]
 
+    router.post("/chat/completions").side_effect = invalid_then_valid()
     result = make_run(chat_model, Waits()).run("Weather hold.")
     assert (result.report.input_tokens, result.report.output_tokens) == (1900, 120)
 
-    router.post("/chat/completions").side_effect = [
-        httpx.Response(200, json=completion('{"category": "weather"}', usage=(900, 100))),
-        httpx.Response(200, json=completion(TRIAGE_JSON, usage=(1000, 20))),
-    ]
+    router.post("/chat/completions").side_effect = invalid_then_valid()
     error = failure(make_run(chat_model, Waits(), limits=RunLimits(tokens=1500)))
     assert isinstance(error.cause, ModelBudgetError)
     assert error.cause.limit == "tokens"

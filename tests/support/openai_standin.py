@@ -200,9 +200,7 @@ def main() -> None:
     """
     import argparse
 
-    parser = argparse.ArgumentParser(
-        description=main.__doc__.splitlines()[0] if main.__doc__ else ""
-    )
+    parser = argparse.ArgumentParser(description="Serve the OpenAI-compatible stand-in.")
     parser.add_argument("--delay", type=float, default=0.8, help="seconds per answer")
     parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args()
