@@ -14,8 +14,7 @@ from exdesk.evals.proposals import (
     load_proposal_scenarios,
     run_proposal_scenarios,
 )
-from exdesk.service import ExceptionDesk
-from exdesk.settings import Settings
+from tests.evals.conftest import inline_desk
 
 
 @pytest.fixture(scope="module")
@@ -26,18 +25,8 @@ def report(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[ProposalReport]:
     """Every shipped proposal scenario, run once for the module on a fresh database."""
-    from tests.support.postgres import fresh_database
-
-    with fresh_database(pg_server_url) as url:
-        settings = Settings(
-            data_dir=tmp_path_factory.mktemp("proposals"),
-            database_url=url,
-            telemetry_exporter="none",
-            workers=4,
-            run_cases="inline",
-        )
-        with ExceptionDesk.open(settings, agents=agents) as desk:
-            yield run_proposal_scenarios(desk, load_proposal_scenarios(), workers=1)
+    with inline_desk(pg_server_url, tmp_path_factory.mktemp("proposals"), agents) as desk:
+        yield run_proposal_scenarios(desk, load_proposal_scenarios(), workers=1)
 
 
 def test_the_suite_covers_every_party_and_the_remediation_defects() -> None:

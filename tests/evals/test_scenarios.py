@@ -11,8 +11,7 @@ import pytest
 from exdesk.agents.registry import AgentSet
 from exdesk.domain import Category
 from exdesk.evals.scenarios import ScenarioReport, load_scenarios, run_scenarios
-from exdesk.service import ExceptionDesk
-from exdesk.settings import Settings
+from tests.evals.conftest import inline_desk
 
 CUSTOMER_FACING: Final[frozenset[Category]] = frozenset(
     {
@@ -36,18 +35,8 @@ def report(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[ScenarioReport]:
     """Every shipped scenario, run once for the module on a fresh database."""
-    from tests.support.postgres import fresh_database
-
-    with fresh_database(pg_server_url) as url:
-        settings = Settings(
-            data_dir=tmp_path_factory.mktemp("scenarios"),
-            database_url=url,
-            telemetry_exporter="none",
-            workers=4,
-            run_cases="inline",
-        )
-        with ExceptionDesk.open(settings, agents=agents) as desk:
-            yield run_scenarios(desk, load_scenarios(), workers=1)
+    with inline_desk(pg_server_url, tmp_path_factory.mktemp("scenarios"), agents) as desk:
+        yield run_scenarios(desk, load_scenarios(), workers=1)
 
 
 def test_the_suite_covers_every_customer_facing_category_and_language() -> None:
