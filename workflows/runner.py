@@ -1,8 +1,15 @@
 """Advancing a case: start it, continue it after a crash, or resume it after a decision.
 
-One run or resume of a case at a time (a per-case advisory lock), checkpoints written
-synchronously after every step, and every way in converges on the same question — where
-does the case stand, and is there a stored decision to resume with?
+One run or resume of a case at a time (a per-case advisory lock), and every way in
+converges on the same question — where does the case stand, and is there a stored decision
+to resume with?
+
+Durability comes from the decision log, not from LangGraph's checkpoints: each step's
+record is committed before the next node starts, so LangGraph checkpoints a run only when
+it stops (``durability="exit"``: at a gate, at the end, or when an error cuts it short)
+rather than after every node. A run a crash cut short starts again from the last
+checkpoint and finds every step it had recorded instead of doing it again; what the state
+held between is rebuilt from those records.
 """
 
 from __future__ import annotations
@@ -23,7 +30,7 @@ from exdesk.errors import NotFoundError
 from exdesk.store import approvals as approval_store
 from exdesk.store.cases import CaseUpdate, get_case_row
 from exdesk.store.database import TRANSIENT_ERRORS
-from exdesk.store.decision_log import StepEntry, anchor_case, append_record, digest
+from exdesk.store.decision_log import ChainHead, StepEntry, anchor_case, append_record, digest
 from exdesk.store.locks import case_lock
 from exdesk.telemetry import masked_attributes, span_ids, tracer
 from exdesk.workflows.deps import WorkflowDeps
@@ -114,10 +121,17 @@ class CaseRunner:
             if payload is _NOTHING_TO_DO:
                 break
             # When the state stands on the log's head, no step past it was recorded.
-            with self._deps.recorder.run(case_id, seq if seq == row["last_seq"] else None):
-                self._run(tenant_id, case_id, payload)
+            head = ChainHead.of_row(row) if seq == row["last_seq"] else None
+            with self._deps.recorder.run(case_id, head) as running:
+                completed = self._run(tenant_id, case_id, payload)
             advanced = True
-            status, row = self._status(tenant_id, case_id)
+            if completed and running.head is not None:
+                # The run's steps moved the head here: the case stands where they left it.
+                head = running.head
+                row = {**row, **head.projection, "last_seq": head.seq, "last_hash": head.hash}
+                status = row["status"]
+            else:
+                status, row = self._status(tenant_id, case_id)
             if status in WAITING_STATUSES:
                 # Whoever decides the gate from now on has the case advanced (inline under
                 # its lock, or a job queued with the decision): nothing more to do here.
@@ -140,13 +154,14 @@ class CaseRunner:
             decision = self._stored_decision(tenant_id, snapshot.values)
             return (_NOTHING_TO_DO if decision is None else Command(resume=decision)), seq
         if snapshot.next or snapshot.tasks:
-            # A run was cut short (crash): continue from the last checkpoint. A task that
+            # A run an error cut short: continue from its checkpoint. A task that
             # finished and saved its writes before the crash is not in ``next`` but still in
             # ``tasks``: LangGraph applies its writes and goes on from there.
             return None, None
         return _NOTHING_TO_DO, seq
 
-    def _run(self, tenant_id: str, case_id: str, payload: Any) -> None:
+    def _run(self, tenant_id: str, case_id: str, payload: Any) -> bool:
+        """Invoke the graph; False when the case failed (recorded, not raised)."""
         with tracer.start_as_current_span(
             f"invoke_workflow {WORKFLOW_NAME}",
             attributes=masked_attributes(
@@ -158,7 +173,7 @@ class CaseRunner:
             ),
         ) as span:
             try:
-                self._graph().invoke(payload, self._config(case_id), durability="sync")
+                self._graph().invoke(payload, self._config(case_id), durability="exit")
             except TRANSIENT_ERRORS:
                 # The run stops where its last checkpoint is; the caller tries again later.
                 span.set_status(Status(StatusCode.ERROR, "transient"))
@@ -168,6 +183,8 @@ class CaseRunner:
                 span.set_status(Status(StatusCode.ERROR, type(error).__name__))
                 logger.exception("case %s failed", case_id)
                 self._fail(tenant_id, case_id, error)
+                return False
+            return True
 
     def _stored_decision(self, tenant_id: str, values: dict[str, Any]) -> GateDecision | None:
         """A decision stored before a crash cut its resume short."""
@@ -197,5 +214,5 @@ class CaseRunner:
                 )
                 key = f"{row['last_seq'] + 1:04d}:fail"
                 failed = CaseUpdate(status="failed", failure_reason=reason)
-                record, _ = append_record(conn, tenant_id, case_id, key, entry, failed)
+                record, _, _ = append_record(conn, tenant_id, case_id, key, entry, failed)
                 anchor_case(conn, record, "failed")

@@ -35,7 +35,14 @@ from exdesk.store import approvals as approval_store
 from exdesk.store import outbox as outbox_store
 from exdesk.store.cases import CaseUpdate
 from exdesk.store.database import Database
-from exdesk.store.decision_log import StepEntry, anchor_case, append_record, digest, find_record
+from exdesk.store.decision_log import (
+    ChainHead,
+    StepEntry,
+    anchor_case,
+    append_record,
+    digest,
+    find_record,
+)
 from exdesk.telemetry import masked_attributes, span_ids, tracer
 from exdesk.workflows.state import CaseState
 
@@ -98,43 +105,44 @@ DeliveryHook = Callable[[Connection[DictRow], str], object]
 is delivered exactly when it exists)."""
 
 
+@dataclass
+class RunningCase:
+    """A run of one case here, by the holder of its run lock."""
+
+    head: ChainHead | None
+    """The chain head the run's state stands on, while it is known: the run's holder
+    checked that the log holds nothing past it (no step recorded by a run a crash cut
+    short), and each step written here moves it on. None once unknown."""
+
+
 class StepRecorder:
     """Writes steps for the nodes of one graph."""
 
     def __init__(self, db: Database, deliver: DeliveryHook | None = None) -> None:
         self._db = db
         self._deliver = deliver
-        self._heads: dict[str, int | None] = {}
-        """Cases being run here → the chain head the state is known to stand on (None:
-        unknown until the next step is recorded)."""
-        self._heads_lock = threading.Lock()
+        self._runs: dict[str, RunningCase] = {}
+        self._runs_lock = threading.Lock()
 
     @contextmanager
-    def run(self, case_id: str, head: int | None) -> Iterator[None]:
-        """Register a run of the case by the holder of its run lock.
-
-        ``head`` is the chain head the state being run stands on, when the run's holder
-        checked that the log holds nothing past it (no step recorded by a run a crash cut
-        short). While that holds, a step cannot have been recorded already, so it is not
-        looked up first; each step written here moves the known head on (one found already
-        recorded, left by a run a crash cut short, leaves it unknown: more may follow).
-        """
-        with self._heads_lock:
-            self._heads[case_id] = head
+    def run(self, case_id: str, head: ChainHead | None) -> Iterator[RunningCase]:
+        """Register a run of the case by the holder of its run lock, standing on ``head``
+        (None: unknown). While the head is known, a step cannot have been recorded already:
+        it is not looked up first, and its record is written by one statement. A step found
+        already recorded (left by a run a crash cut short) leaves the head unknown: more
+        may follow it. The run's last known head is on the yielded object at the end."""
+        running = RunningCase(head)
+        with self._runs_lock:
+            self._runs[case_id] = running
         try:
-            yield
+            yield running
         finally:
-            with self._heads_lock:
-                self._heads.pop(case_id, None)
+            with self._runs_lock:
+                self._runs.pop(case_id, None)
 
-    def _known_new(self, state: CaseState) -> bool:
-        with self._heads_lock:
-            return self._heads.get(state["case_id"], -1) == state["seq"]
-
-    def _moved(self, case_id: str, seq: int) -> None:
-        with self._heads_lock:
-            if case_id in self._heads:
-                self._heads[case_id] = seq
+    def _running(self, case_id: str) -> RunningCase | None:
+        with self._runs_lock:
+            return self._runs.get(case_id)
 
     def record(
         self,
@@ -146,12 +154,16 @@ class StepRecorder:
         """Run ``compute`` and store its result once; on a re-run return the stored record."""
         key = step_key(state, step)
         case_id, tenant_id = state["case_id"], state["tenant_id"]
-        known_new = self._known_new(state)
-        if not known_new:
+        running = self._running(case_id)
+        head = running.head if running is not None else None
+        if head is not None and head.seq != state["seq"]:
+            head = None
+        if head is None:
             with self._db.connection() as conn:
                 existing = find_record(conn, case_id, key)
             if existing is not None:
-                # A step a crash left recorded: more may follow it, so the head stays unknown.
+                if running is not None:
+                    running.head = None
                 return existing
         spec = span or SpanSpec(f"workflow_step {step}")
         attributes = {"exdesk.case_id": case_id, "exdesk.tenant_id": tenant_id, "exdesk.step": step}
@@ -162,7 +174,10 @@ class StepRecorder:
             if result.output.step != step:
                 raise TypeError(f"the {step} step produced a {result.output.step} output")
             trace_id, span_id = span_ids(current)
-            with self._db.transaction() as conn:
+            # A lone record after a known head is one statement; anything more, one transaction.
+            alone = head is not None and result.approval is None and not result.outbox
+            alone = alone and result.anchor is None
+            with self._db.connection() if alone else self._db.transaction() as conn:
                 output = result.output
                 if result.approval is not None:
                     request = result.approval
@@ -209,16 +224,26 @@ class StepRecorder:
                     trace_id=trace_id,
                     span_id=span_id,
                 )
-                record, written = append_record(
-                    conn, tenant_id, case_id, key, entry, result.case_update, known_new=known_new
+                # A lone record need not wait for its flush: whatever acts on the case
+                # outside the database next (a gate, a message, a stop) commits with one.
+                appended = append_record(
+                    conn,
+                    tenant_id,
+                    case_id,
+                    key,
+                    entry,
+                    result.case_update,
+                    head=head,
+                    flush=not alone,
                 )
                 if result.anchor is not None:
-                    anchor_case(conn, record, result.anchor)
-            if written:  # the record just appended is the head, under the run's lock
-                self._moved(case_id, record.seq)
+                    anchor_case(conn, appended.record, result.anchor)
+            if running is not None:
+                # the record just appended is the head, under the run's lock
+                running.head = appended.head if appended.written else None
             if current.is_recording():
-                current.set_attributes({"exdesk.seq": record.seq})
-        return record
+                current.set_attributes({"exdesk.seq": appended.record.seq})
+        return appended.record
 
 
 def _with(output: StepOutput, **ids: Any) -> StepOutput:

@@ -151,7 +151,7 @@ class Dispatcher:
             response=outcome.response,
             error=error,
         )
-        record, written = append_record(
+        record, written, _ = append_record(
             conn,
             tenant_id,
             message.case_id,

@@ -458,7 +458,7 @@ class ExceptionDesk:
                 raise ConflictError(
                     f"outbox message {outbox_id} is {current.status}: only dead messages replay"
                 )
-            record, _ = append_record(
+            record, _, _ = append_record(
                 conn,
                 tenant_id,
                 message.case_id,

@@ -50,7 +50,7 @@ def escalate_overdue(
                     sla_hours=sla_hours,
                 ),
             )
-            record, created = append_record(
+            record, created, _ = append_record(
                 conn,
                 tenant_id,
                 case_id,

@@ -45,7 +45,7 @@ def record_intake(
                 initiated_by=initiated_by,
             ),
         )
-        record, _ = append_record(conn, tenant_id, ref.case_id, INTAKE_KEY, entry)
+        record = append_record(conn, tenant_id, ref.case_id, INTAKE_KEY, entry).record
         anchor_case(conn, record, "created")
     return ref
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
@@ -40,19 +41,39 @@ class CaseUpdate:
     """Appended to the case's policy results, not replacing them."""
     failure_reason: str | None = None
 
-    def assignments(self) -> dict[str, Any]:
-        """The non-empty columns, JSON columns wrapped for psycopg."""
-        json_columns = {"classification", "extraction", "recommendation", "draft", "policy_results"}
-        values: dict[str, Any] = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if value is None:
-                continue
-            values[f.name] = Jsonb(value) if f.name in json_columns else value
-        return values
+    def values(self) -> dict[str, Any]:
+        """The columns the update writes, and their values."""
+        return {f.name: value for f in fields(self) if (value := getattr(self, f.name)) is not None}
 
 
+_JSON_COLUMNS = frozenset({"classification", "extraction", "recommendation", "draft"})
 _APPENDED = frozenset({"policy_results"})
+"""JSON columns an update appends to rather than replaces."""
+
+
+def update_assignments(update: CaseUpdate, prefix: str = "set_") -> tuple[str, dict[str, Any]]:
+    """The ``SET`` list of an update (each assignment followed by ``", "``, empty when it
+    changes nothing) and its parameters, named ``prefix`` + column."""
+    sets: list[str] = []
+    params: dict[str, Any] = {}
+    for column, value in update.values().items():
+        name = f"{prefix}{column}"
+        if column in _APPENDED:
+            sets.append(f"{column} = {column} || %({name})s, ")
+            params[name] = Jsonb(value)
+        else:
+            sets.append(f"{column} = %({name})s, ")
+            params[name] = Jsonb(value) if column in _JSON_COLUMNS else value
+    return "".join(sets), params
+
+
+def projected(projection: Mapping[str, Any], update: CaseUpdate) -> dict[str, Any]:
+    """The projection columns as :func:`update_assignments` leaves them — its Python twin,
+    for a writer that knows the row and need not read it back."""
+    after = dict(projection)
+    for column, value in update.values().items():
+        after[column] = [*after[column], *value] if column in _APPENDED else value
+    return after
 
 
 def apply_update(
@@ -68,20 +89,14 @@ def apply_update(
     With ``returning`` (a column list), the updated row's columns; None when there was
     nothing to write (or no such case of ``tenant_id``).
     """
-    values = update.assignments()
-    if not values:
+    sets, params = update_assignments(update)
+    if not sets:
         return None
-    sets = ", ".join(
-        f"{column} = {column} || %({column})s"
-        if column in _APPENDED
-        else f"{column} = %({column})s"
-        for column in values
-    )
     tenant = " AND tenant_id = %(tenant_id)s" if tenant_id is not None else ""
     tail = f" RETURNING {returning}" if returning else ""
     cursor = conn.execute(
-        f"UPDATE cases SET {sets}, updated_at = now() WHERE case_id = %(case_id)s{tenant}{tail}",
-        {**values, "case_id": case_id, "tenant_id": tenant_id},
+        f"UPDATE cases SET {sets}updated_at = now() WHERE case_id = %(case_id)s{tenant}{tail}",
+        {**params, "case_id": case_id, "tenant_id": tenant_id},
     )
     return cursor.fetchone() if returning else None
 

@@ -10,6 +10,7 @@ the database as stored, in canonical JSON version 2. ``audit verify`` recomputes
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -66,7 +67,7 @@ def _timestamp(value: Any) -> Any:
     return value.astimezone(UTC).isoformat() if isinstance(value, datetime) else value
 
 
-def row_digest(row: dict[str, Any], columns: tuple[str, ...]) -> str:
+def row_digest(row: Mapping[str, Any], columns: tuple[str, ...]) -> str:
     """The digest of ``columns`` of a stored row (timestamps as ISO 8601 in UTC)."""
     return content_digest({column: _timestamp(row[column]) for column in columns})
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from psycopg import Connection
+from psycopg.pq import TransactionStatus
 from psycopg.rows import DictRow
 from psycopg.types.json import Jsonb
 
@@ -38,7 +39,7 @@ from exdesk.store.canonical import (
     canonical_json_v2,
     v1_readings,
 )
-from exdesk.store.cases import CaseUpdate, apply_update
+from exdesk.store.cases import CaseUpdate, apply_update, projected, update_assignments
 from exdesk.store.commitments import (
     PROJECTION_COLUMNS,
     approval_digest,
@@ -198,6 +199,41 @@ def find_record(conn: Connection[DictRow], case_id: str, step_key: str) -> Decis
     return None if row is None else _record_from_row(row)
 
 
+@dataclass(frozen=True)
+class ChainHead:
+    """A case's chain head and projection as stored: what its next record links to
+    (``seq``, ``hash``) and commits to (the projection's digest)."""
+
+    seq: int
+    hash: str
+    projection: Mapping[str, Any]
+    """The case row's ``PROJECTION_COLUMNS``, as they read back."""
+
+    @classmethod
+    def of_row(cls, row: Mapping[str, Any]) -> ChainHead:
+        """The head of a case row read with its chain head and projection columns."""
+        return cls(
+            int(row["last_seq"]),
+            str(row["last_hash"]),
+            {column: row[column] for column in PROJECTION_COLUMNS},
+        )
+
+    def updated(self, update: CaseUpdate) -> dict[str, Any]:
+        """The projection once ``update`` is applied."""
+        return projected(self.projection, update)
+
+
+class Appended(NamedTuple):
+    """What :func:`append_record` did."""
+
+    record: DecisionRecord
+    """The step's record: the one appended now, or the one it had already written."""
+    written: bool
+    """False when the step had already written its record (a re-run)."""
+    head: ChainHead | None
+    """The case's head after the record (None when the record was found, not written)."""
+
+
 def append_record(
     conn: Connection[DictRow],
     tenant_id: str,
@@ -206,32 +242,118 @@ def append_record(
     entry: StepEntry,
     update: CaseUpdate | None = None,
     *,
-    known_new: bool = False,
-) -> tuple[DecisionRecord, bool]:
+    head: ChainHead | None = None,
+    flush: bool = True,
+) -> Appended:
     """Append one record to the case's chain, exactly once per ``step_key``, and apply the
     step's projection ``update`` to the case row in the same transaction as the new head.
 
-    Must run inside a transaction. The case row holds the chain head and is locked for the
-    append, so one case's chain never forks and other cases are never blocked. Returns the
-    record and whether it was written now (False when the step had already written it).
+    The case row holds the chain head and is locked for the append, so one case's chain
+    never forks and other cases are never blocked.
 
-    ``known_new``: the caller holds the case's run lock and knows the step has not been
-    recorded (the look-up is skipped; the unique ``(case_id, step_key)`` still refuses a
-    second record). Two statements then write the step: the projection update that locks
-    the head and returns it, and the insert that moves the head.
+    ``head``: the caller holds the case's run lock and knows the chain head, so the step
+    cannot have been recorded. The record is then written by one statement, which moves
+    the head only if it is still ``head`` (the unique ``(case_id, step_key)`` still refuses
+    a second record); one appended meanwhile outside the run (a delivery's outcome) sends
+    the append down the locking path. Without ``head``, the step is looked up first and
+    the append locks the case row: run it inside a transaction.
+
+    ``flush=False`` (with ``head``, outside any transaction): the statement's commit does
+    not wait for the write-ahead log to reach the disk (``synchronous_commit`` off for it
+    alone). For a record nothing outside the database acts on: the next commit that does
+    wait — any anchor, approval, outbox message or checkpoint — flushes it too, and a
+    server crash before then loses it together with everything after it, as if the step
+    had not run yet (its run starts again from the last checkpoint and records it anew).
     """
-    if not known_new:
-        existing = find_record(conn, case_id, step_key)
-        if existing is not None:
-            return existing, False
-    head = lock_head(conn, tenant_id, case_id, update or CaseUpdate())
-    seq = int(head["last_seq"]) + 1
+    update = update or CaseUpdate()
+    if head is not None:
+        if not flush and conn.info.transaction_status != TransactionStatus.IDLE:
+            raise ValueError("flush=False applies to one statement outside a transaction")
+        appended = _append_on(conn, tenant_id, case_id, step_key, entry, update, head, flush)
+        if appended is not None:
+            return appended
+        with conn.transaction():  # the head moved: look the step up, then lock the head
+            return append_record(conn, tenant_id, case_id, step_key, entry, update)
+    existing = find_record(conn, case_id, step_key)
+    if existing is not None:
+        return Appended(existing, False, None)
+    return _append_locked(conn, tenant_id, case_id, step_key, entry, update)
+
+
+def _append_locked(
+    conn: Connection[DictRow],
+    tenant_id: str,
+    case_id: str,
+    step_key: str,
+    entry: StepEntry,
+    update: CaseUpdate,
+) -> Appended:
+    """Lock the case row (applying ``update``), then append after the head it holds."""
+    head = ChainHead.of_row(lock_head(conn, tenant_id, case_id, update))
+    fields, record = _chained(conn, tenant_id, case_id, step_key, head, entry)
+    conn.execute(
+        f"WITH appended AS (INSERT INTO decision_records ({_RECORD_COLUMNS}) VALUES"
+        f" ({_RECORD_VALUES}) RETURNING seq, hash)"
+        " UPDATE cases SET last_seq = appended.seq, last_hash = appended.hash,"
+        " updated_at = now() FROM appended WHERE cases.case_id = %(case_id)s",
+        fields,
+    )
+    return Appended(record, True, ChainHead(record.seq, record.hash, head.projection))
+
+
+def _append_on(
+    conn: Connection[DictRow],
+    tenant_id: str,
+    case_id: str,
+    step_key: str,
+    entry: StepEntry,
+    update: CaseUpdate,
+    head: ChainHead,
+    flush: bool,
+) -> Appended | None:
+    """Append after a known ``head`` in one statement; None (nothing written) when the case
+    row no longer stands on it."""
+    after = ChainHead(head.seq, head.hash, head.updated(update))
+    fields, record = _chained(conn, tenant_id, case_id, step_key, after, entry)
+    sets, values = update_assignments(update)
+    relaxed = "" if flush else _NO_FLUSH
+    moved = conn.execute(
+        f"WITH {relaxed}head AS (UPDATE cases SET {sets}last_seq = %(seq)s,"
+        " last_hash = %(hash)s, updated_at = now() WHERE case_id = %(case_id)s"
+        " AND tenant_id = %(tenant_id)s AND last_seq = %(head_seq)s"
+        " AND last_hash = %(prev_hash)s RETURNING case_id)"
+        f" INSERT INTO decision_records ({_RECORD_COLUMNS}) SELECT {_RECORD_VALUES}"
+        f" FROM head{', relaxed' if relaxed else ''}",
+        {**values, **fields, "head_seq": head.seq},
+    )
+    if moved.rowcount != 1:
+        return None
+    return Appended(record, True, ChainHead(record.seq, record.hash, after.projection))
+
+
+_NO_FLUSH = "relaxed AS (SELECT set_config('synchronous_commit', 'off', true)), "
+"""Turns ``synchronous_commit`` off for the one statement (its implicit transaction) that
+joins ``relaxed``."""
+
+_RECORD_VALUES = ", ".join(f"%({column.strip()})s" for column in _RECORD_COLUMNS.split(","))
+
+
+def _chained(
+    conn: Connection[DictRow],
+    tenant_id: str,
+    case_id: str,
+    step_key: str,
+    head: ChainHead,
+    entry: StepEntry,
+) -> tuple[dict[str, Any], DecisionRecord]:
+    """The record linking to ``head`` (whose projection is the one the step leaves): its
+    column values for the insert, and the record itself."""
     output = _with_commitments(conn, case_id, entry.output)
     policy_results = list(entry.policy_results)
     fields: dict[str, Any] = {
         "tenant_id": tenant_id,
         "case_id": case_id,
-        "seq": seq,
+        "seq": head.seq + 1,
         "at": datetime.now(UTC),
         "step": entry.step,
         "actor": entry.actor,
@@ -242,42 +364,12 @@ def append_record(
         "model": _plain(entry.model.model_dump(mode="json")) if entry.model else None,
         "trace_id": entry.trace_id,
         "span_id": entry.span_id,
-        "prev_hash": head["last_hash"],
+        "prev_hash": head.hash,
         "hash_version": CURRENT_VERSION,
-        "case_digest": row_digest(head, PROJECTION_COLUMNS),
+        "case_digest": row_digest(head.projection, PROJECTION_COLUMNS),
     }
     fields["hash"] = record_hash(fields)
     signer = signer_of(conn)
-    signature = signer.sign("record", fields["hash"]) if signer else None
-    conn.execute(
-        f"WITH appended AS (INSERT INTO decision_records ({_RECORD_COLUMNS}) VALUES"
-        " (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
-        " RETURNING seq, hash)"
-        " UPDATE cases SET last_seq = appended.seq, last_hash = appended.hash,"
-        " updated_at = now() FROM appended WHERE cases.case_id = %s",
-        (
-            tenant_id,
-            case_id,
-            seq,
-            step_key,
-            fields["at"],
-            entry.step,
-            entry.actor,
-            entry.inputs_digest,
-            Jsonb(fields["output"]),
-            entry.confidence,
-            Jsonb(fields["policy_results"]),
-            Jsonb(fields["model"]) if fields["model"] is not None else None,
-            entry.trace_id,
-            entry.span_id,
-            fields["prev_hash"],
-            fields["hash"],
-            fields["hash_version"],
-            fields["case_digest"],
-            signature,
-            case_id,
-        ),
-    )
     record = DecisionRecord.model_validate(
         {
             **{k: v for k, v in fields.items() if k not in _NOT_IN_MODEL},
@@ -287,7 +379,15 @@ def append_record(
             "model": entry.model,
         }
     )
-    return record, True
+    values = {
+        **fields,
+        "step_key": step_key,
+        "output": Jsonb(fields["output"]),
+        "policy_results": Jsonb(fields["policy_results"]),
+        "model": None if fields["model"] is None else Jsonb(fields["model"]),
+        "signature": signer.sign("record", fields["hash"]) if signer else None,
+    }
+    return values, record
 
 
 def lock_head(

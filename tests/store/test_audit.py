@@ -218,7 +218,7 @@ def test_a_similarity_rounded_to_minus_zero_is_no_false_alarm(
     """The penetration test's false alarm: -0.0 hashed, 0.0 read back from jsonb."""
     ref = loaded_desk.submit(TENANT, short_pick(open_orders(example_network)[0], "wms-z"))
     with loaded_desk.db.transaction() as conn:
-        record, _ = append_record(
+        record, _, _ = append_record(
             conn,
             TENANT,
             ref.case_id,
@@ -241,7 +241,7 @@ def test_a_record_hashed_the_first_releases_way_over_minus_zero_still_verifies(
     with psycopg.connect(database_url, **CONNECTION_KWARGS) as conn, conn.transaction():
         ref = insert_case(conn, TENANT, event, None)
         entry = StepEntry("system", digest(event.model_dump(mode="json")), intake)
-        first, _ = append_record(conn, TENANT, ref.case_id, "0001:intake", entry)
+        first, _, _ = append_record(conn, TENANT, ref.case_id, "0001:intake", entry)
         anchor_case(conn, first, "created")
         fields: dict[str, Any] = {
             "tenant_id": TENANT,

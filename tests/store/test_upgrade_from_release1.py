@@ -190,7 +190,7 @@ def test_the_old_decision_log_verifies(upgraded: Connection[DictRow]) -> None:
 def test_todays_code_continues_the_old_chains(upgraded: Connection[DictRow]) -> None:
     before = records_of_cases(upgraded, "globex", [RECEIVED])[RECEIVED]
     with upgraded.transaction():
-        record, written = append_record(
+        record, written, _ = append_record(
             upgraded,
             "globex",
             RECEIVED,
@@ -261,7 +261,7 @@ def test_the_upgrade_changes_nothing_on_a_database_created_today(pg_server_url: 
         )
         with conn.transaction():
             ref = insert_case(conn, "acme", event, "ops.jane")
-            record, _ = append_record(
+            record, _, _ = append_record(
                 conn,
                 "acme",
                 ref.case_id,
@@ -293,7 +293,7 @@ def test_a_database_from_between_the_two_edits_gets_its_chain_head(database_url:
             ref = insert_case(conn, "acme", event, None)
             outputs: list[StepOutput] = [_intake(event), EnrichStep()]
             for seq, output in enumerate(outputs, start=1):
-                record, _ = append_record(
+                record, _, _ = append_record(
                     conn,
                     "acme",
                     ref.case_id,

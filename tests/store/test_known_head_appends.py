@@ -1,0 +1,173 @@
+"""A run that knows its case's chain head appends each record in one statement: the record
+must commit to exactly the projection the case row then holds, never fork the chain when
+someone else appended meanwhile, and never leave ``synchronous_commit`` off behind it."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import psycopg
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from exdesk.domain import FailStep, IntakeStep, NetworkSnapshot
+from exdesk.examples import example_network as shipped_network
+from exdesk.store.audit import verify_tenant
+from exdesk.store.cases import CaseUpdate, get_case_row, insert_case
+from exdesk.store.commitments import PROJECTION_COLUMNS, row_digest
+from exdesk.store.database import CONNECTION_KWARGS
+from exdesk.store.decision_log import (
+    ChainHead,
+    StepEntry,
+    anchor_case,
+    append_record,
+    digest,
+)
+from tests.support.scenarios import open_orders, short_pick
+
+TENANT = "acme"
+
+_floats = st.floats(allow_nan=False, allow_infinity=False)
+_text = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=8
+)
+"""What jsonb and text columns store: any string but NUL and lone surrogates."""
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**60), 2**60) | _floats | _text,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_text, inner, max_size=3),
+    max_leaves=12,
+)
+_object = st.dictionaries(_text, _json, max_size=4)
+_updates = st.builds(
+    CaseUpdate,
+    status=st.none() | st.sampled_from(["classified", "awaiting_approval", "resolved"]),
+    category=st.none() | st.sampled_from(["short_pick", "carrier_delay"]),
+    severity=st.none() | _text,
+    confidence=st.none() | _floats,
+    classification=st.none() | _object,
+    recommendation=st.none() | _object,
+    policy_results=st.none()
+    | st.lists(st.dictionaries(st.text(max_size=6), _json, max_size=3), max_size=2),
+    failure_reason=st.none() | _text,
+)
+
+
+def _entry(text: str) -> StepEntry:
+    """A record with some output (what it says does not matter here)."""
+    return StepEntry(actor="system", inputs_digest=digest(text), output=FailStep(reason=text))
+
+
+def _new_case(
+    conn: psycopg.Connection[Any], network: NetworkSnapshot, source_id: str
+) -> tuple[str, ChainHead]:
+    """A case with its intake record, and its head as read back from its row."""
+    event = short_pick(open_orders(network)[0], source_id)
+    with conn.transaction():
+        ref = insert_case(conn, TENANT, event, None)
+        intake = IntakeStep(source=event.source, source_event_id=event.source_event_id)
+        entry = StepEntry("system", digest(event.model_dump(mode="json")), intake)
+        record = append_record(conn, TENANT, ref.case_id, "0001:intake", entry).record
+        anchor_case(conn, record, "created")
+    return ref.case_id, read_head(conn, ref.case_id)
+
+
+def read_head(conn: psycopg.Connection[Any], case_id: str) -> ChainHead:
+    row = get_case_row(conn, TENANT, case_id)
+    assert row is not None
+    return ChainHead.of_row(row)
+
+
+def assert_verifies(conn: psycopg.Connection[Any]) -> None:
+    report = verify_tenant(conn, TENANT)
+    assert report.ok, [str(problem) for problem in report.problems]
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(updates=st.lists(_updates, min_size=1, max_size=5), flushes=st.lists(st.booleans()))
+def test_each_record_commits_to_the_projection_the_row_then_holds(
+    database_url: str,
+    updates: list[CaseUpdate],
+    flushes: list[bool],
+) -> None:
+    """Whatever a step writes to the projection — floats jsonb respells, -0.0, appended
+    policy results, text of any script — the record commits to the digest of the row as
+    it reads back, and the head the append returns is the row's."""
+    with psycopg.connect(database_url, **CONNECTION_KWARGS) as conn:
+        case_id, head = _new_case(conn, shipped_network(), f"wms-{uuid.uuid4().hex}")
+        for number, update in enumerate(updates, start=2):
+            flush = flushes[number % len(flushes)] if flushes else True
+            entry = _entry(str(number))
+            appended = append_record(
+                conn, TENANT, case_id, f"{number:04d}:x", entry, update, head=head, flush=flush
+            )
+            stored = read_head(conn, case_id)
+            assert appended.head is not None
+            assert (appended.record.seq, appended.record.hash) == (stored.seq, stored.hash)
+            assert stored.seq == head.seq + 1
+            assert _digest(appended.head) == _digest(stored) == committed_digest(conn, case_id)
+            head = appended.head
+        with conn.transaction():
+            anchor_case(conn, appended.record, "waiting")
+        assert_verifies(conn)
+
+
+def committed_digest(conn: psycopg.Connection[Any], case_id: str) -> str:
+    """The projection digest the case's last record committed to."""
+    row = conn.execute(
+        "SELECT r.case_digest FROM decision_records r JOIN cases c USING (case_id)"
+        " WHERE r.case_id = %s AND r.seq = c.last_seq",
+        (case_id,),
+    ).fetchone()
+    assert row is not None
+    return str(row["case_digest"])
+
+
+def _digest(head: ChainHead) -> str:
+    return row_digest(head.projection, PROJECTION_COLUMNS)
+
+
+def test_a_record_appended_meanwhile_sends_the_append_down_the_locking_path(
+    database_url: str, example_network: NetworkSnapshot
+) -> None:
+    """A delivery's outcome is appended without the run's lock: the run's next record
+    links to it instead of forking the chain."""
+    with psycopg.connect(database_url, **CONNECTION_KWARGS) as conn:
+        case_id, head = _new_case(conn, example_network, "wms-moved")
+        with conn.transaction():
+            append_record(conn, TENANT, case_id, "deliver:x", _entry("delivered"))
+        appended = append_record(
+            conn,
+            TENANT,
+            case_id,
+            "0002:x",
+            _entry("late"),
+            CaseUpdate(status="resolved"),
+            head=head,
+        )
+        assert appended.record.seq == head.seq + 2
+        assert appended.head == read_head(conn, case_id)
+        with conn.transaction():
+            anchor_case(conn, appended.record, "final")
+        assert_verifies(conn)
+
+
+def test_an_unflushed_append_leaves_the_connection_as_it_was(
+    database_url: str, example_network: NetworkSnapshot
+) -> None:
+    """``synchronous_commit`` is off for the one statement, never for the pooled
+    connection's next user; and never for a transaction a caller opened."""
+    with psycopg.connect(database_url, **CONNECTION_KWARGS) as conn:
+        case_id, head = _new_case(conn, example_network, "wms-flush")
+        appended = append_record(
+            conn, TENANT, case_id, "0002:x", _entry("a"), head=head, flush=False
+        )
+        setting = conn.execute("SHOW synchronous_commit").fetchone()
+        assert setting == {"synchronous_commit": "on"}
+        with conn.transaction(), pytest.raises(ValueError, match="one statement"):
+            append_record(
+                conn, TENANT, case_id, "0003:x", _entry("b"), head=appended.head, flush=False
+            )
