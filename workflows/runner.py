@@ -28,9 +28,9 @@ from opentelemetry.trace import Status, StatusCode
 from exdesk.domain import FINAL_STATUSES, WAITING_STATUSES, Approval, CaseStatus, FailStep
 from exdesk.errors import NotFoundError
 from exdesk.store import approvals as approval_store
-from exdesk.store.cases import CaseUpdate, get_case_row
+from exdesk.store.cases import CaseUpdate, ChainHead, get_case_row
 from exdesk.store.database import TRANSIENT_ERRORS
-from exdesk.store.decision_log import ChainHead, StepEntry, anchor_case, append_record, digest
+from exdesk.store.decision_log import StepEntry, anchor_case, append_record, digest
 from exdesk.store.locks import case_lock
 from exdesk.telemetry import masked_attributes, span_ids, tracer
 from exdesk.workflows.deps import WorkflowDeps

@@ -33,10 +33,9 @@ from exdesk.domain import (
 )
 from exdesk.store import approvals as approval_store
 from exdesk.store import outbox as outbox_store
-from exdesk.store.cases import CaseUpdate
+from exdesk.store.cases import CaseUpdate, ChainHead
 from exdesk.store.database import Database
 from exdesk.store.decision_log import (
-    ChainHead,
     StepEntry,
     anchor_case,
     append_record,
@@ -195,7 +194,7 @@ class StepRecorder:
                     )
                     output = _with(
                         output,
-                        approval_id=opened.approval.approval_id,
+                        approval_id=opened.approval_id,
                         approval_digest=opened.digest,
                     )
                 outbox_ids = [

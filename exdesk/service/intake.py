@@ -11,7 +11,7 @@ from psycopg.rows import DictRow
 from exdesk.domain import ExceptionEvent, IntakeStep
 from exdesk.errors import InputError
 from exdesk.service.jobs import JobQueue
-from exdesk.store.cases import CaseRef, insert_case
+from exdesk.store.cases import CaseRef, ChainHead, insert_case
 from exdesk.store.database import Database
 from exdesk.store.decision_log import StepEntry, anchor_case, append_record, digest
 
@@ -43,9 +43,11 @@ def record_intake(
                 source=event.source,
                 source_event_id=event.source_event_id,
                 initiated_by=initiated_by,
+                event_digest=ref.event_digest,
             ),
         )
-        record = append_record(conn, tenant_id, ref.case_id, INTAKE_KEY, entry).record
+        head = ChainHead.created(tenant_id)  # the case is ours alone until this commits
+        record = append_record(conn, tenant_id, ref.case_id, INTAKE_KEY, entry, head=head).record
         anchor_case(conn, record, "created")
     return ref
 

@@ -37,7 +37,7 @@ class OpenedApproval:
     """An approval a step opened (or had opened before a crash) and the digest of what it
     asks, as stored — what the step's record commits to."""
 
-    approval: Approval
+    approval_id: str
     digest: str
 
 
@@ -55,7 +55,7 @@ def request_approval(
     excluded_users: Sequence[str] = (),
 ) -> OpenedApproval:
     """Open a pending approval, once per (case, step): a re-run returns the same one."""
-    returning = f"{_COLUMNS}, step_key"
+    returning = ", ".join(APPROVAL_COLUMNS)
     row = conn.execute(
         "INSERT INTO approvals (approval_id, tenant_id, case_id, step_key, kind, required_role,"
         " proposal, reason, allowed_decisions, excluded_users)"
@@ -80,8 +80,7 @@ def request_approval(
             (case_id, step_key),
         ).fetchone()
     assert row is not None
-    asked = {column: value for column, value in row.items() if column != "step_key"}
-    return OpenedApproval(_approval(asked), row_digest(row, APPROVAL_COLUMNS))
+    return OpenedApproval(row["approval_id"], row_digest(row, APPROVAL_COLUMNS))
 
 
 def get_approval(conn: Connection[DictRow], tenant_id: str, approval_id: str) -> Approval | None:

@@ -16,6 +16,7 @@ from psycopg.types.json import Jsonb
 
 from exdesk.domain import CaseStatus, Category, ExceptionEvent, Route
 from exdesk.errors import ConflictError, InputError
+from exdesk.store.commitments import EVENT_COLUMNS, PROJECTION_COLUMNS, row_digest
 
 
 def new_case_id() -> str:
@@ -101,6 +102,42 @@ def apply_update(
     return cursor.fetchone() if returning else None
 
 
+GENESIS_HASH = "0" * 64
+"""The ``prev_hash`` of a chain's first record (the head of a case with none)."""
+
+
+@dataclass(frozen=True)
+class ChainHead:
+    """A case's chain head and projection as stored: what its next record links to
+    (``seq``, ``hash``) and commits to (the projection's digest)."""
+
+    seq: int
+    hash: str
+    projection: Mapping[str, Any]
+    """The case row's ``PROJECTION_COLUMNS``, as they read back."""
+
+    @classmethod
+    def of_row(cls, row: Mapping[str, Any]) -> ChainHead:
+        """The head of a case row read with its chain head and projection columns."""
+        return cls(
+            int(row["last_seq"]),
+            str(row["last_hash"]),
+            {column: row[column] for column in PROJECTION_COLUMNS},
+        )
+
+    @classmethod
+    def created(cls, tenant_id: str) -> ChainHead:
+        """The head of a case :func:`insert_case` has just created: no record yet, and the
+        projection's column defaults."""
+        projection: dict[str, Any] = dict.fromkeys(PROJECTION_COLUMNS)
+        projection.update(tenant_id=tenant_id, status="received", policy_results=[])
+        return cls(0, GENESIS_HASH, projection)
+
+    def updated(self, update: CaseUpdate) -> dict[str, Any]:
+        """The projection once ``update`` is applied."""
+        return projected(self.projection, update)
+
+
 @dataclass(frozen=True)
 class CaseRef:
     """A case's identity and whether this call created it."""
@@ -109,6 +146,9 @@ class CaseRef:
     tenant_id: str
     created: bool
     status: CaseStatus
+    event_digest: str | None = None
+    """For a case created now: the digest of its event row as stored (what its intake
+    record commits to)."""
 
 
 def insert_case(
@@ -131,7 +171,7 @@ def insert_case(
         " initiated_by) VALUES (%s, %s, %s, %s, %s, %s)"
         " ON CONFLICT (tenant_id, source, source_event_id) DO UPDATE"
         " SET last_received_at = now(), times_received = exception_events.times_received + 1"
-        " RETURNING case_id, (xmax = 0) AS created, event",
+        f" RETURNING {', '.join(EVENT_COLUMNS)}, (xmax = 0) AS created",
         (
             tenant_id,
             event.source,
@@ -147,7 +187,8 @@ def insert_case(
             "INSERT INTO cases (case_id, tenant_id, status) VALUES (%s, %s, 'received')",
             (received["case_id"], tenant_id),
         )
-        return CaseRef(received["case_id"], tenant_id, True, "received")
+        stored = row_digest(received, EVENT_COLUMNS)
+        return CaseRef(received["case_id"], tenant_id, True, "received", stored)
     if received["event"] != payload:
         raise ConflictError(
             f"event {event.source}/{event.source_event_id} was already received with other "

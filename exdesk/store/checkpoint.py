@@ -35,7 +35,7 @@ from exdesk.store.audit_checks import check_ledger
 from exdesk.store.audit_findings import AuditProblem
 from exdesk.store.audit_log import LedgerData
 from exdesk.store.canonical import canonical_json_v2
-from exdesk.store.decision_log import GENESIS_HASH
+from exdesk.store.cases import GENESIS_HASH
 from exdesk.store.signing import b64, key_fingerprint, public_key_text
 
 CHECKPOINT_FORMAT: Final = "exdesk-ledger-checkpoint/1"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
@@ -39,7 +39,13 @@ from exdesk.store.canonical import (
     canonical_json_v2,
     v1_readings,
 )
-from exdesk.store.cases import CaseUpdate, apply_update, projected, update_assignments
+from exdesk.store.cases import (
+    GENESIS_HASH,
+    CaseUpdate,
+    ChainHead,
+    apply_update,
+    update_assignments,
+)
 from exdesk.store.commitments import (
     PROJECTION_COLUMNS,
     approval_digest,
@@ -48,9 +54,6 @@ from exdesk.store.commitments import (
     row_digest,
 )
 from exdesk.store.signing import signer_of
-
-GENESIS_HASH = "0" * 64
-"""The ``prev_hash`` of a chain's first record."""
 
 canonical_json = canonical_json_v1
 """The first release's serialisation, still what ``inputs_digest`` and ledger hashes use."""
@@ -197,30 +200,6 @@ def find_record(conn: Connection[DictRow], case_id: str, step_key: str) -> Decis
         (case_id, step_key),
     ).fetchone()
     return None if row is None else _record_from_row(row)
-
-
-@dataclass(frozen=True)
-class ChainHead:
-    """A case's chain head and projection as stored: what its next record links to
-    (``seq``, ``hash``) and commits to (the projection's digest)."""
-
-    seq: int
-    hash: str
-    projection: Mapping[str, Any]
-    """The case row's ``PROJECTION_COLUMNS``, as they read back."""
-
-    @classmethod
-    def of_row(cls, row: Mapping[str, Any]) -> ChainHead:
-        """The head of a case row read with its chain head and projection columns."""
-        return cls(
-            int(row["last_seq"]),
-            str(row["last_hash"]),
-            {column: row[column] for column in PROJECTION_COLUMNS},
-        )
-
-    def updated(self, update: CaseUpdate) -> dict[str, Any]:
-        """The projection once ``update`` is applied."""
-        return projected(self.projection, update)
 
 
 class Appended(NamedTuple):

@@ -50,10 +50,11 @@ from exdesk.service import ExceptionDesk
 from exdesk.settings import Settings
 from exdesk.store.audit import AuditReport, verify_tenant
 from exdesk.store.audit_log import DatabaseLog
+from exdesk.store.cases import GENESIS_HASH
 from exdesk.store.checkpoint import LedgerCheckpoint, check_checkpoint, sign_checkpoint
 from exdesk.store.commitments import PROJECTION_COLUMNS, row_digest
 from exdesk.store.database import CONNECTION_KWARGS, with_database
-from exdesk.store.decision_log import GENESIS_HASH, hash_fields_of, ledger_hash, record_hash
+from exdesk.store.decision_log import hash_fields_of, ledger_hash, record_hash
 from exdesk.store.export import export_tenant, verify_export
 from exdesk.store.roles import OWNER_ROLE
 from exdesk.store.signing import load_signing_key, public_key_text

@@ -15,11 +15,10 @@ from hypothesis import strategies as st
 from exdesk.domain import FailStep, IntakeStep, NetworkSnapshot
 from exdesk.examples import example_network as shipped_network
 from exdesk.store.audit import verify_tenant
-from exdesk.store.cases import CaseUpdate, get_case_row, insert_case
-from exdesk.store.commitments import PROJECTION_COLUMNS, row_digest
+from exdesk.store.cases import CaseUpdate, ChainHead, get_case_row, insert_case
+from exdesk.store.commitments import PROJECTION_COLUMNS, event_digest, row_digest
 from exdesk.store.database import CONNECTION_KWARGS
 from exdesk.store.decision_log import (
-    ChainHead,
     StepEntry,
     anchor_case,
     append_record,
@@ -169,3 +168,17 @@ def test_an_unflushed_append_leaves_the_connection_as_it_was(
             append_record(
                 conn, TENANT, case_id, "0003:x", _entry("b"), head=appended.head, flush=False
             )
+
+
+def test_a_new_case_stands_on_the_head_intake_assumes(
+    database_url: str, example_network: NetworkSnapshot
+) -> None:
+    """Intake appends its record on ``ChainHead.created`` without reading the row: the
+    row ``insert_case`` makes must be exactly that, and the event digest it returns that of
+    the event row as stored."""
+    event = short_pick(open_orders(example_network)[0], "wms-new")
+    with psycopg.connect(database_url, **CONNECTION_KWARGS) as conn:
+        with conn.transaction():
+            ref = insert_case(conn, TENANT, event, "ops@acme.example")
+        assert read_head(conn, ref.case_id) == ChainHead.created(TENANT)
+        assert ref.event_digest == event_digest(conn, ref.case_id)
