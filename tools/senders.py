@@ -7,6 +7,7 @@ Both become warnings on the case: a person must look before anything is sent or 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Final
 
@@ -67,9 +68,13 @@ def edit_distance(a: str, b: str, bound: int) -> int:
     return previous[-1]
 
 
+@functools.lru_cache(maxsize=16_384)
 def imitates(domain: str, known: str) -> bool:
     """Whether ``domain`` is not ``known`` but reads like it: the same name under another
-    top-level domain, the same after folding confusables, or within a couple of edits."""
+    top-level domain, the same after folding confusables, or within a couple of edits.
+
+    Every event with a sender is judged against every customer's domain, and senders
+    repeat: each pair is judged once per process."""
     if domain == known:
         return False
     mine, theirs = skeleton(name_part(domain)), skeleton(name_part(known))

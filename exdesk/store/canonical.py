@@ -60,6 +60,20 @@ def canonical_json_v2(value: Any) -> str:
     return text
 
 
+def canonical_object_v2(members: Mapping[str, str]) -> str:
+    """What :func:`canonical_json_v2` writes for an object whose members' values are given
+    already written (each the ``canonical_json_v2`` of its value): a writer that keeps them
+    need not serialise an unchanged member again."""
+    return (
+        "{"
+        + ",".join(
+            f"{json.dumps(_string(key), ensure_ascii=False)}:{members[key]}"
+            for key in sorted(members)
+        )
+        + "}"
+    )
+
+
 def canonical_json(value: Any, version: HashVersion) -> str:
     """The canonical JSON of ``value`` in ``version``."""
     return canonical_json_v2(value) if version == 2 else canonical_json_v1(value)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +17,7 @@ from psycopg.types.json import Jsonb
 
 from exdesk.domain import CaseStatus, Category, ExceptionEvent, Route
 from exdesk.errors import ConflictError, InputError
+from exdesk.store.canonical import canonical_json_v2, canonical_object_v2
 from exdesk.store.commitments import EVENT_COLUMNS, PROJECTION_COLUMNS, row_digest
 
 
@@ -115,6 +117,8 @@ class ChainHead:
     hash: str
     projection: Mapping[str, Any]
     """The case row's ``PROJECTION_COLUMNS``, as they read back."""
+    _texts: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    """The canonical JSON of each projection column written so far (a cache)."""
 
     @classmethod
     def of_row(cls, row: Mapping[str, Any]) -> ChainHead:
@@ -133,9 +137,23 @@ class ChainHead:
         projection.update(tenant_id=tenant_id, status="received", policy_results=[])
         return cls(0, GENESIS_HASH, projection)
 
-    def updated(self, update: CaseUpdate) -> dict[str, Any]:
-        """The projection once ``update`` is applied."""
-        return projected(self.projection, update)
+    def updated(self, update: CaseUpdate) -> ChainHead:
+        """The same head with ``update`` applied to the projection."""
+        after = projected(self.projection, update)
+        kept = {c: text for c, text in self._texts.items() if after[c] is self.projection[c]}
+        return ChainHead(self.seq, self.hash, after, kept)
+
+    def moved(self, seq: int, hash: str) -> ChainHead:
+        """The head once a record ``seq`` (with ``hash``) is appended, projection unchanged."""
+        return ChainHead(seq, hash, self.projection, self._texts)
+
+    def projection_digest(self) -> str:
+        """The digest of the projection (``row_digest`` over ``PROJECTION_COLUMNS``),
+        serialising only the columns not serialised before."""
+        for column in PROJECTION_COLUMNS:
+            if column not in self._texts:
+                self._texts[column] = canonical_json_v2(self.projection[column])
+        return hashlib.sha256(canonical_object_v2(self._texts).encode()).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,6 @@ from exdesk.store.commitments import (
     approval_digest,
     event_digest,
     outbox_digest,
-    row_digest,
 )
 from exdesk.store.signing import signer_of
 
@@ -277,7 +276,7 @@ def _append_locked(
         " updated_at = now() FROM appended WHERE cases.case_id = %(case_id)s",
         fields,
     )
-    return Appended(record, True, ChainHead(record.seq, record.hash, head.projection))
+    return Appended(record, True, head.moved(record.seq, record.hash))
 
 
 def _append_on(
@@ -292,7 +291,7 @@ def _append_on(
 ) -> Appended | None:
     """Append after a known ``head`` in one statement; None (nothing written) when the case
     row no longer stands on it."""
-    after = ChainHead(head.seq, head.hash, head.updated(update))
+    after = head.updated(update)
     fields, record = _chained(conn, tenant_id, case_id, step_key, after, entry)
     sets, values = update_assignments(update)
     relaxed = "" if flush else _NO_FLUSH
@@ -307,7 +306,7 @@ def _append_on(
     )
     if moved.rowcount != 1:
         return None
-    return Appended(record, True, ChainHead(record.seq, record.hash, after.projection))
+    return Appended(record, True, after.moved(record.seq, record.hash))
 
 
 _NO_FLUSH = "relaxed AS (SELECT set_config('synchronous_commit', 'off', true)), "
@@ -345,7 +344,7 @@ def _chained(
         "span_id": entry.span_id,
         "prev_hash": head.hash,
         "hash_version": CURRENT_VERSION,
-        "case_digest": row_digest(head.projection, PROJECTION_COLUMNS),
+        "case_digest": head.projection_digest(),
     }
     fields["hash"] = record_hash(fields)
     signer = signer_of(conn)
