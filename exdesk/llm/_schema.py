@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -17,6 +18,7 @@ process dies. A longer bound is left out of what is sent, and checked here only,
 answer is validated."""
 
 
+@functools.cache
 def strict_json_schema(model: type[BaseModel]) -> dict[str, Any]:
     """``model``'s JSON schema made strict: every object closed (``additionalProperties:
     false``) with every property required, ``$ref``s with siblings inlined, ``None``
@@ -24,6 +26,10 @@ def strict_json_schema(model: type[BaseModel]) -> dict[str, Any]:
 
     Strict mode has no optional keys; an optional field is a required, nullable one (the
     model writes ``null``), which validates back into the pydantic model unchanged.
+
+    Made once per model (pydantic takes milliseconds to generate one, and every model
+    request sends its output's and its tools' schemas): the same dict is returned each
+    time, so a caller that needs it changed changes a copy (as ``grammar_schema`` does).
     """
     schema = model.model_json_schema()
     return _strict(schema, root=schema)
