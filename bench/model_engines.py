@@ -11,6 +11,12 @@ at once: the workflow's own ceiling on this machine (database, checkpoints, sign
 which no model engine can beat.
 
     python -m bench.model_engines [--delay 0.8] [--in-flight 1 8 32 64] [--cases-per-slot 6]
+                                  [--processes 1]
+
+``--processes P`` (P > 1) runs the cases in a fleet instead: P ``exdesk worker`` processes
+(queue mode), each with N/P cases and N/P model requests in flight, so the N in flight are
+spread over P interpreters as a deployment would spread them (one Python process runs
+its Python one thread at a time).
 
 Uses ``DATABASE_URL`` when set (a fresh database is created on that server), else an
 embedded server in a temporary directory.
@@ -34,6 +40,8 @@ from exdesk.examples import example_events, example_network
 from exdesk.service import ExceptionDesk
 from exdesk.settings import Settings
 from exdesk.store.database import resolve_database_url
+from tests.fleet.support import all_stopped
+from tests.support.fleet import running_fleet
 
 
 class StandIn:
@@ -107,6 +115,69 @@ def measure(
     return len(batch) / elapsed, requests / len(batch), failures, cpu / len(batch)
 
 
+def measure_fleet(
+    settings: Settings,
+    server: StandIn,
+    events: list[ExceptionEvent],
+    size: int,
+    label: str,
+    processes: int,
+    logs: Path,
+) -> tuple[float, float, int, float]:
+    """Like :func:`measure`, through ``processes`` worker processes; CPU seconds per case
+    are the workers'."""
+    per_process = max(1, settings.workers // processes)
+    engines = {
+        "EXDESK_OPENAI_BASE_URL": str(server.base_url),
+        "EXDESK_OPENAI_MAX_IN_FLIGHT": str(per_process),
+        "EXDESK_OPENAI_TIMEOUT_SECONDS": str(settings.openai_timeout_seconds),
+        "EXDESK_POOL_SIZE": str(min(128, per_process + 8)),
+        **{f"EXDESK_{agent.upper()}_ENGINE": "openai" for agent in AGENTS},
+    }
+    queued = settings.model_copy(update={"run_cases": "queue", "openai_base_url": None})
+    for agent in AGENTS:
+        queued = queued.model_copy(update={f"{agent}_engine": "local"})
+    tenant = f"bench-{label}"
+    with ExceptionDesk.open(queued) as desk:
+        desk.load_network(tenant, example_network())
+        batch = batch_of(events, size, f"run-{label}")
+        with running_fleet(
+            queued, logs / label, workers=processes, concurrency=per_process, extra_env=engines
+        ) as fleet:
+            pids = [worker.pid for worker in fleet.workers]
+            before, cpu = server.requests, cpu_seconds(pids)
+            started = time.perf_counter()
+            desk.accept(tenant, batch)  # queue mode: stored, the workers run them
+            while not all_stopped(desk, tenant):
+                time.sleep(0.05)
+            elapsed = time.perf_counter() - started
+            requests, cpu = server.requests - before, cpu_seconds(pids) - cpu
+        with desk.db.connection() as conn:
+            row = conn.execute(
+                "SELECT count(*) AS n FROM decision_records"
+                " WHERE tenant_id=%s AND model->>'failure' IS NOT NULL",
+                (tenant,),
+            ).fetchone()
+        failures = int(row["n"]) if row else 0
+    return len(batch) / elapsed, requests / len(batch), failures, cpu / len(batch)
+
+
+AGENTS = ("classifier", "extractor", "recommender", "drafter")
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU seconds (user + system) the processes have used so far (Linux ``/proc``; NaN
+    where it cannot be read)."""
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return float("nan")
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def main() -> None:
     """Measure and print."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -116,10 +187,13 @@ def main() -> None:
         "--cases-per-slot", type=int, default=6, help="cases per configuration = this × N"
     )
     parser.add_argument("--min-cases", type=int, default=16)
+    parser.add_argument(
+        "--processes", type=int, default=1, help="worker processes (1: in this process)"
+    )
     args = parser.parse_args()
 
     events = [e for e in example_events() if e.document is None or e.document.kind == "text"]
-    rows: list[tuple[int, int, float, float, float, int, float, float]] = []
+    rows: list[tuple[int, int, int, float, float, float, int, float, float]] = []
     with (
         tempfile.TemporaryDirectory(prefix="exdesk-bench-") as tmp,
         StandIn(delay=0.0) as at_once,
@@ -143,23 +217,38 @@ def main() -> None:
                 drafter_engine="openai",
             )
             size = max(args.min_cases, n * args.cases_per_slot)
-            ceiling = measure(settings, at_once, events, size, f"{n}-no-wait")[0]
-            settings = settings.model_copy(update={"openai_base_url": delayed.base_url})
-            rate, per_case, failures, cpu = measure(settings, delayed, events, size, f"{n}")
+            processes = min(args.processes, n)
+            if args.processes > 1:
+                logs = Path(tmp) / "logs"
+                ceiling = measure_fleet(
+                    settings, at_once, events, size, f"{n}-no-wait", processes, logs
+                )[0]
+                rate, per_case, failures, cpu = measure_fleet(
+                    settings, delayed, events, size, f"{n}", processes, logs
+                )
+            else:
+                ceiling = measure(settings, at_once, events, size, f"{n}-no-wait")[0]
+                settings = settings.model_copy(update={"openai_base_url": delayed.base_url})
+                rate, per_case, failures, cpu = measure(settings, delayed, events, size, f"{n}")
             ideal = n / (args.delay * per_case)
-            rows.append((n, size, rate, per_case, ideal, failures, cpu, ceiling))
-    print(
-        f"stand-in delay {args.delay * 1000:.0f} ms per model request; all four agents on "
-        "the openai engine; ideal = in-flight / (delay × requests per case)"
+            rows.append((n, processes, size, rate, per_case, ideal, failures, cpu, ceiling))
+    where = (
+        f"{args.processes} worker processes sharing the in-flight requests"
+        if args.processes > 1
+        else "one process"
     )
     print(
-        f"{'in flight':>9}  {'cases':>5}  {'requests/case':>13}  {'cases/s':>8}  "
+        f"stand-in delay {args.delay * 1000:.0f} ms per model request; all four agents on "
+        f"the openai engine; {where}; ideal = in-flight / (delay × requests per case)"
+    )
+    print(
+        f"{'in flight':>9}  {'processes':>9}  {'cases':>5}  {'requests/case':>13}  {'cases/s':>8}  "
         f"{'ideal':>7}  {'of ideal':>8}  {'no-wait cases/s':>15}  "
         f"{'of min(ideal, no-wait)':>22}  {'model failures':>14}  {'CPU ms/case':>11}"
     )
-    for n, size, rate, per_case, ideal, failures, cpu, ceiling in rows:
+    for n, processes, size, rate, per_case, ideal, failures, cpu, ceiling in rows:
         print(
-            f"{n:>9}  {size:>5}  {per_case:>13.2f}  {rate:>8.2f}  {ideal:>7.2f}  "
+            f"{n:>9}  {processes:>9}  {size:>5}  {per_case:>13.2f}  {rate:>8.2f}  {ideal:>7.2f}  "
             f"{rate / ideal:>8.0%}  {ceiling:>15.2f}  {rate / min(ideal, ceiling):>22.0%}  "
             f"{failures:>14}  {cpu * 1000:>11.0f}"
         )

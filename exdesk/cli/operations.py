@@ -39,7 +39,7 @@ def worker(
     Run as many workers as you like, on any machine that reaches the database."""
     from exdesk.cli.app import _handled, _settings
     from exdesk.service import ExceptionDesk
-    from exdesk.service.jobs import worker_app
+    from exdesk.service.jobs import run_worker, worker_app
     from exdesk.telemetry import configure_logging
 
     settings = _settings()
@@ -52,7 +52,8 @@ def worker(
             + (f", queues {', '.join(queue)}" if queue else ""),
             err=True,
         )
-        worker_app(desk, desk.db.url).run_worker(
+        run_worker(
+            worker_app(desk, desk.db.url),
             concurrency=concurrency or settings.workers,
             queues=queue or None,
             wait=not burst,

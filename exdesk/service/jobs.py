@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
@@ -89,6 +90,25 @@ class JobQueue:
 def deferring_app() -> procrastinate.App:
     """An app that only defers (always through a caller's connection): it needs no pool."""
     return procrastinate.App(connector=procrastinate.SyncPsycopgConnector())
+
+
+def run_worker(app: procrastinate.App, *, concurrency: int, **options: Any) -> None:
+    """Run ``app``'s worker until it stops, ``concurrency`` jobs at once.
+
+    procrastinate runs a synchronous task on the event loop's default executor, which holds
+    min(32, CPUs + 4) threads: on a small machine fewer jobs than ``concurrency`` would run
+    at once (6 of 16 on two CPUs, the rest queued behind cases waiting on a model). The
+    loop gets an executor of ``concurrency`` threads, and two more for the periodic tasks'
+    own work.
+    """
+
+    async def work() -> None:
+        executor = ThreadPoolExecutor(concurrency + 2, thread_name_prefix="exdesk-job")
+        asyncio.get_running_loop().set_default_executor(executor)
+        async with app.open_async():
+            await app.run_worker_async(concurrency=concurrency, **options)
+
+    asyncio.run(work())
 
 
 def worker_app(desk: ExceptionDesk, url: str) -> procrastinate.App:

@@ -3,12 +3,16 @@ retry what failed for a passing reason, and the sweep finds what a lost job left
 
 from __future__ import annotations
 
+import threading
+
+import procrastinate
+import procrastinate.testing
 import psycopg
 import pytest
 
 from exdesk.domain import NetworkSnapshot
 from exdesk.service import ExceptionDesk
-from exdesk.service.jobs import worker_app
+from exdesk.service.jobs import run_worker, worker_app
 from tests.support.scenarios import open_orders, short_pick, status_question
 from tests.workflows.conftest import TENANT, person
 
@@ -126,3 +130,24 @@ def test_the_sweep_defers_a_case_whose_job_was_lost(
     assert queued.sweep().cases == 0, "one run waits per case"
     run_worker_until_idle(queued)
     assert queued.case(TENANT, ref.case_id).status != "received"
+
+
+def test_a_worker_runs_as_many_blocking_jobs_at_once_as_its_concurrency() -> None:
+    """Case runs are synchronous jobs on threads: a worker of concurrency 40 has 40 running
+    at once (cases waiting on a model), beyond the event loop's default pool of at most 32
+    threads (6 on two CPUs) that procrastinate would otherwise run them on."""
+    app = procrastinate.App(connector=procrastinate.testing.InMemoryConnector())
+    jobs = 40
+    together = threading.Barrier(jobs, timeout=20)
+    met: list[int] = []
+
+    @app.task(name="meet", pass_context=False)
+    def meet() -> None:
+        together.wait()  # breaks unless all 40 are running at once
+        met.append(1)
+
+    with app.open():
+        for _ in range(jobs):
+            meet.defer()
+    run_worker(app, concurrency=jobs, wait=False, install_signal_handlers=False)
+    assert len(met) == jobs
