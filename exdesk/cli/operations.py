@@ -46,6 +46,7 @@ def worker(
     configure_logging(settings.log_level)
     with _handled():
         desk = ExceptionDesk.open(settings.model_copy(update={"run_cases": "queue"}))
+        desk.warm_up()
     try:
         typer.echo(
             f"exdesk worker: {concurrency or settings.workers} jobs at once"

@@ -325,6 +325,14 @@ class ExceptionDesk:
                 self._precedents = build_precedent_index(self.settings, self.db)
             return self._precedents
 
+    def warm_up(self) -> None:
+        """Build now what a worker's first jobs would otherwise build while a case waits:
+        the precedent index's embedder (the local one is fitted once per data directory,
+        seconds, and loaded from there after) and its HNSW index."""
+        index = self.precedents
+        with self.db.connection() as conn:
+            index.ensure_index(conn)
+
     def use_precedents(self, index: PrecedentIndex) -> None:
         """Index and search precedents with ``index`` (another embedder or settings)."""
         with self._precedents_lock:

@@ -8,6 +8,7 @@ from exdesk.domain import ClassifyStep, NetworkSnapshot
 from exdesk.service import ExceptionDesk
 from exdesk.settings import Settings
 from exdesk.tools.precedents import PrecedentIndex
+from exdesk.tools.precedents.store import index_exists
 from tests.support.scenarios import open_orders, short_pick, where_is_my_order
 from tests.support.typed import output_of
 from tests.workflows.conftest import TENANT, approve_everything
@@ -49,3 +50,16 @@ def test_a_resolved_case_is_found_as_the_precedent_of_a_similar_one(
     assert evidence.category == "customer_inquiry"
     assert evidence.similarity == pytest.approx(precedent.similarity, abs=1e-3)
     assert output_of(first_classified, ClassifyStep).evidence.precedents == []
+
+
+def test_a_warmed_up_desk_has_its_precedent_index_before_any_case_closes(
+    desk: ExceptionDesk,
+) -> None:
+    """``exdesk worker`` warms up before taking jobs: the first case to close must not wait
+    seconds for the embedder to be fitted and its HNSW index built."""
+    space = desk.precedents.space
+    with desk.db.connection() as conn:
+        assert not index_exists(conn, space)
+    desk.warm_up()
+    with desk.db.connection() as conn:
+        assert index_exists(conn, space)
