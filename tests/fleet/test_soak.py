@@ -118,7 +118,9 @@ def test_nothing_is_lost_while_workers_are_killed(
         with desk.db.connection() as conn:
             for kind in get_args(OutboxKind):
                 set_connector(conn, TENANT, kind, config)
-        with chaos(fleet, every=KILL_EVERY) as kills:
+        # The first kill lands while the first batches are being worked: the short soak
+        # is over within seconds, before a first kill ``KILL_EVERY`` in would come.
+        with chaos(fleet, every=KILL_EVERY, first_after=1.0) as kills:
             sent = asyncio.run(_send(fleet.api_url, keys["integration"], events))
             assert set(sent) <= {200, 201}, sent
             assert wait_for(lambda: all_stopped(desk, TENANT), PATIENCE), fleet.log_tail()

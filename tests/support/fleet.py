@@ -175,17 +175,22 @@ def _worker_ready(fleet: Fleet, index: int) -> bool:
 
 
 @contextmanager
-def chaos(fleet: Fleet, every: float, seed: int = 7) -> Iterator[list[float]]:
-    """SIGKILL a random worker every ``every`` seconds (a replacement starts at once) for
-    the block; yields the list of kill times, which grows while the block runs."""
+def chaos(
+    fleet: Fleet, every: float, seed: int = 7, first_after: float | None = None
+) -> Iterator[list[float]]:
+    """SIGKILL a random worker ``first_after`` seconds into the block (default ``every``),
+    then every ``every`` seconds (a replacement starts at once); yields the list of kill
+    times, which grows while the block runs."""
     rng = random.Random(seed)
     kills: list[float] = []
     stop = threading.Event()
 
     def loop() -> None:
-        while not stop.wait(every):
+        wait = every if first_after is None else first_after
+        while not stop.wait(wait):
             fleet.kill_worker(rng.randrange(1_000))
             kills.append(time.monotonic())
+            wait = every
 
     thread = threading.Thread(target=loop, name="chaos", daemon=True)
     thread.start()
