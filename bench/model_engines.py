@@ -85,6 +85,20 @@ def batch_of(events: list[ExceptionEvent], size: int, run: str) -> list[Exceptio
     return copies_of(events, copies, run)[:size]
 
 
+AGENTS = ("classifier", "extractor", "recommender", "drafter")
+
+
+def model_failures(desk: ExceptionDesk, tenant: str) -> int:
+    """The tenant's decision records that name a model failure."""
+    with desk.db.connection() as conn:
+        row = conn.execute(
+            "SELECT count(*) AS n FROM decision_records"
+            " WHERE tenant_id=%s AND model->>'failure' IS NOT NULL",
+            (tenant,),
+        ).fetchone()
+    return int(row["n"]) if row else 0
+
+
 def measure(
     settings: Settings,
     server: StandIn,
@@ -105,13 +119,7 @@ def measure(
         desk.ingest(tenant, batch)
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
         requests = server.requests - before
-        with desk.db.connection() as conn:
-            row = conn.execute(
-                "SELECT count(*) AS n FROM decision_records"
-                " WHERE tenant_id=%s AND model->>'failure' IS NOT NULL",
-                (tenant,),
-            ).fetchone()
-        failures = int(row["n"]) if row else 0
+        failures = model_failures(desk, tenant)
     return len(batch) / elapsed, requests / len(batch), failures, cpu / len(batch)
 
 
@@ -134,9 +142,9 @@ def measure_fleet(
         "EXDESK_POOL_SIZE": str(min(128, per_process + 8)),
         **{f"EXDESK_{agent.upper()}_ENGINE": "openai" for agent in AGENTS},
     }
-    queued = settings.model_copy(update={"run_cases": "queue", "openai_base_url": None})
-    for agent in AGENTS:
-        queued = queued.model_copy(update={f"{agent}_engine": "local"})
+    # This process only stores the cases: it needs no model engine.
+    local = {f"{agent}_engine": "local" for agent in AGENTS}
+    queued = settings.model_copy(update={"run_cases": "queue", "openai_base_url": None, **local})
     tenant = f"bench-{label}"
     with ExceptionDesk.open(queued) as desk:
         desk.load_network(tenant, example_network())
@@ -152,17 +160,8 @@ def measure_fleet(
                 time.sleep(0.05)
             elapsed = time.perf_counter() - started
             requests, cpu = server.requests - before, cpu_seconds(pids) - cpu
-        with desk.db.connection() as conn:
-            row = conn.execute(
-                "SELECT count(*) AS n FROM decision_records"
-                " WHERE tenant_id=%s AND model->>'failure' IS NOT NULL",
-                (tenant,),
-            ).fetchone()
-        failures = int(row["n"]) if row else 0
+        failures = model_failures(desk, tenant)
     return len(batch) / elapsed, requests / len(batch), failures, cpu / len(batch)
-
-
-AGENTS = ("classifier", "extractor", "recommender", "drafter")
 
 
 def cpu_seconds(pids: list[int]) -> float:

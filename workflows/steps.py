@@ -174,8 +174,12 @@ class StepRecorder:
                 raise TypeError(f"the {step} step produced a {result.output.step} output")
             trace_id, span_id = span_ids(current)
             # A lone record after a known head is one statement; anything more, one transaction.
-            alone = head is not None and result.approval is None and not result.outbox
-            alone = alone and result.anchor is None
+            alone = (
+                head is not None
+                and result.approval is None
+                and not result.outbox
+                and result.anchor is None
+            )
             with self._db.connection() if alone else self._db.transaction() as conn:
                 output = result.output
                 if result.approval is not None:
