@@ -45,8 +45,7 @@ _updates = st.builds(
     confidence=st.none() | _floats,
     classification=st.none() | _object,
     recommendation=st.none() | _object,
-    policy_results=st.none()
-    | st.lists(st.dictionaries(st.text(max_size=6), _json, max_size=3), max_size=2),
+    policy_results=st.none() | st.lists(st.dictionaries(_text, _json, max_size=3), max_size=2),
     failure_reason=st.none() | _text,
 )
 
@@ -57,27 +56,27 @@ def _entry(text: str) -> StepEntry:
 
 
 def _new_case(
-    conn: psycopg.Connection[Any], network: NetworkSnapshot, source_id: str
+    conn: psycopg.Connection[Any], network: NetworkSnapshot, source_id: str, tenant: str = TENANT
 ) -> tuple[str, ChainHead]:
     """A case with its intake record, and its head as read back from its row."""
     event = short_pick(open_orders(network)[0], source_id)
     with conn.transaction():
-        ref = insert_case(conn, TENANT, event, None)
+        ref = insert_case(conn, tenant, event, None)
         intake = IntakeStep(source=event.source, source_event_id=event.source_event_id)
         entry = StepEntry("system", digest(event.model_dump(mode="json")), intake)
-        record = append_record(conn, TENANT, ref.case_id, "0001:intake", entry).record
+        record = append_record(conn, tenant, ref.case_id, "0001:intake", entry).record
         anchor_case(conn, record, "created")
-    return ref.case_id, read_head(conn, ref.case_id)
+    return ref.case_id, read_head(conn, ref.case_id, tenant)
 
 
-def read_head(conn: psycopg.Connection[Any], case_id: str) -> ChainHead:
-    row = get_case_row(conn, TENANT, case_id)
+def read_head(conn: psycopg.Connection[Any], case_id: str, tenant: str = TENANT) -> ChainHead:
+    row = get_case_row(conn, tenant, case_id)
     assert row is not None
     return ChainHead.of_row(row)
 
 
-def assert_verifies(conn: psycopg.Connection[Any]) -> None:
-    report = verify_tenant(conn, TENANT)
+def assert_verifies(conn: psycopg.Connection[Any], tenant: str = TENANT) -> None:
+    report = verify_tenant(conn, tenant)
     assert report.ok, [str(problem) for problem in report.problems]
 
 
@@ -92,16 +91,18 @@ def test_each_record_commits_to_the_projection_the_row_then_holds(
 ) -> None:
     """Whatever a step writes to the projection — floats jsonb respells, -0.0, appended
     policy results, text of any script — the record commits to the digest of the row as
-    it reads back, and the head the append returns is the row's."""
+    it reads back, and the head the append returns is the row's. Each example has a tenant
+    of its own: the database outlives examples, and a failed one must not fail the next."""
+    tenant = f"t-{uuid.uuid4().hex}"
     with psycopg.connect(database_url, **CONNECTION_KWARGS) as conn:
-        case_id, head = _new_case(conn, shipped_network(), f"wms-{uuid.uuid4().hex}")
+        case_id, head = _new_case(conn, shipped_network(), "wms-projection", tenant)
         for number, update in enumerate(updates, start=2):
             flush = flushes[number % len(flushes)] if flushes else True
             entry = _entry(str(number))
             appended = append_record(
-                conn, TENANT, case_id, f"{number:04d}:x", entry, update, head=head, flush=flush
+                conn, tenant, case_id, f"{number:04d}:x", entry, update, head=head, flush=flush
             )
-            stored = read_head(conn, case_id)
+            stored = read_head(conn, case_id, tenant)
             assert appended.head is not None
             assert (appended.record.seq, appended.record.hash) == (stored.seq, stored.hash)
             assert stored.seq == head.seq + 1
@@ -109,7 +110,7 @@ def test_each_record_commits_to_the_projection_the_row_then_holds(
             head = appended.head
         with conn.transaction():
             anchor_case(conn, appended.record, "waiting")
-        assert_verifies(conn)
+        assert_verifies(conn, tenant)
 
 
 def committed_digest(conn: psycopg.Connection[Any], case_id: str) -> str:
