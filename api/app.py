@@ -28,6 +28,7 @@ from exdesk.api.routes import (
     webhooks,
 )
 from exdesk.service import ExceptionDesk
+from exdesk.service.heap import settle_heap
 from exdesk.settings import Settings
 from exdesk.telemetry import configure_logging
 
@@ -45,6 +46,13 @@ def warm_up(desk: ExceptionDesk) -> None:
             logger.info("resumed %d interrupted cases", moved)
 
 
+def start_up(desk: ExceptionDesk) -> None:
+    """What a server process does once, beside its first requests: warm up, then settle
+    the heap (everything built so far lives as long as the process)."""
+    warm_up(desk)
+    settle_heap()
+
+
 def create_app(settings: Settings, desk: ExceptionDesk | None = None) -> FastAPI:
     """The API. With ``desk`` given (tests), the caller owns it; else the app opens one."""
 
@@ -59,7 +67,7 @@ def create_app(settings: Settings, desk: ExceptionDesk | None = None) -> FastAPI
         limiter = anyio.to_thread.current_default_thread_limiter()
         limiter.total_tokens = app.state.desk.concurrent_requests
         resumer = threading.Thread(
-            target=warm_up, args=(app.state.desk,), name="warm-up", daemon=True
+            target=start_up, args=(app.state.desk,), name="warm-up", daemon=True
         )
         if owned:
             resumer.start()

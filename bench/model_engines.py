@@ -38,6 +38,7 @@ from bench.workflow_throughput import copies_of, fresh_database
 from exdesk.domain import ExceptionEvent
 from exdesk.examples import example_events, example_network
 from exdesk.service import ExceptionDesk
+from exdesk.service.heap import settle_heap
 from exdesk.settings import Settings
 from exdesk.store.database import resolve_database_url
 from tests.fleet.support import all_stopped
@@ -111,6 +112,8 @@ def measure(
     with ExceptionDesk.open(settings) as desk:
         desk.load_network("warmup", example_network())
         desk.ingest("warmup", batch_of(events, 4, f"warm-{label}"))
+        desk.warm_up()  # as `exdesk worker` does before its first job
+        settle_heap()
         tenant = f"bench-{label}"
         desk.load_network(tenant, example_network())
         batch = batch_of(events, size, f"run-{label}")

@@ -43,6 +43,7 @@ from langgraph.types import Durability
 from exdesk.domain import ExceptionEvent
 from exdesk.examples import example_events, example_network
 from exdesk.service import ExceptionDesk
+from exdesk.service.heap import settle_heap
 from exdesk.settings import Settings
 from exdesk.store.database import Database, resolve_database_url, with_database
 
@@ -178,6 +179,8 @@ def main() -> None:
             with ExceptionDesk.open(settings) as desk:
                 desk.load_network("warmup", network)
                 desk.ingest("warmup", copies_of(events[:8], 1, "warm"))  # train, warm caches
+                desk.warm_up()  # as `exdesk worker` does before its first job
+                settle_heap()
                 ours, bare, bare_exit = [], [], []
                 nodes = 0.0
                 for run in range(args.runs):

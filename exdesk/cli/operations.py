@@ -39,6 +39,7 @@ def worker(
     Run as many workers as you like, on any machine that reaches the database."""
     from exdesk.cli.app import _handled, _settings
     from exdesk.service import ExceptionDesk
+    from exdesk.service.heap import settle_heap
     from exdesk.service.jobs import run_worker, worker_app
     from exdesk.telemetry import configure_logging
 
@@ -47,6 +48,7 @@ def worker(
     with _handled():
         desk = ExceptionDesk.open(settings.model_copy(update={"run_cases": "queue"}))
         desk.warm_up()
+    settle_heap()
     try:
         typer.echo(
             f"exdesk worker: {concurrency or settings.workers} jobs at once"

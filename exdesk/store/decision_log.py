@@ -10,8 +10,7 @@ ledger append is the only tenant-wide critical section and lasts one short trans
 from __future__ import annotations
 
 import hashlib
-import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
@@ -37,6 +36,7 @@ from exdesk.store.canonical import (
     HashVersion,
     canonical_json_v1,
     canonical_json_v2,
+    canonical_object_v2,
     v1_readings,
 )
 from exdesk.store.cases import (
@@ -63,11 +63,6 @@ def digest(value: Any) -> str:
     return hashlib.sha256(canonical_json_v1(value).encode()).hexdigest()
 
 
-def _plain(value: Any) -> Any:
-    """The value as it will read back from jsonb (dates and decimals become strings)."""
-    return json.loads(canonical_json_v1(value))
-
-
 def utc_text(moment: datetime | str) -> str:
     """A timestamp as hashed: ISO 8601 in UTC (an exported timestamp is parsed first)."""
     if isinstance(moment, str):
@@ -84,14 +79,20 @@ def _hash_body(fields: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
-def record_hash(fields: dict[str, Any]) -> str:
+def record_hash(fields: dict[str, Any], written: Mapping[str, str] | None = None) -> str:
     """The hash of a decision record: every field but ``hash`` itself, in the canonical JSON
-    of the record's ``hash_version`` (1 when the field is absent, as in the first release)."""
+    of the record's ``hash_version`` (1 when the field is absent, as in the first release).
+    ``written``: fields whose version-2 canonical JSON the caller has already."""
     body = _hash_body(fields)
     version: HashVersion = body.pop("hash_version", 1) or 1
     if version == 2:
         body["hash_version"] = 2
-        return hashlib.sha256(canonical_json_v2(body).encode()).hexdigest()
+        known = written or {}
+        members = {
+            key: known[key] if key in known else canonical_json_v2(value)
+            for key, value in body.items()
+        }
+        return hashlib.sha256(canonical_object_v2(members).encode()).hexdigest()
     body.pop("case_digest", None)
     return hashlib.sha256(canonical_json_v1(body).encode()).hexdigest()
 
@@ -328,6 +329,14 @@ def _chained(
     column values for the insert, and the record itself."""
     output = _with_commitments(conn, case_id, entry.output)
     policy_results = list(entry.policy_results)
+    # Each JSON column is serialised once: its canonical text is both what the hash
+    # covers and what jsonb is sent (a JSON dump of a model is already what jsonb keeps).
+    documents: dict[str, Any] = {
+        "output": output.model_dump(mode="json"),
+        "policy_results": [r.model_dump(mode="json") for r in policy_results],
+        "model": entry.model.model_dump(mode="json") if entry.model else None,
+    }
+    written = {column: canonical_json_v2(value) for column, value in documents.items()}
     fields: dict[str, Any] = {
         "tenant_id": tenant_id,
         "case_id": case_id,
@@ -336,17 +345,15 @@ def _chained(
         "step": entry.step,
         "actor": entry.actor,
         "inputs_digest": entry.inputs_digest,
-        "output": _plain(output.model_dump(mode="json")),
+        **documents,
         "confidence": entry.confidence,
-        "policy_results": _plain([r.model_dump(mode="json") for r in policy_results]),
-        "model": _plain(entry.model.model_dump(mode="json")) if entry.model else None,
         "trace_id": entry.trace_id,
         "span_id": entry.span_id,
         "prev_hash": head.hash,
         "hash_version": CURRENT_VERSION,
         "case_digest": head.projection_digest(),
     }
-    fields["hash"] = record_hash(fields)
+    fields["hash"] = record_hash(fields, written)
     signer = signer_of(conn)
     record = DecisionRecord.model_validate(
         {
@@ -360,12 +367,18 @@ def _chained(
     values = {
         **fields,
         "step_key": step_key,
-        "output": Jsonb(fields["output"]),
-        "policy_results": Jsonb(fields["policy_results"]),
-        "model": None if fields["model"] is None else Jsonb(fields["model"]),
+        **{
+            column: None if value is None else Jsonb(written[column], dumps=_as_written)
+            for column, value in documents.items()
+        },
         "signature": signer.sign("record", fields["hash"]) if signer else None,
     }
     return values, record
+
+
+def _as_written(text: str) -> str:
+    """Sends jsonb a document already serialised."""
+    return text
 
 
 def lock_head(
