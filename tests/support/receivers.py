@@ -50,6 +50,8 @@ def webhook_receiver() -> Iterator[WebhookReceiver]:
     state = WebhookReceiver(url="")
 
     class Handler(BaseHTTPRequestHandler):
+        disable_nagle_algorithm = True  # as real receivers do: no delayed-ACK wait per reply
+
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", "0"))
             body = self.rfile.read(length)
