@@ -90,6 +90,10 @@ class OpenAIChatModel:
         output_format = response_format(request.output) if request.output is not None else None
         tools = function_tools(request)
         timeout = settings.timeout_seconds or self.timeout_seconds
+        # The JSON schemas ride in ``extra_body``, sent as they are: they already are the
+        # exact JSON the API takes, and as typed parameters the SDK would walk every node
+        # of them against its TypedDicts on each request (a third of its CPU per call).
+        schemas = {"response_format": output_format, "tools": tools or None}
         started = time.perf_counter()
         try:
             completion = self._client.chat.completions.create(
@@ -101,10 +105,9 @@ class OpenAIChatModel:
                 ),
                 temperature=_given(settings.temperature),
                 seed=_given(settings.seed),
-                response_format=_given(output_format),
-                tools=_given(tools or None),
                 tool_choice=_given(self._tool_choice if tools else None),
                 timeout=settings.timeout_seconds or not_given,
+                extra_body={key: value for key, value in schemas.items() if value is not None},
             )
         except OpenAIError as error:
             mapped = model_error(error, agent=request.agent, engine=ENGINE, timeout=timeout)

@@ -184,12 +184,16 @@ def insert_case(
             f"event tenant_id {event.tenant_id!r} is not the caller's tenant", location="tenant_id"
         )
     payload = event.model_dump(mode="json", exclude={"tenant_id"}, exclude_none=True)
+    # One statement: the event row, and the case row when the event is new.
     received = conn.execute(
-        "INSERT INTO exception_events (tenant_id, source, source_event_id, event, case_id,"
-        " initiated_by) VALUES (%s, %s, %s, %s, %s, %s)"
+        "WITH received AS (INSERT INTO exception_events (tenant_id, source, source_event_id,"
+        " event, case_id, initiated_by) VALUES (%s, %s, %s, %s, %s, %s)"
         " ON CONFLICT (tenant_id, source, source_event_id) DO UPDATE"
         " SET last_received_at = now(), times_received = exception_events.times_received + 1"
-        f" RETURNING {', '.join(EVENT_COLUMNS)}, (xmax = 0) AS created",
+        f" RETURNING {', '.join(EVENT_COLUMNS)}, (xmax = 0) AS created),"
+        " opened AS (INSERT INTO cases (case_id, tenant_id, status)"
+        " SELECT case_id, tenant_id, 'received' FROM received WHERE created)"
+        " SELECT * FROM received",
         (
             tenant_id,
             event.source,
@@ -201,10 +205,6 @@ def insert_case(
     ).fetchone()
     assert received is not None
     if received["created"]:
-        conn.execute(
-            "INSERT INTO cases (case_id, tenant_id, status) VALUES (%s, %s, 'received')",
-            (received["case_id"], tenant_id),
-        )
         stored = row_digest(received, EVENT_COLUMNS)
         return CaseRef(received["case_id"], tenant_id, True, "received", stored)
     if received["event"] != payload:
