@@ -30,7 +30,7 @@ from exdesk.errors import NotFoundError
 from exdesk.store import approvals as approval_store
 from exdesk.store.cases import CaseUpdate, ChainHead, get_case_row
 from exdesk.store.database import TRANSIENT_ERRORS
-from exdesk.store.decision_log import StepEntry, anchor_case, append_record, digest
+from exdesk.store.decision_log import StepEntry, append_record, digest
 from exdesk.store.locks import case_lock
 from exdesk.telemetry import masked_attributes, span_ids, tracer
 from exdesk.workflows.deps import WorkflowDeps
@@ -214,5 +214,4 @@ class CaseRunner:
                 )
                 key = f"{row['last_seq'] + 1:04d}:fail"
                 failed = CaseUpdate(status="failed", failure_reason=reason)
-                record, _, _ = append_record(conn, tenant_id, case_id, key, entry, failed)
-                anchor_case(conn, record, "failed")
+                append_record(conn, tenant_id, case_id, key, entry, failed, anchor="failed")

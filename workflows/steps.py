@@ -37,7 +37,6 @@ from exdesk.store.cases import CaseUpdate, ChainHead
 from exdesk.store.database import Database
 from exdesk.store.decision_log import (
     StepEntry,
-    anchor_case,
     append_record,
     digest,
     find_record,
@@ -238,9 +237,8 @@ class StepRecorder:
                     result.case_update,
                     head=head,
                     flush=not alone,
+                    anchor=result.anchor,
                 )
-                if result.anchor is not None:
-                    anchor_case(conn, appended.record, result.anchor)
             if running is not None:
                 # the record just appended is the head, under the run's lock
                 running.head = appended.head if appended.written else None

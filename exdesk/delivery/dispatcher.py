@@ -25,7 +25,7 @@ from exdesk.domain import DeliverStep, OutboxMessage
 from exdesk.errors import ConfigurationError
 from exdesk.store import outbox as outbox_store
 from exdesk.store.database import Database
-from exdesk.store.decision_log import StepEntry, anchor_case, append_record, digest
+from exdesk.store.decision_log import StepEntry, append_record, digest
 from exdesk.telemetry import masked_attributes, tracer
 
 logger = logging.getLogger(__name__)
@@ -151,7 +151,7 @@ class Dispatcher:
             response=outcome.response,
             error=error,
         )
-        record, written, _ = append_record(
+        append_record(
             conn,
             tenant_id,
             message.case_id,
@@ -161,6 +161,5 @@ class Dispatcher:
                 inputs_digest=digest({"outbox_id": message.outbox_id, "attempts": attempts}),
                 output=step,
             ),
+            anchor="delivered" if status == "sent" else "delivery_failed",
         )
-        if written:
-            anchor_case(conn, record, "delivered" if status == "sent" else "delivery_failed")

@@ -50,7 +50,7 @@ from exdesk.store.case_view import cases_from_rows, load_case
 from exdesk.store.cases import CaseFilter, CaseRef, count_cases, get_case_row, list_case_rows
 from exdesk.store.checkpoint import LedgerCheckpoint, check_checkpoint, sign_checkpoint
 from exdesk.store.database import Database, resolve_database_urls
-from exdesk.store.decision_log import StepEntry, anchor_case, append_record, digest
+from exdesk.store.decision_log import StepEntry, append_record, digest
 from exdesk.store.export import ExportSummary, export_tenant
 from exdesk.store.locks import case_lock
 from exdesk.store.migrate import migrate_database
@@ -466,7 +466,7 @@ class ExceptionDesk:
                 raise ConflictError(
                     f"outbox message {outbox_id} is {current.status}: only dead messages replay"
                 )
-            record, _, _ = append_record(
+            append_record(
                 conn,
                 tenant_id,
                 message.case_id,
@@ -476,8 +476,8 @@ class ExceptionDesk:
                     inputs_digest=digest({"outbox_id": outbox_id}),
                     output=ReplayStep(outbox_id=outbox_id, user=user),
                 ),
+                anchor="replayed",
             )
-            anchor_case(conn, record, "replayed")
             self.jobs.defer_delivery(conn, outbox_id)
         return message
 

@@ -9,7 +9,7 @@ from exdesk.policies.config import PolicyConfig
 from exdesk.store import approvals as approval_store
 from exdesk.store.cases import CaseUpdate, get_case_row
 from exdesk.store.database import Database
-from exdesk.store.decision_log import StepEntry, anchor_case, append_record, digest
+from exdesk.store.decision_log import StepEntry, append_record, digest
 from exdesk.store.locks import case_lock
 
 
@@ -50,16 +50,16 @@ def escalate_overdue(
                     sla_hours=sla_hours,
                 ),
             )
-            record, created, _ = append_record(
+            created = append_record(
                 conn,
                 tenant_id,
                 case_id,
                 f"escalate:{approval.approval_id}",
                 entry,
                 CaseUpdate(status="escalated"),
-            )
+                anchor="escalated",
+            ).written
             if created:
-                anchor_case(conn, record, "escalated")
                 escalated.append(case_id)
     return escalated
 

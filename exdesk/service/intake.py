@@ -13,7 +13,7 @@ from exdesk.errors import InputError
 from exdesk.service.jobs import JobQueue
 from exdesk.store.cases import CaseRef, ChainHead, insert_case
 from exdesk.store.database import Database
-from exdesk.store.decision_log import StepEntry, anchor_case, append_record, digest
+from exdesk.store.decision_log import StepEntry, append_record, digest
 
 INTAKE_KEY = "0001:intake"
 """Every case's first record is its intake, written when the case is created."""
@@ -47,8 +47,7 @@ def record_intake(
             ),
         )
         head = ChainHead.created(tenant_id)  # the case is ours alone until this commits
-        record = append_record(conn, tenant_id, ref.case_id, INTAKE_KEY, entry, head=head).record
-        anchor_case(conn, record, "created")
+        append_record(conn, tenant_id, ref.case_id, INTAKE_KEY, entry, head=head, anchor="created")
     return ref
 
 

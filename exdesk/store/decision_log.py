@@ -223,9 +223,13 @@ def append_record(
     *,
     head: ChainHead | None = None,
     flush: bool = True,
+    anchor: str | None = None,
 ) -> Appended:
     """Append one record to the case's chain, exactly once per ``step_key``, and apply the
     step's projection ``update`` to the case row in the same transaction as the new head.
+
+    ``anchor``: when the record is written now, anchor it in the tenant's ledger with this
+    reason, in the same transaction (see :func:`anchor_case`); run it inside one.
 
     The case row holds the chain head and is locked for the append, so one case's chain
     never forks and other cases are never blocked.
@@ -245,18 +249,27 @@ def append_record(
     had not run yet (its run starts again from the last checkpoint and records it anew).
     """
     update = update or CaseUpdate()
+    if anchor is not None and not flush:
+        raise ValueError("an anchored record is flushed: something outside acts on it")
     if head is not None:
         if not flush and conn.info.transaction_status != TransactionStatus.IDLE:
             raise ValueError("flush=False applies to one statement outside a transaction")
-        appended = _append_on(conn, tenant_id, case_id, step_key, entry, update, head, flush)
-        if appended is not None:
-            return appended
+        done = _append_on(
+            conn, tenant_id, case_id, step_key, entry, update, head, flush, anchor is not None
+        )
+        if done is not None:
+            if anchor is not None:
+                anchor_case(conn, done.appended.record, anchor, done.ledger_head)
+            return done.appended
         with conn.transaction():  # the head moved: look the step up, then lock the head
-            return append_record(conn, tenant_id, case_id, step_key, entry, update)
+            return append_record(conn, tenant_id, case_id, step_key, entry, update, anchor=anchor)
     existing = find_record(conn, case_id, step_key)
     if existing is not None:
         return Appended(existing, False, None)
-    return _append_locked(conn, tenant_id, case_id, step_key, entry, update)
+    appended = _append_locked(conn, tenant_id, case_id, step_key, entry, update)
+    if anchor is not None:
+        anchor_case(conn, appended.record, anchor)
+    return appended
 
 
 def _append_locked(
@@ -289,25 +302,50 @@ def _append_on(
     update: CaseUpdate,
     head: ChainHead,
     flush: bool,
-) -> Appended | None:
+    lock_ledger: bool,
+) -> _AppendedOn | None:
     """Append after a known ``head`` in one statement; None (nothing written) when the case
-    row no longer stands on it."""
+    row no longer stands on it. ``lock_ledger``: the same statement locks the tenant's
+    ledger head for an anchor (creating it on first use) and returns it."""
     after = head.updated(update)
     fields, record = _chained(conn, tenant_id, case_id, step_key, after, entry)
     sets, values = update_assignments(update)
     relaxed = "" if flush else _NO_FLUSH
+    insert = (
+        f"INSERT INTO decision_records ({_RECORD_COLUMNS}) SELECT {_RECORD_VALUES}"
+        f" FROM head{', relaxed' if relaxed else ''}"
+    )
+    ledger = (
+        f", appended AS ({insert} RETURNING seq), ledger AS ({_LOCK_LEDGER_HEAD}"
+        " SELECT %(tenant_id)s, 0, %(genesis)s FROM appended"
+        f" {_LOCK_LEDGER_CONFLICT}) SELECT seq, hash FROM ledger"
+    )
     moved = conn.execute(
         f"WITH {relaxed}head AS (UPDATE cases SET {sets}last_seq = %(seq)s,"
         " last_hash = %(hash)s, updated_at = now() WHERE case_id = %(case_id)s"
         " AND tenant_id = %(tenant_id)s AND last_seq = %(head_seq)s"
         " AND last_hash = %(prev_hash)s RETURNING case_id)"
-        f" INSERT INTO decision_records ({_RECORD_COLUMNS}) SELECT {_RECORD_VALUES}"
-        f" FROM head{', relaxed' if relaxed else ''}",
-        {**values, **fields, "head_seq": head.seq},
+        + (ledger if lock_ledger else f" {insert}"),
+        {**values, **fields, "head_seq": head.seq, "genesis": GENESIS_HASH},
     )
-    if moved.rowcount != 1:
+    ledger_head = moved.fetchone() if lock_ledger else None
+    if (ledger_head is None) if lock_ledger else (moved.rowcount != 1):
         return None
-    return Appended(record, True, after.moved(record.seq, record.hash))
+    appended = Appended(record, True, after.moved(record.seq, record.hash))
+    return _AppendedOn(appended, ledger_head)
+
+
+class _AppendedOn(NamedTuple):
+    appended: Appended
+    ledger_head: DictRow | None
+    """The tenant's ledger head, locked, when the append was asked to lock it."""
+
+
+_LOCK_LEDGER_HEAD = "INSERT INTO ledger_heads (tenant_id, seq, hash)"
+_LOCK_LEDGER_CONFLICT = (
+    "ON CONFLICT (tenant_id) DO UPDATE SET seq = ledger_heads.seq RETURNING seq, hash"
+)
+"""Creates the tenant's ledger head on first use and locks it, in one statement."""
 
 
 _NO_FLUSH = "relaxed AS (SELECT set_config('synchronous_commit', 'off', true)), "
@@ -417,15 +455,21 @@ def _with_commitments(conn: Connection[DictRow], case_id: str, output: StepOutpu
     return output
 
 
-def anchor_case(conn: Connection[DictRow], record: DecisionRecord, reason: str) -> None:
-    """Anchor a case's chain head (``record``) in the tenant's ledger. Inside a transaction."""
+def anchor_case(
+    conn: Connection[DictRow],
+    record: DecisionRecord,
+    reason: str,
+    ledger_head: DictRow | None = None,
+) -> None:
+    """Anchor a case's chain head (``record``) in the tenant's ledger. Inside a transaction.
+    ``ledger_head``: the tenant's ledger head, already locked in this transaction."""
     tenant_id = record.tenant_id
-    # Creates the tenant's head on first use and locks it, in one statement.
-    head = conn.execute(
-        "INSERT INTO ledger_heads (tenant_id, seq, hash) VALUES (%s, 0, %s)"
-        " ON CONFLICT (tenant_id) DO UPDATE SET seq = ledger_heads.seq RETURNING seq, hash",
-        (tenant_id, GENESIS_HASH),
-    ).fetchone()
+    head = ledger_head
+    if head is None:
+        head = conn.execute(
+            f"{_LOCK_LEDGER_HEAD} VALUES (%s, 0, %s) {_LOCK_LEDGER_CONFLICT}",
+            (tenant_id, GENESIS_HASH),
+        ).fetchone()
     assert head is not None  # an upsert returns its row
     fields: dict[str, Any] = {
         "tenant_id": tenant_id,

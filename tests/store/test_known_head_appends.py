@@ -153,6 +153,52 @@ def test_a_record_appended_meanwhile_sends_the_append_down_the_locking_path(
         assert_verifies(conn)
 
 
+def anchors_of(conn: psycopg.Connection[Any], case_id: str) -> list[tuple[int, str]]:
+    """The case's ledger entries: (record anchored, reason)."""
+    rows = conn.execute(
+        "SELECT case_seq, reason FROM ledger_entries WHERE case_id = %s ORDER BY seq",
+        (case_id,),
+    ).fetchall()
+    return [(int(row["case_seq"]), str(row["reason"])) for row in rows]
+
+
+@pytest.mark.parametrize("moved", [False, True], ids=["on the head", "head moved"])
+def test_an_anchored_append_anchors_the_record_it_wrote_once(
+    database_url: str, example_network: NetworkSnapshot, moved: bool
+) -> None:
+    """Asked to anchor, an append on a known head locks the tenant's ledger in its own
+    statement and anchors the record it wrote; when the head moved, the locking path
+    anchors it instead — once either way, and a step found already recorded is not
+    anchored again."""
+    tenant = f"t-{uuid.uuid4().hex}"  # a first anchor creates the tenant's ledger head
+    with psycopg.connect(database_url, **CONNECTION_KWARGS) as conn:
+        case_id, head = _new_case(conn, example_network, "wms-anchor", tenant)
+        if moved:
+            with conn.transaction():
+                append_record(conn, tenant, case_id, "deliver:x", _entry("delivered"))
+        waiting = CaseUpdate(status="awaiting_approval")
+        with conn.transaction():
+            appended = append_record(
+                conn, tenant, case_id, "0002:x", _entry("a"), waiting, head=head, anchor="waiting"
+            )
+        with conn.transaction():
+            again = append_record(conn, tenant, case_id, "0002:x", _entry("a"), anchor="waiting")
+        assert appended.written
+        assert not again.written
+        assert anchors_of(conn, case_id) == [(1, "created"), (appended.record.seq, "waiting")]
+        assert_verifies(conn, tenant)
+
+
+def test_an_anchored_append_is_flushed(database_url: str, example_network: NetworkSnapshot) -> None:
+    """An anchor is what someone outside acts on: it never rides an unflushed commit."""
+    with psycopg.connect(database_url, **CONNECTION_KWARGS) as conn:
+        case_id, head = _new_case(conn, example_network, "wms-anchor-flush")
+        with pytest.raises(ValueError, match="flushed"):
+            append_record(
+                conn, TENANT, case_id, "0002:x", _entry("a"), head=head, flush=False, anchor="x"
+            )
+
+
 def test_an_unflushed_append_leaves_the_connection_as_it_was(
     database_url: str, example_network: NetworkSnapshot
 ) -> None:
