@@ -328,9 +328,9 @@ def _append_on(
         + (ledger if lock_ledger else f" {insert}"),
         {**values, **fields, "head_seq": head.seq, "genesis": GENESIS_HASH},
     )
-    ledger_head = moved.fetchone() if lock_ledger else None
-    if (ledger_head is None) if lock_ledger else (moved.rowcount != 1):
+    if moved.rowcount != 1:  # the record inserted, or the ledger head it let through
         return None
+    ledger_head = moved.fetchone() if lock_ledger else None
     appended = Appended(record, True, after.moved(record.seq, record.hash))
     return _AppendedOn(appended, ledger_head)
 
