@@ -164,29 +164,46 @@ class Surroundings:
     lanes: list[CarrierLane]
 
 
+class _SurroundingsRow(BaseModel):
+    """The surroundings statement's one JSON object, validated in one pass."""
+
+    shipments: list[Shipment]
+    returns: list[ReturnAuthorization]
+    own_skus: list[Sku]
+    substitute_skus: list[Sku]
+    inventory: list[InventoryPosition]
+    warehouses: list[Warehouse]
+    lanes: list[CarrierLane]
+
+
+_DOC = "(doc || jsonb_build_object('tenant_id', tenant_id))::text AS doc"
+"""A stored object's JSON with its tenant, as text: validated straight from JSON."""
+
 _SURROUNDINGS = """
 WITH own AS (
-    SELECT sku, doc FROM skus WHERE tenant_id = %(t)s AND sku = ANY(%(skus)s)
+    SELECT sku, doc || %(tag)s AS doc FROM skus WHERE tenant_id = %(t)s AND sku = ANY(%(skus)s)
 ), substitutes AS (
-    SELECT sku, doc FROM skus WHERE tenant_id = %(t)s
+    SELECT sku, doc || %(tag)s AS doc FROM skus WHERE tenant_id = %(t)s
        AND sku IN (SELECT jsonb_array_elements_text(doc -> 'substitutes') FROM own)
        AND sku NOT IN (SELECT sku FROM own)
 ), every_sku AS (
     SELECT sku FROM own UNION SELECT sku FROM substitutes
 )
-SELECT
-    (SELECT coalesce(jsonb_agg(doc ORDER BY shipment_id), '[]') FROM shipments
-      WHERE tenant_id = %(t)s AND order_id = %(order)s) AS shipments,
-    (SELECT coalesce(jsonb_agg(doc ORDER BY rma_id), '[]') FROM return_authorizations
-      WHERE tenant_id = %(t)s AND order_id = %(order)s) AS returns,
-    (SELECT coalesce(jsonb_agg(doc ORDER BY sku), '[]') FROM own) AS own_skus,
-    (SELECT coalesce(jsonb_agg(doc ORDER BY sku), '[]') FROM substitutes) AS substitute_skus,
-    (SELECT coalesce(jsonb_agg(doc ORDER BY sku, warehouse_id), '[]') FROM inventory_positions
-      WHERE tenant_id = %(t)s AND sku IN (SELECT sku FROM every_sku)) AS inventory,
-    (SELECT coalesce(jsonb_agg(doc ORDER BY warehouse_id), '[]') FROM warehouses
-      WHERE tenant_id = %(t)s AND %(warehouses)s) AS warehouses,
-    (SELECT coalesce(jsonb_agg(doc ORDER BY origin_region, carrier, service), '[]')
-       FROM carrier_lanes WHERE tenant_id = %(t)s AND dest_region = %(region)s) AS lanes
+SELECT json_build_object(
+    'shipments', (SELECT coalesce(jsonb_agg(doc || %(tag)s ORDER BY shipment_id), '[]')
+      FROM shipments WHERE tenant_id = %(t)s AND order_id = %(order)s),
+    'returns', (SELECT coalesce(jsonb_agg(doc || %(tag)s ORDER BY rma_id), '[]')
+      FROM return_authorizations WHERE tenant_id = %(t)s AND order_id = %(order)s),
+    'own_skus', (SELECT coalesce(jsonb_agg(doc ORDER BY sku), '[]') FROM own),
+    'substitute_skus', (SELECT coalesce(jsonb_agg(doc ORDER BY sku), '[]') FROM substitutes),
+    'inventory', (SELECT coalesce(jsonb_agg(doc || %(tag)s ORDER BY sku, warehouse_id), '[]')
+      FROM inventory_positions WHERE tenant_id = %(t)s AND sku IN (SELECT sku FROM every_sku)),
+    'warehouses', (SELECT coalesce(jsonb_agg(doc || %(tag)s ORDER BY warehouse_id), '[]')
+      FROM warehouses WHERE tenant_id = %(t)s AND %(warehouses)s),
+    'lanes', (SELECT coalesce(
+        jsonb_agg(doc || %(tag)s ORDER BY origin_region, carrier, service), '[]')
+      FROM carrier_lanes WHERE tenant_id = %(t)s AND dest_region = %(region)s)
+)::text AS doc
 """
 
 
@@ -199,26 +216,23 @@ class NetworkReader:
 
     def _one(self, model: type[ModelT], sql: str, *params: Any) -> ModelT | None:
         row = self._conn.execute(sql, (self.tenant_id, *params)).fetchone()
-        return None if row is None else self._model(model, row["doc"])
+        return None if row is None else model.model_validate_json(row["doc"])
 
     def _many(self, model: type[ModelT], sql: str, *params: Any) -> list[ModelT]:
         rows = self._conn.execute(sql, (self.tenant_id, *params)).fetchall()
-        return [self._model(model, row["doc"]) for row in rows]
-
-    def _model(self, model: type[ModelT], doc: dict[str, Any]) -> ModelT:
-        return model.model_validate({**doc, "tenant_id": self.tenant_id})
+        return [model.model_validate_json(row["doc"]) for row in rows]
 
     def order(self, order_id: str) -> Order | None:
         """One order by id."""
         return self._one(
-            Order, "SELECT doc FROM orders WHERE tenant_id=%s AND order_id=%s", order_id
+            Order, f"SELECT {_DOC} FROM orders WHERE tenant_id=%s AND order_id=%s", order_id
         )
 
     def orders_named(self, tokens: Sequence[str]) -> list[Order]:
         """Orders whose id is one of the tokens (case-insensitive)."""
         return self._many(
             Order,
-            "SELECT doc FROM orders WHERE tenant_id=%s AND upper(order_id) = ANY(%s)"
+            f"SELECT {_DOC} FROM orders WHERE tenant_id=%s AND upper(order_id) = ANY(%s)"
             " ORDER BY order_id",
             [t.upper() for t in tokens],
         )
@@ -228,7 +242,7 @@ class NetworkReader:
         upper = [t.upper() for t in tokens]
         return self._many(
             Shipment,
-            "SELECT doc FROM shipments WHERE tenant_id=%s"
+            f"SELECT {_DOC} FROM shipments WHERE tenant_id=%s"
             " AND (upper(shipment_id) = ANY(%s) OR upper(tracking_number) = ANY(%s))"
             " ORDER BY shipment_id",
             upper,
@@ -239,7 +253,7 @@ class NetworkReader:
         """One customer account by id."""
         return self._one(
             CustomerAccount,
-            "SELECT doc FROM customers WHERE tenant_id=%s AND customer_id=%s",
+            f"SELECT {_DOC} FROM customers WHERE tenant_id=%s AND customer_id=%s",
             customer_id,
         )
 
@@ -257,7 +271,7 @@ class NetworkReader:
         """The customer whose contact has this e-mail address (case-insensitive)."""
         return self._one(
             CustomerAccount,
-            "SELECT doc FROM customers WHERE tenant_id=%s AND lower(contact_email)=lower(%s)"
+            f"SELECT {_DOC} FROM customers WHERE tenant_id=%s AND lower(contact_email)=lower(%s)"
             " ORDER BY customer_id LIMIT 1",
             email,
         )
@@ -266,7 +280,7 @@ class NetworkReader:
         """One shipment by id, or by tracking number."""
         return self._one(
             Shipment,
-            "SELECT doc FROM shipments WHERE tenant_id=%s"
+            f"SELECT {_DOC} FROM shipments WHERE tenant_id=%s"
             " AND (shipment_id=%s OR tracking_number=%s) ORDER BY shipment_id = %s DESC LIMIT 1",
             shipment_id,
             shipment_id,
@@ -287,24 +301,22 @@ class NetworkReader:
             _SURROUNDINGS,
             {
                 "t": self.tenant_id,
+                "tag": Jsonb({"tenant_id": self.tenant_id}),
                 "order": order.order_id if order else None,
                 "skus": sorted(set(skus)),
                 "warehouses": warehouses,
                 "region": order.ship_to.region if order else None,
             },
         ).fetchone()
-        assert row is not None  # a SELECT of scalar subqueries returns one row
-
-        def read(model: type[ModelT], column: str) -> list[ModelT]:
-            return [self._model(model, doc) for doc in row[column]]
-
+        assert row is not None  # a SELECT of one object returns one row
+        read = _SurroundingsRow.model_validate_json(row["doc"])
         return Surroundings(
-            shipments=read(Shipment, "shipments"),
-            returns=read(ReturnAuthorization, "returns"),
-            skus=read(Sku, "own_skus") + read(Sku, "substitute_skus"),
-            inventory=read(InventoryPosition, "inventory"),
-            warehouses=read(Warehouse, "warehouses"),
-            lanes=read(CarrierLane, "lanes"),
+            shipments=read.shipments,
+            returns=read.returns,
+            skus=read.own_skus + read.substitute_skus,
+            inventory=read.inventory,
+            warehouses=read.warehouses,
+            lanes=read.lanes,
         )
 
     def counts(self) -> dict[str, int]:
