@@ -145,8 +145,12 @@ class CaseRunner:
         self, tenant_id: str, case_id: str, row: dict[str, Any]
     ) -> tuple[Any, int | None]:
         """What to invoke the graph with next, and the record count its state stands on."""
-        snapshot = self._graph().get_state(self._config(case_id))
-        if not snapshot.values:
+        # While no step has recorded anything, whatever checkpoint a run cut short left
+        # holds no progress: a run from the start is the same run, and the checkpoint is
+        # not read.
+        fresh = row["last_seq"] == INTAKE_SEQ
+        snapshot = None if fresh else self._graph().get_state(self._config(case_id))
+        if snapshot is None or not snapshot.values:
             state = initial_state(tenant_id, case_id, row["event"], INTAKE_SEQ, row["initiated_by"])
             return state, INTAKE_SEQ
         seq = snapshot.values.get("seq")
