@@ -33,6 +33,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import NamedTuple
 
 from bench.workflow_throughput import copies_of, fresh_database
 from exdesk.domain import ExceptionEvent
@@ -100,15 +101,28 @@ def model_failures(desk: ExceptionDesk, tenant: str) -> int:
     return int(row["n"]) if row else 0
 
 
+class Measured(NamedTuple):
+    """One configuration's run."""
+
+    rate: float
+    """Cases/s end to end: the batch's intake, then its runs until the last one stops."""
+    saturated: float
+    """Cases/s while all N slots were busy (NaN when not measured)."""
+    requests_per_case: float
+    failures: int
+    """Records naming a model failure."""
+    cpu: float
+    """CPU seconds per case of the processes that ran the cases."""
+
+
 def measure(
     settings: Settings,
     server: StandIn,
     events: list[ExceptionEvent],
     size: int,
     label: str,
-) -> tuple[float, float, int, float]:
-    """Cases/s, model requests per case, failures (records naming a model failure), and
-    this process's CPU seconds per case (the stand-in runs in a process of its own)."""
+) -> Measured:
+    """One configuration in this process (the stand-in runs in a process of its own)."""
     with ExceptionDesk.open(settings) as desk:
         desk.load_network("warmup", example_network())
         desk.ingest("warmup", batch_of(events, 4, f"warm-{label}"))
@@ -118,12 +132,32 @@ def measure(
         desk.load_network(tenant, example_network())
         batch = batch_of(events, size, f"run-{label}")
         before = server.requests
+        finished: list[float] = []
         started, cpu = time.perf_counter(), time.process_time()
-        desk.ingest(tenant, batch)
+        desk.ingest(
+            tenant, batch, progress=lambda done, total: finished.append(time.perf_counter())
+        )
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
         requests = server.requests - before
         failures = model_failures(desk, tenant)
-    return len(batch) / elapsed, requests / len(batch), failures, cpu / len(batch)
+    return Measured(
+        len(batch) / elapsed,
+        saturated_rate(finished, settings.workers),
+        requests / len(batch),
+        failures,
+        cpu / len(batch),
+    )
+
+
+def saturated_rate(finished: list[float], in_flight: int) -> float:
+    """Cases/s while every slot was busy: from the ``in_flight``-th completion (the first
+    wave done, each slot on its second case) to the one that left the queue empty (the
+    ``in_flight``-th from last), leaving out the batch's intake, its start and its drain,
+    when fewer cases are in flight. NaN when the batch is too small to have such a span."""
+    first, last = in_flight, len(finished) - in_flight
+    if last - first < in_flight:
+        return float("nan")
+    return (last - first) / (finished[last - 1] - finished[first - 1])
 
 
 def measure_fleet(
@@ -134,7 +168,7 @@ def measure_fleet(
     label: str,
     processes: int,
     logs: Path,
-) -> tuple[float, float, int, float]:
+) -> Measured:
     """Like :func:`measure`, through ``processes`` worker processes; CPU seconds per case
     are the workers'."""
     per_process = max(1, settings.workers // processes)
@@ -164,7 +198,9 @@ def measure_fleet(
             elapsed = time.perf_counter() - started
             requests, cpu = server.requests - before, cpu_seconds(pids) - cpu
         failures = model_failures(desk, tenant)
-    return len(batch) / elapsed, requests / len(batch), failures, cpu / len(batch)
+    return Measured(
+        len(batch) / elapsed, float("nan"), requests / len(batch), failures, cpu / len(batch)
+    )
 
 
 def cpu_seconds(pids: list[int]) -> float:
@@ -195,7 +231,7 @@ def main() -> None:
     args = parser.parse_args()
 
     events = [e for e in example_events() if e.document is None or e.document.kind == "text"]
-    rows: list[tuple[int, int, int, float, float, float, int, float, float]] = []
+    rows: list[tuple[int, int, int, Measured, float, float]] = []
     with (
         tempfile.TemporaryDirectory(prefix="exdesk-bench-") as tmp,
         StandIn(delay=0.0) as at_once,
@@ -224,16 +260,14 @@ def main() -> None:
                 logs = Path(tmp) / "logs"
                 ceiling = measure_fleet(
                     settings, at_once, events, size, f"{n}-no-wait", processes, logs
-                )[0]
-                rate, per_case, failures, cpu = measure_fleet(
-                    settings, delayed, events, size, f"{n}", processes, logs
-                )
+                ).rate
+                run = measure_fleet(settings, delayed, events, size, f"{n}", processes, logs)
             else:
-                ceiling = measure(settings, at_once, events, size, f"{n}-no-wait")[0]
+                ceiling = measure(settings, at_once, events, size, f"{n}-no-wait").rate
                 settings = settings.model_copy(update={"openai_base_url": delayed.base_url})
-                rate, per_case, failures, cpu = measure(settings, delayed, events, size, f"{n}")
-            ideal = n / (args.delay * per_case)
-            rows.append((n, processes, size, rate, per_case, ideal, failures, cpu, ceiling))
+                run = measure(settings, delayed, events, size, f"{n}")
+            ideal = n / (args.delay * run.requests_per_case)
+            rows.append((n, processes, size, run, ideal, ceiling))
     where = (
         f"{args.processes} worker processes sharing the in-flight requests"
         if args.processes > 1
@@ -245,15 +279,22 @@ def main() -> None:
     )
     print(
         f"{'in flight':>9}  {'processes':>9}  {'cases':>5}  {'requests/case':>13}  {'cases/s':>8}  "
-        f"{'ideal':>7}  {'of ideal':>8}  {'no-wait cases/s':>15}  "
-        f"{'of min(ideal, no-wait)':>22}  {'model failures':>14}  {'CPU ms/case':>11}"
+        f"{'ideal':>7}  {'of ideal':>8}  {'saturated':>9}  {'of ideal':>8}  "
+        f"{'no-wait cases/s':>15}  {'of min(ideal, no-wait)':>22}  {'model failures':>14}  "
+        f"{'CPU ms/case':>11}"
     )
-    for n, processes, size, rate, per_case, ideal, failures, cpu, ceiling in rows:
+    for n, processes, size, run, ideal, ceiling in rows:
         print(
-            f"{n:>9}  {processes:>9}  {size:>5}  {per_case:>13.2f}  {rate:>8.2f}  {ideal:>7.2f}  "
-            f"{rate / ideal:>8.0%}  {ceiling:>15.2f}  {rate / min(ideal, ceiling):>22.0%}  "
-            f"{failures:>14}  {cpu * 1000:>11.0f}"
+            f"{n:>9}  {processes:>9}  {size:>5}  {run.requests_per_case:>13.2f}  "
+            f"{run.rate:>8.2f}  {ideal:>7.2f}  {run.rate / ideal:>8.0%}  "
+            f"{run.saturated:>9.2f}  {run.saturated / ideal:>8.0%}  {ceiling:>15.2f}  "
+            f"{run.rate / min(ideal, ceiling):>22.0%}  {run.failures:>14}  "
+            f"{run.cpu * 1000:>11.0f}"
         )
+    print(
+        "saturated: cases/s while all N slots were busy (from the N-th completion to the "
+        "N-th from last), without the batch's intake, start and drain"
+    )
     print(
         "no-wait: the same cases with the stand-in answering at once (the workflow's own "
         f"ceiling on this machine; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)"
