@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from exdesk.domain import CustomerAccount, ExceptionEvent, Order, Shipment
 from exdesk.domain.context import CaseContext
 from exdesk.store.network import NetworkReader
 from exdesk.tools.references import find_references
 from exdesk.tools.senders import sender_warnings
+
+T = TypeVar("T")
 
 
 def look_up_context(reader: NetworkReader, event: ExceptionEvent) -> CaseContext:
@@ -21,13 +25,17 @@ def look_up_context(reader: NetworkReader, event: ExceptionEvent) -> CaseContext
     text = event.summary + ("\n" + event.document.content if event.document else "")
     refs = find_references(text)
 
-    customer = _explicit_customer(reader, event, missing)
-    sender = reader.customer_by_email(refs.sender_email) if refs.sender_email else None
+    named = reader.named(
+        customer_id=event.customer_id,
+        sender_email=refs.sender_email,
+        shipment_id=event.shipment_id,
+        order_id=event.order_id,
+    )
+    customer = _found(named.customer, "customer", event.customer_id, missing)
     if customer is None:
-        customer = sender
-
-    shipment = _explicit_shipment(reader, event, missing)
-    order = _explicit_order(reader, event, missing)
+        customer = named.sender
+    shipment = _found(named.shipment, "shipment", event.shipment_id, missing)
+    order = _found(named.order, "order", event.order_id, missing)
     if order is None and shipment is not None:
         order = reader.order(shipment.order_id)
     if order is None and shipment is None and refs.identifiers:
@@ -69,37 +77,11 @@ def look_up_context(reader: NetworkReader, event: ExceptionEvent) -> CaseContext
     )
 
 
-def _explicit_customer(
-    reader: NetworkReader, event: ExceptionEvent, missing: list[str]
-) -> CustomerAccount | None:
-    if not event.customer_id:
-        return None
-    customer = reader.customer(event.customer_id)
-    if customer is None:
-        missing.append(f"customer {event.customer_id}")
-    return customer
-
-
-def _explicit_order(
-    reader: NetworkReader, event: ExceptionEvent, missing: list[str]
-) -> Order | None:
-    if not event.order_id:
-        return None
-    order = reader.order(event.order_id)
-    if order is None:
-        missing.append(f"order {event.order_id}")
-    return order
-
-
-def _explicit_shipment(
-    reader: NetworkReader, event: ExceptionEvent, missing: list[str]
-) -> Shipment | None:
-    if not event.shipment_id:
-        return None
-    shipment = reader.shipment(event.shipment_id)
-    if shipment is None:
-        missing.append(f"shipment {event.shipment_id}")
-    return shipment
+def _found(found: T | None, kind: str, named: str | None, missing: list[str]) -> T | None:
+    """What the event names explicitly, noting a name that found nothing."""
+    if named and found is None:
+        missing.append(f"{kind} {named}")
+    return found
 
 
 def _order_from_text(

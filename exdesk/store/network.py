@@ -176,8 +176,38 @@ class _SurroundingsRow(BaseModel):
     lanes: list[CarrierLane]
 
 
-_DOC = "(doc || jsonb_build_object('tenant_id', tenant_id))::text AS doc"
+_DOC_TEXT = "(doc || jsonb_build_object('tenant_id', tenant_id))::text"
 """A stored object's JSON with its tenant, as text: validated straight from JSON."""
+
+_DOC = f"{_DOC_TEXT} AS doc"
+
+_NAMED = f"""
+SELECT
+    (SELECT {_DOC_TEXT} FROM customers
+      WHERE tenant_id = %(t)s AND customer_id = %(customer)s::text) AS customer,
+    (SELECT {_DOC_TEXT} FROM customers
+      WHERE tenant_id = %(t)s AND lower(contact_email) = lower(%(email)s::text)
+      ORDER BY customer_id LIMIT 1) AS sender,
+    (SELECT {_DOC_TEXT} FROM shipments
+      WHERE tenant_id = %(t)s
+        AND (shipment_id = %(shipment)s::text OR tracking_number = %(shipment)s::text)
+      ORDER BY shipment_id = %(shipment)s::text DESC LIMIT 1) AS shipment,
+    (SELECT {_DOC_TEXT} FROM orders
+      WHERE tenant_id = %(t)s AND order_id = %(order)s::text) AS order
+"""
+
+
+@dataclass(frozen=True)
+class Named:
+    """The objects an event names, each None when not named or not found."""
+
+    customer: CustomerAccount | None
+    sender: CustomerAccount | None
+    """The customer whose contact has the sender's e-mail address (case-insensitive)."""
+    shipment: Shipment | None
+    """The shipment by id, or by tracking number."""
+    order: Order | None
+
 
 _SURROUNDINGS = """
 WITH own AS (
@@ -267,24 +297,36 @@ class NetworkReader:
         ).fetchall()
         return [(row["customer_id"], row["contact_email"]) for row in rows]
 
-    def customer_by_email(self, email: str) -> CustomerAccount | None:
-        """The customer whose contact has this e-mail address (case-insensitive)."""
-        return self._one(
-            CustomerAccount,
-            f"SELECT {_DOC} FROM customers WHERE tenant_id=%s AND lower(contact_email)=lower(%s)"
-            " ORDER BY customer_id LIMIT 1",
-            email,
-        )
+    def named(
+        self,
+        *,
+        customer_id: str | None,
+        sender_email: str | None,
+        shipment_id: str | None,
+        order_id: str | None,
+    ) -> Named:
+        """In one statement: the customer, the sender's customer, the shipment (by id or
+        tracking number) and the order an event names."""
+        row = self._conn.execute(
+            _NAMED,
+            {
+                "t": self.tenant_id,
+                "customer": customer_id,
+                "email": sender_email,
+                "shipment": shipment_id,
+                "order": order_id,
+            },
+        ).fetchone()
+        assert row is not None  # a SELECT of scalar subqueries returns one row
 
-    def shipment(self, shipment_id: str) -> Shipment | None:
-        """One shipment by id, or by tracking number."""
-        return self._one(
-            Shipment,
-            f"SELECT {_DOC} FROM shipments WHERE tenant_id=%s"
-            " AND (shipment_id=%s OR tracking_number=%s) ORDER BY shipment_id = %s DESC LIMIT 1",
-            shipment_id,
-            shipment_id,
-            shipment_id,
+        def read(model: type[ModelT], column: str) -> ModelT | None:
+            return None if row[column] is None else model.model_validate_json(row[column])
+
+        return Named(
+            customer=read(CustomerAccount, "customer"),
+            sender=read(CustomerAccount, "sender"),
+            shipment=read(Shipment, "shipment"),
+            order=read(Order, "order"),
         )
 
     def surroundings(
