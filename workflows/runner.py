@@ -31,7 +31,7 @@ from exdesk.store import approvals as approval_store
 from exdesk.store.cases import CaseUpdate, ChainHead, get_case_row
 from exdesk.store.database import TRANSIENT_ERRORS
 from exdesk.store.decision_log import StepEntry, append_record, digest
-from exdesk.store.locks import case_lock
+from exdesk.store.locks import locked_case
 from exdesk.telemetry import masked_attributes, span_ids, tracer
 from exdesk.workflows.deps import WorkflowDeps
 from exdesk.workflows.graph import WORKFLOW_NAME, build_graph
@@ -96,15 +96,18 @@ class CaseRunner:
 
     def advance(self, tenant_id: str, case_id: str) -> RunResult:
         """Take the case as far as it can go, holding its lock throughout."""
-        with case_lock(self._deps.db, case_id):
-            return self.advance_locked(tenant_id, case_id)
+        with locked_case(self._deps.db, tenant_id, case_id) as row:
+            return self._advance(tenant_id, case_id, self._found(case_id, row))
 
     def _status(self, tenant_id: str, case_id: str) -> tuple[CaseStatus, dict[str, Any]]:
         with self._deps.db.connection() as conn:
-            row = get_case_row(conn, tenant_id, case_id)
+            row = self._found(case_id, get_case_row(conn, tenant_id, case_id))
+        return row["status"], row
+
+    def _found(self, case_id: str, row: dict[str, Any] | None) -> dict[str, Any]:
         if row is None:
             raise NotFoundError(f"case {case_id} not found")
-        return row["status"], row
+        return row
 
     def advance_locked(self, tenant_id: str, case_id: str) -> RunResult:
         """Like :meth:`advance`, for a caller that already holds the case's lock.
@@ -112,8 +115,11 @@ class CaseRunner:
         Decisions are read from the approvals table, never passed in: a decision stored
         just before a crash resumes the case the next time anyone advances it.
         """
+        return self._advance(tenant_id, case_id, self._status(tenant_id, case_id)[1])
+
+    def _advance(self, tenant_id: str, case_id: str, row: dict[str, Any]) -> RunResult:
         advanced = False
-        status, row = self._status(tenant_id, case_id)
+        status = row["status"]
         for _ in range(_MAX_LEGS):
             if status in FINAL_STATUSES:
                 break

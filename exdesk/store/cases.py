@@ -225,11 +225,13 @@ _CASE_WITH_EVENT = (
 )
 
 
+CASE_ROW = f"{_CASE_WITH_EVENT} WHERE c.tenant_id=%s AND c.case_id=%s"
+"""One case row of a tenant with its event; parameters: the tenant, the case."""
+
+
 def get_case_row(conn: Connection[DictRow], tenant_id: str, case_id: str) -> dict[str, Any] | None:
     """The case row of this tenant with its event, or None (also for another tenant's)."""
-    return conn.execute(
-        f"{_CASE_WITH_EVENT} WHERE c.tenant_id=%s AND c.case_id=%s", (tenant_id, case_id)
-    ).fetchone()
+    return conn.execute(CASE_ROW, (tenant_id, case_id)).fetchone()
 
 
 @dataclass(frozen=True)

@@ -8,14 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from psycopg import Connection
 from psycopg.rows import DictRow
 
+from exdesk.store.cases import CASE_ROW
 from exdesk.store.database import Database
 
 _CASE_LOCK_CLASS = 7_362_101
 """First key of the two-key advisory lock space used for cases."""
+
+
+_LOCK = "SELECT pg_advisory_lock(%s, hashtext(%s))"
+_UNLOCK = "SELECT pg_advisory_unlock(%s, hashtext(%s))"
 
 
 @contextmanager
@@ -26,11 +32,30 @@ def case_lock(db: Database, case_id: str) -> Iterator[None]:
     process's locks vanish with its connections.
     """
     with db.connection() as conn:
-        conn.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", (_CASE_LOCK_CLASS, case_id))
-        try:
+        conn.execute(_LOCK, (_CASE_LOCK_CLASS, case_id))
+        with _released(conn, case_id):
             yield
-        finally:
-            conn.execute("SELECT pg_advisory_unlock(%s, hashtext(%s))", (_CASE_LOCK_CLASS, case_id))
+
+
+@contextmanager
+def locked_case(db: Database, tenant_id: str, case_id: str) -> Iterator[dict[str, Any] | None]:
+    """:func:`case_lock`, yielding the case's row (with its event) as it stands once the lock
+    is held — read in the same round trip as the lock is taken; None when the tenant has no
+    such case."""
+    with db.connection() as conn, _released(conn, case_id):
+        with conn.pipeline():
+            conn.execute(_LOCK, (_CASE_LOCK_CLASS, case_id))
+            # A statement of its own: its snapshot is taken once the lock is held.
+            read = conn.execute(CASE_ROW, (tenant_id, case_id))
+        yield read.fetchone()
+
+
+@contextmanager
+def _released(conn: Connection[DictRow], case_id: str) -> Iterator[None]:
+    try:
+        yield
+    finally:
+        conn.execute(_UNLOCK, (_CASE_LOCK_CLASS, case_id))
 
 
 @contextmanager
@@ -45,4 +70,4 @@ def case_is_being_advanced(conn: Connection[DictRow], case_id: str) -> Iterator[
         yield not got
     finally:
         if got:
-            conn.execute("SELECT pg_advisory_unlock(%s, hashtext(%s))", (_CASE_LOCK_CLASS, case_id))
+            conn.execute(_UNLOCK, (_CASE_LOCK_CLASS, case_id))
