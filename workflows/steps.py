@@ -179,7 +179,14 @@ class StepRecorder:
                 and not result.outbox
                 and result.anchor is None
             )
-            with self._db.connection() if alone else self._db.transaction() as conn:
+            # Delivery hooks defer jobs in savepoints: a step with messages is not batched.
+            with (
+                self._db.connection()
+                if alone
+                else self._db.transaction()
+                if result.outbox
+                else self._db.batched_transaction()
+            ) as conn:
                 output = result.output
                 if result.approval is not None:
                     request = result.approval

@@ -325,12 +325,12 @@ def _append_on(
         " last_hash = %(hash)s, updated_at = now() WHERE case_id = %(case_id)s"
         " AND tenant_id = %(tenant_id)s AND last_seq = %(head_seq)s"
         " AND last_hash = %(prev_hash)s RETURNING case_id)"
-        + (ledger if lock_ledger else f" {insert}"),
+        + (ledger if lock_ledger else f" {insert} RETURNING seq"),
         {**values, **fields, "head_seq": head.seq, "genesis": GENESIS_HASH},
-    )
-    if moved.rowcount != 1:  # the record inserted, or the ledger head it let through
+    ).fetchone()  # read, not counted: a pipelined statement's count comes with its rows
+    if moved is None:  # neither the record inserted nor the ledger head it let through
         return None
-    ledger_head = moved.fetchone() if lock_ledger else None
+    ledger_head = moved if lock_ledger else None
     appended = Appended(record, True, after.moved(record.seq, record.hash))
     return _AppendedOn(appended, ledger_head)
 
