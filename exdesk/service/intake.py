@@ -62,7 +62,8 @@ def accept_events(
     """Store every event's case in one transaction; with ``jobs``, defer each new case's
     run in that same transaction. Returns one reference per event, in order."""
     check_tenant(tenant_id, events)
-    with db.transaction() as conn:
+    # Deferring a job opens a savepoint, which a batched transaction cannot hold.
+    with db.transaction() if jobs is not None else db.batched_transaction() as conn:
         refs = [record_intake(conn, tenant_id, event, initiated_by) for event in events]
         if jobs is not None:
             for ref in refs:
