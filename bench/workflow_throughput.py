@@ -18,6 +18,7 @@ embedded server in a temporary directory.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import os
 import statistics
@@ -27,14 +28,16 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 from typing import Any, TypedDict
 
 import psycopg
+import psycopg.waiting
 from langgraph.checkpoint.postgres import PostgresSaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
@@ -113,37 +116,71 @@ def nodes_per_case(desk: ExceptionDesk, tenant: str) -> float:
     return float(row["n"]) if row else 0.0
 
 
+def _sender() -> str:
+    """Who called psycopg: the first frame outside it, its pool, ``contextlib`` and the
+    counters here, from the innermost out: ``langgraph`` or ``exdesk``."""
+    frame: FrameType | None = sys._getframe(2)
+    while frame is not None and (
+        "/psycopg" in frame.f_code.co_filename
+        or frame.f_code.co_filename in (__file__, contextlib.__file__)
+    ):
+        frame = frame.f_back
+    if frame is not None and "/langgraph/" in frame.f_code.co_filename:
+        return "langgraph"
+    return "exdesk"
+
+
+@dataclass
+class Traffic:
+    """What the block sent PostgreSQL, by sender."""
+
+    statements: Counter[str] = field(default_factory=Counter)
+    """Statements executed (transaction control — BEGIN, COMMIT — not counted)."""
+    round_trips: Counter[str] = field(default_factory=Counter)
+    """Waits that ended with the server's answer: a pipeline's statements share one."""
+
+
 @contextmanager
-def counted_statements() -> Iterator[Counter[str]]:
-    """Count the statements sent to PostgreSQL in the block (each one round trip, except
-    those LangGraph pipelines), by who sent them: ``langgraph`` or ``exdesk``."""
-    counts: Counter[str] = Counter()
+def counted_traffic() -> Iterator[Traffic]:
+    """Count the statements and the round trips to PostgreSQL in the block."""
+    traffic = Traffic()
     execute, executemany = psycopg.Cursor.execute, psycopg.Cursor.executemany
+    wait = psycopg.waiting.wait
 
-    def sender() -> str:
-        """Who called psycopg: the first frame outside it, from the innermost out."""
-        frame: FrameType | None = sys._getframe(2)
-        while frame is not None and "/psycopg" in frame.f_code.co_filename:
-            frame = frame.f_back
-        if frame is not None and "/langgraph/" in frame.f_code.co_filename:
-            return "langgraph"
-        return "exdesk"
-
-    def counted_execute(self: Any, *args: Any, **kwargs: Any) -> Any:
-        counts[sender()] += 1
-        return execute(self, *args, **kwargs)
+    def counted_execute(self: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+        if query not in ("BEGIN", "COMMIT"):
+            traffic.statements[_sender()] += 1
+        return execute(self, query, *args, **kwargs)
 
     def counted_executemany(self: Any, *args: Any, **kwargs: Any) -> Any:
-        counts[sender()] += 1
+        traffic.statements[_sender()] += 1
         return executemany(self, *args, **kwargs)
+
+    def watched(gen: Generator[Any, Any, Any], sender: str) -> Generator[Any, Any, Any]:
+        answered = False
+        try:
+            state = next(gen)
+            while True:
+                ready = yield state
+                if ready is not None and ready & psycopg.waiting.Ready.R and not answered:
+                    answered = True
+                    traffic.round_trips[sender] += 1
+                state = gen.send(ready)
+        except StopIteration as stop:
+            return stop.value
+
+    def counted_wait(gen: Any, *args: Any, **kwargs: Any) -> Any:
+        return wait(watched(gen, _sender()), *args, **kwargs)
 
     psycopg.Cursor.execute = counted_execute  # type: ignore[method-assign]
     psycopg.Cursor.executemany = counted_executemany  # type: ignore[method-assign]
+    psycopg.waiting.wait = counted_wait
     try:
-        yield counts
+        yield traffic
     finally:
         psycopg.Cursor.execute = execute  # type: ignore[method-assign]
         psycopg.Cursor.executemany = executemany  # type: ignore[method-assign]
+        psycopg.waiting.wait = wait
 
 
 def fresh_database(server_url: str) -> str:
@@ -168,7 +205,7 @@ def main() -> None:
         events = example_events()
         network = example_network()
         results: list[tuple[int, float, float, float, float, float, float]] = []
-        statements = (0.0, 0.0, 0.0)
+        ours_traffic, bare_traffic, per_case = Traffic(), Traffic(), 1
         for workers in args.workers:
             settings = Settings(
                 data_dir=Path(tmp) / "data",
@@ -208,15 +245,11 @@ def main() -> None:
                 if workers == args.workers[0]:
                     batch = copies_of(events, 1, f"count-{workers}")
                     desk.load_network("count", network)
-                    with counted_statements() as ours_counts:
+                    with counted_traffic() as ours_traffic:
                         desk.ingest("count", batch)
-                    with counted_statements() as bare_counts:
+                    with counted_traffic() as bare_traffic:
                         run_bare(desk.db, round(nodes), len(batch), 1)
-                    statements = (
-                        ours_counts["exdesk"] / len(batch),
-                        ours_counts["langgraph"] / len(batch),
-                        sum(bare_counts.values()) / len(batch),
-                    )
+                    per_case = len(batch)
         cases = len(events) * args.copies
         print(
             f"{cases} cases per run, median of {args.runs} runs, PostgresSaver; bare graph"
@@ -233,11 +266,14 @@ def main() -> None:
                 f"{workers:>7}  {nodes:>10.1f}  {ours_rate:>14.1f}  {bare_rate:>17.1f}  "
                 f"{of_bare:>16.0%}  {exit_rate:>17.1f}  {of_exit:>16.0%}"
             )
-        ours_own, ours_graph, bare_all = statements
-        print(
-            f"statements per case: ours {ours_own + ours_graph:.1f} ({ours_own:.1f} ours,"
-            f" {ours_graph:.1f} LangGraph's checkpointer); bare graph {bare_all:.1f}"
-        )
+        for what in ("statements", "round_trips"):
+            ours_counts, bare_counts = getattr(ours_traffic, what), getattr(bare_traffic, what)
+            own, graph = ours_counts["exdesk"] / per_case, ours_counts["langgraph"] / per_case
+            print(
+                f"{what.replace('_', ' ')} per case: ours {own + graph:.1f} ({own:.1f} ours,"
+                f" {graph:.1f} LangGraph's checkpointer); bare graph"
+                f" {sum(bare_counts.values()) / per_case:.1f}"
+            )
 
 
 if __name__ == "__main__":
