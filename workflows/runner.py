@@ -58,6 +58,13 @@ class RunResult:
     """False when there was nothing to do (waiting for a person, or already final)."""
 
 
+def _existing(case_id: str, row: dict[str, Any] | None) -> dict[str, Any]:
+    """The case's row; NotFoundError when there is none."""
+    if row is None:
+        raise NotFoundError(f"case {case_id} not found")
+    return row
+
+
 def gate_decision(approval: Approval) -> GateDecision:
     """The resume value for a decided approval row."""
     assert approval.decision is not None
@@ -97,17 +104,11 @@ class CaseRunner:
     def advance(self, tenant_id: str, case_id: str) -> RunResult:
         """Take the case as far as it can go, holding its lock throughout."""
         with locked_case(self._deps.db, tenant_id, case_id) as row:
-            return self._advance(tenant_id, case_id, self._found(case_id, row))
+            return self._advance(tenant_id, case_id, _existing(case_id, row))
 
-    def _status(self, tenant_id: str, case_id: str) -> tuple[CaseStatus, dict[str, Any]]:
+    def _case_row(self, tenant_id: str, case_id: str) -> dict[str, Any]:
         with self._deps.db.connection() as conn:
-            row = self._found(case_id, get_case_row(conn, tenant_id, case_id))
-        return row["status"], row
-
-    def _found(self, case_id: str, row: dict[str, Any] | None) -> dict[str, Any]:
-        if row is None:
-            raise NotFoundError(f"case {case_id} not found")
-        return row
+            return _existing(case_id, get_case_row(conn, tenant_id, case_id))
 
     def advance_locked(self, tenant_id: str, case_id: str) -> RunResult:
         """Like :meth:`advance`, for a caller that already holds the case's lock.
@@ -115,7 +116,7 @@ class CaseRunner:
         Decisions are read from the approvals table, never passed in: a decision stored
         just before a crash resumes the case the next time anyone advances it.
         """
-        return self._advance(tenant_id, case_id, self._status(tenant_id, case_id)[1])
+        return self._advance(tenant_id, case_id, self._case_row(tenant_id, case_id))
 
     def _advance(self, tenant_id: str, case_id: str, row: dict[str, Any]) -> RunResult:
         advanced = False
@@ -135,9 +136,9 @@ class CaseRunner:
                 # The run's steps moved the head here: the case stands where they left it.
                 head = running.head
                 row = {**row, **head.projection, "last_seq": head.seq, "last_hash": head.hash}
-                status = row["status"]
             else:
-                status, row = self._status(tenant_id, case_id)
+                row = self._case_row(tenant_id, case_id)
+            status = row["status"]
             if status in WAITING_STATUSES:
                 # Whoever decides the gate from now on has the case advanced (inline under
                 # its lock, or a job queued with the decision): nothing more to do here.
