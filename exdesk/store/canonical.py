@@ -30,6 +30,7 @@ import json
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
+from json.encoder import encode_basestring
 from typing import Any, Literal
 
 HashVersion = Literal[1, 2]
@@ -46,17 +47,20 @@ def canonical_json_v1(value: Any) -> str:
 
 def canonical_json_v2(value: Any) -> str:
     """The serialisation that survives jsonb (see the module's description)."""
-    text = json.dumps(
-        _prepared(value),
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-        allow_nan=False,
-    )
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as error:
-        raise ValueError("a string holds a lone surrogate, which jsonb cannot store") from error
+    kind = type(value)
+    if kind is str:
+        return _string_text(value)
+    if value is None:
+        return "null"
+    if kind is int:
+        return int.__repr__(value)
+    if kind is bool:
+        return "true" if value else "false"
+    text = _ENCODER.encode(_prepared(value))
+    if "\\u0000" in text:  # written for NUL, or a backslash before "u0000": look closer
+        _refuse_nul(value)
+    if not text.isascii():
+        _refuse_lone_surrogates(text)
     return text
 
 
@@ -64,14 +68,7 @@ def canonical_object_v2(members: Mapping[str, str]) -> str:
     """What :func:`canonical_json_v2` writes for an object whose members' values are given
     already written (each the ``canonical_json_v2`` of its value): a writer that keeps them
     need not serialise an unchanged member again."""
-    return (
-        "{"
-        + ",".join(
-            f"{json.dumps(_string(key), ensure_ascii=False)}:{members[key]}"
-            for key in sorted(members)
-        )
-        + "}"
-    )
+    return "{" + ",".join(f"{_string_text(key)}:{members[key]}" for key in sorted(members)) + "}"
 
 
 def canonical_json(value: Any, version: HashVersion) -> str:
@@ -84,19 +81,63 @@ def canonical_number(value: int | float) -> str:
     return json.dumps(_prepared(value), allow_nan=False)
 
 
-def _string(value: str) -> str:
+_ENCODER = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+)
+"""Writes a prepared value (see :func:`_prepared`); built once, not per call."""
+
+_PLAIN: frozenset[type] = frozenset({str, int, bool, type(None)})
+"""Leaves written as they are (a NUL or lone surrogate in a string is caught in the text)."""
+
+
+def _string_text(value: str) -> str:
+    """A string (or key) as version 2 writes it: quoted, with only JSON's escapes."""
     if "\x00" in value:
         raise ValueError("a string holds NUL, which jsonb cannot store")
-    return value
+    text: str = encode_basestring(value)
+    if not text.isascii():
+        _refuse_lone_surrogates(text)
+    return text
+
+
+def _refuse_lone_surrogates(text: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise ValueError("a string holds a lone surrogate, which jsonb cannot store") from error
+
+
+def _refuse_nul(value: Any) -> None:
+    """Raise if a string anywhere in ``value`` (a key or a leaf) holds NUL."""
+    if isinstance(value, str):
+        _string_text(value)
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            _string_text(key)
+            _refuse_nul(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _refuse_nul(item)
 
 
 def _prepared(value: Any) -> Any:
-    """The value with every number in its canonical type, checked for what jsonb refuses
-    (``json.dumps`` then writes it)."""
-    if value is None or value is True or value is False or type(value) is int:
+    """The value with every number in its canonical type and every key checked to be a
+    string (the encoder then writes it; NUL and lone surrogates are looked for in the text).
+    A plain leaf is taken as it is without a call: most of a document is plain leaves."""
+    kind = type(value)
+    if kind is dict:
+        prepared = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise TypeError("object keys must be strings")
+            prepared[key] = item if type(item) in _PLAIN else _prepared(item)
+        return prepared
+    if kind is list or kind is tuple:
+        return [item if type(item) in _PLAIN else _prepared(item) for item in value]
+    if kind in _PLAIN:
         return value
-    if isinstance(value, str):
-        return _string(value)
+    if isinstance(value, str):  # a str subclass (an enum member): its plain value
+        return str.__str__(value)
     if isinstance(value, float):
         if not math.isfinite(value):
             raise ValueError(f"{value} has no JSON form")
@@ -106,16 +147,11 @@ def _prepared(value: Any) -> Any:
     if isinstance(value, int):  # an int subclass (not bool): its plain value
         return int(value)
     if isinstance(value, Decimal):
-        return _string(str(value))
+        return str(value)
     if isinstance(value, Mapping):
-        prepared = {}
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise TypeError("object keys must be strings")
-            prepared[_string(key)] = _prepared(item)
-        return prepared
+        return _prepared(dict(value))
     if isinstance(value, list | tuple):
-        return [_prepared(item) for item in value]
+        return _prepared(list(value))
     raise TypeError(f"{type(value).__name__} has no canonical JSON form: hash stored JSON")
 
 

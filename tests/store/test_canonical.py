@@ -9,6 +9,8 @@ import json
 import unicodedata
 from collections.abc import Iterator
 from decimal import Decimal
+from enum import IntEnum, StrEnum
+from types import MappingProxyType
 from typing import Any
 
 import psycopg
@@ -133,6 +135,38 @@ def test_what_jsonb_cannot_hold_is_refused() -> None:
         canonical_json_v2({1: "integer key"})
     with pytest.raises(TypeError, match="no canonical JSON form"):
         canonical_json_v2(object())
+
+
+def test_what_jsonb_cannot_hold_is_refused_wherever_it_sits() -> None:
+    """NUL and lone surrogates are refused in a key or deep inside; a string that only
+    spells an escape (a backslash before "u0000") is an ordinary string."""
+    for bad in ({"a": ["ok", {"b": "nul\x00"}]}, {"key\x00": 1}, [["\ud800"]], {"\udfff": 0}):
+        with pytest.raises(ValueError, match="jsonb cannot store"):
+            canonical_json_v2(bad)
+    with pytest.raises(TypeError, match="keys must be strings"):
+        canonical_json_v2({"a": {2: "integer key"}})
+    assert canonical_json_v2({"path": "C:\\u0000"}) == '{"path":"C:\\\\u0000"}'
+    with pytest.raises(ValueError, match="JSON form"):
+        canonical_json_v2({"a": [1, float("nan")]})
+
+
+class _Tier(IntEnum):
+    GOLD = 1
+
+
+class _Kind(StrEnum):
+    SHORT = "short"
+
+
+def test_python_spellings_are_written_as_their_json_values() -> None:
+    """A tuple is an array, an enum member its plain value, any mapping an object."""
+    value = {"t": (1, 2.0, "x"), "tier": _Tier.GOLD, "kind": _Kind.SHORT}
+    assert canonical_json_v2(value) == '{"kind":"short","t":[1,2,"x"],"tier":1}'
+    assert canonical_json_v2(MappingProxyType({"b": 1.0, "a": ()})) == '{"a":[],"b":1}'
+    assert canonical_json_v2(_Kind.SHORT) == canonical_json_v2("short")
+    assert canonical_json_v2(_Tier.GOLD) == "1"
+    assert canonical_json_v2(True) == "true"
+    assert canonical_json_v2(None) == "null"
 
 
 def test_decimals_are_strings_and_spellings_of_a_letter_differ() -> None:
