@@ -201,6 +201,7 @@ class StepRecorder:
                         reason=request.reason,
                         allowed_decisions=request.allowed_decisions,
                         excluded_users=request.excluded_users,
+                        fresh=head is not None,
                     )
                     output = _with(
                         output,

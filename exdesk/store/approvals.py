@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from psycopg import Connection
@@ -53,34 +54,49 @@ def request_approval(
     reason: str,
     allowed_decisions: Sequence[ApprovalDecision] = ("approve", "reject", "edit"),
     excluded_users: Sequence[str] = (),
+    fresh: bool = False,
 ) -> OpenedApproval:
-    """Open a pending approval, once per (case, step): a re-run returns the same one."""
-    returning = ", ".join(APPROVAL_COLUMNS)
-    row = conn.execute(
-        "INSERT INTO approvals (approval_id, tenant_id, case_id, step_key, kind, required_role,"
-        " proposal, reason, allowed_decisions, excluded_users)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
-        f" ON CONFLICT (case_id, step_key) DO NOTHING RETURNING {returning}",
-        (
-            f"apr_{uuid.uuid4().hex[:20]}",
-            tenant_id,
-            case_id,
-            step_key,
-            kind,
-            required_role,
-            Jsonb(proposal),
-            reason,
-            list(allowed_decisions),
-            list(excluded_users),
-        ),
+    """Open a pending approval, once per (case, step): a re-run returns the same one.
+    Its ``requested_at`` is this process's clock, as a decision record's ``at`` is.
+
+    ``fresh``: the caller knows the step has not run — it holds the case's run lock at a
+    known chain head, and a step's approval commits with its record — so no approval can
+    exist. The row is then sent as written, its digest taken from what was sent, and
+    nothing is read back: in a pipeline it costs no round trip of its own. Should one
+    exist after all, the insert fails and takes the caller's transaction with it.
+    """
+    row: dict[str, Any] = {
+        "approval_id": f"apr_{uuid.uuid4().hex[:20]}",
+        "tenant_id": tenant_id,
+        "case_id": case_id,
+        "step_key": step_key,
+        "kind": kind,
+        "required_role": required_role,
+        "proposal": proposal,
+        "reason": reason,
+        "allowed_decisions": list(allowed_decisions),
+        "excluded_users": list(excluded_users),
+        "requested_at": datetime.now(UTC),
+    }
+    columns = ", ".join(APPROVAL_COLUMNS)
+    insert = (
+        f"INSERT INTO approvals ({columns}) VALUES"
+        f" ({', '.join(f'%({column})s' for column in APPROVAL_COLUMNS)})"
+    )
+    values = {**row, "proposal": Jsonb(proposal)}
+    if fresh:
+        conn.execute(insert, values)
+        return OpenedApproval(row["approval_id"], row_digest(row, APPROVAL_COLUMNS))
+    stored = conn.execute(
+        f"{insert} ON CONFLICT (case_id, step_key) DO NOTHING RETURNING {columns}", values
     ).fetchone()
-    if row is None:  # opened by an earlier run of the step
-        row = conn.execute(
-            f"SELECT {returning} FROM approvals WHERE case_id=%s AND step_key=%s",
+    if stored is None:  # opened by an earlier run of the step
+        stored = conn.execute(
+            f"SELECT {columns} FROM approvals WHERE case_id=%s AND step_key=%s",
             (case_id, step_key),
         ).fetchone()
-    assert row is not None
-    return OpenedApproval(row["approval_id"], row_digest(row, APPROVAL_COLUMNS))
+    assert stored is not None
+    return OpenedApproval(stored["approval_id"], row_digest(stored, APPROVAL_COLUMNS))
 
 
 def get_approval(conn: Connection[DictRow], tenant_id: str, approval_id: str) -> Approval | None:

@@ -14,9 +14,15 @@ from hypothesis import strategies as st
 
 from exdesk.domain import FailStep, IntakeStep, NetworkSnapshot
 from exdesk.examples import example_network as shipped_network
+from exdesk.store.approvals import request_approval
 from exdesk.store.audit import verify_tenant
 from exdesk.store.cases import CaseUpdate, ChainHead, get_case_row, insert_case
-from exdesk.store.commitments import PROJECTION_COLUMNS, event_digest, row_digest
+from exdesk.store.commitments import (
+    PROJECTION_COLUMNS,
+    approval_digest,
+    event_digest,
+    row_digest,
+)
 from exdesk.store.database import CONNECTION_KWARGS
 from exdesk.store.decision_log import (
     StepEntry,
@@ -229,3 +235,56 @@ def test_a_new_case_stands_on_the_head_intake_assumes(
             ref = insert_case(conn, TENANT, event, "ops@acme.example")
         assert read_head(conn, ref.case_id) == ChainHead.created(TENANT)
         assert ref.event_digest == event_digest(conn, ref.case_id)
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(proposal=_object, reason=_text, excluded=st.lists(_text, max_size=2))
+def test_an_approval_opened_fresh_commits_to_the_row_as_stored(
+    database_url: str, proposal: dict[str, Any], reason: str, excluded: list[str]
+) -> None:
+    """Opened at a known head, an approval is not read back: the digest taken from what was
+    sent — whatever jsonb respells in the proposal — is the digest of the stored row."""
+    tenant = f"t-{uuid.uuid4().hex}"
+    with psycopg.connect(database_url, **CONNECTION_KWARGS) as conn:
+        case_id, _ = _new_case(conn, shipped_network(), "wms-approval", tenant)
+        with conn.pipeline(), conn.transaction():
+            opened = request_approval(
+                conn,
+                tenant_id=tenant,
+                case_id=case_id,
+                step_key="0005:check_policies",
+                kind="remediation",
+                required_role="ops",
+                proposal=proposal,
+                reason=reason,
+                excluded_users=excluded,
+                fresh=True,
+            )
+        assert approval_digest(conn, case_id, opened.approval_id) == opened.digest
+
+
+def test_a_fresh_approval_where_one_exists_fails_its_transaction(
+    database_url: str, example_network: NetworkSnapshot
+) -> None:
+    """``fresh`` asserts no approval exists: if one does, nothing of the step is kept."""
+    with psycopg.connect(database_url, **CONNECTION_KWARGS) as conn:
+        case_id, _ = _new_case(conn, example_network, "wms-approval-twice")
+        ask: dict[str, Any] = {
+            "tenant_id": TENANT,
+            "case_id": case_id,
+            "step_key": "0005:check_policies",
+            "kind": "remediation",
+            "required_role": "ops",
+            "proposal": {"action": "reship"},
+            "reason": "first",
+        }
+        with conn.transaction():
+            first = request_approval(conn, **ask)
+        again = request_approval(conn, **{**ask, "reason": "again"})
+        assert again == first  # a re-run that does not know the head gets the same one
+        with pytest.raises(psycopg.errors.UniqueViolation), conn.transaction():
+            request_approval(conn, **{**ask, "reason": "fresh"}, fresh=True)
+        rows = conn.execute("SELECT reason FROM approvals WHERE case_id=%s", (case_id,))
+        assert [row["reason"] for row in rows] == ["first"]
