@@ -71,9 +71,7 @@ def look_up_context(reader: NetworkReader, event: ExceptionEvent) -> CaseContext
         lanes=around.lanes,
         foreign_references=foreign,
         missing=missing,
-        warnings=sender_warnings(
-            refs.sender_email, customer, reader.contacts() if refs.sender_email else []
-        ),
+        warnings=sender_warnings(refs.sender_email, customer, named.contacts),
     )
 
 

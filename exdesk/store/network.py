@@ -193,7 +193,9 @@ SELECT
         AND (shipment_id = %(shipment)s::text OR tracking_number = %(shipment)s::text)
       ORDER BY shipment_id = %(shipment)s::text DESC LIMIT 1) AS shipment,
     (SELECT {_DOC_TEXT} FROM orders
-      WHERE tenant_id = %(t)s AND order_id = %(order)s::text) AS order
+      WHERE tenant_id = %(t)s AND order_id = %(order)s::text) AS order,
+    (SELECT json_agg(json_build_array(customer_id, contact_email) ORDER BY customer_id)
+       FROM customers WHERE tenant_id = %(t)s AND %(email)s::text IS NOT NULL) AS contacts
 """
 
 
@@ -207,6 +209,9 @@ class Named:
     shipment: Shipment | None
     """The shipment by id, or by tracking number."""
     order: Order | None
+    contacts: list[tuple[str, str]]
+    """For an event with a sender, every customer's (id, contact e-mail address), by id:
+    what the sender is judged against; else empty."""
 
 
 _SURROUNDINGS = """
@@ -287,16 +292,6 @@ class NetworkReader:
             customer_id,
         )
 
-    def contacts(self) -> list[tuple[str, str]]:
-        """Every customer's (id, contact e-mail address), by id: what a sender is judged
-        against, read without building the accounts."""
-        rows = self._conn.execute(
-            "SELECT customer_id, contact_email FROM customers WHERE tenant_id=%s"
-            " ORDER BY customer_id",
-            (self.tenant_id,),
-        ).fetchall()
-        return [(row["customer_id"], row["contact_email"]) for row in rows]
-
     def named(
         self,
         *,
@@ -306,7 +301,8 @@ class NetworkReader:
         order_id: str | None,
     ) -> Named:
         """In one statement: the customer, the sender's customer, the shipment (by id or
-        tracking number) and the order an event names."""
+        tracking number) and the order an event names — and, for a sender, the contacts
+        the sender is judged against."""
         row = self._conn.execute(
             _NAMED,
             {
@@ -327,6 +323,7 @@ class NetworkReader:
             sender=read(CustomerAccount, "sender"),
             shipment=read(Shipment, "shipment"),
             order=read(Order, "order"),
+            contacts=[(customer, email) for customer, email in row["contacts"] or []],
         )
 
     def surroundings(
