@@ -29,6 +29,16 @@ _COLUMNS = (
 )
 
 
+_ASKED = ", ".join(APPROVAL_COLUMNS)
+"""The columns an approval's digest covers: what it asks, fixed when it is opened."""
+
+_OPEN = (
+    f"INSERT INTO approvals ({_ASKED})"
+    f" VALUES ({', '.join(f'%({column})s' for column in APPROVAL_COLUMNS)})"
+)
+"""Opens an approval from a row of :data:`_ASKED` (the rest take their defaults)."""
+
+
 def _approval(row: dict[str, Any]) -> Approval:
     return Approval.model_validate(row)
 
@@ -78,21 +88,16 @@ def request_approval(
         "excluded_users": list(excluded_users),
         "requested_at": datetime.now(UTC),
     }
-    columns = ", ".join(APPROVAL_COLUMNS)
-    insert = (
-        f"INSERT INTO approvals ({columns}) VALUES"
-        f" ({', '.join(f'%({column})s' for column in APPROVAL_COLUMNS)})"
-    )
     values = {**row, "proposal": Jsonb(proposal)}
     if fresh:
-        conn.execute(insert, values)
+        conn.execute(_OPEN, values)
         return OpenedApproval(row["approval_id"], row_digest(row, APPROVAL_COLUMNS))
     stored = conn.execute(
-        f"{insert} ON CONFLICT (case_id, step_key) DO NOTHING RETURNING {columns}", values
+        f"{_OPEN} ON CONFLICT (case_id, step_key) DO NOTHING RETURNING {_ASKED}", values
     ).fetchone()
     if stored is None:  # opened by an earlier run of the step
         stored = conn.execute(
-            f"SELECT {columns} FROM approvals WHERE case_id=%s AND step_key=%s",
+            f"SELECT {_ASKED} FROM approvals WHERE case_id=%s AND step_key=%s",
             (case_id, step_key),
         ).fetchone()
     assert stored is not None

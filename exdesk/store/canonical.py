@@ -78,7 +78,7 @@ def canonical_json(value: Any, version: HashVersion) -> str:
 
 def canonical_number(value: int | float) -> str:
     """A number as version 2 writes it."""
-    return json.dumps(_prepared(value), allow_nan=False)
+    return canonical_json_v2(value)
 
 
 _ENCODER = json.JSONEncoder(
