@@ -2,12 +2,15 @@
 
 Both run in one process on the same PostgreSQL and the same ``PostgresSaver``. The exception
 workflow ingests copies of ``examples/exceptions.jsonl`` to each case's first stop, as it
-runs in production: each step's decision record committed as it is made, LangGraph's
-checkpoint written when the run stops (``durability="exit"``). The floor runs a linear graph
-with as many do-nothing nodes as our cases execute on average, checkpointed after every
-node (``durability="sync"``: a bare graph made as durable as ours, the baseline the ratio
-is reported against) and, beside it, only when it ends (``durability="exit"``: LangGraph's
-own cost with nothing made durable on the way). The ratio is the price of our own work.
+runs in production: each step's decision record committed by the time anything acts on
+it (records nothing acts on ride the transaction of the next one something does — a gate,
+a message, the stop), LangGraph's checkpoint written when the run stops
+(``durability="exit"``). The floor runs a linear graph with as many do-nothing nodes as
+our cases execute on average, checkpointed after every node (``durability="sync"``: every
+step durable as it ends, the baseline the issue's ratio is reported against) and, beside
+it, only when it ends (``durability="exit"``: LangGraph's own cost with nothing made
+durable on the way). Ours lies between the two: a crash loses only steps nothing acted on.
+The ratio is the price of our own work.
 
     python -m bench.workflow_throughput [--copies 3] [--runs 5] [--workers 1 4]
 

@@ -19,8 +19,6 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from langgraph.checkpoint.postgres import PostgresSaver
-from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command
 from opentelemetry.trace import Status, StatusCode
@@ -28,11 +26,12 @@ from opentelemetry.trace import Status, StatusCode
 from exdesk.domain import FINAL_STATUSES, WAITING_STATUSES, Approval, CaseStatus, FailStep
 from exdesk.errors import NotFoundError
 from exdesk.store import approvals as approval_store
-from exdesk.store.cases import CaseUpdate, ChainHead, get_case_row
+from exdesk.store.cases import CaseUpdate, ChainHead, HeadMovedError, get_case_row
 from exdesk.store.database import TRANSIENT_ERRORS
 from exdesk.store.decision_log import StepEntry, append_record, digest
 from exdesk.store.locks import locked_case
 from exdesk.telemetry import masked_attributes, span_ids, tracer
+from exdesk.workflows.checkpoints import RecordingSaver
 from exdesk.workflows.deps import WorkflowDeps
 from exdesk.workflows.graph import WORKFLOW_NAME, build_graph
 from exdesk.workflows.state import CaseState, GateDecision, initial_state
@@ -93,10 +92,7 @@ class CaseRunner:
         # PostgresSaver serialises its calls with a lock: one saver (and graph) per thread.
         graph = getattr(self._local, "graph", None)
         if graph is None:
-            saver = PostgresSaver(
-                self._deps.db.pool,
-                serde=JsonPlusSerializer(allowed_msgpack_modules=None),
-            )
+            saver = RecordingSaver(self._deps.db, self._deps.recorder)
             graph = build_graph(self._deps, saver)
             self._local.graph = graph
         return graph
@@ -129,8 +125,13 @@ class CaseRunner:
                 break
             # When the state stands on the log's head, no step past it was recorded.
             head = ChainHead.of_row(row) if seq == row["last_seq"] else None
-            with self._deps.recorder.run(case_id, head) as running:
-                completed = self._run(tenant_id, case_id, payload)
+            try:
+                with self._deps.recorder.run(case_id, head) as running:
+                    completed = self._run(tenant_id, case_id, payload)
+            except HeadMovedError:
+                # A record was appended meanwhile (a delivery's outcome) under a record the
+                # run had not yet written: it runs again from its last checkpoint.
+                completed = False
             advanced = True
             if completed and running.head is not None:
                 # The run's steps moved the head here: the case stands where they left it.

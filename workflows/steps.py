@@ -5,6 +5,12 @@ A node computes its result, hands it to :meth:`StepRecorder.record`, and builds 
 update from the *stored* record. When LangGraph re-runs a node after a crash, the record
 already exists: the node skips its work and returns the same update, so nothing is
 written twice and the state never disagrees with the log.
+
+A record nothing outside the database acts on (no approval, no message, no anchor) is not
+sent when its step ends: it rides the transaction of the run's next record that is, or is
+written before the run's next checkpoint (:meth:`StepRecorder.write_deferred`). A crash
+before then loses it together with the checkpoint that would have covered its step, as if
+the step had not run yet.
 """
 
 from __future__ import annotations
@@ -36,8 +42,11 @@ from exdesk.store import outbox as outbox_store
 from exdesk.store.cases import CaseUpdate, ChainHead
 from exdesk.store.database import Database
 from exdesk.store.decision_log import (
+    DeferredAppend,
     StepEntry,
     append_record,
+    defer_append,
+    deferred_written,
     digest,
     find_record,
 )
@@ -111,6 +120,23 @@ class RunningCase:
     """The chain head the run's state stands on, while it is known: the run's holder
     checked that the log holds nothing past it (no step recorded by a run a crash cut
     short), and each step written here moves it on. None once unknown."""
+    deferred: list[DeferredAppend] = field(default_factory=list)
+    """Records appended after ``head`` but not sent yet, in order."""
+    refused: BaseException | None = None
+    """Why the run's records not sent yet could not be written: from then on nothing of
+    the run may be checkpointed (it would cover steps with no record)."""
+    writing: threading.Lock = field(default_factory=threading.Lock)
+    """Held while they are written: LangGraph saves a checkpoint and a stopped run's
+    pending writes from two threads at once."""
+
+    def take_deferred(self) -> list[DeferredAppend]:
+        """The records not sent yet, which the caller now sends (see :meth:`put_back`)."""
+        taken, self.deferred = self.deferred, []
+        return taken
+
+    def put_back(self, taken: list[DeferredAppend]) -> None:
+        """Records taken to be sent whose transaction failed: they go out with the next."""
+        self.deferred[:0] = taken
 
 
 class StepRecorder:
@@ -137,10 +163,50 @@ class StepRecorder:
         finally:
             with self._runs_lock:
                 self._runs.pop(case_id, None)
+            if running.deferred:
+                # Never written, so no checkpoint covers their steps: they run again.
+                running.deferred.clear()
+                running.head = None
 
     def _running(self, case_id: str) -> RunningCase | None:
         with self._runs_lock:
             return self._runs.get(case_id)
+
+    def write_deferred(self, case_id: str) -> None:
+        """Write the run's records not sent yet, in one transaction: called before anything
+        that would have the case's progress outlive the run (its checkpoint, a stopped
+        run's pending writes). Once that has failed, raise again: the run starts again from
+        its last checkpoint."""
+        running = self._running(case_id)
+        if running is None:
+            return
+        with running.writing:
+            if running.refused is not None:
+                raise running.refused
+            if not running.deferred:
+                return
+            try:
+                with (
+                    self._sending(running) as deferred,
+                    self._db.batched_transaction() as conn,
+                    deferred_written(conn, deferred),
+                ):
+                    pass
+            except BaseException as error:
+                running.refused = error
+                raise
+
+    @contextmanager
+    def _sending(self, running: RunningCase | None) -> Iterator[list[DeferredAppend]]:
+        """The run's records not sent yet, taken for a transaction the block opens; put
+        back when it fails, so the run's checkpoint is never written without them."""
+        deferred = running.take_deferred() if running is not None else []
+        try:
+            yield deferred
+        except BaseException:
+            if running is not None:
+                running.put_back(deferred)
+            raise
 
     def record(
         self,
@@ -172,21 +238,17 @@ class StepRecorder:
             if result.output.step != step:
                 raise TypeError(f"the {step} step produced a {result.output.step} output")
             trace_id, span_id = span_ids(current)
-            # A lone record after a known head is one statement; anything more, one transaction.
-            alone = (
-                head is not None
-                and result.approval is None
-                and not result.outbox
-                and result.anchor is None
-            )
+            if running is not None and head is not None and _alone(result):
+                record = self._defer(running, head, state, key, result, (trace_id, span_id))
+                if current.is_recording():
+                    current.set_attributes({"exdesk.seq": record.seq})
+                return record
             # Delivery hooks defer jobs in savepoints: a step with messages is not batched.
             with (
-                self._db.connection()
-                if alone
-                else self._db.transaction()
-                if result.outbox
-                else self._db.batched_transaction()
-            ) as conn:
+                self._sending(running) as deferred_appends,
+                self._db.transaction() if result.outbox else self._db.batched_transaction() as conn,
+                deferred_written(conn, deferred_appends),
+            ):
                 output = result.output
                 if result.approval is not None:
                     request = result.approval
@@ -224,27 +286,14 @@ class StepRecorder:
                     if self._deliver is not None:
                         for outbox_id in outbox_ids:
                             self._deliver(conn, outbox_id)
-                entry = StepEntry(
-                    actor=result.actor,
-                    inputs_digest=digest(result.inputs),
-                    output=output,
-                    confidence=result.confidence,
-                    policy_results=list(result.policy_results),
-                    model=result.model,
-                    trace_id=trace_id,
-                    span_id=span_id,
-                )
-                # A lone record need not wait for its flush: whatever acts on the case
-                # outside the database next (a gate, a message, a stop) commits with one.
                 appended = append_record(
                     conn,
                     tenant_id,
                     case_id,
                     key,
-                    entry,
+                    _entry(result, output, trace_id, span_id),
                     result.case_update,
                     head=head,
-                    flush=not alone,
                     anchor=result.anchor,
                 )
             if running is not None:
@@ -253,6 +302,50 @@ class StepRecorder:
             if current.is_recording():
                 current.set_attributes({"exdesk.seq": appended.record.seq})
         return appended.record
+
+    def _defer(
+        self,
+        running: RunningCase,
+        head: ChainHead,
+        state: CaseState,
+        key: str,
+        result: StepResult,
+        ids: tuple[str | None, str | None],
+    ) -> DecisionRecord:
+        """Append a record nothing outside acts on after the run's known head, unsent."""
+        deferred = defer_append(
+            self._db.signer,
+            state["tenant_id"],
+            state["case_id"],
+            key,
+            _entry(result, result.output, *ids),
+            result.case_update,
+            head=head,
+        )
+        running.deferred.append(deferred)
+        running.head = deferred.appended.head
+        return deferred.appended.record
+
+
+def _alone(result: StepResult) -> bool:
+    """Whether the step writes its record alone: nothing outside the database acts on it
+    (no approval, no message, no anchor), so it can wait for the run's next write."""
+    return result.approval is None and not result.outbox and result.anchor is None
+
+
+def _entry(
+    result: StepResult, output: StepOutput, trace_id: str | None, span_id: str | None
+) -> StepEntry:
+    return StepEntry(
+        actor=result.actor,
+        inputs_digest=digest(result.inputs),
+        output=output,
+        confidence=result.confidence,
+        policy_results=list(result.policy_results),
+        model=result.model,
+        trace_id=trace_id,
+        span_id=span_id,
+    )
 
 
 def _with(output: StepOutput, **ids: Any) -> StepOutput:

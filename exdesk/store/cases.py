@@ -108,6 +108,12 @@ GENESIS_HASH = "0" * 64
 """The ``prev_hash`` of a chain's first record (the head of a case with none)."""
 
 
+class HeadMovedError(Exception):
+    """A record written on a chain head the case no longer stood on (another writer
+    appended meanwhile) was refused: the run that wrote it starts again from its last
+    checkpoint. Transient: never a reason to fail a case."""
+
+
 @dataclass(frozen=True)
 class ChainHead:
     """A case's chain head and projection as stored: what its next record links to

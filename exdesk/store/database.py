@@ -17,6 +17,7 @@ from psycopg.rows import DictRow, dict_row
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from exdesk.errors import ConfigurationError
+from exdesk.store.cases import HeadMovedError
 from exdesk.store.roles import (
     APPLICATION_ROLE,
     OWNER_ROLE,
@@ -32,9 +33,10 @@ TRANSIENT_ERRORS: tuple[type[Exception], ...] = (
     psycopg.OperationalError,
     PoolTimeout,
     TimeoutError,
+    HeadMovedError,
 )
-"""The database, or a connection from the pool, was briefly out of reach: worth retrying,
-never a reason to fail a case."""
+"""The database, or a connection from the pool, was briefly out of reach, or a run's
+deferred record met another writer: worth retrying, never a reason to fail a case."""
 
 CONNECTION_KWARGS: dict[str, Any] = {
     "autocommit": True,

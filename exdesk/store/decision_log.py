@@ -10,13 +10,14 @@ ledger append is the only tenant-wide critical section and lasts one short trans
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from psycopg import Connection
-from psycopg.pq import TransactionStatus
+from psycopg.pq import PipelineStatus, TransactionStatus
 from psycopg.rows import DictRow
 from psycopg.types.json import Jsonb
 
@@ -43,6 +44,7 @@ from exdesk.store.cases import (
     GENESIS_HASH,
     CaseUpdate,
     ChainHead,
+    HeadMovedError,
     apply_update,
     update_assignments,
 )
@@ -52,7 +54,7 @@ from exdesk.store.commitments import (
     event_digest,
     outbox_digest,
 )
-from exdesk.store.signing import signer_of
+from exdesk.store.signing import LogSigner, signer_of
 
 canonical_json = canonical_json_v1
 """The first release's serialisation, still what ``inputs_digest`` and ledger hashes use."""
@@ -222,7 +224,6 @@ def append_record(
     update: CaseUpdate | None = None,
     *,
     head: ChainHead | None = None,
-    flush: bool = True,
     anchor: str | None = None,
 ) -> Appended:
     """Append one record to the case's chain, exactly once per ``step_key``, and apply the
@@ -239,30 +240,26 @@ def append_record(
     the head only if it is still ``head`` (the unique ``(case_id, step_key)`` still refuses
     a second record); one appended meanwhile outside the run (a delivery's outcome) sends
     the append down the locking path. Without ``head``, the step is looked up first and
-    the append locks the case row: run it inside a transaction.
+    the append locks the case row.
 
-    ``flush=False`` (with ``head``, outside any transaction): the statement's commit does
-    not wait for the write-ahead log to reach the disk (``synchronous_commit`` off for it
-    alone). For a record nothing outside the database acts on: the next commit that does
-    wait — any anchor, approval, outbox message or checkpoint — flushes it too, and a
-    server crash before then loses it together with everything after it, as if the step
-    had not run yet (its run starts again from the last checkpoint and records it anew).
+    Run it inside a transaction (a pipelined one too: its state is not known to psycopg
+    before the pipeline syncs, so no savepoint is opened here).
     """
+    _require_transaction(conn)
     update = update or CaseUpdate()
-    if anchor is not None and not flush:
-        raise ValueError("an anchored record is flushed: something outside acts on it")
     if head is not None:
-        if not flush and conn.info.transaction_status != TransactionStatus.IDLE:
-            raise ValueError("flush=False applies to one statement outside a transaction")
-        done = _append_on(
-            conn, tenant_id, case_id, step_key, entry, update, head, flush, anchor is not None
+        entry = _committed(conn, case_id, entry)
+        statement = _append_statement(
+            signer_of(conn), tenant_id, case_id, step_key, entry, update, head, anchor is not None
         )
-        if done is not None:
+        moved = conn.execute(statement.sql, statement.params).fetchone()
+        # read, not counted: a pipelined statement's count comes with its rows
+        if moved is not None:  # the record inserted (and the ledger head it let through)
             if anchor is not None:
-                anchor_case(conn, done.appended.record, anchor, done.ledger_head)
-            return done.appended
-        with conn.transaction():  # the head moved: look the step up, then lock the head
-            return append_record(conn, tenant_id, case_id, step_key, entry, update, anchor=anchor)
+                anchor_case(conn, statement.appended.record, anchor, moved)
+            return statement.appended
+        # the head moved: look the step up, then lock the head
+        return append_record(conn, tenant_id, case_id, step_key, entry, update, anchor=anchor)
     existing = find_record(conn, case_id, step_key)
     if existing is not None:
         return Appended(existing, False, None)
@@ -270,6 +267,69 @@ def append_record(
     if anchor is not None:
         anchor_case(conn, appended.record, anchor)
     return appended
+
+
+def _require_transaction(conn: Connection[DictRow]) -> None:
+    """Refuse a connection outside a transaction (an idle one, not in a pipeline)."""
+    info = conn.info
+    if (
+        info.pipeline_status == PipelineStatus.OFF
+        and info.transaction_status == TransactionStatus.IDLE
+    ):
+        raise ValueError("append a record inside a transaction")
+
+
+@dataclass(frozen=True)
+class DeferredAppend:
+    """A record appended after a known head, not yet sent (:func:`defer_append`)."""
+
+    sql: str
+    params: dict[str, Any]
+    appended: Appended
+    """What the append does once written: the record, and the head after it."""
+
+
+def defer_append(
+    signer: LogSigner | None,
+    tenant_id: str,
+    case_id: str,
+    step_key: str,
+    entry: StepEntry,
+    update: CaseUpdate | None = None,
+    *,
+    head: ChainHead,
+) -> DeferredAppend:
+    """The append of a record after a known ``head`` (as :func:`append_record` with
+    ``head``), made without a connection: nothing is sent until :func:`deferred_written`
+    sends it inside a later transaction — the one that commits what someone outside the
+    database acts on next (a gate, a message, a stop) — so the record costs no round trip
+    of its own. The step's output must commit to no row beside it (an approval, outbox
+    messages, the event): those are written with the record."""
+    if _commits_to_rows(entry.output):
+        raise ValueError(f"a {entry.step} record commits to rows beside it: append it now")
+    statement = _append_statement(
+        signer, tenant_id, case_id, step_key, entry, update or CaseUpdate(), head, False
+    )
+    return DeferredAppend(statement.sql, statement.params, statement.appended)
+
+
+@contextmanager
+def deferred_written(
+    conn: Connection[DictRow], deferred: Sequence[DeferredAppend]
+) -> Iterator[None]:
+    """Send ``deferred`` appends first in the block (inside a transaction); at its end, raise
+    :class:`HeadMovedError` — rolling the transaction back — when one found its head moved (a
+    record appended meanwhile outside the run) and so wrote nothing, nor did any after it.
+    Their answers are read with the block's own: no round trip of their own."""
+    sent = [conn.execute(append.sql, append.params) for append in deferred]
+    yield
+    for cursor, append in zip(sent, deferred, strict=True):
+        if cursor.fetchone() is None:
+            record = append.appended.record
+            raise HeadMovedError(
+                f"case {record.case_id}: a record was appended before record {record.seq}"
+                " was written; the run starts again from its last checkpoint"
+            )
 
 
 def _append_locked(
@@ -282,7 +342,8 @@ def _append_locked(
 ) -> Appended:
     """Lock the case row (applying ``update``), then append after the head it holds."""
     head = ChainHead.of_row(lock_head(conn, tenant_id, case_id, update))
-    fields, record = _chained(conn, tenant_id, case_id, step_key, head, entry)
+    entry = _committed(conn, case_id, entry)
+    fields, record = _chained(signer_of(conn), tenant_id, case_id, step_key, head, entry)
     conn.execute(
         f"WITH appended AS (INSERT INTO decision_records ({_RECORD_COLUMNS}) VALUES"
         f" ({_RECORD_VALUES}) RETURNING seq, hash)"
@@ -293,52 +354,43 @@ def _append_locked(
     return Appended(record, True, head.moved(record.seq, record.hash))
 
 
-def _append_on(
-    conn: Connection[DictRow],
+class _Statement(NamedTuple):
+    sql: str
+    params: dict[str, Any]
+    appended: Appended
+
+
+def _append_statement(
+    signer: LogSigner | None,
     tenant_id: str,
     case_id: str,
     step_key: str,
     entry: StepEntry,
     update: CaseUpdate,
     head: ChainHead,
-    flush: bool,
     lock_ledger: bool,
-) -> _AppendedOn | None:
-    """Append after a known ``head`` in one statement; None (nothing written) when the case
-    row no longer stands on it. ``lock_ledger``: the same statement locks the tenant's
-    ledger head for an anchor (creating it on first use) and returns it."""
+) -> _Statement:
+    """The one statement appending after a known ``head``: it returns a row only if the case
+    row still stood on ``head`` (else it writes nothing). ``lock_ledger``: it also locks the
+    tenant's ledger head for an anchor (creating it on first use) and returns it."""
     after = head.updated(update)
-    fields, record = _chained(conn, tenant_id, case_id, step_key, after, entry)
+    fields, record = _chained(signer, tenant_id, case_id, step_key, after, entry)
     sets, values = update_assignments(update)
-    relaxed = "" if flush else _NO_FLUSH
-    insert = (
-        f"INSERT INTO decision_records ({_RECORD_COLUMNS}) SELECT {_RECORD_VALUES}"
-        f" FROM head{', relaxed' if relaxed else ''}"
-    )
+    insert = f"INSERT INTO decision_records ({_RECORD_COLUMNS}) SELECT {_RECORD_VALUES} FROM head"
     ledger = (
         f", appended AS ({insert} RETURNING seq), ledger AS ({_LOCK_LEDGER_HEAD}"
         " SELECT %(tenant_id)s, 0, %(genesis)s FROM appended"
         f" {_LOCK_LEDGER_CONFLICT}) SELECT seq, hash FROM ledger"
     )
-    moved = conn.execute(
-        f"WITH {relaxed}head AS (UPDATE cases SET {sets}last_seq = %(seq)s,"
+    sql = (
+        f"WITH head AS (UPDATE cases SET {sets}last_seq = %(seq)s,"
         " last_hash = %(hash)s, updated_at = now() WHERE case_id = %(case_id)s"
         " AND tenant_id = %(tenant_id)s AND last_seq = %(head_seq)s"
         " AND last_hash = %(prev_hash)s RETURNING case_id)"
-        + (ledger if lock_ledger else f" {insert} RETURNING seq"),
-        {**values, **fields, "head_seq": head.seq, "genesis": GENESIS_HASH},
-    ).fetchone()  # read, not counted: a pipelined statement's count comes with its rows
-    if moved is None:  # neither the record inserted nor the ledger head it let through
-        return None
-    ledger_head = moved if lock_ledger else None
-    appended = Appended(record, True, after.moved(record.seq, record.hash))
-    return _AppendedOn(appended, ledger_head)
-
-
-class _AppendedOn(NamedTuple):
-    appended: Appended
-    ledger_head: DictRow | None
-    """The tenant's ledger head, locked, when the append was asked to lock it."""
+        + (ledger if lock_ledger else f" {insert} RETURNING seq")
+    )
+    params = {**values, **fields, "head_seq": head.seq, "genesis": GENESIS_HASH}
+    return _Statement(sql, params, Appended(record, True, after.moved(record.seq, record.hash)))
 
 
 _LOCK_LEDGER_HEAD = "INSERT INTO ledger_heads (tenant_id, seq, hash)"
@@ -348,15 +400,11 @@ _LOCK_LEDGER_CONFLICT = (
 """Creates the tenant's ledger head on first use and locks it, in one statement."""
 
 
-_NO_FLUSH = "relaxed AS (SELECT set_config('synchronous_commit', 'off', true)), "
-"""Turns ``synchronous_commit`` off for the one statement (its implicit transaction) that
-joins ``relaxed``."""
-
 _RECORD_VALUES = ", ".join(f"%({column.strip()})s" for column in _RECORD_COLUMNS.split(","))
 
 
 def _chained(
-    conn: Connection[DictRow],
+    signer: LogSigner | None,
     tenant_id: str,
     case_id: str,
     step_key: str,
@@ -365,7 +413,7 @@ def _chained(
 ) -> tuple[dict[str, Any], DecisionRecord]:
     """The record linking to ``head`` (whose projection is the one the step leaves): its
     column values for the insert, and the record itself."""
-    output = _with_commitments(conn, case_id, entry.output)
+    output = entry.output
     policy_results = list(entry.policy_results)
     # Each JSON column is serialised once: its canonical text is both what the hash
     # covers and what jsonb is sent (a JSON dump of a model is already what jsonb keeps).
@@ -392,7 +440,6 @@ def _chained(
         "case_digest": head.projection_digest(),
     }
     fields["hash"] = record_hash(fields, written)
-    signer = signer_of(conn)
     record = DecisionRecord.model_validate(
         {
             **{k: v for k, v in fields.items() if k not in _NOT_IN_MODEL},
@@ -436,23 +483,41 @@ def lock_head(
     return head
 
 
-def _with_commitments(conn: Connection[DictRow], case_id: str, output: StepOutput) -> StepOutput:
-    """The output with digests of the rows its step wrote beside it (the event row, the
+def _committed(conn: Connection[DictRow], case_id: str, entry: StepEntry) -> StepEntry:
+    """The entry with digests of the rows its step wrote beside it (the event row, the
     approval it opened, the outbox rows it committed), read back as stored."""
+    output = entry.output
     if isinstance(output, IntakeStep) and output.event_digest is None:
-        return output.model_copy(update={"event_digest": event_digest(conn, case_id)})
-    if (
-        isinstance(output, RouteStep | PolicyCheckStep)
-        and output.approval_id is not None
-        and output.approval_digest is None
-    ):
-        found = approval_digest(conn, case_id, output.approval_id)
-        return output.model_copy(update={"approval_digest": found})
-    if isinstance(output, ExecuteStep) and output.outbox_ids and output.outbox_digests is None:
+        output = output.model_copy(update={"event_digest": event_digest(conn, case_id)})
+    elif isinstance(output, RouteStep | PolicyCheckStep) and (opened := _opened_approval(output)):
+        found = approval_digest(conn, case_id, opened)
+        output = output.model_copy(update={"approval_digest": found})
+    elif isinstance(output, ExecuteStep) and _committed_outbox(output):
         digests = {oid: outbox_digest(conn, case_id, oid) for oid in output.outbox_ids}
         known = {oid: value for oid, value in digests.items() if value is not None}
-        return output.model_copy(update={"outbox_digests": known})
-    return output
+        output = output.model_copy(update={"outbox_digests": known})
+    else:
+        return entry
+    return replace(entry, output=output)
+
+
+def _commits_to_rows(output: StepOutput) -> bool:
+    """Whether the output is to commit to rows its step wrote beside it (see
+    :func:`_committed`)."""
+    return (
+        (isinstance(output, IntakeStep) and output.event_digest is None)
+        or (isinstance(output, RouteStep | PolicyCheckStep) and bool(_opened_approval(output)))
+        or (isinstance(output, ExecuteStep) and _committed_outbox(output))
+    )
+
+
+def _opened_approval(output: RouteStep | PolicyCheckStep) -> str | None:
+    """The approval the step opened, while its output holds no digest of it."""
+    return output.approval_id if output.approval_digest is None else None
+
+
+def _committed_outbox(output: ExecuteStep) -> bool:
+    return bool(output.outbox_ids) and output.outbox_digests is None
 
 
 def anchor_case(

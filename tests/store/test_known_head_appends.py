@@ -1,6 +1,6 @@
-"""A run that knows its case's chain head appends each record in one statement: the record
-must commit to exactly the projection the case row then holds, never fork the chain when
-someone else appended meanwhile, and never leave ``synchronous_commit`` off behind it."""
+"""A run that knows its case's chain head appends each record in one statement, sent now or
+deferred to a later transaction: the record must commit to exactly the projection the case
+row then holds, and never fork the chain when someone else appended meanwhile."""
 
 from __future__ import annotations
 
@@ -16,18 +16,21 @@ from exdesk.domain import FailStep, IntakeStep, NetworkSnapshot
 from exdesk.examples import example_network as shipped_network
 from exdesk.store.approvals import request_approval
 from exdesk.store.audit import verify_tenant
-from exdesk.store.cases import CaseUpdate, ChainHead, get_case_row, insert_case
+from exdesk.store.cases import CaseUpdate, ChainHead, HeadMovedError, get_case_row, insert_case
 from exdesk.store.commitments import (
     PROJECTION_COLUMNS,
     approval_digest,
     event_digest,
     row_digest,
 )
-from exdesk.store.database import CONNECTION_KWARGS
+from exdesk.store.database import CONNECTION_KWARGS, Database
 from exdesk.store.decision_log import (
+    DeferredAppend,
     StepEntry,
     anchor_case,
     append_record,
+    defer_append,
+    deferred_written,
     digest,
 )
 from tests.support.scenarios import open_orders, short_pick
@@ -89,33 +92,47 @@ def assert_verifies(conn: psycopg.Connection[Any], tenant: str = TENANT) -> None
 @settings(
     max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(updates=st.lists(_updates, min_size=1, max_size=5), flushes=st.lists(st.booleans()))
+@given(updates=st.lists(_updates, min_size=1, max_size=5), deferrals=st.lists(st.booleans()))
 def test_each_record_commits_to_the_projection_the_row_then_holds(
     database_url: str,
     updates: list[CaseUpdate],
-    flushes: list[bool],
+    deferrals: list[bool],
 ) -> None:
     """Whatever a step writes to the projection — floats jsonb respells, -0.0, appended
     policy results, text of any script — the record commits to the digest of the row as
-    it reads back, and the head the append returns is the row's. Each example has a tenant
-    of its own: the database outlives examples, and a failed one must not fail the next."""
+    it reads back, and the head the append returns is the row's, whether it was sent at
+    once or deferred to the transaction of a later one. Each example has a tenant of its
+    own: the database outlives examples, and a failed one must not fail the next."""
     tenant = f"t-{uuid.uuid4().hex}"
     with psycopg.connect(database_url, **CONNECTION_KWARGS) as conn:
         case_id, head = _new_case(conn, shipped_network(), "wms-projection", tenant)
+        deferred: list[DeferredAppend] = []
+        last = None
         for number, update in enumerate(updates, start=2):
-            flush = flushes[number % len(flushes)] if flushes else True
-            entry = _entry(str(number))
-            appended = append_record(
-                conn, tenant, case_id, f"{number:04d}:x", entry, update, head=head, flush=flush
-            )
+            key, entry = f"{number:04d}:x", _entry(str(number))
+            if deferrals and deferrals[number % len(deferrals)]:
+                append = defer_append(None, tenant, case_id, key, entry, update, head=head)
+                deferred.append(append)
+                assert append.appended.head is not None
+                head, last = append.appended.head, append.appended.record
+                continue
+            with conn.transaction(), deferred_written(conn, deferred):
+                appended = append_record(conn, tenant, case_id, key, entry, update, head=head)
+            deferred = []
             stored = read_head(conn, case_id, tenant)
             assert appended.head is not None
             assert (appended.record.seq, appended.record.hash) == (stored.seq, stored.hash)
             assert stored.seq == head.seq + 1
             assert _digest(appended.head) == _digest(stored) == committed_digest(conn, case_id)
-            head = appended.head
+            head, last = appended.head, appended.record
+        with conn.transaction(), deferred_written(conn, deferred):
+            pass
+        stored = read_head(conn, case_id, tenant)
+        assert (stored.seq, stored.hash) == (head.seq, head.hash) == (len(updates) + 1, head.hash)
+        assert _digest(head) == _digest(stored) == committed_digest(conn, case_id)
         with conn.transaction():
-            anchor_case(conn, appended.record, "waiting")
+            assert last is not None
+            anchor_case(conn, last, "waiting")
         assert_verifies(conn, tenant)
 
 
@@ -134,29 +151,52 @@ def _digest(head: ChainHead) -> str:
     return row_digest(head.projection, PROJECTION_COLUMNS)
 
 
+@pytest.mark.parametrize("batched", [False, True], ids=["transaction", "batched"])
 def test_a_record_appended_meanwhile_sends_the_append_down_the_locking_path(
-    database_url: str, example_network: NetworkSnapshot
+    database_url: str, example_network: NetworkSnapshot, batched: bool
 ) -> None:
     """A delivery's outcome is appended without the run's lock: the run's next record
-    links to it instead of forking the chain."""
-    with psycopg.connect(database_url, **CONNECTION_KWARGS) as conn:
+    links to it instead of forking the chain — and, in a pipelined transaction, commits
+    with the rest of it, not before (the locking path opens no transaction of its own)."""
+    with Database(database_url).open() as db, db.connection() as conn:
         case_id, head = _new_case(conn, example_network, "wms-moved")
         with conn.transaction():
             append_record(conn, TENANT, case_id, "deliver:x", _entry("delivered"))
-        appended = append_record(
-            conn,
-            TENANT,
-            case_id,
-            "0002:x",
-            _entry("late"),
-            CaseUpdate(status="resolved"),
-            head=head,
-        )
+
+        def append_then_fail() -> None:
+            with db.batched_transaction() if batched else db.transaction() as writer:
+                append_record(writer, TENANT, case_id, "0002:x", _entry("lost"), head=head)
+                raise RuntimeError("after the append")
+
+        with pytest.raises(RuntimeError, match="after the append"):
+            append_then_fail()
+        assert read_head(conn, case_id).seq == head.seq + 1
+        with db.batched_transaction() if batched else db.transaction() as writer:
+            appended = append_record(
+                writer,
+                TENANT,
+                case_id,
+                "0002:x",
+                _entry("late"),
+                CaseUpdate(status="resolved"),
+                head=head,
+            )
         assert appended.record.seq == head.seq + 2
         assert appended.head == read_head(conn, case_id)
         with conn.transaction():
             anchor_case(conn, appended.record, "final")
         assert_verifies(conn)
+
+
+def test_a_record_is_appended_inside_a_transaction(
+    database_url: str, example_network: NetworkSnapshot
+) -> None:
+    """Outside one, the locking path could not lock the head it appends after."""
+    with psycopg.connect(database_url, **CONNECTION_KWARGS) as conn:
+        case_id, head = _new_case(conn, example_network, "wms-outside")
+        with pytest.raises(ValueError, match="inside a transaction"):
+            append_record(conn, TENANT, case_id, "0002:x", _entry("a"), head=head)
+        assert read_head(conn, case_id) == head
 
 
 def anchors_of(conn: psycopg.Connection[Any], case_id: str) -> list[tuple[int, str]]:
@@ -195,32 +235,61 @@ def test_an_anchored_append_anchors_the_record_it_wrote_once(
         assert_verifies(conn, tenant)
 
 
-def test_an_anchored_append_is_flushed(database_url: str, example_network: NetworkSnapshot) -> None:
-    """An anchor is what someone outside acts on: it never rides an unflushed commit."""
-    with psycopg.connect(database_url, **CONNECTION_KWARGS) as conn:
-        case_id, head = _new_case(conn, example_network, "wms-anchor-flush")
-        with pytest.raises(ValueError, match="flushed"):
-            append_record(
-                conn, TENANT, case_id, "0002:x", _entry("a"), head=head, flush=False, anchor="x"
-            )
-
-
-def test_an_unflushed_append_leaves_the_connection_as_it_was(
+def test_a_deferred_append_sends_nothing_until_its_transaction(
     database_url: str, example_network: NetworkSnapshot
 ) -> None:
-    """``synchronous_commit`` is off for the one statement, never for the pooled
-    connection's next user; and never for a transaction a caller opened."""
+    """A deferred record is not in the log, nor is its projection on the row, until the
+    transaction it rides commits; a record that commits to rows beside it (its event, an
+    approval, messages) is never deferred."""
     with psycopg.connect(database_url, **CONNECTION_KWARGS) as conn:
-        case_id, head = _new_case(conn, example_network, "wms-flush")
-        appended = append_record(
-            conn, TENANT, case_id, "0002:x", _entry("a"), head=head, flush=False
-        )
-        setting = conn.execute("SHOW synchronous_commit").fetchone()
-        assert setting == {"synchronous_commit": "on"}
-        with conn.transaction(), pytest.raises(ValueError, match="one statement"):
-            append_record(
-                conn, TENANT, case_id, "0003:x", _entry("b"), head=appended.head, flush=False
+        case_id, head = _new_case(conn, example_network, "wms-deferred")
+        classified = CaseUpdate(status="classified")
+        append = defer_append(None, TENANT, case_id, "0002:x", _entry("a"), classified, head=head)
+        assert read_head(conn, case_id) == head
+        with conn.transaction(), deferred_written(conn, [append]):
+            assert read_head(conn, case_id).projection["status"] == "classified"
+        assert read_head(conn, case_id) == append.appended.head
+        intake = IntakeStep(source="wms", source_event_id="wms-deferred")
+        with pytest.raises(ValueError, match="append it now"):
+            defer_append(
+                None, TENANT, case_id, "0003:x", StepEntry("system", "0", intake), head=head
             )
+        with conn.transaction():
+            anchor_case(conn, append.appended.record, "waiting")
+        assert_verifies(conn)
+
+
+@pytest.mark.parametrize("batched", [False, True], ids=["transaction", "batched"])
+def test_deferred_appends_on_a_moved_head_write_nothing(
+    database_url: str, example_network: NetworkSnapshot, batched: bool
+) -> None:
+    """A record appended meanwhile (a delivery's outcome) under deferred ones: their
+    transaction raises HeadMovedError and rolls back — with the record it appended itself,
+    down the locking path — and the chain stays whole."""
+    with Database(database_url).open() as db, db.connection() as conn:
+        case_id, head = _new_case(conn, example_network, "wms-deferred-moved")
+        first = defer_append(None, TENANT, case_id, "0002:x", _entry("a"), head=head)
+        assert first.appended.head is not None
+        second = defer_append(
+            None, TENANT, case_id, "0003:x", _entry("b"), head=first.appended.head
+        )
+        assert second.appended.head is not None
+        with conn.transaction():
+            delivered = append_record(conn, TENANT, case_id, "deliver:x", _entry("delivered"))
+        waiting = CaseUpdate(status="awaiting_approval")
+        with (
+            pytest.raises(HeadMovedError, match="run starts again"),
+            db.batched_transaction() if batched else db.transaction() as writer,
+            deferred_written(writer, [first, second]),
+        ):
+            append_record(
+                writer, TENANT, case_id, "0004:x", _entry("c"), waiting, head=second.appended.head
+            )
+        stored = read_head(conn, case_id)
+        assert (stored.seq, stored.projection["status"]) == (delivered.record.seq, "received")
+        with conn.transaction():
+            anchor_case(conn, delivered.record, "waiting")
+        assert_verifies(conn)
 
 
 def test_a_new_case_stands_on_the_head_intake_assumes(
