@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from operator import methodcaller
 from typing import Annotated, Final, TypeVar
 
 from pydantic import (
@@ -19,18 +20,14 @@ from pydantic import (
 Identifier = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 """Every identifier is a non-empty string (CONTRACT §1)."""
 
-Money = Annotated[
-    Decimal,
-    Field(ge=0, max_digits=18, decimal_places=4),
-    PlainSerializer(lambda value: format(value, "f"), return_type=str, when_used="json"),
-]
+_DECIMAL_TEXT = PlainSerializer(methodcaller("__format__", "f"), return_type=str, when_used="json")
+"""A decimal as plain positional text on the wire (``"100"``, never ``"1E+2"``); a C-level
+call, as a serialised case holds many amounts."""
+
+Money = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=4), _DECIMAL_TEXT]
 """A non-negative amount, a decimal string on the wire (``"13.75"``), never a float."""
 
-SignedMoney = Annotated[
-    Decimal,
-    Field(max_digits=18, decimal_places=4),
-    PlainSerializer(lambda value: format(value, "f"), return_type=str, when_used="json"),
-]
+SignedMoney = Annotated[Decimal, Field(max_digits=18, decimal_places=4), _DECIMAL_TEXT]
 """An amount that may be negative (a balance, a price difference)."""
 
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
