@@ -12,45 +12,13 @@ from collections.abc import Iterable
 from typing import Final
 
 from exdesk.domain import CustomerAccount
+from exdesk.domain.email_domains import domain_of, name_part, skeleton
 
 MAX_LOOKALIKE_DISTANCE: Final = 2
 """Edits (after confusable characters are folded) at most between a domain and the one it
 imitates; names shorter than ``MIN_LOOKALIKE_LENGTH`` must match exactly after folding."""
 
 MIN_LOOKALIKE_LENGTH: Final = 6
-
-_CONFUSABLES: Final = (
-    ("rn", "m"),
-    ("vv", "w"),
-    ("cl", "d"),
-    ("0", "o"),
-    ("1", "l"),
-    ("i", "l"),
-    ("|", "l"),
-    ("5", "s"),
-    ("_", "-"),
-)
-"""Characters (and pairs) that read alike in a mail client, folded to one spelling."""
-
-
-def domain_of(address: str) -> str:
-    """The domain of an e-mail address, lower-cased (the whole text when it has no ``@``)."""
-    return address.rsplit("@", 1)[-1].strip().strip(".").lower()
-
-
-def name_part(domain: str) -> str:
-    """The domain without its top-level label: what a look-alike imitates
-    (``canyon-castings.example`` of ``canyon-castings.example.com``)."""
-    labels = domain.split(".")
-    return ".".join(labels[:-1]) if len(labels) > 1 else domain
-
-
-def skeleton(text: str) -> str:
-    """The text with confusable characters folded to one spelling."""
-    folded = text.lower()
-    for look, like in _CONFUSABLES:
-        folded = folded.replace(look, like)
-    return folded
 
 
 def edit_distance(a: str, b: str, bound: int) -> int:
@@ -73,8 +41,8 @@ def imitates(domain: str, known: str) -> bool:
     """Whether ``domain`` is not ``known`` but reads like it: the same name under another
     top-level domain, the same after folding confusables, or within a couple of edits.
 
-    Every event with a sender is judged against every customer's domain, and senders
-    repeat: each pair is judged once per process."""
+    Senders repeat, and so do the customers the database finds they may imitate: each
+    pair is judged once per process."""
     if domain == known:
         return False
     mine, theirs = skeleton(name_part(domain)), skeleton(name_part(known))
@@ -91,7 +59,9 @@ def sender_warnings(
     """Warnings about the sender of an event: a look-alike of a known customer's domain, or
     (with a customer bound to the case) an address outside that customer's domain.
 
-    ``known`` is every customer's (id, contact e-mail address)."""
+    ``known``: (id, contact e-mail address) of the customers whose domain the sender's may
+    imitate — at least each one :func:`imitates` flags (the database finds them by the
+    look-alike key stored with each contact, ``NetworkReader.named``)."""
     if sender is None:
         return []
     domain = domain_of(sender)

@@ -23,6 +23,7 @@ from exdesk.domain import (
     Sku,
     Warehouse,
 )
+from exdesk.domain.email_domains import domain_of, lookalike_key
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -116,8 +117,12 @@ def replace_network(
             [(t, p.warehouse_id, p.sku, _doc(p)) for p in snapshot.inventory],
         )
         cur.executemany(
-            "INSERT INTO customers VALUES (%s, %s, %s, %s)",
-            [(t, c.customer_id, c.contact.email.lower(), _doc(c)) for c in snapshot.customers],
+            "INSERT INTO customers (tenant_id, customer_id, contact_email, doc,"
+            " contact_lookalike_key) VALUES (%s, %s, %s, %s, %s)",
+            [
+                (t, c.customer_id, c.contact.email.lower(), _doc(c), lookalike_key(c.contact.email))
+                for c in snapshot.customers
+            ],
         )
         cur.executemany(
             "INSERT INTO orders VALUES (%s, %s, %s, %s)",
@@ -195,8 +200,21 @@ SELECT
     (SELECT {_DOC_TEXT} FROM orders
       WHERE tenant_id = %(t)s AND order_id = %(order)s::text) AS order,
     (SELECT json_agg(json_build_array(customer_id, contact_email) ORDER BY customer_id)
-       FROM customers WHERE tenant_id = %(t)s AND %(email)s::text IS NOT NULL) AS contacts
+       FROM customers WHERE tenant_id = %(t)s
+        AND length(contact_lookalike_key) BETWEEN length(%(key)s::text) - 2
+                                              AND length(%(key)s::text) + 2
+        AND split_part(contact_email, '@', -1) <> %(domain)s::text
+        AND CASE WHEN length(contact_lookalike_key) <= 255  -- levenshtein's longest
+                 THEN levenshtein_less_equal(contact_lookalike_key, %(key)s::text, 2) <= 2
+            END) AS contacts
 """
+"""The customer, the sender's customer, the shipment and the order an event names, and for
+a sender the contacts whose look-alike key is within two edits of the sender's (a domain
+the sender's may imitate) — not the sender's own domain."""
+
+_MAX_LOOKALIKE_KEY = 255
+"""The longest key ``levenshtein_less_equal`` compares; a longer one is no look-alike of a
+stored key (a DNS name has at most 253 characters)."""
 
 
 @dataclass(frozen=True)
@@ -210,8 +228,9 @@ class Named:
     """The shipment by id, or by tracking number."""
     order: Order | None
     contacts: list[tuple[str, str]]
-    """For an event with a sender, every customer's (id, contact e-mail address), by id:
-    what the sender is judged against; else empty."""
+    """For an event with a sender, (id, contact e-mail address) by id of the customers
+    whose domain the sender's may imitate: at least each one ``imitates`` flags; else
+    empty."""
 
 
 _SURROUNDINGS = """
@@ -302,13 +321,16 @@ class NetworkReader:
     ) -> Named:
         """In one statement: the customer, the sender's customer, the shipment (by id or
         tracking number) and the order an event names — and, for a sender, the contacts
-        the sender is judged against."""
+        whose domain the sender's may imitate."""
+        key = lookalike_key(sender_email) if sender_email is not None else None
         row = self._conn.execute(
             _NAMED,
             {
                 "t": self.tenant_id,
                 "customer": customer_id,
                 "email": sender_email,
+                "key": key if key is not None and len(key) <= _MAX_LOOKALIKE_KEY else None,
+                "domain": domain_of(sender_email) if sender_email is not None else None,
                 "shipment": shipment_id,
                 "order": order_id,
             },

@@ -77,10 +77,12 @@ def ensure_roles(
 
 def adopt_database(superuser: Connection[DictRow], owner: str = OWNER_ROLE) -> None:
     """Make the current database the owner's to migrate: pgvector installed (only a
-    superuser may, it is not a trusted extension), the schema open to the owner, and every
+    superuser may, it is not a trusted extension) and fuzzystrmatch (trusted, but only for
+    a role that may create in the database), the schema open to the owner, and every
     table, sequence and function already in it — made by an earlier release that connected
     as the superuser — handed to the owner. Idempotent."""
     superuser.execute("CREATE EXTENSION IF NOT EXISTS vector")
+    superuser.execute("CREATE EXTENSION IF NOT EXISTS fuzzystrmatch")
     superuser.execute(
         sql.SQL("GRANT USAGE, CREATE ON SCHEMA {schema} TO {owner}").format(
             schema=sql.Identifier(_schema(superuser)), owner=sql.Identifier(owner)

@@ -24,6 +24,7 @@ SHIPPED_DIGESTS = {
     5: "0868f034e650966458c71df4be88646b65fb0677baf762251dfb62df88143032",
     6: "3963bc5d42469d09aeb1e353ea38ae51ab0f3247b213d7cf460cbb646a8eb051",
     7: "5eb02974f2863838d1fc517634777e9211e235abf27f2ca24c5a13060878cabb",
+    8: "c950e8f56bdc1240fa4fe83fd59643a75a6906073c893af81a30b7411815078e",
 }
 """SHA-256 of every shipped migration file. A new migration adds its line here; a line
 here never changes, because databases have applied that file as it was."""

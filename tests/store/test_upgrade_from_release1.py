@@ -19,6 +19,7 @@ from psycopg import Connection
 from psycopg.rows import DictRow
 
 from exdesk.domain import EnrichStep, ExceptionEvent, IntakeStep, StepOutput
+from exdesk.domain.email_domains import lookalike_key
 from exdesk.store.audit import verify_tenant
 from exdesk.store.case_view import load_case
 from exdesk.store.cases import CaseFilter, count_cases, insert_case, list_case_rows
@@ -123,6 +124,30 @@ def test_the_events_move_to_their_own_table(upgraded: Connection[DictRow]) -> No
         assert event["event"]["source_event_id"] == event["source_event_id"]
         assert event["first_received_at"] == event["last_received_at"] == event["created_at"]
         assert event["times_received"] == 1
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        "buyer@canyon-castings.example.com",
+        "AP@Brightline.Example.ORG",
+        "ops@mold-world.co.uk",
+        "x@localhost",
+        "first@odd@clam-mill.example.",
+        "u@rn-vv-cl-01i|5_.example.de",
+    ],
+)
+def test_the_contacts_stored_before_get_the_key_todays_code_writes(
+    release1_url: str, email: str
+) -> None:
+    """The migration keys the contacts stored before it in SQL, as ``lookalike_key`` keys
+    every contact loaded since."""
+    with psycopg.connect(release1_url, **CONNECTION_KWARGS) as conn:
+        conn.execute("INSERT INTO customers VALUES ('acme', 'C-1', %s, '{}')", (email.lower(),))
+        apply_migrations(conn)
+        row = conn.execute("SELECT contact_email, contact_lookalike_key FROM customers").fetchone()
+    assert row is not None
+    assert row["contact_lookalike_key"] == lookalike_key(row["contact_email"])
 
 
 def test_the_chain_head_moves_to_the_case_row(upgraded: Connection[DictRow]) -> None:
