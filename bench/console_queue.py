@@ -18,7 +18,6 @@ import argparse
 import os
 import random
 import statistics
-import tempfile
 import time
 import uuid
 from collections.abc import Callable
@@ -28,6 +27,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from psycopg.types.json import Jsonb
 
+from bench.scratch import scratch
 from bench.workflow_throughput import fresh_database
 from exdesk.console.app import create_app
 from exdesk.console.web import templates
@@ -35,7 +35,6 @@ from exdesk.service import ExceptionDesk
 from exdesk.service.people import create_user
 from exdesk.service.review import work_queue
 from exdesk.settings import Settings
-from exdesk.store.database import resolve_database_url
 from exdesk.store.queue import QueueFilter
 
 TENANT = "bench"
@@ -134,9 +133,8 @@ def main() -> None:
     )
     args = parser.parse_args()
     print(f"{os.cpu_count()} cores; load {os.getloadavg()[0]:.1f} (other work inflates timings)")
-    with tempfile.TemporaryDirectory(prefix="exdesk-bench-") as tmp:
-        configured = os.environ.get("DATABASE_URL") or os.environ.get("EXDESK_DATABASE_URL")
-        url = fresh_database(resolve_database_url(configured, Path(tmp)))
+    with scratch() as (_, server):
+        url = fresh_database(server)
         settings = Settings(data_dir=args.data_dir, database_url=url, telemetry_exporter="none")
         with ExceptionDesk.open(settings) as desk:
             seed(desk, args.cases, random.Random(7))

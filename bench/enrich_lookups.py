@@ -14,20 +14,18 @@ asserts.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import string
-import tempfile
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 
+from bench.scratch import scratch
 from bench.workflow_throughput import fresh_database
 from exdesk.domain import ExceptionEvent, NetworkSnapshot
 from exdesk.domain.network import Contact, CustomerAccount
 from exdesk.examples import example_network
-from exdesk.store.database import Database, resolve_database_url
+from exdesk.store.database import Database
 from exdesk.store.migrate import apply_migrations
 from exdesk.store.network import NetworkReader, replace_network
 from exdesk.tools.case_context import look_up_context
@@ -101,9 +99,8 @@ def main() -> None:
     parser.add_argument("--customers", type=int, nargs="+", default=[50, 2_000, 20_000])
     args = parser.parse_args()
     rng = random.Random(3)
-    with tempfile.TemporaryDirectory(prefix="exdesk-bench-") as tmp:
-        configured = os.environ.get("DATABASE_URL") or os.environ.get("EXDESK_DATABASE_URL")
-        url = fresh_database(resolve_database_url(configured, Path(tmp)))
+    with scratch() as (_, server):
+        url = fresh_database(server)
         with Database(url).open() as db, db.connection() as conn:
             apply_migrations(conn)
             print(

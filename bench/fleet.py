@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -25,13 +23,13 @@ from typing import Any
 
 import httpx
 
+from bench.scratch import scratch
 from bench.workflow_throughput import copies_of, fresh_database
 from exdesk.domain import ExceptionEvent
 from exdesk.examples import example_events, example_network
 from exdesk.service import ExceptionDesk
 from exdesk.service.maintenance import CHECKPOINT_TABLES
 from exdesk.settings import Settings
-from exdesk.store.database import resolve_database_url
 from tests.fleet.support import all_stopped
 from tests.support.fleet import running_fleet
 
@@ -208,9 +206,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--concurrency", type=int, default=4, help="jobs at once per worker")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="exdesk-fleet-") as tmp:
-        configured = os.environ.get("DATABASE_URL") or os.environ.get("EXDESK_DATABASE_URL")
-        server = resolve_database_url(configured, Path(tmp))
+    with scratch("exdesk-fleet-") as (tmp, server):
         results = {
             n: one_fleet(
                 server, Path(tmp) / "data", Path(tmp) / "logs", args.events, n, args.concurrency

@@ -29,19 +29,18 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
 from typing import NamedTuple
 
+from bench.scratch import scratch
 from bench.workflow_throughput import copies_of, fresh_database
 from exdesk.domain import ExceptionEvent
 from exdesk.examples import example_events, example_network
 from exdesk.service import ExceptionDesk
 from exdesk.service.heap import settle_heap
 from exdesk.settings import Settings
-from exdesk.store.database import resolve_database_url
 from tests.fleet.support import all_stopped
 from tests.support.fleet import running_fleet
 
@@ -233,12 +232,11 @@ def main() -> None:
     events = [e for e in example_events() if e.document is None or e.document.kind == "text"]
     rows: list[tuple[int, int, int, Measured, float, float]] = []
     with (
-        tempfile.TemporaryDirectory(prefix="exdesk-bench-") as tmp,
+        scratch() as (tmp, server),
         StandIn(delay=0.0) as at_once,
         StandIn(delay=args.delay) as delayed,
     ):
-        configured = os.environ.get("DATABASE_URL") or os.environ.get("EXDESK_DATABASE_URL")
-        url = fresh_database(resolve_database_url(configured, Path(tmp)))
+        url = fresh_database(server)
         for n in args.in_flight:
             settings = Settings(
                 data_dir=Path(tmp) / "data",

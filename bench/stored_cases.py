@@ -14,19 +14,17 @@ them. Each size is measured with a fresh tenant ingesting the 79 example events.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from bench.scratch import scratch
 from bench.workflow_throughput import copies_of, fresh_database
 from exdesk.examples import example_events, example_network
 from exdesk.service import ExceptionDesk
 from exdesk.settings import Settings
 from exdesk.store.cases import CaseFilter
-from exdesk.store.database import resolve_database_url
 
 SEED = "seed"
 FILLER = "filler"
@@ -114,9 +112,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--stored", type=int, nargs="+", default=[1000, 10000])
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="exdesk-stored-") as tmp:
-        configured = os.environ.get("DATABASE_URL") or os.environ.get("EXDESK_DATABASE_URL")
-        url = fresh_database(resolve_database_url(configured, Path(tmp)))
+    with scratch("exdesk-stored-") as (tmp, server):
+        url = fresh_database(server)
         settings = Settings(
             data_dir=Path(tmp) / "data",
             database_url=url,

