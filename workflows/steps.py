@@ -6,11 +6,11 @@ update from the *stored* record. When LangGraph re-runs a node after a crash, th
 already exists: the node skips its work and returns the same update, so nothing is
 written twice and the state never disagrees with the log.
 
-A record nothing outside the database acts on (no approval, no message, no anchor) is not
-sent when its step ends: it rides the transaction of the run's next record that is, or is
-written before the run's next checkpoint (:meth:`StepRecorder.write_deferred`). A crash
-before then loses it together with the checkpoint that would have covered its step, as if
-the step had not run yet.
+A record nothing outside the database acts on (no approval, no message, no anchor) and no
+model answered is not sent when its step ends: it rides the transaction of the run's next
+record that is sent, or is written before the run's next checkpoint
+(:meth:`StepRecorder.write_deferred`). A crash before then loses it together with the
+checkpoint that would have covered its step, as if the step had not run yet.
 """
 
 from __future__ import annotations
@@ -238,7 +238,7 @@ class StepRecorder:
             if result.output.step != step:
                 raise TypeError(f"the {step} step produced a {result.output.step} output")
             trace_id, span_id = span_ids(current)
-            if running is not None and head is not None and _alone(result):
+            if running is not None and head is not None and _deferrable(result):
                 record = self._defer(running, head, state, key, result, (trace_id, span_id))
                 if current.is_recording():
                     current.set_attributes({"exdesk.seq": record.seq})
@@ -327,10 +327,17 @@ class StepRecorder:
         return deferred.appended.record
 
 
-def _alone(result: StepResult) -> bool:
-    """Whether the step writes its record alone: nothing outside the database acts on it
-    (no approval, no message, no anchor), so it can wait for the run's next write."""
-    return result.approval is None and not result.outbox and result.anchor is None
+def _deferrable(result: StepResult) -> bool:
+    """Whether the step's record can wait for the run's next write: nothing outside the
+    database acts on it (no approval, no message, no anchor), and no model answered it —
+    a model's answer, once paid for, is kept even if the run is cut short next (a run
+    again would ask again, and might be told otherwise)."""
+    return (
+        result.approval is None
+        and not result.outbox
+        and result.anchor is None
+        and result.model is None
+    )
 
 
 def _entry(

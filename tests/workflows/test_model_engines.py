@@ -198,3 +198,33 @@ def test_a_model_that_is_down_never_stops_a_case(
     assert (classified.model.failure or "").startswith("ModelConnectionError")
     assert classified.model.fallback == "local"
     assert classified.model.retries == 2
+
+
+def test_a_models_answer_is_stored_when_it_is_given(
+    desk_on: ExceptionDesk, router: respx.Router, example_network: NetworkSnapshot
+) -> None:
+    """A record no one acts on waits for the run's next write, but not one a model
+    answered: were the run cut short next, a run again would ask (and pay) again, and might
+    be told otherwise. When the drafter is asked, the classifier's answer is stored (with
+    the enrich record before it); the local steps since are not yet."""
+    ref = desk_on.submit(TENANT, injected_question(example_network, 5, "kept-1"))
+    stored_when_drafting: list[list[str]] = []
+    answers = StandIn({})
+
+    def answering(request: httpx.Request) -> httpx.Response:
+        if "DrafterAnswer" in request.content.decode():
+            with desk_on.db.connection() as conn:
+                rows = conn.execute(
+                    "SELECT step FROM decision_records WHERE case_id = %s ORDER BY seq",
+                    (ref.case_id,),
+                ).fetchall()
+            stored_when_drafting.append([row["step"] for row in rows])
+        return answers(request)
+
+    router.post("/chat/completions").mock(side_effect=answering)
+    desk_on.advance(TENANT, ref.case_id)
+
+    assert stored_when_drafting == [["intake", "enrich", "classify"]]
+    case = desk_on.case(TENANT, ref.case_id)
+    assert record(case, "classify").model is not None
+    assert desk_on.verify(TENANT).ok
