@@ -42,7 +42,7 @@ from exdesk.store import outbox as outbox_store
 from exdesk.store.cases import CaseUpdate, ChainHead
 from exdesk.store.database import Database
 from exdesk.store.decision_log import (
-    DeferredAppend,
+    AppendStatement,
     StepEntry,
     append_record,
     defer_append,
@@ -120,7 +120,7 @@ class RunningCase:
     """The chain head the run's state stands on, while it is known: the run's holder
     checked that the log holds nothing past it (no step recorded by a run a crash cut
     short), and each step written here moves it on. None once unknown."""
-    deferred: list[DeferredAppend] = field(default_factory=list)
+    deferred: list[AppendStatement] = field(default_factory=list)
     """Records appended after ``head`` but not sent yet, in order."""
     refused: BaseException | None = None
     """Why the run's records not sent yet could not be written: from then on nothing of
@@ -129,12 +129,12 @@ class RunningCase:
     """Held while they are written: LangGraph saves a checkpoint and a stopped run's
     pending writes from two threads at once."""
 
-    def take_deferred(self) -> list[DeferredAppend]:
+    def take_deferred(self) -> list[AppendStatement]:
         """The records not sent yet, which the caller now sends (see :meth:`put_back`)."""
         taken, self.deferred = self.deferred, []
         return taken
 
-    def put_back(self, taken: list[DeferredAppend]) -> None:
+    def put_back(self, taken: list[AppendStatement]) -> None:
         """Records taken to be sent whose transaction failed: they go out with the next."""
         self.deferred[:0] = taken
 
@@ -197,7 +197,7 @@ class StepRecorder:
                 raise
 
     @contextmanager
-    def _sending(self, running: RunningCase | None) -> Iterator[list[DeferredAppend]]:
+    def _sending(self, running: RunningCase | None) -> Iterator[list[AppendStatement]]:
         """The run's records not sent yet, taken for a transaction the block opens; put
         back when it fails, so the run's checkpoint is never written without them."""
         deferred = running.take_deferred() if running is not None else []

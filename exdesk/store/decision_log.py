@@ -280,8 +280,10 @@ def _require_transaction(conn: Connection[DictRow]) -> None:
 
 
 @dataclass(frozen=True)
-class DeferredAppend:
-    """A record appended after a known head, not yet sent (:func:`defer_append`)."""
+class AppendStatement:
+    """The one statement appending a record after a known head: it returns a row only if
+    the case row still stood on that head (else it writes nothing). Sent now by
+    :func:`append_record`, or later by :func:`deferred_written` (:func:`defer_append`)."""
 
     sql: str
     params: dict[str, Any]
@@ -298,7 +300,7 @@ def defer_append(
     update: CaseUpdate | None = None,
     *,
     head: ChainHead,
-) -> DeferredAppend:
+) -> AppendStatement:
     """The append of a record after a known ``head`` (as :func:`append_record` with
     ``head``), made without a connection: nothing is sent until :func:`deferred_written`
     sends it inside a later transaction — the one that commits what someone outside the
@@ -307,15 +309,14 @@ def defer_append(
     messages, the event): those are written with the record."""
     if _commits_to_rows(entry.output):
         raise ValueError(f"a {entry.step} record commits to rows beside it: append it now")
-    statement = _append_statement(
+    return _append_statement(
         signer, tenant_id, case_id, step_key, entry, update or CaseUpdate(), head, False
     )
-    return DeferredAppend(statement.sql, statement.params, statement.appended)
 
 
 @contextmanager
 def deferred_written(
-    conn: Connection[DictRow], deferred: Sequence[DeferredAppend]
+    conn: Connection[DictRow], deferred: Sequence[AppendStatement]
 ) -> Iterator[None]:
     """Send ``deferred`` appends first in the block (inside a transaction); at its end, raise
     :class:`HeadMovedError` — rolling the transaction back — when one found its head moved (a
@@ -354,12 +355,6 @@ def _append_locked(
     return Appended(record, True, head.moved(record.seq, record.hash))
 
 
-class _Statement(NamedTuple):
-    sql: str
-    params: dict[str, Any]
-    appended: Appended
-
-
 def _append_statement(
     signer: LogSigner | None,
     tenant_id: str,
@@ -369,9 +364,8 @@ def _append_statement(
     update: CaseUpdate,
     head: ChainHead,
     lock_ledger: bool,
-) -> _Statement:
-    """The one statement appending after a known ``head``: it returns a row only if the case
-    row still stood on ``head`` (else it writes nothing). ``lock_ledger``: it also locks the
+) -> AppendStatement:
+    """The statement appending after a known ``head``. ``lock_ledger``: it also locks the
     tenant's ledger head for an anchor (creating it on first use) and returns it."""
     after = head.updated(update)
     fields, record = _chained(signer, tenant_id, case_id, step_key, after, entry)
@@ -390,7 +384,8 @@ def _append_statement(
         + (ledger if lock_ledger else f" {insert} RETURNING seq")
     )
     params = {**values, **fields, "head_seq": head.seq, "genesis": GENESIS_HASH}
-    return _Statement(sql, params, Appended(record, True, after.moved(record.seq, record.hash)))
+    appended = Appended(record, True, after.moved(record.seq, record.hash))
+    return AppendStatement(sql, params, appended)
 
 
 _LOCK_LEDGER_HEAD = "INSERT INTO ledger_heads (tenant_id, seq, hash)"
@@ -487,37 +482,28 @@ def _committed(conn: Connection[DictRow], case_id: str, entry: StepEntry) -> Ste
     """The entry with digests of the rows its step wrote beside it (the event row, the
     approval it opened, the outbox rows it committed), read back as stored."""
     output = entry.output
-    if isinstance(output, IntakeStep) and output.event_digest is None:
-        output = output.model_copy(update={"event_digest": event_digest(conn, case_id)})
-    elif isinstance(output, RouteStep | PolicyCheckStep) and (opened := _opened_approval(output)):
-        found = approval_digest(conn, case_id, opened)
-        output = output.model_copy(update={"approval_digest": found})
-    elif isinstance(output, ExecuteStep) and _committed_outbox(output):
-        digests = {oid: outbox_digest(conn, case_id, oid) for oid in output.outbox_ids}
-        known = {oid: value for oid, value in digests.items() if value is not None}
-        output = output.model_copy(update={"outbox_digests": known})
-    else:
+    if not _commits_to_rows(output):
         return entry
-    return replace(entry, output=output)
+    if isinstance(output, IntakeStep):
+        digests: dict[str, Any] = {"event_digest": event_digest(conn, case_id)}
+    elif isinstance(output, ExecuteStep):
+        found = {oid: outbox_digest(conn, case_id, oid) for oid in output.outbox_ids}
+        digests = {"outbox_digests": {oid: d for oid, d in found.items() if d is not None}}
+    elif isinstance(output, RouteStep | PolicyCheckStep) and output.approval_id is not None:
+        digests = {"approval_digest": approval_digest(conn, case_id, output.approval_id)}
+    return replace(entry, output=output.model_copy(update=digests))
 
 
 def _commits_to_rows(output: StepOutput) -> bool:
-    """Whether the output is to commit to rows its step wrote beside it (see
-    :func:`_committed`)."""
-    return (
-        (isinstance(output, IntakeStep) and output.event_digest is None)
-        or (isinstance(output, RouteStep | PolicyCheckStep) and bool(_opened_approval(output)))
-        or (isinstance(output, ExecuteStep) and _committed_outbox(output))
-    )
-
-
-def _opened_approval(output: RouteStep | PolicyCheckStep) -> str | None:
-    """The approval the step opened, while its output holds no digest of it."""
-    return output.approval_id if output.approval_digest is None else None
-
-
-def _committed_outbox(output: ExecuteStep) -> bool:
-    return bool(output.outbox_ids) and output.outbox_digests is None
+    """Whether the output is yet to commit to rows its step wrote beside it: the event (an
+    intake), the approval it opened, the outbox messages it committed."""
+    if isinstance(output, IntakeStep):
+        return output.event_digest is None
+    if isinstance(output, RouteStep | PolicyCheckStep):
+        return output.approval_id is not None and output.approval_digest is None
+    if isinstance(output, ExecuteStep):
+        return bool(output.outbox_ids) and output.outbox_digests is None
+    return False
 
 
 def anchor_case(

@@ -25,7 +25,7 @@ from exdesk.store.commitments import (
 )
 from exdesk.store.database import CONNECTION_KWARGS, Database
 from exdesk.store.decision_log import (
-    DeferredAppend,
+    AppendStatement,
     StepEntry,
     anchor_case,
     append_record,
@@ -106,7 +106,7 @@ def test_each_record_commits_to_the_projection_the_row_then_holds(
     tenant = f"t-{uuid.uuid4().hex}"
     with psycopg.connect(database_url, **CONNECTION_KWARGS) as conn:
         case_id, head = _new_case(conn, shipped_network(), "wms-projection", tenant)
-        deferred: list[DeferredAppend] = []
+        deferred: list[AppendStatement] = []
         last = None
         for number, update in enumerate(updates, start=2):
             key, entry = f"{number:04d}:x", _entry(str(number))
