@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Final
 
 from exdesk.domain import CustomerAccount
-from exdesk.domain.email_domains import domain_of, name_part, skeleton
+from exdesk.domain.email_domains import domain_key, domain_of
 
 MAX_LOOKALIKE_DISTANCE: Final = 2
 """Edits (after confusable characters are folded) at most between a domain and the one it
@@ -45,7 +45,7 @@ def imitates(domain: str, known: str) -> bool:
     pair is judged once per process."""
     if domain == known:
         return False
-    mine, theirs = skeleton(name_part(domain)), skeleton(name_part(known))
+    mine, theirs = domain_key(domain), domain_key(known)
     if mine == theirs:
         return True
     if min(len(mine), len(theirs)) < MIN_LOOKALIKE_LENGTH:

@@ -43,6 +43,11 @@ def skeleton(text: str) -> str:
     return folded
 
 
+def domain_key(domain: str) -> str:
+    """What a domain reads as: the skeleton of its name part."""
+    return skeleton(name_part(domain))
+
+
 def lookalike_key(address: str) -> str:
-    """What an address's domain reads as: the skeleton of its name part."""
-    return skeleton(name_part(domain_of(address)))
+    """What an address's domain reads as (:func:`domain_key` of its domain)."""
+    return domain_key(domain_of(address))
