@@ -204,7 +204,7 @@ SELECT
         AND length(contact_lookalike_key) BETWEEN length(%(key)s::text) - 2
                                               AND length(%(key)s::text) + 2
         AND split_part(contact_email, '@', -1) <> %(domain)s::text
-        AND CASE WHEN length(contact_lookalike_key) <= 255  -- levenshtein's longest
+        AND CASE WHEN length(contact_lookalike_key) <= %(longest)s
                  THEN levenshtein_less_equal(contact_lookalike_key, %(key)s::text, 2) <= 2
             END) AS contacts
 """
@@ -213,8 +213,8 @@ a sender the contacts whose look-alike key is within two edits of the sender's (
 the sender's may imitate) — not the sender's own domain."""
 
 _MAX_LOOKALIKE_KEY = 255
-"""The longest key ``levenshtein_less_equal`` compares; a longer one is no look-alike of a
-stored key (a DNS name has at most 253 characters)."""
+"""The longest key ``levenshtein_less_equal`` compares, the sender's or a contact's; a
+longer one is no look-alike (a DNS name has at most 253 characters)."""
 
 
 @dataclass(frozen=True)
@@ -331,6 +331,7 @@ class NetworkReader:
                 "email": sender_email,
                 "key": key if key is not None and len(key) <= _MAX_LOOKALIKE_KEY else None,
                 "domain": domain_of(sender_email) if sender_email is not None else None,
+                "longest": _MAX_LOOKALIKE_KEY,
                 "shipment": shipment_id,
                 "order": order_id,
             },
