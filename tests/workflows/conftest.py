@@ -47,6 +47,15 @@ def first_stop(desk: ExceptionDesk, event: ExceptionEvent) -> Case:
     return desk.case(TENANT, ref.case_id)
 
 
+def recorded_steps(desk: ExceptionDesk, case_id: str) -> list[str]:
+    """The steps the case's decision log holds, in order."""
+    with desk.db.connection() as conn:
+        rows = conn.execute(
+            "SELECT step FROM decision_records WHERE case_id = %s ORDER BY seq", (case_id,)
+        ).fetchall()
+    return [row["step"] for row in rows]
+
+
 def person(user: str, *roles: Role) -> Principal:
     """An operator of the test tenant."""
     return Principal(TENANT, user, frozenset(roles), key_id="test")

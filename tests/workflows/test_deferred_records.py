@@ -12,17 +12,8 @@ import pytest
 from exdesk.agents.registry import AgentSet
 from exdesk.domain import FailStep
 from exdesk.examples import example_events
-from exdesk.service import ExceptionDesk
 from exdesk.store.decision_log import StepEntry, append_record, digest
-from tests.workflows.conftest import TENANT, MakeDesk
-
-
-def _steps(desk: ExceptionDesk, case_id: str) -> list[str]:
-    with desk.db.connection() as conn:
-        rows = conn.execute(
-            "SELECT step FROM decision_records WHERE case_id = %s ORDER BY seq", (case_id,)
-        ).fetchall()
-    return [row["step"] for row in rows]
+from tests.workflows.conftest import TENANT, MakeDesk, recorded_steps
 
 
 def test_a_run_sends_its_lone_records_with_the_gate_that_stops_it(
@@ -37,14 +28,14 @@ def test_a_run_sends_its_lone_records_with_the_gate_that_stops_it(
     classify = classifier.classify
 
     def watching(request: Any) -> Any:
-        seen.append(_steps(desk, ref.case_id))  # enrich has run: its record is not sent
+        seen.append(recorded_steps(desk, ref.case_id))  # enrich has run: its record is not sent
         return classify(request)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(classifier, "classify", watching)
         desk.advance(TENANT, ref.case_id)
     assert seen == [["intake"]]
-    steps = _steps(desk, ref.case_id)
+    steps = recorded_steps(desk, ref.case_id)
     assert steps[:3] == ["intake", "enrich", "classify"]
     assert desk.verify(TENANT).ok
 
@@ -82,8 +73,8 @@ def test_a_record_appended_meanwhile_runs_the_case_again_from_its_checkpoint(
 
     assert calls == 2
     assert case.status == expected.status
-    steps = _steps(desk, ref.case_id)
+    steps = recorded_steps(desk, ref.case_id)
     assert steps[:2] == ["intake", "fail"]  # the outcome stands where it landed
-    assert [steps[0], *steps[2:]] == _steps(desk, twin_ref.case_id)
+    assert [steps[0], *steps[2:]] == recorded_steps(desk, twin_ref.case_id)
     assert [a.kind for a in case.approvals] == [a.kind for a in expected.approvals]
     assert desk.verify(TENANT).ok

@@ -9,21 +9,18 @@ from typing import Any
 from exdesk.examples import example_events
 from exdesk.service import ExceptionDesk
 from exdesk.store.cases import get_case_row
-from tests.workflows.conftest import TENANT, MakeDesk
+from tests.workflows.conftest import TENANT, MakeDesk, recorded_steps
 
 
 def _row(desk: ExceptionDesk, case_id: str) -> dict[str, Any]:
     """The case's stored status, reason and steps (its event no longer validates)."""
     with desk.db.connection() as conn:
         row = get_case_row(conn, TENANT, case_id)
-        steps = conn.execute(
-            "SELECT step FROM decision_records WHERE case_id = %s ORDER BY seq", (case_id,)
-        ).fetchall()
     assert row is not None
     return {
         "status": row["status"],
         "failure_reason": row["failure_reason"] or "",
-        "steps": [s["step"] for s in steps],
+        "steps": recorded_steps(desk, case_id),
     }
 
 

@@ -11,17 +11,8 @@ import pytest
 from psycopg import OperationalError
 
 from exdesk.examples import example_events
-from exdesk.service import ExceptionDesk
 from exdesk.workflows.nodes import analysis
-from tests.workflows.conftest import TENANT, MakeDesk
-
-
-def _steps(desk: ExceptionDesk, case_id: str) -> list[str]:
-    with desk.db.connection() as conn:
-        rows = conn.execute(
-            "SELECT step FROM decision_records WHERE case_id = %s ORDER BY seq", (case_id,)
-        ).fetchall()
-    return [row["step"] for row in rows]
+from tests.workflows.conftest import TENANT, MakeDesk, recorded_steps
 
 
 class _LostConnection:
@@ -60,7 +51,7 @@ def test_a_run_cut_short_by_a_lost_connection_finishes_on_the_next_advance(
     with pytest.raises(OperationalError):
         desk.advance(TENANT, ref.case_id)
     cut = desk.case(TENANT, ref.case_id)
-    assert _steps(desk, ref.case_id) == recorded_before
+    assert recorded_steps(desk, ref.case_id) == recorded_before
 
     failing.heal()
     desk.advance(TENANT, ref.case_id)
@@ -68,6 +59,6 @@ def test_a_run_cut_short_by_a_lost_connection_finishes_on_the_next_advance(
 
     assert cut.status != "failed"
     assert case.status == expected.status
-    assert _steps(desk, ref.case_id) == _steps(desk, twin_ref.case_id)
+    assert recorded_steps(desk, ref.case_id) == recorded_steps(desk, twin_ref.case_id)
     assert [a.kind for a in case.approvals] == [a.kind for a in expected.approvals]
     assert desk.verify(TENANT).ok
