@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AwareDatetime, EmailStr, Field, field_validator
+from pydantic import AwareDatetime, ConfigDict, EmailStr, Field, field_validator
 
 from exdesk.domain._base import (
     ContractModel,
@@ -29,7 +29,16 @@ CustomerTier = Literal["strategic", "key", "standard"]
 OrderChannel = Literal["ecommerce", "b2b_portal", "edi", "marketplace", "field_sales"]
 
 
-class Address(ContractModel):
+class NetworkObject(ContractModel):
+    """Base of the network's reference objects (and the parts they hold): read-only once
+    validated, because the store shares one validated object among every case that reads
+    the same stored document (``exdesk.store.network``). Derive a changed one with
+    ``model_copy(update=...)``."""
+
+    model_config = ConfigDict(frozen=True)
+
+
+class Address(NetworkObject):
     """A postal address; ``region`` uses the vocabulary of ``Warehouse.region``."""
 
     name: str
@@ -42,7 +51,7 @@ class Address(ContractModel):
     region: Identifier
 
 
-class Warehouse(ContractModel):
+class Warehouse(NetworkObject):
     """A distribution centre (DC)."""
 
     tenant_id: Identifier | None = None
@@ -78,14 +87,14 @@ class Warehouse(ContractModel):
         return sorted(set(value))
 
 
-class InboundSupply(ContractModel):
+class InboundSupply(NetworkObject):
     """Stock on its way into a warehouse."""
 
     qty: Quantity
     eta: Day
 
 
-class InventoryPosition(ContractModel):
+class InventoryPosition(NetworkObject):
     """What one warehouse holds of one SKU; available = on_hand − allocated."""
 
     tenant_id: Identifier | None = None
@@ -101,7 +110,7 @@ class InventoryPosition(ContractModel):
         return max(self.on_hand - self.allocated, 0)
 
 
-class Sku(ContractModel):
+class Sku(NetworkObject):
     """A stock-keeping unit and the SKUs that may stand in for it."""
 
     tenant_id: Identifier | None = None
@@ -115,7 +124,7 @@ class Sku(ContractModel):
     substitutes: list[Identifier] = Field(default_factory=list)
 
 
-class Contact(ContractModel):
+class Contact(NetworkObject):
     """Who to write to at a customer; personal data, masked in logs and traces."""
 
     email: EmailStr
@@ -123,7 +132,7 @@ class Contact(ContractModel):
     locale: str = Field(default="en-US", pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
 
 
-class CustomerAccount(ContractModel):
+class CustomerAccount(NetworkObject):
     """A customer, its commercial terms and its contact."""
 
     tenant_id: Identifier | None = None
@@ -138,7 +147,7 @@ class CustomerAccount(ContractModel):
     contact: Contact
 
 
-class OrderLine(ContractModel):
+class OrderLine(NetworkObject):
     """One line of an order."""
 
     line_no: int = Field(ge=1)
@@ -147,7 +156,7 @@ class OrderLine(ContractModel):
     unit_price: Money
 
 
-class Order(ContractModel):
+class Order(NetworkObject):
     """A customer order as the ERP holds it."""
 
     tenant_id: Identifier | None = None
@@ -169,7 +178,7 @@ class Order(ContractModel):
         return sum((line.unit_price * line.qty for line in self.lines), Decimal(0))
 
 
-class Milestone(ContractModel):
+class Milestone(NetworkObject):
     """One carrier scan or status event."""
 
     code: Identifier
@@ -177,7 +186,7 @@ class Milestone(ContractModel):
     location: str | None = None
 
 
-class Shipment(ContractModel):
+class Shipment(NetworkObject):
     """A parcel or freight movement for an order."""
 
     tenant_id: Identifier | None = None
@@ -195,7 +204,7 @@ class Shipment(ContractModel):
         return max(self.milestones, key=lambda m: m.at, default=None)
 
 
-class CarrierLane(ContractModel):
+class CarrierLane(NetworkObject):
     """A shipping option between two regions and what it costs."""
 
     tenant_id: Identifier | None = None
@@ -209,7 +218,7 @@ class CarrierLane(ContractModel):
     currency: Currency = "USD"
 
 
-class ReturnLine(ContractModel):
+class ReturnLine(NetworkObject):
     """One line of a return authorisation."""
 
     line_no: int | None = Field(default=None, ge=1)
@@ -217,7 +226,7 @@ class ReturnLine(ContractModel):
     qty: int = Field(ge=1)
 
 
-class ReturnAuthorization(ContractModel):
+class ReturnAuthorization(NetworkObject):
     """An RMA: what the customer may send back, and until when."""
 
     tenant_id: Identifier | None = None

@@ -24,6 +24,7 @@ from exdesk.domain import (
     Warehouse,
 )
 from exdesk.domain.email_domains import domain_of, lookalike_key
+from exdesk.store.validated_documents import DOCUMENTS
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -169,18 +170,6 @@ class Surroundings:
     lanes: list[CarrierLane]
 
 
-class _SurroundingsRow(BaseModel):
-    """The surroundings statement's one JSON object, validated in one pass."""
-
-    shipments: list[Shipment]
-    returns: list[ReturnAuthorization]
-    own_skus: list[Sku]
-    substitute_skus: list[Sku]
-    inventory: list[InventoryPosition]
-    warehouses: list[Warehouse]
-    lanes: list[CarrierLane]
-
-
 _DOC_TEXT = "(doc || jsonb_build_object('tenant_id', tenant_id))::text"
 """A stored object's JSON with its tenant, as text: validated straight from JSON."""
 
@@ -235,30 +224,35 @@ class Named:
 
 _SURROUNDINGS = """
 WITH own AS (
-    SELECT sku, doc || %(tag)s AS doc FROM skus WHERE tenant_id = %(t)s AND sku = ANY(%(skus)s)
+    SELECT sku, doc FROM skus WHERE tenant_id = %(t)s AND sku = ANY(%(skus)s)
 ), substitutes AS (
-    SELECT sku, doc || %(tag)s AS doc FROM skus WHERE tenant_id = %(t)s
+    SELECT sku, doc FROM skus WHERE tenant_id = %(t)s
        AND sku IN (SELECT jsonb_array_elements_text(doc -> 'substitutes') FROM own)
        AND sku NOT IN (SELECT sku FROM own)
 ), every_sku AS (
     SELECT sku FROM own UNION SELECT sku FROM substitutes
 )
-SELECT json_build_object(
-    'shipments', (SELECT coalesce(jsonb_agg(doc || %(tag)s ORDER BY shipment_id), '[]')
-      FROM shipments WHERE tenant_id = %(t)s AND order_id = %(order)s),
-    'returns', (SELECT coalesce(jsonb_agg(doc || %(tag)s ORDER BY rma_id), '[]')
-      FROM return_authorizations WHERE tenant_id = %(t)s AND order_id = %(order)s),
-    'own_skus', (SELECT coalesce(jsonb_agg(doc ORDER BY sku), '[]') FROM own),
-    'substitute_skus', (SELECT coalesce(jsonb_agg(doc ORDER BY sku), '[]') FROM substitutes),
-    'inventory', (SELECT coalesce(jsonb_agg(doc || %(tag)s ORDER BY sku, warehouse_id), '[]')
-      FROM inventory_positions WHERE tenant_id = %(t)s AND sku IN (SELECT sku FROM every_sku)),
-    'warehouses', (SELECT coalesce(jsonb_agg(doc || %(tag)s ORDER BY warehouse_id), '[]')
-      FROM warehouses WHERE tenant_id = %(t)s AND %(warehouses)s),
-    'lanes', (SELECT coalesce(
-        jsonb_agg(doc || %(tag)s ORDER BY origin_region, carrier, service), '[]')
-      FROM carrier_lanes WHERE tenant_id = %(t)s AND dest_region = %(region)s)
-)::text AS doc
+SELECT
+    ARRAY(SELECT (doc || %(tag)s)::text FROM shipments
+      WHERE tenant_id = %(t)s AND order_id = %(order)s ORDER BY shipment_id) AS shipments,
+    ARRAY(SELECT (doc || %(tag)s)::text FROM return_authorizations
+      WHERE tenant_id = %(t)s AND order_id = %(order)s ORDER BY rma_id) AS returns,
+    ARRAY(SELECT (doc || %(tag)s)::text FROM own ORDER BY sku) AS own_skus,
+    ARRAY(SELECT (doc || %(tag)s)::text FROM substitutes ORDER BY sku) AS substitute_skus,
+    ARRAY(SELECT (doc || %(tag)s)::text FROM inventory_positions
+      WHERE tenant_id = %(t)s AND sku IN (SELECT sku FROM every_sku)
+      ORDER BY sku, warehouse_id) AS inventory,
+    ARRAY(SELECT (doc || %(tag)s)::text FROM warehouses
+      WHERE tenant_id = %(t)s AND %(warehouses)s ORDER BY warehouse_id) AS warehouses,
+    ARRAY(SELECT (doc || %(tag)s)::text FROM carrier_lanes
+      WHERE tenant_id = %(t)s AND dest_region = %(region)s
+      ORDER BY origin_region, carrier, service) AS lanes
 """
+
+
+def _read_all(model: type[ModelT], texts: Iterable[str]) -> list[ModelT]:
+    """Stored documents as ``model`` objects, each validated once per process."""
+    return [DOCUMENTS.read(model, text) for text in texts]
 
 
 class NetworkReader:
@@ -270,11 +264,11 @@ class NetworkReader:
 
     def _one(self, model: type[ModelT], sql: str, *params: Any) -> ModelT | None:
         row = self._conn.execute(sql, (self.tenant_id, *params)).fetchone()
-        return None if row is None else model.model_validate_json(row["doc"])
+        return None if row is None else DOCUMENTS.read(model, row["doc"])
 
     def _many(self, model: type[ModelT], sql: str, *params: Any) -> list[ModelT]:
         rows = self._conn.execute(sql, (self.tenant_id, *params)).fetchall()
-        return [model.model_validate_json(row["doc"]) for row in rows]
+        return _read_all(model, [row["doc"] for row in rows])
 
     def order(self, order_id: str) -> Order | None:
         """One order by id."""
@@ -339,7 +333,7 @@ class NetworkReader:
         assert row is not None  # a SELECT of scalar subqueries returns one row
 
         def read(model: type[ModelT], column: str) -> ModelT | None:
-            return None if row[column] is None else model.model_validate_json(row[column])
+            return None if row[column] is None else DOCUMENTS.read(model, row[column])
 
         return Named(
             customer=read(CustomerAccount, "customer"),
@@ -370,15 +364,14 @@ class NetworkReader:
                 "region": order.ship_to.region if order else None,
             },
         ).fetchone()
-        assert row is not None  # a SELECT of one object returns one row
-        read = _SurroundingsRow.model_validate_json(row["doc"])
+        assert row is not None  # a SELECT of scalar subqueries returns one row
         return Surroundings(
-            shipments=read.shipments,
-            returns=read.returns,
-            skus=read.own_skus + read.substitute_skus,
-            inventory=read.inventory,
-            warehouses=read.warehouses,
-            lanes=read.lanes,
+            shipments=_read_all(Shipment, row["shipments"]),
+            returns=_read_all(ReturnAuthorization, row["returns"]),
+            skus=_read_all(Sku, row["own_skus"] + row["substitute_skus"]),
+            inventory=_read_all(InventoryPosition, row["inventory"]),
+            warehouses=_read_all(Warehouse, row["warehouses"]),
+            lanes=_read_all(CarrierLane, row["lanes"]),
         )
 
     def counts(self) -> dict[str, int]:
