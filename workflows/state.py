@@ -184,6 +184,13 @@ class StateView:
         raw = self.state.get("context")
         return PARTS.read(CaseContext, raw) if raw else CaseContext()
 
+    @property
+    def context_json(self) -> dict[str, Any]:
+        """The context as the state holds it, which is its model's JSON dump (an empty
+        context's when enrich has not run): what a step that hashes it needs."""
+        raw = self.state.get("context")
+        return raw if raw else self.context.model_dump(mode="json")
+
     @cached_property
     def classification(self) -> CaseClassification:
         """The classification the case stands on."""

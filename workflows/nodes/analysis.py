@@ -90,7 +90,8 @@ def classify(deps: WorkflowDeps, state: CaseState) -> Update:
         )
         return StepResult(
             actor=outcome.actor,
-            inputs=request.model_dump(mode="json"),
+            # the request's JSON; the context, by far its larger part, is in the state as such
+            inputs={"event": request.event.model_dump(mode="json"), "context": view.context_json},
             output=ClassifyStep(**dict(proposal), engine=outcome.engine, evidence=evidence),
             confidence=proposal.confidence,
             model=outcome.model,
