@@ -48,6 +48,14 @@ class CaseUpdate:
         """The columns the update writes, and their values."""
         return {f.name: value for f in fields(self) if (value := getattr(self, f.name)) is not None}
 
+    def then(self, later: CaseUpdate) -> CaseUpdate:
+        """This update followed by ``later``, as one: a column ``later`` writes takes its
+        value, and policy results are appended, this update's first."""
+        merged = {**self.values(), **later.values()}
+        if self.policy_results is not None and later.policy_results is not None:
+            merged["policy_results"] = [*self.policy_results, *later.policy_results]
+        return CaseUpdate(**merged)
+
 
 _JSON_COLUMNS = frozenset({"classification", "extraction", "recommendation", "draft"})
 _APPENDED = frozenset({"policy_results"})

@@ -283,12 +283,17 @@ def _require_transaction(conn: Connection[DictRow]) -> None:
 class AppendStatement:
     """The one statement appending a record after a known head: it returns a row only if
     the case row still stood on that head (else it writes nothing). Sent now by
-    :func:`append_record`, or later by :func:`deferred_written` (:func:`defer_append`)."""
+    :func:`append_record`, or later by :func:`deferred_written` (:func:`defer_append`),
+    which sends a run of them as one statement."""
 
     sql: str
     params: dict[str, Any]
     appended: Appended
     """What the append does once written: the record, and the head after it."""
+    row: dict[str, Any]
+    """The record's column values (``_RECORD_COLUMNS``)."""
+    update: CaseUpdate
+    """What the append changes in the case's projection."""
 
 
 def defer_append(
@@ -322,15 +327,73 @@ def deferred_written(
     :class:`HeadMovedError` — rolling the transaction back — when one found its head moved (a
     record appended meanwhile outside the run) and so wrote nothing, nor did any after it.
     Their answers are read with the block's own: no round trip of their own."""
-    sent = [conn.execute(append.sql, append.params) for append in deferred]
+    sent = conn.execute(*_appended_together(deferred)) if deferred else None
     yield
-    for cursor, append in zip(sent, deferred, strict=True):
-        if cursor.fetchone() is None:
-            record = append.appended.record
-            raise HeadMovedError(
-                f"case {record.case_id}: a record was appended before record {record.seq}"
-                " was written; the run starts again from its last checkpoint"
-            )
+    if sent is not None and sent.fetchone() is None:
+        record = deferred[0].appended.record
+        raise HeadMovedError(
+            f"case {record.case_id}: a record was appended before record {record.seq}"
+            " was written; the run starts again from its last checkpoint"
+        )
+
+
+def _appended_together(appends: Sequence[AppendStatement]) -> tuple[str, dict[str, Any]]:
+    """One statement for consecutive appends to one case (each after the head the one before
+    it leaves): it moves the case row from the first one's head to the last one's, applying
+    their updates in order, and inserts every record — or, the head having moved, writes
+    nothing and returns no row."""
+    if len(appends) == 1:
+        return appends[0].sql, appends[0].params
+    first, last = appends[0], appends[-1]
+    update = first.update
+    for append in appends[1:]:
+        update = update.then(append.update)
+    sets, values = update_assignments(update)
+    columns = [column.strip() for column in _RECORD_COLUMNS.split(",")]
+    arrays = ", ".join(f"%(all_{column})s::{_RECORD_TYPES[column]}[]" for column in columns)
+    sql = (
+        f"WITH head AS (UPDATE cases SET {sets}last_seq = %(seq)s,"
+        " last_hash = %(hash)s, updated_at = now() WHERE case_id = %(case_id)s"
+        " AND tenant_id = %(tenant_id)s AND last_seq = %(head_seq)s"
+        " AND last_hash = %(prev_hash)s RETURNING case_id)"
+        f" INSERT INTO decision_records ({_RECORD_COLUMNS})"
+        f" SELECT records.* FROM head, unnest({arrays}) AS records RETURNING seq"
+    )
+    params = {
+        **values,
+        **{f"all_{column}": [append.row[column] for append in appends] for column in columns},
+        "case_id": first.row["case_id"],
+        "tenant_id": first.row["tenant_id"],
+        "head_seq": first.params["head_seq"],
+        "prev_hash": first.row["prev_hash"],
+        "seq": last.row["seq"],
+        "hash": last.row["hash"],
+    }
+    return sql, params
+
+
+_RECORD_TYPES = {
+    "tenant_id": "text",
+    "case_id": "text",
+    "seq": "integer",
+    "step_key": "text",
+    "at": "timestamptz",
+    "step": "text",
+    "actor": "text",
+    "inputs_digest": "text",
+    "output": "jsonb",
+    "confidence": "double precision",
+    "policy_results": "jsonb",
+    "model": "jsonb",
+    "trace_id": "text",
+    "span_id": "text",
+    "prev_hash": "text",
+    "hash": "text",
+    "hash_version": "smallint",
+    "case_digest": "text",
+    "signature": "text",
+}
+"""The type of each of ``_RECORD_COLUMNS`` (the table's), for appends sent as arrays."""
 
 
 def _append_locked(
@@ -385,7 +448,7 @@ def _append_statement(
     )
     params = {**values, **fields, "head_seq": head.seq, "genesis": GENESIS_HASH}
     appended = Appended(record, True, after.moved(record.seq, record.hash))
-    return AppendStatement(sql, params, appended)
+    return AppendStatement(sql, params, appended, fields, update)
 
 
 _LOCK_LEDGER_HEAD = "INSERT INTO ledger_heads (tenant_id, seq, hash)"
