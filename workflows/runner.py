@@ -31,7 +31,7 @@ from exdesk.store.database import TRANSIENT_ERRORS
 from exdesk.store.decision_log import StepEntry, append_record, digest
 from exdesk.store.locks import locked_case
 from exdesk.telemetry import masked_attributes, span_ids, tracer
-from exdesk.workflows.checkpoints import RecordingSaver
+from exdesk.workflows.checkpoints import FROM_START, RecordingSaver
 from exdesk.workflows.deps import WorkflowDeps
 from exdesk.workflows.graph import WORKFLOW_NAME, build_graph
 from exdesk.workflows.state import CaseState, GateDecision, initial_state
@@ -125,9 +125,11 @@ class CaseRunner:
                 break
             # When the state stands on the log's head, no step past it was recorded.
             head = ChainHead.of_row(row) if seq == row["last_seq"] else None
+            # A state (not a resume, nor None for "go on") starts the run from the beginning.
+            config = self._config(case_id, from_start=isinstance(payload, dict))
             try:
                 with self._deps.recorder.run(case_id, head) as running:
-                    completed = self._run(tenant_id, case_id, payload)
+                    completed = self._run(tenant_id, case_id, payload, config)
             except HeadMovedError:
                 # A record was appended meanwhile (a delivery's outcome) under a record the
                 # run had not yet written: it runs again from its last checkpoint.
@@ -146,7 +148,9 @@ class CaseRunner:
                 break
         return RunResult(case_id, status, advanced)
 
-    def _config(self, case_id: str) -> Any:
+    def _config(self, case_id: str, *, from_start: bool = False) -> Any:
+        if from_start:
+            return {"configurable": {"thread_id": case_id, FROM_START: True}}
         return {"configurable": {"thread_id": case_id}}
 
     def _next_payload(
@@ -172,7 +176,7 @@ class CaseRunner:
             return None, None
         return _NOTHING_TO_DO, seq
 
-    def _run(self, tenant_id: str, case_id: str, payload: Any) -> bool:
+    def _run(self, tenant_id: str, case_id: str, payload: Any, config: Any) -> bool:
         """Invoke the graph; False when the case failed (recorded, not raised)."""
         with tracer.start_as_current_span(
             f"invoke_workflow {WORKFLOW_NAME}",
@@ -185,7 +189,7 @@ class CaseRunner:
             ),
         ) as span:
             try:
-                self._graph().invoke(payload, self._config(case_id), durability="exit")
+                self._graph().invoke(payload, config, durability="exit")
             except TRANSIENT_ERRORS:
                 # The run stops where its last checkpoint is; the caller tries again later.
                 span.set_status(Status(StatusCode.ERROR, "transient"))
