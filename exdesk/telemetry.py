@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from opentelemetry import trace
+from opentelemetry.context import Context
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace import ReadableSpan, SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import (
     BatchSpanProcessor,
     ConsoleSpanExporter,
@@ -25,6 +26,16 @@ from opentelemetry.sdk.trace.export import (
     SpanExporter,
     SpanExportResult,
 )
+from opentelemetry.sdk.trace.sampling import (
+    ALWAYS_ON,
+    Decision,
+    ParentBased,
+    Sampler,
+    SamplingResult,
+)
+from opentelemetry.trace import Link, SpanKind
+from opentelemetry.trace.span import TraceState
+from opentelemetry.util.types import Attributes
 
 from exdesk.errors import ConfigurationError
 from exdesk.masking import MaskingFormatter, mask_value
@@ -75,12 +86,54 @@ def _exporter(settings: Settings) -> SpanExporter | None:
     return exporter
 
 
+class ReceivingTracerProvider(TracerProvider):
+    """A tracer provider that records spans only once something receives them (a span
+    processor is added): with no exporter, a span costs its ids and nothing more."""
+
+    def __init__(self, resource: Resource) -> None:
+        self.receiving = False
+        super().__init__(resource=resource, sampler=_WhileReceiving(self))
+
+    def add_span_processor(self, span_processor: SpanProcessor) -> None:
+        super().add_span_processor(span_processor)
+        self.receiving = True
+
+
+class _WhileReceiving(Sampler):
+    """The default sampler (parent-based, always on) while the provider has a processor;
+    until then every span is dropped (it still has a trace and a span id)."""
+
+    def __init__(self, provider: ReceivingTracerProvider) -> None:
+        self._provider = provider
+        self._sampler = ParentBased(ALWAYS_ON)
+
+    def should_sample(
+        self,
+        parent_context: Context | None,
+        trace_id: int,
+        name: str,
+        kind: SpanKind | None = None,
+        attributes: Attributes = None,
+        links: Sequence[Link] | None = None,
+        trace_state: TraceState | None = None,
+    ) -> SamplingResult:
+        if not self._provider.receiving:
+            return SamplingResult(Decision.DROP)
+        return self._sampler.should_sample(
+            parent_context, trace_id, name, kind, attributes, links, trace_state
+        )
+
+    def get_description(self) -> str:
+        return "WhileReceiving{ParentBased{root:AlwaysOnSampler}}"
+
+
 def configure_telemetry(settings: Settings, *, batch: bool = True) -> TracerProvider:
-    """Install the process's tracer provider once; later calls return the same provider."""
+    """Install the process's tracer provider once; later calls return the same provider.
+    With no exporter, spans are not recorded until a processor is added (a test's)."""
     global _provider
     with _configured:
         if _provider is None:
-            provider = TracerProvider(resource=Resource.create({"service.name": SERVICE_NAME}))
+            provider = ReceivingTracerProvider(Resource.create({"service.name": SERVICE_NAME}))
             exporter = _exporter(settings)
             if exporter is not None:
                 processor = BatchSpanProcessor(exporter) if batch else SimpleSpanProcessor(exporter)

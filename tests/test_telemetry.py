@@ -7,12 +7,14 @@ from collections.abc import Iterator
 
 import pytest
 from opentelemetry import trace
+from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from exdesk.domain import NetworkSnapshot
 from exdesk.service import ExceptionDesk
+from exdesk.telemetry import ReceivingTracerProvider
 from tests.support.scenarios import contact_email, open_orders, status_question
 
 
@@ -99,3 +101,18 @@ def test_personal_data_a_policy_quotes_is_masked_in_its_span(
     )
     assert "j***@p***.example" in reasons
     assert "jane.private@personal-mail.example" not in reasons
+
+
+def test_spans_are_recorded_only_once_something_receives_them() -> None:
+    """With the exporter ``none``, a span costs its ids and nothing more: it is not
+    recorded (no attributes kept, nothing masked) until a processor is added."""
+    provider = ReceivingTracerProvider(Resource.create({"service.name": "test"}))
+    tracer = provider.get_tracer("test")
+    with tracer.start_as_current_span("before") as span:
+        assert not span.is_recording()
+        assert span.get_span_context().is_valid  # records still name a trace and a span
+    exporter = InMemorySpanExporter()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    with tracer.start_as_current_span("after") as span:
+        assert span.is_recording()
+    assert [s.name for s in exporter.get_finished_spans()] == ["after"]
