@@ -227,10 +227,8 @@ WITH own AS (
     SELECT sku, doc FROM skus WHERE tenant_id = %(t)s AND sku = ANY(%(skus)s)
 ), substitutes AS (
     SELECT sku, doc FROM skus WHERE tenant_id = %(t)s
-       AND sku IN (SELECT jsonb_array_elements_text(doc -> 'substitutes') FROM own)
-       AND sku NOT IN (SELECT sku FROM own)
-), every_sku AS (
-    SELECT sku FROM own UNION SELECT sku FROM substitutes
+       AND sku = ANY(ARRAY(SELECT jsonb_array_elements_text(doc -> 'substitutes') FROM own))
+       AND NOT sku = ANY(%(skus)s)
 )
 SELECT
     ARRAY(SELECT (doc || %(tag)s)::text FROM shipments
@@ -240,7 +238,8 @@ SELECT
     ARRAY(SELECT (doc || %(tag)s)::text FROM own ORDER BY sku) AS own_skus,
     ARRAY(SELECT (doc || %(tag)s)::text FROM substitutes ORDER BY sku) AS substitute_skus,
     ARRAY(SELECT (doc || %(tag)s)::text FROM inventory_positions
-      WHERE tenant_id = %(t)s AND sku IN (SELECT sku FROM every_sku)
+      WHERE tenant_id = %(t)s
+        AND sku = ANY(ARRAY(SELECT sku FROM own UNION ALL SELECT sku FROM substitutes))
       ORDER BY sku, warehouse_id) AS inventory,
     ARRAY(SELECT (doc || %(tag)s)::text FROM warehouses
       WHERE tenant_id = %(t)s AND %(warehouses)s ORDER BY warehouse_id) AS warehouses,

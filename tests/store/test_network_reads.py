@@ -1,6 +1,7 @@
-"""Network documents are validated once per process and shared: a case reads what the
-database holds now (a changed document is validated afresh, never served stale), another
-tenant never gets this tenant's object, and a shared object cannot be changed in place."""
+"""Reading the network: a case's surroundings hold what the recommender needs and nothing
+of another region; documents are validated once per process and shared, yet a case reads
+what the database holds now (a changed document is validated afresh, never served stale),
+another tenant never gets this tenant's object, and a shared object cannot be changed."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from psycopg import Connection
 from psycopg.rows import DictRow
 from pydantic import ValidationError
 
-from exdesk.domain import InventoryPosition, NetworkSnapshot, Sku, Warehouse
+from exdesk.domain import CarrierLane, InventoryPosition, NetworkSnapshot, Sku, Warehouse
 from exdesk.store.database import CONNECTION_KWARGS
 from exdesk.store.network import NetworkReader, replace_network
 from exdesk.store.validated_documents import ValidatedDocuments
@@ -103,3 +104,65 @@ def test_another_tenant_gets_its_own_objects(conn: Connection[DictRow]) -> None:
     assert acme is not None
     assert globex is not None
     assert (acme.tenant_id, globex.tenant_id) == ("acme", "globex")
+
+
+def _lane(origin: str, dest: str) -> CarrierLane:
+    return CarrierLane(
+        carrier="UPSN",
+        service="standard",
+        origin_region=origin,
+        dest_region=dest,
+        transit_days=2,
+        cost_per_shipment=Decimal("9.00"),
+        cost_per_unit=Decimal("0.10"),
+    )
+
+
+def test_surroundings_hold_the_order_its_skus_their_substitutes_and_their_stock(
+    conn: Connection[DictRow],
+) -> None:
+    """What the recommender is given: the named SKUs and the substitutes not named, the
+    stock of all of them in every warehouse, the lanes into the order's region only."""
+    east = Warehouse(warehouse_id="DC-1", name="East", region="south", postal_code="78701")
+    west = Warehouse(warehouse_id="DC-2", name="West", region="west", postal_code="90001")
+    skus = [
+        Sku(sku="SKU-1", description="Widget", unit_price=Decimal("10.00"), substitutes=["SKU-2"]),
+        Sku(
+            sku="SKU-2", description="Widget II", unit_price=Decimal("11.00"), substitutes=["SKU-3"]
+        ),
+        Sku(sku="SKU-3", description="Widget III", unit_price=Decimal("12.00")),
+        Sku(sku="SKU-9", description="Other", unit_price=Decimal("1.00")),
+    ]
+    stock = [
+        InventoryPosition(warehouse_id=w.warehouse_id, sku=s.sku, on_hand=5, allocated=1)
+        for w in (east, west)
+        for s in skus
+    ]
+    network = NetworkSnapshot(
+        warehouses=[east, west],
+        skus=skus,
+        inventory=stock,
+        customers=[make_customer("C-1")],
+        orders=[make_order("SO-1001")],
+        lanes=[_lane("south", "south"), _lane("west", "south"), _lane("south", "west")],
+    )
+    replace_network(conn, "acme", network)
+    reader = NetworkReader(conn, "acme")
+    order = reader.order("SO-1001")
+    assert order is not None
+    around = reader.surroundings(order, ["SKU-1"], warehouses=True)
+    assert [s.sku for s in around.skus] == ["SKU-1", "SKU-2"]  # named, then substitutes
+    assert [(p.sku, p.warehouse_id) for p in around.inventory] == [
+        ("SKU-1", "DC-1"),
+        ("SKU-1", "DC-2"),
+        ("SKU-2", "DC-1"),
+        ("SKU-2", "DC-2"),
+    ]
+    assert [w.warehouse_id for w in around.warehouses] == ["DC-1", "DC-2"]
+    assert [(ln.origin_region, ln.dest_region) for ln in around.lanes] == [
+        ("south", "south"),
+        ("west", "south"),
+    ]
+    both = reader.surroundings(order, ["SKU-2", "SKU-1"], warehouses=False)
+    assert [s.sku for s in both.skus] == ["SKU-1", "SKU-2", "SKU-3"]  # SKU-2 named, not again
+    assert both.warehouses == []
