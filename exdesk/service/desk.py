@@ -6,7 +6,7 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import datetime
@@ -231,13 +231,30 @@ class ExceptionDesk:
         self, tenant_id: str, case_ids: Sequence[str], progress: ProgressCallback | None = None
     ) -> int:
         moved = 0
+        for done, result in enumerate(self._advanced_each(tenant_id, case_ids), start=1):
+            moved += result.advanced
+            if progress is not None:
+                progress(done, len(case_ids))
+        return moved
+
+    def _advanced_each(self, tenant_id: str, case_ids: Sequence[str]) -> Iterator[RunResult]:
+        """Each case advanced, as it finishes: on ``workers`` threads, or with one worker
+        in this thread (no hand-off between threads per case). Either way every case is
+        run before the first error is raised."""
+        if self.settings.workers == 1:
+            failure: Exception | None = None
+            for case_id in case_ids:
+                try:
+                    yield self.advance(tenant_id, case_id)
+                except Exception as error:  # raised once the others have run, as below
+                    failure = failure or error
+            if failure is not None:
+                raise failure
+            return
         with ThreadPoolExecutor(max_workers=self.settings.workers) as pool:
             futures = [pool.submit(self.advance, tenant_id, case_id) for case_id in case_ids]
-            for done, future in enumerate(as_completed(futures), start=1):
-                moved += future.result().advanced
-                if progress is not None:
-                    progress(done, len(futures))
-        return moved
+            for future in as_completed(futures):
+                yield future.result()
 
     def advance(self, tenant_id: str, case_id: str) -> RunResult:
         """Run the case to its next stop (one run of a case at a time)."""

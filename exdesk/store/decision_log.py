@@ -350,7 +350,8 @@ def _appended_together(appends: Sequence[AppendStatement]) -> tuple[str, dict[st
         update = update.then(append.update)
     sets, values = update_assignments(update)
     columns = [column.strip() for column in _RECORD_COLUMNS.split(",")]
-    arrays = ", ".join(f"%(all_{column})s::{_RECORD_TYPES[column]}[]" for column in columns)
+    # binary arrays: a text array literal escapes every quote of every JSON document
+    arrays = ", ".join(f"%(all_{column})b::{_RECORD_TYPES[column]}[]" for column in columns)
     sql = (
         f"WITH head AS (UPDATE cases SET {sets}last_seq = %(seq)s,"
         " last_hash = %(hash)s, updated_at = now() WHERE case_id = %(case_id)s"
