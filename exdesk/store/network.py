@@ -352,17 +352,17 @@ class NetworkReader:
         """In one statement: the order's shipments and returns, the catalogue entries of
         ``skus`` and of their substitutes, the inventory of all of them, every warehouse
         (when ``warehouses``) and the lanes into the order's ship-to region."""
-        row = self._conn.execute(
-            _SURROUNDINGS,
-            {
-                "t": self.tenant_id,
-                "tag": Jsonb({"tenant_id": self.tenant_id}),
-                "order": order.order_id if order else None,
-                "skus": sorted(set(skus)),
-                "warehouses": warehouses,
-                "region": order.ship_to.region if order else None,
-            },
-        ).fetchone()
+        params = {
+            "t": self.tenant_id,
+            "tag": Jsonb({"tenant_id": self.tenant_id}),
+            "order": order.order_id if order else None,
+            "skus": sorted(set(skus)),
+            "warehouses": warehouses,
+            "region": order.ship_to.region if order else None,
+        }
+        # binary: a text array's literal escapes every quote of every document in it
+        with self._conn.cursor(binary=True) as cursor:
+            row = cursor.execute(_SURROUNDINGS, params).fetchone()
         assert row is not None  # a SELECT of scalar subqueries returns one row
         return Surroundings(
             shipments=_read_all(Shipment, row["shipments"]),
