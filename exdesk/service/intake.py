@@ -11,7 +11,7 @@ from psycopg.rows import DictRow
 from exdesk.domain import ExceptionEvent, IntakeStep
 from exdesk.errors import InputError
 from exdesk.service.jobs import JobQueue
-from exdesk.store.cases import CaseRef, ChainHead, insert_case
+from exdesk.store.cases import CaseRef, ChainHead, insert_cases
 from exdesk.store.database import Database
 from exdesk.store.decision_log import StepEntry, append_record, digest
 
@@ -29,12 +29,28 @@ def check_tenant(tenant_id: str, events: Sequence[ExceptionEvent]) -> None:
             )
 
 
-def record_intake(
-    conn: Connection[DictRow], tenant_id: str, event: ExceptionEvent, initiated_by: str | None
-) -> CaseRef:
-    """The case for an event (or the one that exists) and, for a new one, its intake record
-    anchored in the ledger. Inside the caller's transaction."""
-    ref = insert_case(conn, tenant_id, event, initiated_by)
+def record_intakes(
+    conn: Connection[DictRow],
+    tenant_id: str,
+    events: Sequence[ExceptionEvent],
+    initiated_by: str | None,
+) -> list[CaseRef]:
+    """The case for each event (or the one that exists) and, for a new one, its intake
+    record anchored in the ledger. Inside the caller's transaction; the cases are stored
+    first, together (see :func:`insert_cases`)."""
+    refs = insert_cases(conn, tenant_id, events, initiated_by)
+    for event, ref in zip(events, refs, strict=True):
+        _record_intake(conn, tenant_id, event, initiated_by, ref)
+    return refs
+
+
+def _record_intake(
+    conn: Connection[DictRow],
+    tenant_id: str,
+    event: ExceptionEvent,
+    initiated_by: str | None,
+    ref: CaseRef,
+) -> None:
     if ref.created:
         entry = StepEntry(
             actor="system",
@@ -48,7 +64,6 @@ def record_intake(
         )
         head = ChainHead.created(tenant_id)  # the case is ours alone until this commits
         append_record(conn, tenant_id, ref.case_id, INTAKE_KEY, entry, head=head, anchor="created")
-    return ref
 
 
 def accept_events(
@@ -64,7 +79,7 @@ def accept_events(
     check_tenant(tenant_id, events)
     # Deferring a job opens a savepoint, which a batched transaction cannot hold.
     with db.transaction() if jobs is not None else db.batched_transaction() as conn:
-        refs = [record_intake(conn, tenant_id, event, initiated_by) for event in events]
+        refs = record_intakes(conn, tenant_id, events, initiated_by)
         if jobs is not None:
             for ref in refs:
                 if ref.created:

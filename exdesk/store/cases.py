@@ -6,7 +6,7 @@ import base64
 import hashlib
 import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
@@ -193,31 +193,68 @@ def insert_case(
     every delivery is counted on the event row. The same id with other content is never
     dropped silently: ConflictError (409), and the caller's transaction rolls back.
     """
-    if event.tenant_id is not None and event.tenant_id != tenant_id:
-        raise InputError(
-            f"event tenant_id {event.tenant_id!r} is not the caller's tenant", location="tenant_id"
+    return insert_cases(conn, tenant_id, [event], initiated_by)[0]
+
+
+def insert_cases(
+    conn: Connection[DictRow],
+    tenant_id: str,
+    events: Sequence[ExceptionEvent],
+    initiated_by: str | None,
+) -> list[CaseRef]:
+    """:func:`insert_case` for each event, in order; their statements are sent together,
+    so a pipelined transaction waits once for the whole batch, not once per event."""
+    for event in events:
+        if event.tenant_id is not None and event.tenant_id != tenant_id:
+            raise InputError(
+                f"event tenant_id {event.tenant_id!r} is not the caller's tenant",
+                location="tenant_id",
+            )
+    payloads = [
+        event.model_dump(mode="json", exclude={"tenant_id"}, exclude_none=True) for event in events
+    ]
+    # One statement each: the event row, and the case row when the event is new.
+    sent = [
+        conn.execute(
+            _RECEIVE_EVENT,
+            (
+                tenant_id,
+                event.source,
+                event.source_event_id,
+                Jsonb(payload),
+                new_case_id(),
+                initiated_by,
+            ),
         )
-    payload = event.model_dump(mode="json", exclude={"tenant_id"}, exclude_none=True)
-    # One statement: the event row, and the case row when the event is new.
-    received = conn.execute(
-        "WITH received AS (INSERT INTO exception_events (tenant_id, source, source_event_id,"
-        " event, case_id, initiated_by) VALUES (%s, %s, %s, %s, %s, %s)"
-        " ON CONFLICT (tenant_id, source, source_event_id) DO UPDATE"
-        " SET last_received_at = now(), times_received = exception_events.times_received + 1"
-        f" RETURNING {', '.join(EVENT_COLUMNS)}, (xmax = 0) AS created),"
-        " opened AS (INSERT INTO cases (case_id, tenant_id, status)"
-        " SELECT case_id, tenant_id, 'received' FROM received WHERE created)"
-        " SELECT * FROM received",
-        (
-            tenant_id,
-            event.source,
-            event.source_event_id,
-            Jsonb(payload),
-            new_case_id(),
-            initiated_by,
-        ),
-    ).fetchone()
-    assert received is not None
+        for event, payload in zip(events, payloads, strict=True)
+    ]
+    return [
+        _case_received(conn, tenant_id, event, payload, cursor.fetchone())
+        for event, payload, cursor in zip(events, payloads, sent, strict=True)
+    ]
+
+
+_RECEIVE_EVENT = (
+    "WITH received AS (INSERT INTO exception_events (tenant_id, source, source_event_id,"
+    " event, case_id, initiated_by) VALUES (%s, %s, %s, %s, %s, %s)"
+    " ON CONFLICT (tenant_id, source, source_event_id) DO UPDATE"
+    " SET last_received_at = now(), times_received = exception_events.times_received + 1"
+    f" RETURNING {', '.join(EVENT_COLUMNS)}, (xmax = 0) AS created),"
+    " opened AS (INSERT INTO cases (case_id, tenant_id, status)"
+    " SELECT case_id, tenant_id, 'received' FROM received WHERE created)"
+    " SELECT * FROM received"
+)
+
+
+def _case_received(
+    conn: Connection[DictRow],
+    tenant_id: str,
+    event: ExceptionEvent,
+    payload: dict[str, Any],
+    received: DictRow | None,
+) -> CaseRef:
+    """The case an event's row names: created now, or the one its earlier delivery opened."""
+    assert received is not None  # the statement returns the event's row
     if received["created"]:
         stored = row_digest(received, EVENT_COLUMNS)
         return CaseRef(received["case_id"], tenant_id, True, "received", stored)

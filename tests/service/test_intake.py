@@ -56,3 +56,25 @@ def test_the_same_event_again_is_its_case_and_other_content_under_its_id_is_refu
         small_desk.accept(TENANT, [new_eta], run=False)
     case = small_desk.case(TENANT, ref.case_id)
     assert case.event.attributes["picked_qty"] == 0, "the stored event is as first received"
+
+
+def test_one_batch_holding_an_event_twice_makes_one_case_with_one_intake(
+    small_desk: ExceptionDesk,
+) -> None:
+    """The batch's cases are stored together: the second copy finds the first's case."""
+    original = short_pick("WMS-3")
+    first, second, other = small_desk.accept(
+        TENANT, [original, original, event("EM-3", "Where is order SO-1001?")], run=False
+    )
+    assert (first.created, second.created, other.created) == (True, False, True)
+    assert second.case_id == first.case_id != other.case_id
+    assert stored_cases(small_desk) == 2
+    steps = [r.step for r in small_desk.case(TENANT, first.case_id).decisions]
+    assert steps == ["intake"]
+    assert small_desk.verify(TENANT).ok
+
+    changed = original.model_copy(update={"summary": original.summary + " (recount)"})
+    fresh = short_pick("WMS-4")
+    with pytest.raises(ConflictError, match="WMS-3"):
+        small_desk.accept(TENANT, [fresh, fresh.model_copy(), changed], run=False)
+    assert stored_cases(small_desk) == 2, "WMS-4 was not kept"
