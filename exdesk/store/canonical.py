@@ -28,10 +28,13 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from json.encoder import encode_basestring
 from typing import Any, Literal
+
+import orjson
 
 HashVersion = Literal[1, 2]
 """How a record's hash was computed: 1 before release 2, 2 since."""
@@ -43,6 +46,40 @@ CURRENT_VERSION: HashVersion = 2
 def canonical_json_v1(value: Any) -> str:
     """The first release's serialisation (sorted keys, no spaces, ``str`` of the rest)."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def canonical_json_v1_bytes(value: Any) -> bytes:
+    """``canonical_json_v1(value).encode()``, written by orjson — several times quicker —
+    where orjson writes the same bytes: for JSON's own types, but for floats below 1e-4 or
+    from 1e16 on (``1e-05`` against ``0.00001``, ``1e+16`` against ``1e16``) and integers
+    past 64 bits. Anything else (such a float, a ``Decimal``, a date, a subclass of a JSON
+    type such as a ``StrEnum``) is written by :func:`canonical_json_v1`. Two values differ:
+    NaN and the infinities (orjson writes ``null``; jsonb refuses them anyway) and a plain
+    ``Enum`` member (orjson writes its value); a JSON dump, what a step hashes, holds none."""
+    try:
+        text = orjson.dumps(value, default=_not_json, option=_ORJSON_OPTIONS)
+    except orjson.JSONEncodeError:  # a type version 1 writes as ``str``, a big integer…
+        return canonical_json_v1(value).encode()
+    if _FLOAT_SPELT_APART.search(text):  # maybe such a float (or text that reads like one)
+        return canonical_json_v1(value).encode()
+    return text
+
+
+_ORJSON_OPTIONS = (
+    orjson.OPT_SORT_KEYS
+    | orjson.OPT_PASSTHROUGH_DATETIME
+    | orjson.OPT_PASSTHROUGH_DATACLASS
+    | orjson.OPT_PASSTHROUGH_SUBCLASS
+)
+"""Sorted keys; dates, dataclasses and subclasses of JSON types handed to ``default``."""
+
+_FLOAT_SPELT_APART = re.compile(rb"[0-9]e|0\.0000")
+"""Where orjson may have spelt a float otherwise than version 1: an exponent, or the
+leading zeros it writes for 1e-5 <= |x| < 1e-4."""
+
+
+def _not_json(value: object) -> object:
+    raise TypeError(f"{type(value).__name__} is written by version 1")
 
 
 def canonical_json_v2(value: Any) -> str:

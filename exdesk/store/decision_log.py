@@ -36,6 +36,7 @@ from exdesk.store.canonical import (
     CURRENT_VERSION,
     HashVersion,
     canonical_json_v1,
+    canonical_json_v1_bytes,
     canonical_json_v2,
     canonical_object_v2,
     v1_readings,
@@ -62,7 +63,7 @@ canonical_json = canonical_json_v1
 
 def digest(value: Any) -> str:
     """SHA-256 of a value's canonical JSON (version 1): how a record refers to its inputs."""
-    return hashlib.sha256(canonical_json_v1(value).encode()).hexdigest()
+    return hashlib.sha256(canonical_json_v1_bytes(value)).hexdigest()
 
 
 def utc_text(moment: datetime | str) -> str:
@@ -135,7 +136,7 @@ def ledger_hash(fields: dict[str, Any]) -> str:
     integers, which every version writes alike)."""
     body = {key: fields[key] for key in LEDGER_FIELDS}
     body["at"] = utc_text(body["at"])
-    return hashlib.sha256(canonical_json_v1(body).encode()).hexdigest()
+    return hashlib.sha256(canonical_json_v1_bytes(body)).hexdigest()
 
 
 @dataclass(frozen=True)
