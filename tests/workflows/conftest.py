@@ -47,6 +47,13 @@ def first_stop(desk: ExceptionDesk, event: ExceptionEvent) -> Case:
     return desk.case(TENANT, ref.case_id)
 
 
+def twin_first_stop(desk: ExceptionDesk, event: ExceptionEvent) -> Case:
+    """The first stop of a copy of ``event`` under another id: where its case ends when
+    nothing disturbs the run."""
+    twin = event.model_copy(update={"source_event_id": f"{event.source_event_id}-twin"})
+    return first_stop(desk, twin)
+
+
 def recorded_steps(desk: ExceptionDesk, case_id: str) -> list[str]:
     """The steps the case's decision log holds, in order."""
     with desk.db.connection() as conn:

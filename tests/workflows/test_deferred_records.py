@@ -13,7 +13,7 @@ from exdesk.agents.registry import AgentSet
 from exdesk.domain import FailStep
 from exdesk.examples import example_events
 from exdesk.store.decision_log import StepEntry, append_record, digest
-from tests.workflows.conftest import TENANT, MakeDesk, recorded_steps
+from tests.workflows.conftest import TENANT, MakeDesk, recorded_steps, twin_first_stop
 
 
 def test_a_run_sends_its_lone_records_with_the_gate_that_stops_it(
@@ -47,10 +47,7 @@ def test_a_record_appended_meanwhile_runs_the_case_again_from_its_checkpoint(
     run starts again, and the case ends where its twin does with every step once."""
     desk = make_desk()
     event = next(e for e in example_events() if e.order_id)
-    twin = event.model_copy(update={"source_event_id": f"{event.source_event_id}-twin"})
-    twin_ref = desk.submit(TENANT, twin)
-    desk.advance(TENANT, twin_ref.case_id)
-    expected = desk.case(TENANT, twin_ref.case_id)
+    expected = twin_first_stop(desk, event)
 
     ref = desk.submit(TENANT, event)
     classifier = agents.classifier
@@ -75,6 +72,6 @@ def test_a_record_appended_meanwhile_runs_the_case_again_from_its_checkpoint(
     assert case.status == expected.status
     steps = recorded_steps(desk, ref.case_id)
     assert steps[:2] == ["intake", "fail"]  # the outcome stands where it landed
-    assert [steps[0], *steps[2:]] == recorded_steps(desk, twin_ref.case_id)
+    assert [steps[0], *steps[2:]] == recorded_steps(desk, expected.case_id)
     assert [a.kind for a in case.approvals] == [a.kind for a in expected.approvals]
     assert desk.verify(TENANT).ok

@@ -7,16 +7,13 @@ from typing import get_args
 
 from exdesk.domain import Stage
 from exdesk.examples import example_events
-from tests.workflows.conftest import TENANT, MakeDesk, recorded_steps
+from tests.workflows.conftest import TENANT, MakeDesk, recorded_steps, twin_first_stop
 
 
 def test_a_first_run_ignores_a_checkpoint_left_before_any_record(make_desk: MakeDesk) -> None:
     desk = make_desk()
     event = next(e for e in example_events() if e.order_id)
-    twin = event.model_copy(update={"source_event_id": f"{event.source_event_id}-twin"})
-    twin_ref = desk.submit(TENANT, twin)
-    desk.advance(TENANT, twin_ref.case_id)
-    expected = desk.case(TENANT, twin_ref.case_id)
+    expected = twin_first_stop(desk, event)
 
     ref = desk.submit(TENANT, event)
     # A checkpoint claiming a person had set every stage aside — with no record of it.
@@ -27,7 +24,7 @@ def test_a_first_run_ignores_a_checkpoint_left_before_any_record(make_desk: Make
     )
     desk.advance(TENANT, ref.case_id)
     case = desk.case(TENANT, ref.case_id)
-    assert recorded_steps(desk, ref.case_id) == recorded_steps(desk, twin_ref.case_id)
+    assert recorded_steps(desk, ref.case_id) == recorded_steps(desk, expected.case_id)
     assert case.status == expected.status == "awaiting_approval"
     assert [a.kind for a in case.approvals] == [a.kind for a in expected.approvals]
     assert desk.verify(TENANT).ok

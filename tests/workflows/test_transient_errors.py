@@ -12,7 +12,7 @@ from psycopg import OperationalError
 
 from exdesk.examples import example_events
 from exdesk.workflows.nodes import analysis
-from tests.workflows.conftest import TENANT, MakeDesk, recorded_steps
+from tests.workflows.conftest import TENANT, MakeDesk, recorded_steps, twin_first_stop
 
 
 class _LostConnection:
@@ -40,10 +40,7 @@ def test_a_run_cut_short_by_a_lost_connection_finishes_on_the_next_advance(
 ) -> None:
     desk = make_desk()
     event = next(e for e in example_events() if e.order_id)
-    twin = event.model_copy(update={"source_event_id": f"{event.source_event_id}-twin"})
-    twin_ref = desk.submit(TENANT, twin)
-    desk.advance(TENANT, twin_ref.case_id)
-    expected = desk.case(TENANT, twin_ref.case_id)
+    expected = twin_first_stop(desk, event)
 
     failing = _LostConnection(getattr(analysis, target))
     monkeypatch.setattr(analysis, target, failing)
@@ -59,6 +56,6 @@ def test_a_run_cut_short_by_a_lost_connection_finishes_on_the_next_advance(
 
     assert cut.status != "failed"
     assert case.status == expected.status
-    assert recorded_steps(desk, ref.case_id) == recorded_steps(desk, twin_ref.case_id)
+    assert recorded_steps(desk, ref.case_id) == recorded_steps(desk, expected.case_id)
     assert [a.kind for a in case.approvals] == [a.kind for a in expected.approvals]
     assert desk.verify(TENANT).ok
