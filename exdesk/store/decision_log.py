@@ -160,11 +160,31 @@ class StepEntry:
         return self.output.step
 
 
-_RECORD_COLUMNS = (
-    "tenant_id, case_id, seq, step_key, at, step, actor, inputs_digest, output, confidence,"
-    " policy_results, model, trace_id, span_id, prev_hash, hash, hash_version, case_digest,"
-    " signature"
-)
+_RECORD_TYPES = {
+    "tenant_id": "text",
+    "case_id": "text",
+    "seq": "integer",
+    "step_key": "text",
+    "at": "timestamptz",
+    "step": "text",
+    "actor": "text",
+    "inputs_digest": "text",
+    "output": "jsonb",
+    "confidence": "double precision",
+    "policy_results": "jsonb",
+    "model": "jsonb",
+    "trace_id": "text",
+    "span_id": "text",
+    "prev_hash": "text",
+    "hash": "text",
+    "hash_version": "smallint",
+    "case_digest": "text",
+    "signature": "text",
+}
+"""A decision record's columns, in the order statements name them, and their types (the
+table's, for appends sent as arrays)."""
+
+_RECORD_COLUMNS = ", ".join(_RECORD_TYPES)
 
 _NOT_IN_MODEL = frozenset({"step_key", "hash_version", "case_digest", "signature"})
 
@@ -350,20 +370,15 @@ def _appended_together(appends: Sequence[AppendStatement]) -> tuple[str, dict[st
     for append in appends[1:]:
         update = update.then(append.update)
     sets, values = update_assignments(update)
-    columns = [column.strip() for column in _RECORD_COLUMNS.split(",")]
     # binary arrays: a text array literal escapes every quote of every JSON document
-    arrays = ", ".join(f"%(all_{column})b::{_RECORD_TYPES[column]}[]" for column in columns)
+    arrays = ", ".join(f"%(all_{column})b::{kind}[]" for column, kind in _RECORD_TYPES.items())
     sql = (
-        f"WITH head AS (UPDATE cases SET {sets}last_seq = %(seq)s,"
-        " last_hash = %(hash)s, updated_at = now() WHERE case_id = %(case_id)s"
-        " AND tenant_id = %(tenant_id)s AND last_seq = %(head_seq)s"
-        " AND last_hash = %(prev_hash)s RETURNING case_id)"
-        f" INSERT INTO decision_records ({_RECORD_COLUMNS})"
+        _moved_head(sets) + f" INSERT INTO decision_records ({_RECORD_COLUMNS})"
         f" SELECT records.* FROM head, unnest({arrays}) AS records RETURNING seq"
     )
     params = {
         **values,
-        **{f"all_{column}": [append.row[column] for append in appends] for column in columns},
+        **{f"all_{column}": [append.row[column] for append in appends] for column in _RECORD_TYPES},
         "case_id": first.row["case_id"],
         "tenant_id": first.row["tenant_id"],
         "head_seq": first.params["head_seq"],
@@ -372,30 +387,6 @@ def _appended_together(appends: Sequence[AppendStatement]) -> tuple[str, dict[st
         "hash": last.row["hash"],
     }
     return sql, params
-
-
-_RECORD_TYPES = {
-    "tenant_id": "text",
-    "case_id": "text",
-    "seq": "integer",
-    "step_key": "text",
-    "at": "timestamptz",
-    "step": "text",
-    "actor": "text",
-    "inputs_digest": "text",
-    "output": "jsonb",
-    "confidence": "double precision",
-    "policy_results": "jsonb",
-    "model": "jsonb",
-    "trace_id": "text",
-    "span_id": "text",
-    "prev_hash": "text",
-    "hash": "text",
-    "hash_version": "smallint",
-    "case_digest": "text",
-    "signature": "text",
-}
-"""The type of each of ``_RECORD_COLUMNS`` (the table's), for appends sent as arrays."""
 
 
 def _append_locked(
@@ -441,16 +432,22 @@ def _append_statement(
         " SELECT %(tenant_id)s, 0, %(genesis)s FROM appended"
         f" {_LOCK_LEDGER_CONFLICT}) SELECT seq, hash FROM ledger"
     )
-    sql = (
+    sql = _moved_head(sets) + (ledger if lock_ledger else f" {insert} RETURNING seq")
+    params = {**values, **fields, "head_seq": head.seq, "genesis": GENESIS_HASH}
+    appended = Appended(record, True, after.moved(record.seq, record.hash))
+    return AppendStatement(sql, params, appended, fields, update)
+
+
+def _moved_head(sets: str) -> str:
+    """``WITH head AS (…)``: the case row moved from the head ``head_seq`` / ``prev_hash`` to
+    ``seq`` / ``hash``, with the projection's ``sets`` applied; no row when it stood on
+    another head (then the statement writes nothing)."""
+    return (
         f"WITH head AS (UPDATE cases SET {sets}last_seq = %(seq)s,"
         " last_hash = %(hash)s, updated_at = now() WHERE case_id = %(case_id)s"
         " AND tenant_id = %(tenant_id)s AND last_seq = %(head_seq)s"
         " AND last_hash = %(prev_hash)s RETURNING case_id)"
-        + (ledger if lock_ledger else f" {insert} RETURNING seq")
     )
-    params = {**values, **fields, "head_seq": head.seq, "genesis": GENESIS_HASH}
-    appended = Appended(record, True, after.moved(record.seq, record.hash))
-    return AppendStatement(sql, params, appended, fields, update)
 
 
 _LOCK_LEDGER_HEAD = "INSERT INTO ledger_heads (tenant_id, seq, hash)"
@@ -460,7 +457,7 @@ _LOCK_LEDGER_CONFLICT = (
 """Creates the tenant's ledger head on first use and locks it, in one statement."""
 
 
-_RECORD_VALUES = ", ".join(f"%({column.strip()})s" for column in _RECORD_COLUMNS.split(","))
+_RECORD_VALUES = ", ".join(f"%({column})s" for column in _RECORD_TYPES)
 
 
 def _chained(
