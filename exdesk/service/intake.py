@@ -9,7 +9,6 @@ from psycopg import Connection
 from psycopg.rows import DictRow
 
 from exdesk.domain import ExceptionEvent, IntakeStep
-from exdesk.errors import InputError
 from exdesk.service.jobs import JobQueue
 from exdesk.store.cases import CaseRef, ChainHead, insert_cases
 from exdesk.store.database import Database
@@ -17,16 +16,6 @@ from exdesk.store.decision_log import StepEntry, append_record, digest
 
 INTAKE_KEY = "0001:intake"
 """Every case's first record is its intake, written when the case is created."""
-
-
-def check_tenant(tenant_id: str, events: Sequence[ExceptionEvent]) -> None:
-    """Refuse a batch naming another tenant anywhere, locating the event."""
-    for index, event in enumerate(events):
-        if event.tenant_id is not None and event.tenant_id != tenant_id:
-            raise InputError(
-                f"event {index}: tenant_id {event.tenant_id!r} is not the caller's tenant",
-                location=f"[{index}].tenant_id",
-            )
 
 
 def record_intakes(
@@ -76,7 +65,6 @@ def accept_events(
 ) -> list[CaseRef]:
     """Store every event's case in one transaction; with ``jobs``, defer each new case's
     run in that same transaction. Returns one reference per event, in order."""
-    check_tenant(tenant_id, events)
     # Deferring a job opens a savepoint, which a batched transaction cannot hold.
     with db.transaction() if jobs is not None else db.batched_transaction() as conn:
         refs = record_intakes(conn, tenant_id, events, initiated_by)

@@ -183,6 +183,16 @@ class CaseRef:
     record commits to)."""
 
 
+def check_tenant(tenant_id: str, events: Sequence[ExceptionEvent]) -> None:
+    """Refuse a batch naming another tenant anywhere, locating the event."""
+    for index, event in enumerate(events):
+        if event.tenant_id is not None and event.tenant_id != tenant_id:
+            raise InputError(
+                f"event {index}: tenant_id {event.tenant_id!r} is not the caller's tenant",
+                location=f"[{index}].tenant_id",
+            )
+
+
 def insert_case(
     conn: Connection[DictRow], tenant_id: str, event: ExceptionEvent, initiated_by: str | None
 ) -> CaseRef:
@@ -203,13 +213,9 @@ def insert_cases(
     initiated_by: str | None,
 ) -> list[CaseRef]:
     """:func:`insert_case` for each event, in order; their statements are sent together,
-    so a pipelined transaction waits once for the whole batch, not once per event."""
-    for event in events:
-        if event.tenant_id is not None and event.tenant_id != tenant_id:
-            raise InputError(
-                f"event tenant_id {event.tenant_id!r} is not the caller's tenant",
-                location="tenant_id",
-            )
+    so a pipelined transaction waits once for the whole batch, not once per event. Nothing
+    is sent when an event names another tenant (:func:`check_tenant`)."""
+    check_tenant(tenant_id, events)
     payloads = [
         event.model_dump(mode="json", exclude={"tenant_id"}, exclude_none=True) for event in events
     ]
