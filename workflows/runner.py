@@ -28,8 +28,9 @@ from exdesk.errors import NotFoundError
 from exdesk.store import approvals as approval_store
 from exdesk.store.cases import CaseUpdate, ChainHead, HeadMovedError, get_case_row
 from exdesk.store.database import TRANSIENT_ERRORS
-from exdesk.store.decision_log import StepEntry, append_record, digest
+from exdesk.store.decision_log import StepEntry, append_record
 from exdesk.store.locks import locked_case
+from exdesk.store.record_hashes import digest
 from exdesk.telemetry import masked_attributes, span_ids, tracer
 from exdesk.workflows.checkpoints import FROM_START, RecordingSaver
 from exdesk.workflows.deps import WorkflowDeps

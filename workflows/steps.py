@@ -47,9 +47,9 @@ from exdesk.store.decision_log import (
     append_record,
     defer_append,
     deferred_written,
-    digest,
     find_record,
 )
+from exdesk.store.record_hashes import digest
 from exdesk.telemetry import masked_attributes, span_ids, tracer
 from exdesk.workflows.state import CaseState
 

@@ -25,7 +25,8 @@ from exdesk.domain import DeliverStep, OutboxMessage
 from exdesk.errors import ConfigurationError
 from exdesk.store import outbox as outbox_store
 from exdesk.store.database import Database
-from exdesk.store.decision_log import StepEntry, append_record, digest
+from exdesk.store.decision_log import StepEntry, append_record
+from exdesk.store.record_hashes import digest
 from exdesk.telemetry import masked_attributes, tracer
 
 logger = logging.getLogger(__name__)

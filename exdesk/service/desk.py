@@ -50,11 +50,12 @@ from exdesk.store.case_view import cases_from_rows, load_case
 from exdesk.store.cases import CaseFilter, CaseRef, count_cases, get_case_row, list_case_rows
 from exdesk.store.checkpoint import LedgerCheckpoint, check_checkpoint, sign_checkpoint
 from exdesk.store.database import Database, resolve_database_urls
-from exdesk.store.decision_log import StepEntry, append_record, digest
+from exdesk.store.decision_log import StepEntry, append_record
 from exdesk.store.export import ExportSummary, export_tenant
 from exdesk.store.locks import case_lock
 from exdesk.store.migrate import migrate_database
 from exdesk.store.network import NetworkReader, deletions, replace_network
+from exdesk.store.record_hashes import digest
 from exdesk.store.signing import LogSigner, load_signing_key
 from exdesk.telemetry import configure_telemetry
 from exdesk.tools.precedents import PRECEDENT_STATUSES, Precedent, PrecedentIndex

@@ -9,8 +9,9 @@ from exdesk.policies.config import PolicyConfig
 from exdesk.store import approvals as approval_store
 from exdesk.store.cases import CaseUpdate, get_case_row
 from exdesk.store.database import Database
-from exdesk.store.decision_log import StepEntry, append_record, digest
+from exdesk.store.decision_log import StepEntry, append_record
 from exdesk.store.locks import case_lock
+from exdesk.store.record_hashes import digest
 
 
 def escalate_overdue(

@@ -12,7 +12,8 @@ from exdesk.domain import ExceptionEvent, IntakeStep
 from exdesk.service.jobs import JobQueue
 from exdesk.store.cases import CaseRef, ChainHead, insert_cases
 from exdesk.store.database import Database
-from exdesk.store.decision_log import StepEntry, append_record, digest
+from exdesk.store.decision_log import StepEntry, append_record
+from exdesk.store.record_hashes import digest
 
 INTAKE_KEY = "0001:intake"
 """Every case's first record is its intake, written when the case is created."""

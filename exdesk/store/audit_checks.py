@@ -17,7 +17,7 @@ from exdesk.store.audit_findings import Anchors, AuditProblem, CaseFindings, Sus
 from exdesk.store.audit_log import CaseBundle, LedgerData, Row
 from exdesk.store.audit_rows import check_approvals, check_event, check_outbox, check_projection
 from exdesk.store.cases import GENESIS_HASH
-from exdesk.store.decision_log import hash_fields_of, ledger_hash, record_hash_matches
+from exdesk.store.record_hashes import hash_fields_of, ledger_hash, record_hash_matches
 
 
 def check_ledger(

@@ -16,7 +16,7 @@ from exdesk.store.commitments import (
     PROJECTION_COLUMNS,
     row_digest,
 )
-from exdesk.store.decision_log import digest
+from exdesk.store.record_hashes import digest
 
 
 def _output(record: Row) -> dict[str, Any]:

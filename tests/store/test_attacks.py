@@ -54,8 +54,8 @@ from exdesk.store.cases import GENESIS_HASH
 from exdesk.store.checkpoint import LedgerCheckpoint, check_checkpoint, sign_checkpoint
 from exdesk.store.commitments import PROJECTION_COLUMNS, row_digest
 from exdesk.store.database import CONNECTION_KWARGS, with_database
-from exdesk.store.decision_log import hash_fields_of, ledger_hash, record_hash
 from exdesk.store.export import export_tenant, verify_export
+from exdesk.store.record_hashes import hash_fields_of, ledger_hash, record_hash
 from exdesk.store.roles import OWNER_ROLE
 from exdesk.store.signing import load_signing_key, public_key_text
 from tests.support.postgres import application_url, fresh_database, owner_url, superuser_url

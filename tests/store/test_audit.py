@@ -23,14 +23,8 @@ from exdesk.service import ExceptionDesk
 from exdesk.store.audit import verify_tenant
 from exdesk.store.cases import CaseUpdate, insert_case
 from exdesk.store.database import CONNECTION_KWARGS
-from exdesk.store.decision_log import (
-    StepEntry,
-    anchor_case,
-    append_record,
-    digest,
-    record_hash,
-    records_of_cases,
-)
+from exdesk.store.decision_log import StepEntry, anchor_case, append_record, records_of_cases
+from exdesk.store.record_hashes import digest, record_hash
 from tests.support.postgres import owner_url, superuser_url
 from tests.support.scenarios import open_orders, short_pick
 
@@ -158,7 +152,7 @@ def test_a_recomputed_chain_still_disagrees_with_the_ledger(
     """An attacker who rewrites a record and recomputes every hash after it in the case's
     chain is still caught: the desk's signatures no longer match, and the ledger anchored
     the old head."""
-    from exdesk.store.decision_log import hash_fields_of, record_hash
+    from exdesk.store.record_hashes import hash_fields_of, record_hash
 
     case_id = cases[2]
     tamper.execute(

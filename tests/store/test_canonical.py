@@ -27,7 +27,7 @@ from exdesk.store.canonical import (
     canonical_object_v2,
     v1_readings,
 )
-from exdesk.store.decision_log import record_hash, record_hash_matches
+from exdesk.store.record_hashes import record_hash, record_hash_matches
 
 
 def _v2(value: Any) -> str:

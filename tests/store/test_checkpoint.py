@@ -19,7 +19,7 @@ from exdesk.settings import Settings
 from exdesk.store.audit_log import LedgerData
 from exdesk.store.cases import GENESIS_HASH
 from exdesk.store.checkpoint import LedgerCheckpoint, check_checkpoint, sign_checkpoint
-from exdesk.store.decision_log import ledger_hash
+from exdesk.store.record_hashes import ledger_hash
 from exdesk.store.signing import KEY_FILE_NAME, load_signing_key, public_key_text
 
 KEY = Ed25519PrivateKey.generate()

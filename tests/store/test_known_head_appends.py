@@ -31,8 +31,8 @@ from exdesk.store.decision_log import (
     append_record,
     defer_append,
     deferred_written,
-    digest,
 )
+from exdesk.store.record_hashes import digest
 from tests.support.scenarios import open_orders, short_pick
 
 TENANT = "acme"

@@ -12,7 +12,8 @@ import pytest
 from exdesk.agents.registry import AgentSet
 from exdesk.domain import FailStep
 from exdesk.examples import example_events
-from exdesk.store.decision_log import StepEntry, append_record, digest
+from exdesk.store.decision_log import StepEntry, append_record
+from exdesk.store.record_hashes import digest
 from tests.workflows.conftest import TENANT, MakeDesk, recorded_steps, twin_first_stop
 
 

@@ -15,7 +15,7 @@ from exdesk.domain import EngineName
 from exdesk.examples import example_events
 from exdesk.service import ExceptionDesk
 from exdesk.settings import Settings
-from exdesk.store.decision_log import digest
+from exdesk.store.record_hashes import digest
 from tests.workflows.conftest import TENANT, first_stop
 
 
