@@ -101,6 +101,30 @@ def canonical_json_v2(value: Any) -> str:
     return text
 
 
+def canonical_json_v2_of_dump(value: Any) -> str:
+    """``canonical_json_v2(value)`` for a JSON dump — a value of JSON's own types only, as
+    ``model_dump(mode="json")`` or a jsonb read gives — written by orjson, several times
+    quicker, where orjson writes the same bytes: but for a float written as a whole number
+    (``2.0``, ``-0.0``), with an exponent or below 1e-4, and but for what orjson refuses (a
+    non-string key, an integer past 64 bits, a lone surrogate) or writes escaped as NUL;
+    those, and anything not a JSON type, go to :func:`canonical_json_v2`, which refuses what
+    it refuses. Pass only dumps: orjson writes a plain ``Enum`` member and a ``UUID`` that
+    version 2 refuses."""
+    try:
+        text = orjson.dumps(value, default=_not_json, option=_ORJSON_OPTIONS)
+    except orjson.JSONEncodeError:
+        return canonical_json_v2(value)
+    if _V2_SPELT_APART.search(text) or b"\\u0000" in text:
+        return canonical_json_v2(value)
+    return text.decode()
+
+
+_V2_SPELT_APART = re.compile(rb"(?:\.0|[0-9]e[-+]?[0-9]+|0\.0000[0-9]*)(?=[,\]}]|$)")
+"""A number orjson writes otherwise than version 2: a whole float (``2.0``), one with an
+exponent (``1e+16``, ``1.5e-7``) or the leading zeros of 1e-5 <= |x| < 1e-4 — each ends
+where a JSON number ends (text inside a string ends with a quote, so is not taken)."""
+
+
 def canonical_object_v2(members: Mapping[str, str]) -> str:
     """What :func:`canonical_json_v2` writes for an object whose members' values are given
     already written (each the ``canonical_json_v2`` of its value): a writer that keeps them

@@ -17,7 +17,7 @@ from psycopg.types.json import Jsonb
 
 from exdesk.domain import CaseStatus, Category, ExceptionEvent, Route
 from exdesk.errors import ConflictError, InputError
-from exdesk.store.canonical import canonical_json_v2, canonical_object_v2
+from exdesk.store.canonical import canonical_json_v2_of_dump, canonical_object_v2
 from exdesk.store.commitments import EVENT_COLUMNS, PROJECTION_COLUMNS, row_digest
 
 
@@ -62,9 +62,14 @@ _APPENDED = frozenset({"policy_results"})
 """JSON columns an update appends to rather than replaces."""
 
 
-def update_assignments(update: CaseUpdate, prefix: str = "set_") -> tuple[str, dict[str, Any]]:
+def update_assignments(
+    update: CaseUpdate, prefix: str = "set_", after: ChainHead | None = None
+) -> tuple[str, dict[str, Any]]:
     """The ``SET`` list of an update (each assignment followed by ``", "``, empty when it
-    changes nothing) and its parameters, named ``prefix`` + column."""
+    changes nothing) and its parameters, named ``prefix`` + column. ``after``: the head the
+    update leaves, whose projection's JSON is already written (hashed): a replaced JSON
+    column is sent that text rather than serialised again."""
+    texts = after._texts if after is not None else {}
     sets: list[str] = []
     params: dict[str, Any] = {}
     for column, value in update.values().items():
@@ -74,7 +79,12 @@ def update_assignments(update: CaseUpdate, prefix: str = "set_") -> tuple[str, d
             params[name] = Jsonb(value)
         else:
             sets.append(f"{column} = %({name})s, ")
-            params[name] = Jsonb(value) if column in _JSON_COLUMNS else value
+            if column not in _JSON_COLUMNS:
+                params[name] = value
+            elif (text := texts.get(column)) is not None:
+                params[name] = Jsonb(text, dumps=str)  # already JSON: sent as it is
+            else:
+                params[name] = Jsonb(value)
     return "".join(sets), params
 
 
@@ -166,7 +176,7 @@ class ChainHead:
         serialising only the columns not serialised before."""
         for column in PROJECTION_COLUMNS:
             if column not in self._texts:
-                self._texts[column] = canonical_json_v2(self.projection[column])
+                self._texts[column] = canonical_json_v2_of_dump(self.projection[column])
         return hashlib.sha256(canonical_object_v2(self._texts).encode()).hexdigest()
 
 

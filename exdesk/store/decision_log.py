@@ -31,7 +31,7 @@ from exdesk.domain import (
     StepOutput,
 )
 from exdesk.errors import NotFoundError
-from exdesk.store.canonical import CURRENT_VERSION, canonical_json_v2
+from exdesk.store.canonical import CURRENT_VERSION, canonical_json_v2_of_dump
 from exdesk.store.cases import (
     GENESIS_HASH,
     CaseUpdate,
@@ -257,7 +257,7 @@ def _appended_together(appends: Sequence[AppendStatement]) -> tuple[str, dict[st
     update = first.update
     for append in appends[1:]:
         update = update.then(append.update)
-    sets, values = update_assignments(update)
+    sets, values = update_assignments(update, after=last.appended.head)
     # binary arrays: a text array literal escapes every quote of every JSON document
     arrays = ", ".join(f"%(all_{column})b::{kind}[]" for column, kind in _RECORD_TYPES.items())
     sql = (
@@ -313,7 +313,7 @@ def _append_statement(
     tenant's ledger head for an anchor (creating it on first use) and returns it."""
     after = head.updated(update)
     fields, record = _chained(signer, tenant_id, case_id, step_key, after, entry)
-    sets, values = update_assignments(update)
+    sets, values = update_assignments(update, after=after)
     insert = f"INSERT INTO decision_records ({_RECORD_COLUMNS}) SELECT {_RECORD_VALUES} FROM head"
     ledger = (
         f", appended AS ({insert} RETURNING seq), ledger AS ({_LOCK_LEDGER_HEAD}"
@@ -367,7 +367,7 @@ def _chained(
         "policy_results": [r.model_dump(mode="json") for r in policy_results],
         "model": entry.model.model_dump(mode="json") if entry.model else None,
     }
-    written = {column: canonical_json_v2(value) for column, value in documents.items()}
+    written = {column: canonical_json_v2_of_dump(value) for column, value in documents.items()}
     fields: dict[str, Any] = {
         "tenant_id": tenant_id,
         "case_id": case_id,
