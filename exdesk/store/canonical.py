@@ -60,7 +60,7 @@ def canonical_json_v1_bytes(value: Any) -> bytes:
         text = orjson.dumps(value, default=_not_json, option=_ORJSON_OPTIONS)
     except orjson.JSONEncodeError:  # a type version 1 writes as ``str``, a big integer…
         return canonical_json_v1(value).encode()
-    if _FLOAT_SPELT_APART.search(text):  # maybe such a float (or text that reads like one)
+    if _floats_spelt_apart(text, whole=False):  # maybe such a float (or a string like one)
         return canonical_json_v1(value).encode()
     return text
 
@@ -73,9 +73,25 @@ _ORJSON_OPTIONS = (
 )
 """Sorted keys; dates, dataclasses and subclasses of JSON types handed to ``default``."""
 
-_FLOAT_SPELT_APART = re.compile(rb"[0-9]e|0\.0000")
-"""Where orjson may have spelt a float otherwise than version 1: an exponent, or the
-leading zeros it writes for 1e-5 <= |x| < 1e-4."""
+
+def _floats_spelt_apart(text: bytes, *, whole: bool) -> bool:
+    """Whether orjson's ``text`` may hold a float it spells otherwise than Python does: with
+    an exponent (orjson always signs it: ``1e+16``, ``1.5e-7``) or the leading zeros it
+    writes for 1e-5 <= |x| < 1e-4 (``0.00001``); with ``whole``, also a whole float
+    (``2.0``, ``-0.0``), which version 2 writes as an integer — a number ends where a comma,
+    bracket or brace follows, or the text does. Each search starts from a literal (a pattern
+    opening on a character class would cost more than orjson's whole write); a string that
+    merely reads like such a float sends the value down the slow path, never wrong."""
+    if b"0.0000" in text:
+        return True
+    for found in _EXPONENT.finditer(text):
+        if text[found.start() - 1 : found.start()].isdigit():
+            return True
+    return whole and _WHOLE_FLOAT.search(text) is not None
+
+
+_EXPONENT = re.compile(rb"e[-+][0-9]")
+_WHOLE_FLOAT = re.compile(rb"\.0(?=[,\]}]|$)")
 
 
 def _not_json(value: object) -> object:
@@ -114,15 +130,9 @@ def canonical_json_v2_of_dump(value: Any) -> str:
         text = orjson.dumps(value, default=_not_json, option=_ORJSON_OPTIONS)
     except orjson.JSONEncodeError:
         return canonical_json_v2(value)
-    if _V2_SPELT_APART.search(text) or b"\\u0000" in text:
+    if _floats_spelt_apart(text, whole=True) or b"\\u0000" in text:
         return canonical_json_v2(value)
     return text.decode()
-
-
-_V2_SPELT_APART = re.compile(rb"(?:\.0|[0-9]e[-+]?[0-9]+|0\.0000[0-9]*)(?=[,\]}]|$)")
-"""A number orjson writes otherwise than version 2: a whole float (``2.0``), one with an
-exponent (``1e+16``, ``1.5e-7``) or the leading zeros of 1e-5 <= |x| < 1e-4 — each ends
-where a JSON number ends (text inside a string ends with a quote, so is not taken)."""
 
 
 def canonical_object_v2(members: Mapping[str, str]) -> str:
