@@ -82,16 +82,16 @@ def _floats_spelt_apart(text: bytes, *, whole: bool) -> bool:
     bracket or brace follows, or the text does. Each search starts from a literal (a pattern
     opening on a character class would cost more than orjson's whole write); a string that
     merely reads like such a float sends the value down the slow path, never wrong."""
-    if b"0.0000" in text:
-        return True
     for found in _EXPONENT.finditer(text):
         if text[found.start() - 1 : found.start()].isdigit():
             return True
-    return whole and _WHOLE_FLOAT.search(text) is not None
+    if whole:
+        return _TINY_OR_WHOLE.search(text) is not None
+    return b".0000" in text
 
 
 _EXPONENT = re.compile(rb"e[-+][0-9]")
-_WHOLE_FLOAT = re.compile(rb"\.0(?=[,\]}]|$)")
+_TINY_OR_WHOLE = re.compile(rb"\.0(?:000|(?=[,\]}]|$))")
 
 
 def _not_json(value: object) -> object:
@@ -126,6 +126,8 @@ def canonical_json_v2_of_dump(value: Any) -> str:
     those, and anything not a JSON type, go to :func:`canonical_json_v2`, which refuses what
     it refuses. Pass only dumps: orjson writes a plain ``Enum`` member and a ``UUID`` that
     version 2 refuses."""
+    if type(value) in _PLAIN:  # a leaf: version 2's own path is quicker
+        return canonical_json_v2(value)
     try:
         text = orjson.dumps(value, default=_not_json, option=_ORJSON_OPTIONS)
     except orjson.JSONEncodeError:
