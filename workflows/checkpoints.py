@@ -3,7 +3,9 @@ deferred decision records — a checkpoint never covers a step whose record is n
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from langchain_core.runnables import RunnableConfig
@@ -19,6 +21,8 @@ from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from exdesk.store.database import Database
 from exdesk.workflows.steps import StepRecorder
 
+logger = logging.getLogger(__name__)
+
 FROM_START = "exdesk_from_start"
 """A run's configurable key: the run starts from its input, so no checkpoint is read."""
 
@@ -31,6 +35,35 @@ class RecordingSaver(PostgresSaver):
     def __init__(self, db: Database, recorder: StepRecorder) -> None:
         super().__init__(db.pool, serde=JsonPlusSerializer(allowed_msgpack_modules=None))
         self._recorder = recorder
+        self._held: dict[str, list[Callable[[], object]]] = {}
+
+    @contextmanager
+    def saves_held(self, case_id: str) -> Iterator[None]:
+        """Hold the saves of a run of the case in the block, and make them as it ends, on
+        the thread running it. LangGraph saves a run that checkpoints when it stops
+        (``durability="exit"``) from a thread pool it starts for the run, and the run's
+        thread waits for that thread to be scheduled — behind every other run's for the
+        interpreter — before it can go on: held, the saves cost that thread nothing but
+        a list append. What is saved, and when, is unchanged: after the run's records,
+        before its lock is released. A run that raised is saved too (its checkpoint is
+        where it resumes); a save that fails then is logged, and the run's error raised."""
+        held: list[Callable[[], object]] = []
+        self._held[case_id] = held
+        try:
+            yield
+        except BaseException:
+            del self._held[case_id]
+            try:
+                for save in held:
+                    save()
+            except Exception as error:
+                logger.warning(
+                    "case %s: a run that raised was not checkpointed: %r", case_id, error
+                )
+            raise
+        del self._held[case_id]
+        for save in held:
+            save()
 
     def get_tuple(self, config: RunnableConfig) -> CheckpointTuple | None:
         """The thread's latest checkpoint — none for a run that starts from the beginning
@@ -47,6 +80,26 @@ class RecordingSaver(PostgresSaver):
         metadata: CheckpointMetadata,
         new_versions: ChannelVersions,
     ) -> RunnableConfig:
+        held = self._held.get(_case_id(config))
+        if held is None:
+            return self._put(config, checkpoint, metadata, new_versions)
+        held.append(lambda: self._put(config, checkpoint, metadata, new_versions))
+        configurable = config["configurable"]
+        return {  # what PostgresSaver.put answers
+            "configurable": {
+                "thread_id": configurable["thread_id"],
+                "checkpoint_ns": configurable.get("checkpoint_ns", ""),
+                "checkpoint_id": checkpoint["id"],
+            }
+        }
+
+    def _put(
+        self,
+        config: RunnableConfig,
+        checkpoint: Checkpoint,
+        metadata: CheckpointMetadata,
+        new_versions: ChannelVersions,
+    ) -> RunnableConfig:
         self._recorder.write_deferred(_case_id(config))
         return super().put(config, checkpoint, metadata, new_versions)
 
@@ -56,6 +109,19 @@ class RecordingSaver(PostgresSaver):
         writes: Sequence[tuple[str, Any]],
         task_id: str,
         task_path: str = "",
+    ) -> None:
+        held = self._held.get(_case_id(config))
+        if held is None:
+            self._put_writes(config, writes, task_id, task_path)
+        else:
+            held.append(lambda: self._put_writes(config, writes, task_id, task_path))
+
+    def _put_writes(
+        self,
+        config: RunnableConfig,
+        writes: Sequence[tuple[str, Any]],
+        task_id: str,
+        task_path: str,
     ) -> None:
         self._recorder.write_deferred(_case_id(config))
         super().put_writes(config, writes, task_id, task_path)

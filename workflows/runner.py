@@ -93,10 +93,16 @@ class CaseRunner:
         # PostgresSaver serialises its calls with a lock: one saver (and graph) per thread.
         graph = getattr(self._local, "graph", None)
         if graph is None:
-            saver = RecordingSaver(self._deps.db, self._deps.recorder)
+            saver = self._local.saver = RecordingSaver(self._deps.db, self._deps.recorder)
             graph = build_graph(self._deps, saver)
             self._local.graph = graph
         return graph
+
+    def _saver(self) -> RecordingSaver:
+        """This thread's checkpointer (the one its graph saves to)."""
+        self._graph()
+        saver: RecordingSaver = self._local.saver
+        return saver
 
     def advance(self, tenant_id: str, case_id: str) -> RunResult:
         """Take the case as far as it can go, holding its lock throughout."""
@@ -129,7 +135,10 @@ class CaseRunner:
             # A state (not a resume, nor None for "go on") starts the run from the beginning.
             config = self._config(case_id, from_start=isinstance(payload, dict))
             try:
-                with self._deps.recorder.run(case_id, head) as running:
+                with (
+                    self._deps.recorder.run(case_id, head) as running,
+                    self._saver().saves_held(case_id),
+                ):
                     completed = self._run(tenant_id, case_id, payload, config)
             except HeadMovedError:
                 # A record was appended meanwhile (a delivery's outcome) under a record the
