@@ -135,10 +135,7 @@ class CaseRunner:
             # A state (not a resume, nor None for "go on") starts the run from the beginning.
             config = self._config(case_id, from_start=isinstance(payload, dict))
             try:
-                with (
-                    self._deps.recorder.run(case_id, head) as running,
-                    self._saver().saves_held(case_id),
-                ):
+                with self._deps.recorder.run(case_id, head) as running:
                     completed = self._run(tenant_id, case_id, payload, config)
             except HeadMovedError:
                 # A record was appended meanwhile (a delivery's outcome) under a record the
@@ -199,7 +196,9 @@ class CaseRunner:
             ),
         ) as span:
             try:
-                self._graph().invoke(payload, config, durability="exit")
+                # the run's saves are made here as it stops: one that fails fails the run
+                with self._saver().saves_held(case_id):
+                    self._graph().invoke(payload, config, durability="exit")
             except TRANSIENT_ERRORS:
                 # The run stops where its last checkpoint is; the caller tries again later.
                 span.set_status(Status(StatusCode.ERROR, "transient"))

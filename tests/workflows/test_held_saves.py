@@ -69,3 +69,25 @@ def test_a_run_an_error_cut_short_is_saved_where_it_stopped(
     snapshot = desk.runner._graph().get_state({"configurable": {"thread_id": ref.case_id}})
     assert snapshot.next == ("assess_severity",)  # the checkpoint after classify
     assert snapshot.values["seq"] == len(recorded_steps(desk, ref.case_id)) == 3
+
+
+def test_a_save_that_fails_for_good_fails_the_case_with_its_reason(
+    make_desk: MakeDesk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A checkpoint that cannot be saved is the run's error, as LangGraph raises it: the case
+    is failed with the reason in its chain, never left standing where it was."""
+    desk = make_desk()
+    event = next(e for e in example_events() if e.order_id)
+    ref = desk.submit(TENANT, event)
+
+    def unsavable(self: PostgresSaver, *args: Any) -> Any:
+        raise ValueError("the state cannot be serialised")
+
+    monkeypatch.setattr(PostgresSaver, "put", unsavable)
+    desk.advance(TENANT, ref.case_id)
+
+    case = desk.case(TENANT, ref.case_id)
+    assert case.status == "failed"
+    assert "the state cannot be serialised" in (case.failure_reason or "")
+    assert recorded_steps(desk, ref.case_id)[-1] == "fail"
+    assert desk.verify(TENANT).ok
