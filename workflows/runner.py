@@ -93,15 +93,15 @@ class CaseRunner:
         # PostgresSaver serialises its calls with a lock: one saver (and graph) per thread.
         graph = getattr(self._local, "graph", None)
         if graph is None:
-            saver = self._local.saver = RecordingSaver(self._deps.db, self._deps.recorder)
+            saver = RecordingSaver(self._deps.db, self._deps.recorder)
             graph = build_graph(self._deps, saver)
             self._local.graph = graph
         return graph
 
     def _saver(self) -> RecordingSaver:
         """This thread's checkpointer (the one its graph saves to)."""
-        self._graph()
-        saver: RecordingSaver = self._local.saver
+        saver = self._graph().checkpointer
+        assert isinstance(saver, RecordingSaver)
         return saver
 
     def advance(self, tenant_id: str, case_id: str) -> RunResult:
