@@ -16,6 +16,7 @@ checkpoint that would have covered its step, as if the step had not run yet.
 from __future__ import annotations
 
 import threading
+import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -128,6 +129,9 @@ class RunningCase:
     writing: threading.Lock = field(default_factory=threading.Lock)
     """Held while they are written: LangGraph saves a checkpoint and a stopped run's
     pending writes from two threads at once."""
+    stops: list[BaseException] = field(default_factory=list)
+    """What stopped the run inside a node (the gate's interrupt): see
+    :meth:`StepRecorder.stopped`."""
 
     def take_deferred(self) -> list[AppendStatement]:
         """The records not sent yet, which the caller now sends (see :meth:`put_back`)."""
@@ -163,10 +167,23 @@ class StepRecorder:
         finally:
             with self._runs_lock:
                 self._runs.pop(case_id, None)
+            for stop in running.stops:
+                if stop.__traceback__ is not None:
+                    traceback.clear_frames(stop.__traceback__)
             if running.deferred:
                 # Never written, so no checkpoint covers their steps: they run again.
                 running.deferred.clear()
                 running.head = None
+
+    def stopped(self, case_id: str, stop: BaseException) -> None:
+        """Note what stops the case's run inside a node (the gate's interrupt), so that
+        the frames it unwinds through are cleared when the run ends. LangGraph's runner
+        keeps the traceback of an exception from a node in a closure of its own frame: a
+        reference cycle that holds the run's whole loop — channels, executor, futures, a
+        few hundred objects — until the garbage collector finds it."""
+        running = self._running(case_id)
+        if running is not None:
+            running.stops.append(stop)
 
     def _running(self, case_id: str) -> RunningCase | None:
         with self._runs_lock:

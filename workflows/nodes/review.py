@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from langgraph.errors import GraphInterrupt
 from langgraph.types import interrupt
 
 from exdesk.domain import (
@@ -116,7 +117,11 @@ def approval_gate(deps: WorkflowDeps, state: CaseState) -> Update:
     """Wait for a person's decision, then record it (side effects after the interrupt)."""
     pending = state["pending_approval"]
     assert pending is not None, "the gate runs only with a pending approval"
-    decision: GateDecision = interrupt(dict(pending))
+    try:
+        decision: GateDecision = interrupt(dict(pending))
+    except GraphInterrupt as waiting:
+        deps.recorder.stopped(state["case_id"], waiting)
+        raise
     if decision["approval_id"] != pending["approval_id"]:
         raise ValueError(
             f"resumed with approval {decision['approval_id']}, waiting for {pending['approval_id']}"

@@ -1,0 +1,48 @@
+"""A run that stops at its gate leaves nothing for the garbage collector: LangGraph's runner
+keeps a node's exception's traceback in a closure of its own frame, and the gate's interrupt
+is such an exception — a reference cycle holding the run's whole loop (channels, executor,
+futures; some 250 objects a case) until a collection finds it. The run clears those frames
+as it ends."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from langgraph.pregel._loop import SyncPregelLoop
+
+from exdesk.examples import example_events
+from tests.workflows.conftest import TENANT, MakeDesk
+
+
+@contextmanager
+def _cyclic_garbage() -> Iterator[list[object]]:
+    """What the block leaves that only the cycle collector frees."""
+    gc.collect()
+    found: list[object] = []
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        yield found
+        gc.collect()
+        found += gc.garbage
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+
+
+def test_a_run_stopped_at_its_gate_leaves_no_loop_in_a_reference_cycle(
+    make_desk: MakeDesk,
+) -> None:
+    desk = make_desk()
+    events = [e for e in example_events() if e.order_id][:5]
+    refs = [desk.submit(TENANT, event) for event in events]
+
+    with _cyclic_garbage() as garbage:
+        for ref in refs:
+            desk.advance(TENANT, ref.case_id)
+
+    statuses = {desk.case(TENANT, ref.case_id).status for ref in refs}
+    assert "awaiting_approval" in statuses
+    assert [o for o in garbage if isinstance(o, SyncPregelLoop)] == []
+    assert len(garbage) < 50 * len(refs)
