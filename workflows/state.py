@@ -125,7 +125,7 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 class ValidatedParts:
-    """The large parts of runs' states (event, context), validated once per value.
+    """The large parts of runs' states (event, context, proposals), validated once per value.
 
     Within one run LangGraph hands every node the same value of a part that no node has
     changed since, so it is validated once, not at each node. A part is found by the
@@ -166,6 +166,15 @@ PARTS = ValidatedParts()
 """The process's validated state parts."""
 
 
+PROPOSAL_MODELS: dict[Stage, type[BaseModel]] = {
+    "remediation": FulfillmentRecommendation,
+    "document": DocumentProposal,
+    "credit": CreditReview,
+    "customer_message": CustomerMessageProposal,
+}
+"""What each stage's proposal is read as (its step's output without the step's name)."""
+
+
 class StateView:
     """One node's typed reading of the state; each part is validated on first use, once
     (the event and the context once per run, see :class:`ValidatedParts`)."""
@@ -197,8 +206,9 @@ class StateView:
         return CaseClassification.model_validate(self.state["classification"])
 
     def _proposal(self, stage: Stage, model: type[ModelT]) -> ModelT | None:
+        assert PROPOSAL_MODELS[stage] is model
         raw = self.state.get("proposals", {}).get(stage)
-        return None if raw is None else model.model_validate(raw)
+        return None if raw is None else PARTS.read(model, raw)
 
     @cached_property
     def remediation(self) -> FulfillmentRecommendation | None:

@@ -6,17 +6,29 @@ are the ones the case before read, and validating them again was the largest sha
 local run's own work. A document is looked up by its text as stored (tenant included):
 the same text always validates to the same object, so the cache is never stale — a changed
 document is different text, validated when first read. The objects it hands out are shared,
-so they are frozen (``exdesk.domain.network.NetworkObject``).
+so they are frozen (``exdesk.domain.network.NetworkObject``); so is the JSON dump of each,
+made once, when a case's context first holds it (:meth:`ValidatedDocuments.json_of`).
 """
 
 from __future__ import annotations
 
 import threading
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+class _Held:
+    """One validated document, and its JSON dump once made."""
+
+    __slots__ = ("document", "dump")
+
+    def __init__(self, document: BaseModel) -> None:
+        self.document = document
+        self.dump: dict[str, Any] | None = None
+
 
 CAPACITY = 8_192
 """Documents kept per process (a few kilobytes each); the oldest is dropped first."""
@@ -29,21 +41,36 @@ class ValidatedDocuments:
         if capacity < 1:
             raise ValueError("keep at least one document")
         self._capacity = capacity
-        self._by_text: dict[tuple[type[BaseModel], str], BaseModel] = {}
+        self._by_text: dict[tuple[type[BaseModel], str], _Held] = {}
+        self._by_id: dict[int, _Held] = {}
+        """The same entries by their document's id (which is not reused while it is held)."""
         self._adding = threading.Lock()
 
     def read(self, model: type[ModelT], text: str) -> ModelT:
         """``model`` validated from ``text``: the object validated before for this text,
         else validated now (a ``ValidationError`` is raised as by ``model_validate_json``)."""
         key = (model, text)
-        found = self._by_text.get(key)
-        if found is None:
-            found = model.model_validate_json(text)
+        held = self._by_text.get(key)
+        if held is None:
+            held = _Held(model.model_validate_json(text))
             with self._adding:  # a lookup needs no lock; dropping the oldest does
                 if len(self._by_text) >= self._capacity:
-                    del self._by_text[next(iter(self._by_text))]
-                self._by_text[key] = found
-        return cast(ModelT, found)
+                    dropped = self._by_text.pop(next(iter(self._by_text)))
+                    self._by_id.pop(id(dropped.document), None)
+                self._by_text[key] = held
+                self._by_id[id(held.document)] = held
+        return cast(ModelT, held.document)
+
+    def json_of(self, document: BaseModel) -> dict[str, Any]:
+        """``document.model_dump(mode="json")``: made once for a document this cache holds
+        and then shared like the document (read it, never change it); made anew for any
+        other object."""
+        held = self._by_id.get(id(document))
+        if held is None or held.document is not document:
+            return document.model_dump(mode="json")
+        if held.dump is None:  # two threads may both make it: the same dump either way
+            held.dump = document.model_dump(mode="json")
+        return held.dump
 
     def __len__(self) -> int:
         return len(self._by_text)

@@ -52,6 +52,22 @@ def test_an_invalid_document_is_refused_every_time() -> None:
     assert len(documents) == 0
 
 
+def test_a_held_documents_json_dump_is_made_once_and_anything_else_is_dumped_anew() -> None:
+    documents = ValidatedDocuments(capacity=1)
+    texts = [make_sku(f"SKU-{n}").model_dump_json() for n in range(2)]
+    held = documents.read(Sku, texts[0])
+    dump = documents.json_of(held)
+    assert dump == held.model_dump(mode="json")
+    assert documents.json_of(held) is dump  # made once
+    stranger = make_sku("SKU-0")
+    assert stranger == held
+    assert documents.json_of(stranger) == dump
+    assert documents.json_of(stranger) is not documents.json_of(stranger)  # not held: anew
+    documents.read(Sku, texts[1])  # drops the first, and its dump with it
+    assert documents.json_of(held) == dump
+    assert documents.json_of(held) is not dump
+
+
 def test_a_shared_object_cannot_be_changed_in_place() -> None:
     sku = make_sku()
     with pytest.raises(ValidationError):

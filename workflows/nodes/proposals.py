@@ -25,7 +25,7 @@ from exdesk.workflows.credit import review_credit as credit_review
 from exdesk.workflows.deps import WorkflowDeps
 from exdesk.workflows.documents import propose_resolution, stated_direction
 from exdesk.workflows.facts import draft_request
-from exdesk.workflows.state import CaseState, StateView, Update
+from exdesk.workflows.state import PARTS, PROPOSAL_MODELS, CaseState, StateView, Update
 from exdesk.workflows.steps import SpanSpec, StepResult
 
 
@@ -39,15 +39,19 @@ def agent_span(agent: str) -> SpanSpec:
 
 
 def proposed(state: CaseState, stage: Stage, seq: int, proposal: BaseModel) -> Update:
-    """The state update of a proposal node: the stage under review and its proposal."""
+    """The state update of a proposal node: the stage under review and its proposal (as
+    its stage's model, held for the nodes after it: they read it without validating it)."""
+    model = PROPOSAL_MODELS[stage]
+    raw = proposal.model_dump(mode="json", exclude={"step"})
+    # the step's output less its name: the fields of the stage's model, validated already
+    PARTS.remember(
+        raw, model.model_construct(**{f: getattr(proposal, f) for f in model.model_fields})
+    )
     return {
         "seq": seq,
         "stage": stage,
         "editors": [],
-        "proposals": {
-            **state.get("proposals", {}),
-            stage: proposal.model_dump(mode="json", exclude={"step"}),
-        },
+        "proposals": {**state.get("proposals", {}), stage: raw},
     }
 
 
