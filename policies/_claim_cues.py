@@ -17,14 +17,45 @@ QuantityRole = Literal["ordered", "short", "available", "returned", "days"]
 CarrierRole = Literal["shipment", "replacement"]
 """Whether a carrier carries the goods already on their way, or the new shipment."""
 
+
+class Cue:
+    """Cue words, matched whatever their case (``re.IGNORECASE``).
+
+    ``re`` tries a case-insensitive alternation at every position of the text: it cannot
+    skip ahead to where one of its first letters is. ASCII text is first searched
+    lower-cased, with a lower-cased copy of the pattern that ``re`` can skip ahead with —
+    3–4× faster; on ASCII text the two find the same, so text in which the copy finds
+    nothing holds no cue, and only the rest is searched with the pattern itself (whose
+    match, in the text as written, is what a claim quotes). Other text is searched with the
+    pattern itself."""
+
+    __slots__ = ("_folded", "pattern")
+
+    def __init__(self, pattern: str) -> None:
+        if re.search(r"\\[A-Z]", pattern):
+            raise ValueError(f"an upper-case escape would change meaning lower-cased: {pattern}")
+        self.pattern = re.compile(pattern, re.IGNORECASE)
+        self._folded = re.compile(pattern.lower())
+
+    def search(self, text: str) -> re.Match[str] | None:
+        """The first cue in ``text``, if any."""
+        if text.isascii() and self._folded.search(text.lower()) is None:
+            return None
+        return self.pattern.search(text)
+
+    def sub(self, replacement: str, text: str) -> str:
+        """``text`` with every cue replaced."""
+        return self.pattern.sub(replacement, text)
+
+
 _I: Final = re.IGNORECASE
 
-QUANTITY_CUES: Final[tuple[tuple[QuantityRole, re.Pattern[str]], ...]] = (
+QUANTITY_CUES: Final[tuple[tuple[QuantityRole, Cue], ...]] = (
     # Short first: its words are masked before the others are looked for, so "not
     # available to ship" and "nicht wie geplant versandt" are not read as shipped.
     (
         "short",
-        re.compile(
+        Cue(
             r"not (?:yet )?available|unavailable|out of stock|\bshort\b|missing|back-?order"
             r"|remaining|the rest\b|can(?:no|')t (?:be )?ship|not ship"
             r"|no (?:están|está) disponibles?|no disponibles?|agotad\w*|\bfalta\w*|pendientes?"
@@ -32,25 +63,22 @@ QUANTITY_CUES: Final[tuple[tuple[QuantityRole, re.Pattern[str]], ...]] = (
             r"|nicht (?:wie geplant )?(?:lieferbar|verfügbar|vorrätig|versandt)|\bfehl\w*"
             r"|Rückstand|restlich\w*"
             r"|indisponibles?|pas disponibles?|\bmanqu\w*|rupture|reliquat|le reste|restants?",
-            _I,
         ),
     ),
     (
         "available",
-        re.compile(
+        Cue(
             r"\bshipped|\bpicked|\bpacked|dispatched|already sent|ready to ship|ready now"
             r"|enviad[oa]s|preparad[oa]s|despachad\w*|versandt|verschickt|gepackt"
             r"|kommissioniert|expédiée?s?|envoyée?s?|préparée?s?",
-            _I,
         ),
     ),
-    ("ordered", re.compile(r"\bordered|pedid[oa]s\b|encargad\w*|bestellt\w*|commandée?s?", _I)),
+    ("ordered", Cue(r"\bordered|pedid[oa]s\b|encargad\w*|bestellt\w*|commandée?s?")),
     (
         "returned",
-        re.compile(
+        Cue(
             r"\breturn|\bRMA\b|devoluci\w*|devolver|Rücksend\w*|zurücksend\w*|Rückgabe"
             r"|\bretour\w*",
-            _I,
         ),
     ),
 )
@@ -71,20 +99,19 @@ PARTITIVE_BEFORE: Final = re.compile(
 )
 """A number after "12 of the" is the whole the part is taken from: the quantity ordered."""
 
-CARRIER_CUES: Final[tuple[tuple[CarrierRole, re.Pattern[str]], ...]] = (
+CARRIER_CUES: Final[tuple[tuple[CarrierRole, Cue], ...]] = (
     (
         "replacement",
-        re.compile(
+        Cue(
             r"replacement|reship|new shipment|faster|upgrad\w*|expedit\w*"
             r"|another of our warehouses|reemplazo|más rápido|otro de nuestros almacenes"
             r"|\bErsatz\w*|schneller\w*|anderen unserer Lager|remplacement|plus rapide"
             r"|autre de nos entrepôts",
-            _I,
         ),
     ),
     (
         "shipment",
-        re.compile(
+        Cue(
             r"delayed|held up|\blate\b|in transit|investigat\w*|tracking|\blost\b|damaged"
             r"|follow it|not reached|on (?:its|their) way|cannot be delivered"
             r"|retrasad\w*|retenid\w*|transporte|seguimiento|investiga\w*|perdid\w*|dañad\w*"
@@ -93,20 +120,18 @@ CARRIER_CUES: Final[tuple[tuple[CarrierRole, re.Pattern[str]], ...]] = (
             r"|beschädigt|unterwegs|nicht zugestellt"
             r"|retenue?|retard\w*|transport|suivi|enquête|perdu|endommagée?|en route"
             r"|ne peut pas être livrée",
-            _I,
         ),
     ),
 )
 """Sentence words that say which carrier a name must be."""
 
-PROMISE_BEFORE: Final = re.compile(
+PROMISE_BEFORE: Final = Cue(
     r"(?:promis\w*|prometimos|prometid\w*|zugesagt\w*|Zusage)"
     r"[^.!?]{0,20}$",
-    _I,
 )
 """A date just after "promised" is the promised date, whatever the sentence says."""
 
-ARRIVAL: Final = re.compile(
+ARRIVAL: Final = Cue(
     r"will (?:arrive|be delivered|reach you)|(?:is|are) (?:now )?(?:expected|scheduled|due)"
     r"|expects? to deliver|expect(?:ed)? to arrive|on (?:its|their) way"
     r"|llegar[áa]n?\b|se entregar[áa]|esperamos entregar|prevé entregar|previst[oa] que llegue"
@@ -115,18 +140,16 @@ ARRIVAL: Final = re.compile(
     r"|erwarte[nt]? die (?:Zustellung|Lieferung)|Zustellung wird[^.!?]{0,30}erwartet|unterwegs"
     r"|arrivera|sera livrée?|seront livrée?s|prévoit[^.!?]{0,30}livrer"
     r"|prévoyons[^.!?]{0,30}livrer|livraison (?:est )?(?:désormais )?prévue|en route",
-    _I,
 )
 """Words that tell the customer goods are still to come."""
 
-DELIVERED: Final = re.compile(
+DELIVERED: Final = Cue(
     r"(?:was|were|been|is) delivered|delivered (?:on|by)|se entregó|\bentregó|wurde[^.!?]{0,40}"
     r"zugestellt|zugestellt am|a été livrée?|ont été livrée?s|été livrée? le",
-    _I,
 )
 """Words that say goods were delivered: a date beside them is the delivery date."""
 
-LATE: Final = re.compile(
+LATE: Final = Cue(
     r"running late|\b(?:is|are|be|arrive|arriving) late\b|later than (?:the )?(?:delivery date )?"
     r"(?:we )?promised|after the (?:promised|agreed) (?:delivery )?date"
     r"|miss(?:es|ed)? the (?:promised )?delivery date|behind schedule|sorry for the delay"
@@ -134,11 +157,10 @@ LATE: Final = re.compile(
     r"|fuera de plazo|lamentamos el retraso"
     r"|verspätet|Verspätung|später als (?:der )?zugesagte|entschuldigen Sie die Verzögerung"
     r"|en retard|après la date de livraison que nous vous avions promise|hors délai",
-    _I,
 )
 """Words that tell the customer the order will miss its promised date."""
 
-ASKS_ORDER_NUMBER: Final = re.compile(
+ASKS_ORDER_NUMBER: Final = Cue(
     r"(?:reply|respond|send|provide|give|tell|let us know|share)\b[^.?!]{0,40}"
     r"\b(?:order|PO|purchase order)(?: or PO)? number"
     r"|\b(?:order|PO)(?: or PO)? number[^.?!]{0,40}\?"
@@ -150,6 +172,5 @@ ASKS_ORDER_NUMBER: Final = re.compile(
     r"|(?:indiqu|envoy|communiqu|précis|donn|répond)\w*[^.?!]{0,50}"
     r"num[ée]ro de (?:commande|bon de commande)"
     r"|num[ée]ro de (?:commande|bon de commande)[^.?!]{0,40}\?",
-    _I,
 )
 """Asking the customer for an order or PO number."""

@@ -48,6 +48,7 @@ from exdesk.policies._claim_cues import (
     ARRIVAL,
     ASKS_ORDER_NUMBER,
     LATE,
+    Cue,
 )
 from exdesk.policies._claim_roles import Context, FactJudge, number
 from exdesk.policies._claim_text import (
@@ -313,7 +314,7 @@ _DELIVERY_CODES: Final[dict[ClaimKind, ClaimCode]] = {
 
 def _delivery_claim(
     kind: ClaimKind,
-    pattern: re.Pattern[str],
+    pattern: Cue,
     sentence: str,
     readable: str,
     fact: Fact | None,
