@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
-
-from pydantic import BaseModel
+from typing import TypeVar
 
 from exdesk.domain import CustomerAccount, ExceptionEvent, Order, Shipment
 from exdesk.domain.context import CaseContext
 from exdesk.store.network import NetworkReader
-from exdesk.store.validated_documents import DOCUMENTS
 from exdesk.tools.references import find_references
 from exdesk.tools.senders import sender_warnings
 
@@ -111,21 +108,3 @@ def _order_from_text(
     if len(orders) > 1:
         missing.append("several orders named in the text: " + ", ".join(o.order_id for o in orders))
     return None, None
-
-
-def context_json(context: CaseContext) -> dict[str, Any]:
-    """``context.model_dump(mode="json")``, each network document's part made once per
-    process (``ValidatedDocuments.json_of``): the case's state holds it, shared with every
-    case that read the same document, so no one changes it."""
-    dumped: dict[str, Any] = {}
-    for name in CaseContext.model_fields:
-        value = getattr(context, name)
-        if isinstance(value, BaseModel):
-            dumped[name] = DOCUMENTS.json_of(value)
-        elif isinstance(value, list):
-            dumped[name] = [
-                DOCUMENTS.json_of(item) if isinstance(item, BaseModel) else item for item in value
-            ]
-        else:
-            dumped[name] = value
-    return dumped

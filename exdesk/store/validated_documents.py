@@ -72,6 +72,23 @@ class ValidatedDocuments:
             held.dump = document.model_dump(mode="json")
         return held.dump
 
+    def json_dump(self, model: BaseModel) -> dict[str, Any]:
+        """``model.model_dump(mode="json")``, the parts that are documents this cache holds
+        (a field's value, or the items of a list) being their shared dumps (:meth:`json_of`):
+        what a case's state holds of its context, or a step hashes of its request."""
+        fields = type(model).model_fields
+        shared: dict[str, Any] = {}
+        for name in fields:
+            value = getattr(model, name)
+            if isinstance(value, BaseModel):
+                shared[name] = self.json_of(value)
+            elif isinstance(value, list) and value and isinstance(value[0], BaseModel):
+                shared[name] = [self.json_of(item) for item in value]
+        rest = (
+            model.model_dump(mode="json", exclude=set(shared)) if len(shared) < len(fields) else {}
+        )
+        return {name: shared[name] if name in shared else rest[name] for name in fields}
+
     def __len__(self) -> int:
         return len(self._by_text)
 

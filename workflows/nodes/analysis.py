@@ -23,7 +23,8 @@ from exdesk.policies.approvals import approver_role, excluded_deciders
 from exdesk.policies.rules import confidence_threshold, informational_close
 from exdesk.store.cases import CaseUpdate
 from exdesk.store.network import NetworkReader
-from exdesk.tools.case_context import context_json, look_up_context
+from exdesk.store.validated_documents import DOCUMENTS
+from exdesk.tools.case_context import look_up_context
 from exdesk.workflows.deps import WorkflowDeps
 from exdesk.workflows.routing import route_case
 from exdesk.workflows.severity import assess_severity as severity_of
@@ -63,7 +64,7 @@ def enrich(deps: WorkflowDeps, state: CaseState) -> Update:
             "execute_tool look_up_context", attributes={"gen_ai.tool.name": "look_up_context"}
         ),
     )
-    raw = context_json(context)
+    raw = DOCUMENTS.json_dump(context)  # its documents' parts shared: no one changes them
     PARTS.remember(raw, context)  # the next nodes read it without validating it again
     return {"seq": record.seq, "context": raw}
 

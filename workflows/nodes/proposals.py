@@ -21,6 +21,7 @@ from exdesk.domain import (
 )
 from exdesk.errors import ExtractionError
 from exdesk.store.cases import CaseUpdate
+from exdesk.store.validated_documents import DOCUMENTS
 from exdesk.workflows.credit import review_credit as credit_review
 from exdesk.workflows.deps import WorkflowDeps
 from exdesk.workflows.documents import propose_resolution, stated_direction
@@ -105,7 +106,7 @@ def recommend_fulfillment(deps: WorkflowDeps, state: CaseState) -> Update:
         output = RecommendationStep(**dict(outcome.output))
         return StepResult(
             actor=outcome.actor,
-            inputs=request.model_dump(mode="json"),
+            inputs=DOCUMENTS.json_dump(request),
             output=output,
             model=outcome.model,
             case_update=CaseUpdate(recommendation=_plain(output)),
@@ -211,7 +212,7 @@ def draft_customer_message(deps: WorkflowDeps, state: CaseState) -> Update:
         draft = outcome.output.model_copy(update={"to": recipient})
         return StepResult(
             actor=outcome.actor,
-            inputs=request.model_dump(mode="json"),
+            inputs=DOCUMENTS.json_dump(request),
             output=DraftStep(draft=draft, request=request),
             model=outcome.model,
             case_update=CaseUpdate(draft=draft.model_dump(mode="json")),
