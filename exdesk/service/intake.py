@@ -10,9 +10,9 @@ from psycopg.rows import DictRow
 
 from exdesk.domain import ExceptionEvent, IntakeStep
 from exdesk.service.jobs import JobQueue
-from exdesk.store.cases import CaseRef, ChainHead, insert_cases
+from exdesk.store.cases import CaseRef, insert_cases
 from exdesk.store.database import Database
-from exdesk.store.decision_log import StepEntry, append_record
+from exdesk.store.decision_log import StepEntry, append_first_records
 from exdesk.store.record_hashes import digest
 
 INTAKE_KEY = "0001:intake"
@@ -29,31 +29,26 @@ def record_intakes(
     record anchored in the ledger. Inside the caller's transaction; the cases are stored
     first, together (see :func:`insert_cases`)."""
     refs = insert_cases(conn, tenant_id, events, initiated_by)
-    for event, ref in zip(events, refs, strict=True):
-        _record_intake(conn, tenant_id, event, initiated_by, ref)
+    firsts = [
+        (ref.case_id, INTAKE_KEY, _intake_entry(event, initiated_by, ref))
+        for event, ref in zip(events, refs, strict=True)
+        if ref.created
+    ]
+    append_first_records(conn, tenant_id, firsts, anchor="created")
     return refs
 
 
-def _record_intake(
-    conn: Connection[DictRow],
-    tenant_id: str,
-    event: ExceptionEvent,
-    initiated_by: str | None,
-    ref: CaseRef,
-) -> None:
-    if ref.created:
-        entry = StepEntry(
-            actor="system",
-            inputs_digest=digest(event.model_dump(mode="json")),
-            output=IntakeStep(
-                source=event.source,
-                source_event_id=event.source_event_id,
-                initiated_by=initiated_by,
-                event_digest=ref.event_digest,
-            ),
-        )
-        head = ChainHead.created(tenant_id)  # the case is ours alone until this commits
-        append_record(conn, tenant_id, ref.case_id, INTAKE_KEY, entry, head=head, anchor="created")
+def _intake_entry(event: ExceptionEvent, initiated_by: str | None, ref: CaseRef) -> StepEntry:
+    return StepEntry(
+        actor="system",
+        inputs_digest=digest(event.model_dump(mode="json")),
+        output=IntakeStep(
+            source=event.source,
+            source_event_id=event.source_event_id,
+            initiated_by=initiated_by,
+            event_digest=ref.event_digest,
+        ),
+    )
 
 
 def accept_events(

@@ -3,7 +3,11 @@ an event re-sent under its id with other content is refused (409), never dropped
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from psycopg import Connection
+from psycopg.rows import DictRow
 
 from exdesk.errors import ConflictError
 from exdesk.service import ExceptionDesk
@@ -78,3 +82,36 @@ def test_one_batch_holding_an_event_twice_makes_one_case_with_one_intake(
     with pytest.raises(ConflictError, match="WMS-3"):
         small_desk.accept(TENANT, [fresh, fresh.model_copy(), changed], run=False)
     assert stored_cases(small_desk) == 2, "WMS-4 was not kept"
+
+
+def test_a_batchs_new_cases_are_anchored_in_the_ledger_in_event_order(
+    small_desk: ExceptionDesk,
+) -> None:
+    """Every new case of a batch is anchored once, in the batch's order, after what the
+    ledger held; an event that already has its case is not anchored again."""
+    [known] = small_desk.accept(TENANT, [short_pick("WMS-0")], run=False)
+    batch = [event(f"EM-{n}", f"Where is order SO-100{n % 3 + 1}?") for n in range(30)]
+    batch.insert(7, short_pick("WMS-0"))
+    with small_desk.db.connection() as conn:
+        before = _ledger(conn)
+
+    refs = small_desk.accept(TENANT, batch, run=False)
+
+    with small_desk.db.connection() as conn:
+        after = _ledger(conn)
+    assert after[: len(before)] == before
+    new = [ref.case_id for ref in refs if ref.created]
+    assert len(new) == 30
+    assert known.case_id not in new
+    assert [(row["case_id"], row["reason"]) for row in after[len(before) :]] == [
+        (case_id, "created") for case_id in new
+    ]
+    assert [row["seq"] for row in after] == list(range(1, len(after) + 1))
+    assert small_desk.verify(TENANT).ok
+
+
+def _ledger(conn: Connection[DictRow]) -> list[dict[str, Any]]:
+    return conn.execute(
+        "SELECT seq, case_id, reason, hash FROM ledger_entries WHERE tenant_id = %s ORDER BY seq",
+        (TENANT,),
+    ).fetchall()
