@@ -65,24 +65,29 @@ class ValidatedDocuments:
         """``document.model_dump(mode="json")``: made once for a document this cache holds
         and then shared like the document (read it, never change it); made anew for any
         other object."""
-        held = self._by_id.get(id(document))
-        if held is None or held.document is not document:
+        held = self._held(document)
+        if held is None:
             return document.model_dump(mode="json")
         if held.dump is None:  # two threads may both make it: the same dump either way
             held.dump = document.model_dump(mode="json")
         return held.dump
 
+    def _held(self, value: object) -> _Held | None:
+        held = self._by_id.get(id(value))
+        return held if held is not None and held.document is value else None
+
     def json_dump(self, model: BaseModel) -> dict[str, Any]:
         """``model.model_dump(mode="json")``, the parts that are documents this cache holds
-        (a field's value, or the items of a list) being their shared dumps (:meth:`json_of`):
-        what a case's state holds of its context, or a step hashes of its request."""
+        (a field's value, or every item of a list) being their shared dumps
+        (:meth:`json_of`); pydantic dumps the rest. What a case's state holds of its
+        context, and what the recommender's step hashes of its request."""
         fields = type(model).model_fields
         shared: dict[str, Any] = {}
         for name in fields:
             value = getattr(model, name)
-            if isinstance(value, BaseModel):
+            if self._held(value) is not None:
                 shared[name] = self.json_of(value)
-            elif isinstance(value, list) and value and isinstance(value[0], BaseModel):
+            elif isinstance(value, list) and value and all(self._held(v) for v in value):
                 shared[name] = [self.json_of(item) for item in value]
         rest = (
             model.model_dump(mode="json", exclude=set(shared)) if len(shared) < len(fields) else {}

@@ -212,7 +212,7 @@ def draft_customer_message(deps: WorkflowDeps, state: CaseState) -> Update:
         draft = outcome.output.model_copy(update={"to": recipient})
         return StepResult(
             actor=outcome.actor,
-            inputs=DOCUMENTS.json_dump(request),
+            inputs=request.model_dump(mode="json"),
             output=DraftStep(draft=draft, request=request),
             model=outcome.model,
             case_update=CaseUpdate(draft=draft.model_dump(mode="json")),
