@@ -487,8 +487,9 @@ def append_first_records(
     """The first record — ``(case_id, step_key, entry)`` — of each of cases created in this
     transaction, each anchored in the tenant's ledger with reason ``anchor``, in order: as
     :func:`append_record` with ``head=ChainHead.created(...)`` and ``anchor`` for each, but
-    the records are sent together, then the ledger head is locked once and every anchor is
-    written by one statement — two waits for a batch of cases, not two for each."""
+    the records are written by one statement, then the ledger head is locked once and
+    every anchor is written by one more — three statements for a batch of cases, not two
+    for each, and two waits."""
     _require_transaction(conn)
     if not firsts:
         return []
@@ -506,10 +507,10 @@ def append_first_records(
         )
         for case_id, step_key, entry in firsts
     ]
-    sent = [conn.execute(statement.sql, statement.params) for statement in statements]
-    for (case_id, _, _), cursor in zip(firsts, sent, strict=True):
-        if cursor.fetchone() is None:  # no one else can see a case before it commits
-            raise HeadMovedError(f"case {case_id}: a record was appended to a case not yet created")
+    written = conn.execute(*_firsts_together(tenant_id, statements)).fetchall()
+    if len(written) != len(statements):  # no one else can see a case before it commits
+        missing = {s.appended.record.case_id for s in statements} - {r["case_id"] for r in written}
+        raise HeadMovedError(f"cases {sorted(missing)}: appended to before they were created")
     head: dict[str, Any] = dict(_locked_ledger_head(conn, tenant_id))
     entries = []
     for statement in statements:
@@ -529,6 +530,31 @@ def append_first_records(
         },
     )
     return [statement.appended for statement in statements]
+
+
+def _firsts_together(
+    tenant_id: str, statements: Sequence[AppendStatement]
+) -> tuple[str, dict[str, Any]]:
+    """One statement for the first records of new cases (each append on its case's created
+    head, changing nothing else of its row): each case row moved to its record, and the
+    records inserted — the ones whose case stood on its created head, returning their case."""
+    columns = ", ".join(_RECORD_TYPES)
+    arrays = ", ".join(f"%(all_{column})b::{kind}[]" for column, kind in _RECORD_TYPES.items())
+    sql = (
+        f"WITH records AS (SELECT * FROM unnest({arrays}) AS r({columns})),"
+        " heads AS (UPDATE cases SET last_seq = records.seq, last_hash = records.hash,"
+        " updated_at = now() FROM records WHERE cases.case_id = records.case_id"
+        " AND cases.tenant_id = %(tenant_id)s AND cases.last_seq = 0"
+        " AND cases.last_hash = %(genesis)s RETURNING cases.case_id)"
+        f" INSERT INTO decision_records ({columns}) SELECT {columns} FROM records"
+        " WHERE case_id IN (SELECT case_id FROM heads) RETURNING case_id"
+    )
+    params = {
+        **{f"all_{column}": [s.row[column] for s in statements] for column in _RECORD_TYPES},
+        "tenant_id": tenant_id,
+        "genesis": GENESIS_HASH,
+    }
+    return sql, params
 
 
 _LEDGER_TYPES = {
