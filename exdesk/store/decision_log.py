@@ -465,16 +465,7 @@ def anchor_case(
     """Anchor a case's chain head (``record``) in the tenant's ledger. Inside a transaction.
     ``ledger_head``: the tenant's ledger head, already locked in this transaction."""
     head = ledger_head if ledger_head is not None else _locked_ledger_head(conn, record.tenant_id)
-    fields = _ledger_entry(signer_of(conn), head, record, reason)
-    conn.execute(
-        "WITH entry AS (INSERT INTO ledger_entries (tenant_id, seq, at, case_id, case_seq,"
-        " case_hash, reason, prev_hash, hash, signature) VALUES (%(tenant_id)s, %(seq)s, %(at)s,"
-        " %(case_id)s, %(case_seq)s, %(case_hash)s, %(reason)s, %(prev_hash)s, %(hash)s,"
-        " %(signature)s) RETURNING tenant_id, seq, hash)"
-        " UPDATE ledger_heads SET seq = entry.seq, hash = entry.hash FROM entry"
-        " WHERE ledger_heads.tenant_id = entry.tenant_id",
-        fields,
-    )
+    _write_ledger_entries(conn, [_ledger_entry(signer_of(conn), head, record, reason)])
 
 
 def append_first_records(
@@ -514,21 +505,9 @@ def append_first_records(
     head: dict[str, Any] = dict(_locked_ledger_head(conn, tenant_id))
     entries = []
     for statement in statements:
-        entry = _ledger_entry(signer, head, statement.appended.record, anchor)
-        entries.append(entry)
-        head = entry
-    arrays = ", ".join(f"%(all_{column})s::{kind}[]" for column, kind in _LEDGER_TYPES.items())
-    conn.execute(
-        f"WITH entries AS (INSERT INTO ledger_entries ({', '.join(_LEDGER_TYPES)})"
-        f" SELECT * FROM unnest({arrays}) RETURNING seq)"
-        " UPDATE ledger_heads SET seq = %(seq)s, hash = %(hash)s WHERE tenant_id = %(tenant_id)s",
-        {
-            **{f"all_{column}": [entry[column] for entry in entries] for column in _LEDGER_TYPES},
-            "seq": head["seq"],
-            "hash": head["hash"],
-            "tenant_id": tenant_id,
-        },
-    )
+        head = _ledger_entry(signer, head, statement.appended.record, anchor)
+        entries.append(head)
+    _write_ledger_entries(conn, entries)
     return [statement.appended for statement in statements]
 
 
@@ -570,6 +549,24 @@ _LEDGER_TYPES = {
     "signature": "text",
 }
 """A ledger entry's columns and their types."""
+
+
+def _write_ledger_entries(conn: Connection[DictRow], entries: Sequence[dict[str, Any]]) -> None:
+    """Insert consecutive entries of one tenant's ledger (:func:`_ledger_entry`) and move
+    its head (locked in this transaction) to the last, in one statement."""
+    last = entries[-1]
+    arrays = ", ".join(f"%(all_{column})s::{kind}[]" for column, kind in _LEDGER_TYPES.items())
+    conn.execute(
+        f"WITH entries AS (INSERT INTO ledger_entries ({', '.join(_LEDGER_TYPES)})"
+        f" SELECT * FROM unnest({arrays}) RETURNING seq)"
+        " UPDATE ledger_heads SET seq = %(seq)s, hash = %(hash)s WHERE tenant_id = %(tenant_id)s",
+        {
+            **{f"all_{column}": [entry[column] for entry in entries] for column in _LEDGER_TYPES},
+            "seq": last["seq"],
+            "hash": last["hash"],
+            "tenant_id": last["tenant_id"],
+        },
+    )
 
 
 def _locked_ledger_head(conn: Connection[DictRow], tenant_id: str) -> DictRow:
