@@ -23,7 +23,9 @@ from typing import TYPE_CHECKING, Any, Final
 
 import procrastinate
 from procrastinate import RetryStrategy
-from procrastinate.exceptions import AlreadyEnqueued
+from procrastinate.exceptions import AlreadyEnqueued, UniqueViolation
+from procrastinate.jobs import Status
+from procrastinate.manager import JobManager
 from psycopg import Connection
 from psycopg.rows import DictRow
 
@@ -111,6 +113,29 @@ def run_worker(app: procrastinate.App, *, concurrency: int, **options: Any) -> N
     asyncio.run(work())
 
 
+async def retry_stalled(manager: JobManager, seconds_since_heartbeat: float) -> int:
+    """Put the jobs of workers that stopped (no heartbeat for ``seconds_since_heartbeat``)
+    back in their queue; how many were put back.
+
+    A stalled job whose twin is already waiting — a job with its queueing lock: the same
+    case to advance, the same message to deliver, deferred by the sweep while the stalled
+    one still held its place — is closed (``aborted``) instead: the twin does its work,
+    and could not start while the stalled job held the case's lock, nor could the stalled
+    job be put back beside it. Left as it was, it kept every later sweep from putting back
+    any job at all."""
+    put_back = 0
+    for job in await manager.get_stalled_jobs(seconds_since_heartbeat=seconds_since_heartbeat):
+        try:
+            await manager.retry_job(job)
+        except UniqueViolation:
+            logger.warning("closing job %s of a worker that stopped: its twin is waiting", job.id)
+            await manager.finish_job(job, status=Status.ABORTED, delete_job=False)
+        else:
+            logger.warning("retrying job %s of a worker that stopped", job.id)
+            put_back += 1
+    return put_back
+
+
 def worker_app(desk: ExceptionDesk, url: str) -> procrastinate.App:
     """The app ``exdesk worker`` runs: every task, bound to ``desk``."""
     app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=url))
@@ -126,12 +151,7 @@ def worker_app(desk: ExceptionDesk, url: str) -> procrastinate.App:
     @app.periodic(cron="* * * * *", periodic_id=SWEEP)
     @app.task(name=SWEEP, queueing_lock=SWEEP, pass_context=False)
     async def sweep(timestamp: int) -> None:
-        stalled = await app.job_manager.get_stalled_jobs(
-            seconds_since_heartbeat=desk.settings.worker_stalled_seconds
-        )
-        for job in stalled:
-            logger.warning("retrying job %s of a worker that stopped", job.id)
-            await app.job_manager.retry_job(job)
+        await retry_stalled(app.job_manager, desk.settings.worker_stalled_seconds)
         await asyncio.to_thread(desk.sweep)
 
     @app.periodic(cron="*/5 * * * *", periodic_id=ESCALATE)

@@ -3,6 +3,7 @@ retry what failed for a passing reason, and the sweep finds what a lost job left
 
 from __future__ import annotations
 
+import asyncio
 import threading
 
 import procrastinate
@@ -12,7 +13,7 @@ import pytest
 
 from exdesk.domain import NetworkSnapshot
 from exdesk.service import ExceptionDesk
-from exdesk.service.jobs import run_worker, worker_app
+from exdesk.service.jobs import retry_stalled, run_worker, worker_app
 from tests.support.scenarios import open_orders, short_pick, status_question
 from tests.workflows.conftest import TENANT, person
 
@@ -130,6 +131,42 @@ def test_the_sweep_defers_a_case_whose_job_was_lost(
     assert queued.sweep().cases == 0, "one run waits per case"
     run_worker_until_idle(queued)
     assert queued.case(TENANT, ref.case_id).status != "received"
+
+
+def test_the_sweep_closes_a_stalled_job_whose_twin_waits_and_puts_back_the_others(
+    queued: ExceptionDesk, example_network: NetworkSnapshot
+) -> None:
+    """Two cases' jobs were taken by a worker that then died, and a sweep deferred the first
+    case again meanwhile: its stalled job cannot be put back beside that twin (one job waits
+    per case), and the twin cannot start while the stalled job holds the case's lock. The
+    stalled one is closed, the other put back, and both cases run — where the first sweep
+    used to fail on the first job and every later sweep with it."""
+    orders = open_orders(example_network)[8:10]
+    first, second = queued.accept(
+        TENANT, [short_pick(orders[0], "WMS-Q11"), short_pick(orders[1], "WMS-Q12")]
+    )
+    with queued.db.connection() as conn:
+        taken = conn.execute(
+            "UPDATE procrastinate_jobs SET status = 'doing', worker_id = NULL"
+            " WHERE task_name = 'advance_case' RETURNING id, args->>'case_id' AS case_id"
+        ).fetchall()
+        assert queued.jobs.defer_advance(conn, TENANT, first.case_id)
+    stalled = {row["case_id"]: row["id"] for row in taken}
+    app = worker_app(queued, queued.db.url)
+
+    async def sweep() -> int:
+        async with app.open_async():
+            return await retry_stalled(app.job_manager, 0)
+
+    assert asyncio.run(sweep()) == 1
+    with queued.db.connection() as conn:
+        rows = conn.execute("SELECT id, status FROM procrastinate_jobs").fetchall()
+    status = {row["id"]: row["status"] for row in rows}
+    assert status[stalled[first.case_id]] == "aborted"
+    assert status[stalled[second.case_id]] == "todo"
+    run_worker_until_idle(queued)
+    assert queued.case(TENANT, first.case_id).status != "received"
+    assert queued.case(TENANT, second.case_id).status != "received"
 
 
 def test_a_worker_runs_as_many_blocking_jobs_at_once_as_its_concurrency() -> None:
