@@ -3,8 +3,8 @@
 Each case's records form a chain (``prev_hash`` → ``hash``). A case is advanced by one
 worker at a time, and the append locks only that case's row, so many cases of one tenant
 advance in parallel. The chain head is anchored in the tenant's ledger — itself a hash
-chain — when the case is created and whenever it reaches a waiting or final state; the
-ledger append is the only tenant-wide critical section and lasts one short transaction.
+chain (``exdesk.store.ledger``) — when the case is created and whenever it reaches a
+waiting or final state.
 """
 
 from __future__ import annotations
@@ -46,7 +46,9 @@ from exdesk.store.commitments import (
     event_digest,
     outbox_digest,
 )
-from exdesk.store.record_hashes import ledger_hash, record_hash
+from exdesk.store.ledger import LOCK_LEDGER_CONFLICT, LOCK_LEDGER_HEAD, anchor_case, anchor_cases
+from exdesk.store.record_hashes import record_hash
+from exdesk.store.row_arrays import unnest_rows
 from exdesk.store.signing import LogSigner, signer_of
 
 
@@ -258,15 +260,14 @@ def _appended_together(appends: Sequence[AppendStatement]) -> tuple[str, dict[st
     for append in appends[1:]:
         update = update.then(append.update)
     sets, values = update_assignments(update, after=last.appended.head)
-    # binary arrays: a text array literal escapes every quote of every JSON document
-    arrays = ", ".join(f"%(all_{column})b::{kind}[]" for column, kind in _RECORD_TYPES.items())
+    records, arrays = unnest_rows(_RECORD_TYPES, [append.row for append in appends], binary=True)
     sql = (
         _moved_head(sets) + f" INSERT INTO decision_records ({_RECORD_COLUMNS})"
-        f" SELECT records.* FROM head, unnest({arrays}) AS records RETURNING seq"
+        f" SELECT records.* FROM head, {records} AS records RETURNING seq"
     )
     params = {
         **values,
-        **{f"all_{column}": [append.row[column] for append in appends] for column in _RECORD_TYPES},
+        **arrays,
         "case_id": first.row["case_id"],
         "tenant_id": first.row["tenant_id"],
         "head_seq": first.params["head_seq"],
@@ -316,9 +317,9 @@ def _append_statement(
     sets, values = update_assignments(update, after=after)
     insert = f"INSERT INTO decision_records ({_RECORD_COLUMNS}) SELECT {_RECORD_VALUES} FROM head"
     ledger = (
-        f", appended AS ({insert} RETURNING seq), ledger AS ({_LOCK_LEDGER_HEAD}"
+        f", appended AS ({insert} RETURNING seq), ledger AS ({LOCK_LEDGER_HEAD}"
         " SELECT %(tenant_id)s, 0, %(genesis)s FROM appended"
-        f" {_LOCK_LEDGER_CONFLICT}) SELECT seq, hash FROM ledger"
+        f" {LOCK_LEDGER_CONFLICT}) SELECT seq, hash FROM ledger"
     )
     sql = _moved_head(sets) + (ledger if lock_ledger else f" {insert} RETURNING seq")
     params = {**values, **fields, "head_seq": head.seq, "genesis": GENESIS_HASH}
@@ -336,13 +337,6 @@ def _moved_head(sets: str) -> str:
         " AND tenant_id = %(tenant_id)s AND last_seq = %(head_seq)s"
         " AND last_hash = %(prev_hash)s RETURNING case_id)"
     )
-
-
-_LOCK_LEDGER_HEAD = "INSERT INTO ledger_heads (tenant_id, seq, hash)"
-_LOCK_LEDGER_CONFLICT = (
-    "ON CONFLICT (tenant_id) DO UPDATE SET seq = ledger_heads.seq RETURNING seq, hash"
-)
-"""Creates the tenant's ledger head on first use and locks it, in one statement."""
 
 
 _RECORD_VALUES = ", ".join(f"%({column})s" for column in _RECORD_TYPES)
@@ -456,18 +450,6 @@ def _commits_to_rows(output: StepOutput) -> bool:
     return False
 
 
-def anchor_case(
-    conn: Connection[DictRow],
-    record: DecisionRecord,
-    reason: str,
-    ledger_head: DictRow | None = None,
-) -> None:
-    """Anchor a case's chain head (``record``) in the tenant's ledger. Inside a transaction.
-    ``ledger_head``: the tenant's ledger head, already locked in this transaction."""
-    head = ledger_head if ledger_head is not None else _locked_ledger_head(conn, record.tenant_id)
-    _write_ledger_entries(conn, [_ledger_entry(signer_of(conn), head, record, reason)])
-
-
 def append_first_records(
     conn: Connection[DictRow],
     tenant_id: str,
@@ -485,118 +467,38 @@ def append_first_records(
     if not firsts:
         return []
     signer = signer_of(conn)
-    statements = [
-        _append_statement(
-            signer,
-            tenant_id,
-            case_id,
-            step_key,
-            _committed(conn, case_id, entry),
-            CaseUpdate(),
-            ChainHead.created(tenant_id),
-            False,
-        )
-        for case_id, step_key, entry in firsts
-    ]
-    written = conn.execute(*_firsts_together(tenant_id, statements)).fetchall()
-    if len(written) != len(statements):  # no one else can see a case before it commits
-        missing = {s.appended.record.case_id for s in statements} - {r["case_id"] for r in written}
+    rows: list[dict[str, Any]] = []
+    appended: list[Appended] = []
+    for case_id, step_key, entry in firsts:
+        head = ChainHead.created(tenant_id)
+        committed = _committed(conn, case_id, entry)
+        fields, record = _chained(signer, tenant_id, case_id, step_key, head, committed)
+        rows.append(fields)
+        appended.append(Appended(record, True, head.moved(record.seq, record.hash)))
+    written = conn.execute(*_firsts_together(tenant_id, rows)).fetchall()
+    if len(written) != len(rows):  # no one else can see a case before it commits
+        missing = {row["case_id"] for row in rows} - {row["case_id"] for row in written}
         raise HeadMovedError(f"cases {sorted(missing)}: appended to before they were created")
-    head: dict[str, Any] = dict(_locked_ledger_head(conn, tenant_id))
-    entries = []
-    for statement in statements:
-        head = _ledger_entry(signer, head, statement.appended.record, anchor)
-        entries.append(head)
-    _write_ledger_entries(conn, entries)
-    return [statement.appended for statement in statements]
+    anchor_cases(conn, tenant_id, [a.record for a in appended], anchor)
+    return appended
 
 
-def _firsts_together(
-    tenant_id: str, statements: Sequence[AppendStatement]
-) -> tuple[str, dict[str, Any]]:
-    """One statement for the first records of new cases (each append on its case's created
-    head, changing nothing else of its row): each case row moved to its record, and the
-    records inserted — the ones whose case stood on its created head, returning their case."""
-    columns = ", ".join(_RECORD_TYPES)
-    arrays = ", ".join(f"%(all_{column})b::{kind}[]" for column, kind in _RECORD_TYPES.items())
+def _firsts_together(tenant_id: str, rows: Sequence[dict[str, Any]]) -> tuple[str, dict[str, Any]]:
+    """One statement for the first records of new cases (``rows``: their column values,
+    each on its case's created head, changing nothing else of its row): each case row moved
+    to its record, and the records inserted — the ones whose case stood on its created head,
+    returning their case."""
+    records, params = unnest_rows(_RECORD_TYPES, rows, binary=True)
     sql = (
-        f"WITH records AS (SELECT * FROM unnest({arrays}) AS r({columns})),"
+        f"WITH records AS (SELECT * FROM {records} AS r({_RECORD_COLUMNS})),"
         " heads AS (UPDATE cases SET last_seq = records.seq, last_hash = records.hash,"
         " updated_at = now() FROM records WHERE cases.case_id = records.case_id"
         " AND cases.tenant_id = %(tenant_id)s AND cases.last_seq = 0"
         " AND cases.last_hash = %(genesis)s RETURNING cases.case_id)"
-        f" INSERT INTO decision_records ({columns}) SELECT {columns} FROM records"
-        " WHERE case_id IN (SELECT case_id FROM heads) RETURNING case_id"
+        f" INSERT INTO decision_records ({_RECORD_COLUMNS}) SELECT {_RECORD_COLUMNS}"
+        " FROM records WHERE case_id IN (SELECT case_id FROM heads) RETURNING case_id"
     )
-    params = {
-        **{f"all_{column}": [s.row[column] for s in statements] for column in _RECORD_TYPES},
-        "tenant_id": tenant_id,
-        "genesis": GENESIS_HASH,
-    }
-    return sql, params
-
-
-_LEDGER_TYPES = {
-    "tenant_id": "text",
-    "seq": "bigint",
-    "at": "timestamptz",
-    "case_id": "text",
-    "case_seq": "integer",
-    "case_hash": "text",
-    "reason": "text",
-    "prev_hash": "text",
-    "hash": "text",
-    "signature": "text",
-}
-"""A ledger entry's columns and their types."""
-
-
-def _write_ledger_entries(conn: Connection[DictRow], entries: Sequence[dict[str, Any]]) -> None:
-    """Insert consecutive entries of one tenant's ledger (:func:`_ledger_entry`) and move
-    its head (locked in this transaction) to the last, in one statement."""
-    last = entries[-1]
-    arrays = ", ".join(f"%(all_{column})s::{kind}[]" for column, kind in _LEDGER_TYPES.items())
-    conn.execute(
-        f"WITH entries AS (INSERT INTO ledger_entries ({', '.join(_LEDGER_TYPES)})"
-        f" SELECT * FROM unnest({arrays}) RETURNING seq)"
-        " UPDATE ledger_heads SET seq = %(seq)s, hash = %(hash)s WHERE tenant_id = %(tenant_id)s",
-        {
-            **{f"all_{column}": [entry[column] for entry in entries] for column in _LEDGER_TYPES},
-            "seq": last["seq"],
-            "hash": last["hash"],
-            "tenant_id": last["tenant_id"],
-        },
-    )
-
-
-def _locked_ledger_head(conn: Connection[DictRow], tenant_id: str) -> DictRow:
-    """The tenant's ledger head, locked (created on first use)."""
-    head = conn.execute(
-        f"{_LOCK_LEDGER_HEAD} VALUES (%s, 0, %s) {_LOCK_LEDGER_CONFLICT}",
-        (tenant_id, GENESIS_HASH),
-    ).fetchone()
-    assert head is not None  # an upsert returns its row
-    return head
-
-
-def _ledger_entry(
-    signer: LogSigner | None, head: dict[str, Any], record: DecisionRecord, reason: str
-) -> dict[str, Any]:
-    """The ledger entry anchoring ``record`` after the ledger's ``head``, hashed and
-    signed: its column values."""
-    fields: dict[str, Any] = {
-        "tenant_id": record.tenant_id,
-        "seq": int(head["seq"]) + 1,
-        "at": datetime.now(UTC),
-        "case_id": record.case_id,
-        "case_seq": record.seq,
-        "case_hash": record.hash,
-        "reason": reason,
-        "prev_hash": head["hash"],
-    }
-    fields["hash"] = ledger_hash(fields)
-    fields["signature"] = signer.sign("ledger_entry", fields["hash"]) if signer else None
-    return fields
+    return sql, {**params, "tenant_id": tenant_id, "genesis": GENESIS_HASH}
 
 
 def records_of_cases(

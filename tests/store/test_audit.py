@@ -23,7 +23,8 @@ from exdesk.service import ExceptionDesk
 from exdesk.store.audit import verify_tenant
 from exdesk.store.cases import CaseUpdate, insert_case
 from exdesk.store.database import CONNECTION_KWARGS
-from exdesk.store.decision_log import StepEntry, anchor_case, append_record, records_of_cases
+from exdesk.store.decision_log import StepEntry, append_record, records_of_cases
+from exdesk.store.ledger import anchor_case
 from exdesk.store.record_hashes import digest, record_hash
 from tests.support.postgres import owner_url, superuser_url
 from tests.support.scenarios import open_orders, short_pick

@@ -27,11 +27,11 @@ from exdesk.store.database import CONNECTION_KWARGS, Database
 from exdesk.store.decision_log import (
     AppendStatement,
     StepEntry,
-    anchor_case,
     append_record,
     defer_append,
     deferred_written,
 )
+from exdesk.store.ledger import anchor_case
 from exdesk.store.record_hashes import digest
 from tests.support.scenarios import open_orders, short_pick
 

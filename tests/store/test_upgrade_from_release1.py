@@ -24,7 +24,8 @@ from exdesk.store.audit import verify_tenant
 from exdesk.store.case_view import load_case
 from exdesk.store.cases import CaseFilter, count_cases, insert_case, list_case_rows
 from exdesk.store.database import CONNECTION_KWARGS, with_database
-from exdesk.store.decision_log import StepEntry, anchor_case, append_record, records_of_cases
+from exdesk.store.decision_log import StepEntry, append_record, records_of_cases
+from exdesk.store.ledger import anchor_case
 from exdesk.store.migrate import apply_migrations, available_migrations
 from tests.store.catalog import SECTIONS, schema_of
 from tests.store.fixtures import RELEASE1_DUMP, load_dump
