@@ -30,6 +30,12 @@ class _Held:
         self.dump: dict[str, Any] | None = None
 
 
+def _dump_of(held: _Held) -> dict[str, Any]:
+    if held.dump is None:  # two threads may both make it: the same dump either way
+        held.dump = held.document.model_dump(mode="json")
+    return held.dump
+
+
 CAPACITY = 8_192
 """Documents kept per process (a few kilobytes each); the oldest is dropped first."""
 
@@ -66,11 +72,7 @@ class ValidatedDocuments:
         and then shared like the document (read it, never change it); made anew for any
         other object."""
         held = self._held(document)
-        if held is None:
-            return document.model_dump(mode="json")
-        if held.dump is None:  # two threads may both make it: the same dump either way
-            held.dump = document.model_dump(mode="json")
-        return held.dump
+        return document.model_dump(mode="json") if held is None else _dump_of(held)
 
     def _held(self, value: object) -> _Held | None:
         held = self._by_id.get(id(value))
@@ -85,10 +87,12 @@ class ValidatedDocuments:
         shared: dict[str, Any] = {}
         for name in fields:
             value = getattr(model, name)
-            if self._held(value) is not None:
-                shared[name] = self.json_of(value)
-            elif isinstance(value, list) and value and all(self._held(v) for v in value):
-                shared[name] = [self.json_of(item) for item in value]
+            if (held := self._held(value)) is not None:
+                shared[name] = _dump_of(held)
+            elif isinstance(value, list) and value:
+                items = [self._held(item) for item in value]
+                if all(item is not None for item in items):
+                    shared[name] = [_dump_of(item) for item in items if item is not None]
         rest = (
             model.model_dump(mode="json", exclude=set(shared)) if len(shared) < len(fields) else {}
         )
