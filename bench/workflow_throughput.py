@@ -13,6 +13,12 @@ durable on the way). Ours lies between the two: a crash loses only steps nothing
 The ratio is the price of our own work.
 
     python -m bench.workflow_throughput [--copies 3] [--runs 5] [--workers 1 4]
+        [--processes 2 4]
+
+``--workers`` are threads of one process (one interpreter, as one ``exdesk worker`` runs its
+concurrent jobs); ``--processes`` spreads the same work over processes, each with a desk of
+its own (as a fleet of ``exdesk worker`` processes does; ``bench.worker_processes``), the
+bare graph likewise — each process runs ``--copies`` copies.
 
 Uses ``DATABASE_URL`` when set (a fresh database is created on that server), else an
 embedded server in a temporary directory.
@@ -45,6 +51,7 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Durability
 
 from bench.scratch import scratch
+from bench.worker_processes import process_fleet
 from exdesk.domain import ExceptionEvent
 from exdesk.examples import example_events, example_network
 from exdesk.service import ExceptionDesk
@@ -202,7 +209,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, default=3, help="copies of the 79 example events")
     parser.add_argument("--runs", type=int, default=5, help="runs per configuration (median)")
-    parser.add_argument("--workers", type=int, nargs="+", default=[1, 4])
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 4], help="threads")
+    parser.add_argument(
+        "--processes", type=int, nargs="*", default=[2, 4], help="processes (none: skip)"
+    )
     args = parser.parse_args()
 
     with scratch() as (tmp, server):
@@ -257,6 +267,15 @@ def main() -> None:
                     with counted_traffic() as bare_traffic:
                         run_bare(desk.db, round(nodes), len(batch), 1)
                     per_case = len(batch)
+        spread: list[tuple[int, float, float, float]] = []
+        for n in args.processes:
+            with process_fleet(url, Path(tmp) / "data", n) as fleet:
+                ours, bare = [], []
+                for run in range(args.runs):
+                    ours.append(fleet.rate("ours", f"{n}-{run}", args.copies, round(nodes)))
+                    bare.append(fleet.rate("bare", f"{n}-{run}", args.copies, round(nodes)))
+            of_bare = statistics.median(o / b for o, b in zip(ours, bare, strict=True))
+            spread.append((n, statistics.median(ours), statistics.median(bare), of_bare))
         cases = len(events) * args.copies
         print(
             f"{cases} cases per run, median of {args.runs} runs, PostgresSaver; bare graph"
@@ -273,6 +292,17 @@ def main() -> None:
                 f"{workers:>7}  {nodes:>10.1f}  {ours_rate:>14.1f}  {bare_rate:>17.1f}  "
                 f"{of_bare:>16.0%}  {exit_rate:>17.1f}  {of_exit:>16.0%}"
             )
+        if spread:
+            print(
+                f"the same spread over processes ({cases} cases a process, each with its own"
+                " desk — or bare graph — and pool)"
+            )
+            print(
+                f"{'processes':>9}  {'exdesk cases/s':>14}  {'bare sync cases/s':>17}  "
+                f"{'ours / bare sync':>16}"
+            )
+            for n, ours_rate, bare_rate, of_bare in spread:
+                print(f"{n:>9}  {ours_rate:>14.1f}  {bare_rate:>17.1f}  {of_bare:>16.0%}")
         for what in ("statements", "round_trips"):
             ours_counts, bare_counts = getattr(ours_traffic, what), getattr(bare_traffic, what)
             own, graph = ours_counts["exdesk"] / per_case, ours_counts["langgraph"] / per_case
