@@ -198,7 +198,13 @@ class CaseRunner:
             try:
                 # the run's saves are made here as it stops: one that fails fails the run
                 with self._saver().saves_held(case_id):
-                    self._graph().invoke(payload, config, durability="exit")
+                    # run, streaming nothing: the run's state is read from the store, not
+                    # from the graph's output (``invoke`` copies the whole state out after
+                    # every step for it)
+                    for _ in self._graph().stream(
+                        payload, config, stream_mode=[], durability="exit"
+                    ):
+                        pass
             except TRANSIENT_ERRORS:
                 # The run stops where its last checkpoint is; the caller tries again later.
                 span.set_status(Status(StatusCode.ERROR, "transient"))

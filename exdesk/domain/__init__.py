@@ -34,6 +34,7 @@ from exdesk.domain.carriers import (
     same_carrier,
 )
 from exdesk.domain.cases import (
+    ACTOR_PATTERN,
     Case,
     CaseClassification,
     CaseSummary,
@@ -156,6 +157,7 @@ from exdesk.domain.taxonomy import (
 )
 
 __all__ = [
+    "ACTOR_PATTERN",
     "ALL_DECISIONS",
     "CARRIER_COMPANIES",
     "CATEGORIES",

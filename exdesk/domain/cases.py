@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from pydantic import Field, model_validator
 
@@ -79,6 +79,11 @@ class ModelUsage(ContractModel):
     shadow: ShadowRun | None = None
 
 
+ACTOR_PATTERN: Final = r"^(agent:[a-z_]+@[a-z]+|policy:[\w.-]+|human:.+|system)$"
+"""Who decided a step: ``agent:<name>@<engine>``, ``policy:<id>``, ``human:<user>``,
+``system``."""
+
+
 class DecisionRecord(ContractModel):
     """One step of one case, hash-chained to the step before it (CONTRACT §5)."""
 
@@ -89,7 +94,7 @@ class DecisionRecord(ContractModel):
     step: str
     actor: str = Field(
         description="agent:<name>@<engine>, policy:<id>, human:<user> or system",
-        pattern=r"^(agent:[a-z_]+@[a-z]+|policy:[\w.-]+|human:.+|system)$",
+        pattern=ACTOR_PATTERN,
     )
     inputs_digest: str
     output: StepOutput

@@ -9,6 +9,7 @@ waiting or final state.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -21,6 +22,7 @@ from psycopg.rows import DictRow
 from psycopg.types.json import Jsonb
 
 from exdesk.domain import (
+    ACTOR_PATTERN,
     DecisionRecord,
     ExecuteStep,
     IntakeStep,
@@ -379,13 +381,17 @@ def _chained(
         "case_digest": head.projection_digest(),
     }
     fields["hash"] = record_hash(fields, written)
-    record = DecisionRecord.model_validate(
-        {
+    _check_entry(entry)
+    # Built from what is already valid — the step's validated models, the case row's ids
+    # and head, hashes made here — once the entry's own values are checked: validating the
+    # whole record again would only repeat those checks.
+    record = DecisionRecord.model_construct(
+        **{
             **{k: v for k, v in fields.items() if k not in _NOT_IN_MODEL},
-            # The validated models the step produced, not their JSON read back again.
             "output": output,
             "policy_results": policy_results,
             "model": entry.model,
+            "confidence": None if entry.confidence is None else float(entry.confidence),
         }
     )
     values = {
@@ -398,6 +404,21 @@ def _chained(
         "signature": signer.sign("record", fields["hash"]) if signer else None,
     }
     return values, record
+
+
+_ACTOR = re.compile(ACTOR_PATTERN)
+
+
+def _check_entry(entry: StepEntry) -> None:
+    """Refuse what a decision record would refuse of a step's entry: an actor not of the
+    record's pattern, a confidence outside [0, 1]."""
+    if _ACTOR.fullmatch(entry.actor) is None:
+        raise ValueError(f"{entry.actor!r} is not a record's actor ({ACTOR_PATTERN})")
+    confidence = entry.confidence
+    if confidence is not None and not (
+        isinstance(confidence, int | float) and 0.0 <= confidence <= 1.0
+    ):
+        raise ValueError(f"a record's confidence is a number in [0, 1], not {confidence!r}")
 
 
 def _as_written(text: str) -> str:

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from exdesk.domain import FailStep, IntakeStep, NetworkSnapshot
+from exdesk.domain import DecisionRecord, FailStep, IntakeStep, NetworkSnapshot
 from exdesk.examples import example_network as shipped_network
 from exdesk.store.approvals import request_approval
 from exdesk.store.audit import verify_tenant
@@ -30,6 +30,7 @@ from exdesk.store.decision_log import (
     append_record,
     defer_append,
     deferred_written,
+    find_record,
 )
 from exdesk.store.ledger import anchor_case
 from exdesk.store.record_hashes import digest
@@ -357,3 +358,54 @@ def test_a_fresh_approval_where_one_exists_fails_its_transaction(
             request_approval(conn, **{**ask, "reason": "fresh"}, fresh=True)
         rows = conn.execute("SELECT reason FROM approvals WHERE case_id=%s", (case_id,))
         assert [row["reason"] for row in rows] == ["first"]
+
+
+@pytest.mark.parametrize(
+    ("actor", "confidence", "refusal"),
+    [
+        ("Agent:classifier@local", None, "actor"),
+        ("agent:classifier", None, "actor"),
+        ("system\n", None, "actor"),
+        ("robot", None, "actor"),
+        ("system", 1.5, "confidence"),
+        ("system", -0.1, "confidence"),
+        ("system", float("nan"), "no JSON form"),
+    ],
+)
+def test_an_entry_a_record_would_refuse_is_refused_before_anything_is_written(
+    database_url: str,
+    example_network: NetworkSnapshot,
+    actor: str,
+    confidence: float | None,
+    refusal: str,
+) -> None:
+    """The record is built from values already valid, so the entry's own — its actor and
+    its confidence — are checked as the record would check them: sent now or deferred,
+    nothing is written and the head stays."""
+    with psycopg.connect(database_url, **CONNECTION_KWARGS) as conn:
+        case_id, head = _new_case(conn, example_network, f"wms-refused-{uuid.uuid4().hex}")
+        entry = StepEntry(actor, digest("x"), FailStep(reason="x"), confidence=confidence)
+        with pytest.raises(ValueError, match=refusal):
+            defer_append(None, TENANT, case_id, "0002:x", entry, head=head)
+        with pytest.raises(ValueError, match=refusal), conn.transaction():
+            append_record(conn, TENANT, case_id, "0002:x", entry, head=head)
+        assert read_head(conn, case_id) == head
+
+
+@pytest.mark.parametrize("confidence", [None, 0.0, 0.25, 1])
+def test_a_record_as_built_is_the_record_as_validated(
+    database_url: str, example_network: NetworkSnapshot, confidence: float | None
+) -> None:
+    """What an append returns equals the same record validated from its parts and read
+    back from its row (a confidence given as 1 is the record's 1.0)."""
+    with psycopg.connect(database_url, **CONNECTION_KWARGS) as conn:
+        case_id, head = _new_case(conn, example_network, f"wms-built-{uuid.uuid4().hex}")
+        entry = StepEntry(
+            "agent:classifier@local", digest("x"), FailStep(reason="x"), confidence=confidence
+        )
+        with conn.transaction():
+            record = append_record(conn, TENANT, case_id, "0002:x", entry, head=head).record
+        validated = DecisionRecord.model_validate(record.model_dump())
+        assert record == validated
+        assert record.model_dump_json() == validated.model_dump_json()
+        assert find_record(conn, case_id, "0002:x") == record
