@@ -17,6 +17,8 @@ from langgraph.checkpoint.base import (
 )
 from langgraph.checkpoint.postgres import PostgresSaver
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
+from psycopg import Connection, Cursor
+from psycopg.rows import DictRow
 
 from exdesk.store.database import Database
 from exdesk.workflows.steps import StepRecorder
@@ -36,9 +38,11 @@ class RecordingSaver(PostgresSaver):
         super().__init__(db.pool, serde=JsonPlusSerializer(allowed_msgpack_modules=None))
         self._recorder = recorder
         self._held: dict[str, list[Callable[[], object]]] = {}
+        self._saving_on: Connection[DictRow] | None = None
+        """Where held saves are being made (one saver per thread: see ``CaseRunner``)."""
 
     @contextmanager
-    def saves_held(self, case_id: str) -> Iterator[None]:
+    def saves_held(self, case_id: str, on: Connection[DictRow] | None = None) -> Iterator[None]:
         """Hold the saves of a run of the case in the block, and make them as it ends, on
         the thread running it. LangGraph saves a run that checkpoints when it stops
         (``durability="exit"``) from a thread pool it starts for the run, and the run's
@@ -46,7 +50,11 @@ class RecordingSaver(PostgresSaver):
         interpreter — before it can go on: held, the saves cost that thread nothing but
         a list append. What is saved, and when, is unchanged: after the run's records,
         before its lock is released. A run that raised is saved too (its checkpoint is
-        where it resumes); a save that fails then is logged, and the run's error raised."""
+        where it resumes); a save that fails then is logged, and the run's error raised.
+
+        ``on``: the idle connection holding the case's lock. The saves — the checkpoint
+        and a stopped run's pending writes — are then sent on it together, in one round
+        trip and one transaction, instead of each on a connection taken from the pool."""
         held: list[Callable[[], object]] = []
         self._held[case_id] = held
         try:
@@ -54,16 +62,38 @@ class RecordingSaver(PostgresSaver):
         except BaseException:
             del self._held[case_id]
             try:
-                for save in held:
-                    save()
+                self._save(held, on)
             except Exception as error:
                 logger.warning(
                     "case %s: a run that raised was not checkpointed: %r", case_id, error
                 )
             raise
         del self._held[case_id]
-        for save in held:
-            save()
+        self._save(held, on)
+
+    def _save(self, held: Sequence[Callable[[], object]], on: Connection[DictRow] | None) -> None:
+        if on is None or not held:
+            for save in held:
+                save()
+            return
+        self._saving_on = on
+        try:
+            with on.pipeline():
+                for save in held:
+                    save()
+        finally:
+            self._saving_on = None
+
+    @contextmanager
+    def _cursor(self, *, pipeline: bool = False) -> Iterator[Cursor[DictRow]]:
+        """PostgresSaver's cursor; while held saves are made on a connection, one on it,
+        inside the pipeline they share."""
+        if self._saving_on is None:
+            with super()._cursor(pipeline=pipeline) as cursor:
+                yield cursor
+            return
+        with self._saving_on.cursor(binary=True) as cursor:
+            yield cursor
 
     def get_tuple(self, config: RunnableConfig) -> CheckpointTuple | None:
         """The thread's latest checkpoint — none for a run that starts from the beginning

@@ -22,6 +22,8 @@ from typing import Any
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command
 from opentelemetry.trace import Status, StatusCode
+from psycopg import Connection
+from psycopg.rows import DictRow
 
 from exdesk.domain import FINAL_STATUSES, WAITING_STATUSES, Approval, CaseStatus, FailStep
 from exdesk.errors import NotFoundError
@@ -106,8 +108,8 @@ class CaseRunner:
 
     def advance(self, tenant_id: str, case_id: str) -> RunResult:
         """Take the case as far as it can go, holding its lock throughout."""
-        with locked_case(self._deps.db, tenant_id, case_id) as row:
-            return self._advance(tenant_id, case_id, _existing(case_id, row))
+        with locked_case(self._deps.db, tenant_id, case_id) as locked:
+            return self._advance(tenant_id, case_id, _existing(case_id, locked.row), locked.conn)
 
     def _case_row(self, tenant_id: str, case_id: str) -> dict[str, Any]:
         with self._deps.db.connection() as conn:
@@ -121,7 +123,15 @@ class CaseRunner:
         """
         return self._advance(tenant_id, case_id, self._case_row(tenant_id, case_id))
 
-    def _advance(self, tenant_id: str, case_id: str, row: dict[str, Any]) -> RunResult:
+    def _advance(
+        self,
+        tenant_id: str,
+        case_id: str,
+        row: dict[str, Any],
+        lock_conn: Connection[DictRow] | None = None,
+    ) -> RunResult:
+        """``lock_conn``: the connection holding the case's lock, if this thread holds it on
+        one: the runs' checkpoints are saved on it."""
         advanced = False
         status = row["status"]
         for _ in range(_MAX_LEGS):
@@ -136,7 +146,7 @@ class CaseRunner:
             config = self._config(case_id, from_start=isinstance(payload, dict))
             try:
                 with self._deps.recorder.run(case_id, head) as running:
-                    completed = self._run(tenant_id, case_id, payload, config)
+                    completed = self._run(tenant_id, case_id, payload, config, lock_conn)
             except HeadMovedError:
                 # A record was appended meanwhile (a delivery's outcome) under a record the
                 # run had not yet written: it runs again from its last checkpoint.
@@ -183,7 +193,14 @@ class CaseRunner:
             return None, None
         return _NOTHING_TO_DO, seq
 
-    def _run(self, tenant_id: str, case_id: str, payload: Any, config: Any) -> bool:
+    def _run(
+        self,
+        tenant_id: str,
+        case_id: str,
+        payload: Any,
+        config: Any,
+        lock_conn: Connection[DictRow] | None,
+    ) -> bool:
         """Invoke the graph; False when the case failed (recorded, not raised)."""
         with tracer.start_as_current_span(
             f"invoke_workflow {WORKFLOW_NAME}",
@@ -197,7 +214,7 @@ class CaseRunner:
         ) as span:
             try:
                 # the run's saves are made here as it stops: one that fails fails the run
-                with self._saver().saves_held(case_id):
+                with self._saver().saves_held(case_id, lock_conn):
                     # run, streaming nothing: the run's state is read from the store, not
                     # from the graph's output (``invoke`` copies the whole state out after
                     # every step for it)

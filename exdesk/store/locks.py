@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NamedTuple
 
 from psycopg import Connection
 from psycopg.rows import DictRow
@@ -37,17 +37,27 @@ def case_lock(db: Database, case_id: str) -> Iterator[None]:
             yield
 
 
+class LockedCase(NamedTuple):
+    """A case held by :func:`locked_case`."""
+
+    row: dict[str, Any] | None
+    """The case's row (with its event) as it stands once the lock is held; None when the
+    tenant has no such case."""
+    conn: Connection[DictRow]
+    """The connection holding the lock (autocommit, idle): what must be written while the
+    lock is held can be sent on it, with no connection of its own."""
+
+
 @contextmanager
-def locked_case(db: Database, tenant_id: str, case_id: str) -> Iterator[dict[str, Any] | None]:
-    """:func:`case_lock`, yielding the case's row (with its event) as it stands once the lock
-    is held — read in the same round trip as the lock is taken; None when the tenant has no
-    such case."""
+def locked_case(db: Database, tenant_id: str, case_id: str) -> Iterator[LockedCase]:
+    """:func:`case_lock`, with the case's row read in the same round trip as the lock is
+    taken."""
     with db.connection() as conn, _released(conn, case_id):
         with conn.pipeline():
             conn.execute(_LOCK, (_CASE_LOCK_CLASS, case_id))
             # A statement of its own: its snapshot is taken once the lock is held.
             read = conn.execute(CASE_ROW, (tenant_id, case_id))
-        yield read.fetchone()
+        yield LockedCase(read.fetchone(), conn)
 
 
 @contextmanager

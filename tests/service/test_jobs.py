@@ -94,11 +94,11 @@ def test_a_passing_database_error_is_retried_and_never_fails_the_case(
     real_invoke = type(queued.runner)._run
     calls = {"n": 0}
 
-    def flaky(self: object, tenant_id: str, case_id: str, payload: object, config: object) -> None:
+    def flaky(self: object, tenant_id: str, case_id: str, *args: object) -> None:
         calls["n"] += 1
         if calls["n"] == 1:
             raise psycopg.OperationalError("server closed the connection unexpectedly")
-        real_invoke(self, tenant_id, case_id, payload, config)  # type: ignore[arg-type]
+        real_invoke(self, tenant_id, case_id, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(type(queued.runner), "_run", flaky)
     run_worker_until_idle(queued)

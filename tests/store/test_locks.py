@@ -20,8 +20,8 @@ def test_a_new_holder_reads_what_the_last_holder_committed(loaded_desk: Exceptio
 
     def second_holder() -> None:
         holding.wait()
-        with locked_case(desk.db, TENANT, ref.case_id) as row:
-            read_rows.append(row)
+        with locked_case(desk.db, TENANT, ref.case_id) as locked:
+            read_rows.append(locked.row)
 
     waiter = threading.Thread(target=second_holder)
     waiter.start()
@@ -48,8 +48,8 @@ def test_another_tenants_case_reads_as_none_and_the_lock_is_released(
     desk = loaded_desk
     ref = desk.submit(TENANT, next(iter(example_events())))
 
-    with locked_case(desk.db, "someone-else", ref.case_id) as row:
-        assert row is None
+    with locked_case(desk.db, "someone-else", ref.case_id) as locked:
+        assert locked.row is None
 
     with desk.db.connection() as conn, case_is_being_advanced(conn, ref.case_id) as busy:
         assert not busy
