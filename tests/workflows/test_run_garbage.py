@@ -10,9 +10,11 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
 from langgraph.pregel._loop import SyncPregelLoop
 
 from exdesk.examples import example_events
+from exdesk.workflows import graph as graph_module
 from tests.workflows.conftest import TENANT, MakeDesk
 
 
@@ -46,3 +48,25 @@ def test_a_run_stopped_at_its_gate_leaves_no_loop_in_a_reference_cycle(
     assert "awaiting_approval" in statuses
     assert [o for o in garbage if isinstance(o, SyncPregelLoop)] == []
     assert len(garbage) < 50 * len(refs)
+
+
+def test_a_run_a_node_error_ends_leaves_no_loop_in_a_reference_cycle(
+    make_desk: MakeDesk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same cycle when a node raises: the case fails (recorded), and the frames its error
+    unwound through are cleared once it is."""
+
+    def broken(deps: object, state: object) -> dict[str, object]:
+        raise ValueError("a node that breaks")
+
+    monkeypatch.setitem(graph_module._NODES, "assess_severity", broken)
+    desk = make_desk()
+    events = [e for e in example_events() if e.order_id][:3]
+    refs = [desk.submit(TENANT, event) for event in events]
+
+    with _cyclic_garbage() as garbage:
+        for ref in refs:
+            desk.advance(TENANT, ref.case_id)
+
+    assert {desk.case(TENANT, ref.case_id).status for ref in refs} == {"failed"}
+    assert [o for o in garbage if isinstance(o, SyncPregelLoop)] == []
