@@ -11,6 +11,7 @@ start to the last finish. The same processes run our workflow and the bare graph
 from __future__ import annotations
 
 import multiprocessing
+import queue
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -101,10 +102,14 @@ class ProcessFleet:
             self._result()  # each warmed
 
     def _result(self) -> tuple[float, float, int]:
-        result = self._results.get(timeout=600)
-        if not all(process.is_alive() for process in self._processes):
-            raise RuntimeError("a bench worker process died")
-        return result
+        """The next process's answer; an error as soon as one of them has died."""
+        while True:
+            try:
+                return self._results.get(timeout=1)
+            except queue.Empty:
+                dead = [p.exitcode for p in self._processes if not p.is_alive()]
+                if dead:
+                    raise RuntimeError(f"a bench worker process died (exit {dead[0]})") from None
 
     def rate(self, kind: Kind, run: str, copies: int, nodes: int) -> float:
         """Cases per second: every process runs ``copies`` copies of the example events."""
@@ -115,7 +120,8 @@ class ProcessFleet:
         return sum(d[2] for d in done) / (finished - started)
 
     def close(self) -> None:
-        """Stop the processes."""
+        """Stop the processes (any waiting for a run's start — one died — are released)."""
+        self._barrier.abort()
         for orders in self._orders:
             orders.put(None)
         for process in self._processes:
