@@ -25,11 +25,14 @@ def look_up_context(reader: NetworkReader, event: ExceptionEvent) -> CaseContext
     text = event.summary + ("\n" + event.document.content if event.document else "")
     refs = find_references(text)
 
-    named = reader.named(
+    # with the surroundings of the order named by id: most events name the case's order
+    named, around = reader.named_and_around(
         customer_id=event.customer_id,
         sender_email=refs.sender_email,
         shipment_id=event.shipment_id,
         order_id=event.order_id,
+        sku=event.sku,
+        warehouse_named=bool(event.warehouse_id),
     )
     customer = _found(named.customer, "customer", event.customer_id, missing)
     if customer is None:
@@ -50,10 +53,11 @@ def look_up_context(reader: NetworkReader, event: ExceptionEvent) -> CaseContext
     if customer is None and order is not None:
         customer = reader.customer(order.customer_id)
 
-    sku_ids = {line.sku for line in order.lines} if order else set()
-    if event.sku:
-        sku_ids.add(event.sku)
-    around = reader.surroundings(order, sku_ids, warehouses=bool(order or event.warehouse_id))
+    if order is not named.order:  # settled on another order than the one named, or none
+        sku_ids = {line.sku for line in order.lines} if order else set()
+        if event.sku:
+            sku_ids.add(event.sku)
+        around = reader.surroundings(order, sku_ids, warehouses=bool(order or event.warehouse_id))
     if shipment is None and len(around.shipments) == 1:
         shipment = around.shipments[0]
     if event.sku and event.sku not in {s.sku for s in around.skus}:

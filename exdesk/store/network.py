@@ -175,8 +175,7 @@ _DOC_TEXT = "(doc || jsonb_build_object('tenant_id', tenant_id))::text"
 
 _DOC = f"{_DOC_TEXT} AS doc"
 
-_NAMED = f"""
-SELECT
+_NAMED_COLUMNS = f"""
     (SELECT {_DOC_TEXT} FROM customers
       WHERE tenant_id = %(t)s AND customer_id = %(customer)s::text) AS customer,
     (SELECT {_DOC_TEXT} FROM customers
@@ -197,6 +196,8 @@ SELECT
                  THEN levenshtein_less_equal(contact_lookalike_key, %(key)s::text, 2) <= 2
             END) AS contacts
 """
+
+_NAMED = f"SELECT {_NAMED_COLUMNS}"
 """The customer, the sender's customer, the shipment and the order an event names, and for
 a sender the contacts whose look-alike key is within two edits of the sender's (a domain
 the sender's may imitate) — not the sender's own domain."""
@@ -222,19 +223,19 @@ class Named:
     empty."""
 
 
-_SURROUNDINGS = """
-WITH own AS (
-    SELECT sku, doc FROM skus WHERE tenant_id = %(t)s AND sku = ANY(%(skus)s)
+_SURROUNDINGS_OF = """
+WITH {prelude}own AS (
+    SELECT sku, doc FROM skus WHERE tenant_id = %(t)s AND sku = ANY({skus})
 ), substitutes AS (
     SELECT sku, doc FROM skus WHERE tenant_id = %(t)s
        AND sku = ANY(ARRAY(SELECT jsonb_array_elements_text(doc -> 'substitutes') FROM own))
-       AND NOT sku = ANY(%(skus)s)
+       AND NOT sku = ANY({skus})
 )
-SELECT
+SELECT {named}
     ARRAY(SELECT (doc || %(tag)s)::text FROM shipments
-      WHERE tenant_id = %(t)s AND order_id = %(order)s ORDER BY shipment_id) AS shipments,
+      WHERE tenant_id = %(t)s AND order_id = {order} ORDER BY shipment_id) AS shipments,
     ARRAY(SELECT (doc || %(tag)s)::text FROM return_authorizations
-      WHERE tenant_id = %(t)s AND order_id = %(order)s ORDER BY rma_id) AS returns,
+      WHERE tenant_id = %(t)s AND order_id = {order} ORDER BY rma_id) AS returns,
     ARRAY(SELECT (doc || %(tag)s)::text FROM own ORDER BY sku) AS own_skus,
     ARRAY(SELECT (doc || %(tag)s)::text FROM substitutes ORDER BY sku) AS substitute_skus,
     ARRAY(SELECT (doc || %(tag)s)::text FROM inventory_positions
@@ -242,16 +243,70 @@ SELECT
         AND sku = ANY(ARRAY(SELECT sku FROM own UNION ALL SELECT sku FROM substitutes))
       ORDER BY sku, warehouse_id) AS inventory,
     ARRAY(SELECT (doc || %(tag)s)::text FROM warehouses
-      WHERE tenant_id = %(t)s AND %(warehouses)s ORDER BY warehouse_id) AS warehouses,
+      WHERE tenant_id = %(t)s AND {warehouses} ORDER BY warehouse_id) AS warehouses,
     ARRAY(SELECT (doc || %(tag)s)::text FROM carrier_lanes
-      WHERE tenant_id = %(t)s AND dest_region = %(region)s
+      WHERE tenant_id = %(t)s AND dest_region = {region}
       ORDER BY origin_region, carrier, service) AS lanes
 """
+"""The surroundings of an order, its SKUs and whether warehouses are read, each an SQL
+expression (``named``: columns read before them)."""
+
+_SURROUNDINGS = _SURROUNDINGS_OF.format(
+    prelude="",
+    named="",
+    skus="%(skus)s",
+    order="%(order)s",
+    warehouses="%(warehouses)s",
+    region="%(region)s",
+)
+"""The surroundings of an order, SKUs and a choice of warehouses given as parameters."""
+
+_NAMED_AND_AROUND = _SURROUNDINGS_OF.format(
+    prelude="named_order AS (SELECT doc FROM orders"
+    " WHERE tenant_id = %(t)s AND order_id = %(order)s::text), ",
+    named=_NAMED_COLUMNS + ",",
+    skus="ARRAY(SELECT line ->> 'sku' FROM named_order, jsonb_array_elements(doc -> 'lines')"
+    " AS line UNION SELECT %(sku)s::text WHERE %(sku)s::text IS NOT NULL)",
+    order="(SELECT doc ->> 'order_id' FROM named_order)",
+    warehouses="(EXISTS (SELECT FROM named_order) OR %(warehouse_named)s)",
+    region="(SELECT doc -> 'ship_to' ->> 'region' FROM named_order)",
+)
+""":data:`_NAMED`, and the surroundings of the order it names by id (none when it names none,
+or no such order) with its lines' SKUs and the event's, and warehouses when there is that
+order or the event names a warehouse — what :meth:`NetworkReader.surroundings` reads when
+the order named is the case's: one statement for both."""
 
 
 def _read_all(model: type[ModelT], texts: Iterable[str]) -> list[ModelT]:
     """Stored documents as ``model`` objects, each validated once per process."""
     return [DOCUMENTS.read(model, text) for text in texts]
+
+
+def _named_of(row: dict[str, Any] | None) -> Named:
+    assert row is not None  # a SELECT of scalar subqueries returns one row
+
+    def read(model: type[ModelT], column: str) -> ModelT | None:
+        return None if row[column] is None else DOCUMENTS.read(model, row[column])
+
+    return Named(
+        customer=read(CustomerAccount, "customer"),
+        sender=read(CustomerAccount, "sender"),
+        shipment=read(Shipment, "shipment"),
+        order=read(Order, "order"),
+        contacts=[(customer, email) for customer, email in row["contacts"] or []],
+    )
+
+
+def _surroundings_of(row: dict[str, Any] | None) -> Surroundings:
+    assert row is not None  # a SELECT of scalar subqueries returns one row
+    return Surroundings(
+        shipments=_read_all(Shipment, row["shipments"]),
+        returns=_read_all(ReturnAuthorization, row["returns"]),
+        skus=_read_all(Sku, row["own_skus"] + row["substitute_skus"]),
+        inventory=_read_all(InventoryPosition, row["inventory"]),
+        warehouses=_read_all(Warehouse, row["warehouses"]),
+        lanes=_read_all(CarrierLane, row["lanes"]),
+    )
 
 
 class NetworkReader:
@@ -315,32 +370,53 @@ class NetworkReader:
         """In one statement: the customer, the sender's customer, the shipment (by id or
         tracking number) and the order an event names — and, for a sender, the contacts
         whose domain the sender's may imitate."""
+        params = self._named_params(customer_id, sender_email, shipment_id, order_id)
+        return _named_of(self._conn.execute(_NAMED, params).fetchone())
+
+    def named_and_around(
+        self,
+        *,
+        customer_id: str | None,
+        sender_email: str | None,
+        shipment_id: str | None,
+        order_id: str | None,
+        sku: str | None,
+        warehouse_named: bool,
+    ) -> tuple[Named, Surroundings]:
+        """In one statement: :meth:`named`, and the surroundings of the order named by id —
+        what :meth:`surroundings` returns for ``Named.order`` with the SKUs of its lines and
+        ``sku``, and warehouses when there is that order or ``warehouse_named``. A caller
+        who settles on another order (or on none where one was named) reads that one's
+        with :meth:`surroundings`."""
+        params = {
+            **self._named_params(customer_id, sender_email, shipment_id, order_id),
+            "tag": Jsonb({"tenant_id": self.tenant_id}),
+            "sku": sku or None,
+            "warehouse_named": warehouse_named,
+        }
+        # binary: a text array's literal escapes every quote of every document in it
+        with self._conn.cursor(binary=True) as cursor:
+            row = cursor.execute(_NAMED_AND_AROUND, params).fetchone()
+        return _named_of(row), _surroundings_of(row)
+
+    def _named_params(
+        self,
+        customer_id: str | None,
+        sender_email: str | None,
+        shipment_id: str | None,
+        order_id: str | None,
+    ) -> dict[str, Any]:
         key = lookalike_key(sender_email) if sender_email is not None else None
-        row = self._conn.execute(
-            _NAMED,
-            {
-                "t": self.tenant_id,
-                "customer": customer_id,
-                "email": sender_email,
-                "key": key if key is not None and len(key) <= _MAX_LOOKALIKE_KEY else None,
-                "domain": domain_of(sender_email) if sender_email is not None else None,
-                "longest": _MAX_LOOKALIKE_KEY,
-                "shipment": shipment_id,
-                "order": order_id,
-            },
-        ).fetchone()
-        assert row is not None  # a SELECT of scalar subqueries returns one row
-
-        def read(model: type[ModelT], column: str) -> ModelT | None:
-            return None if row[column] is None else DOCUMENTS.read(model, row[column])
-
-        return Named(
-            customer=read(CustomerAccount, "customer"),
-            sender=read(CustomerAccount, "sender"),
-            shipment=read(Shipment, "shipment"),
-            order=read(Order, "order"),
-            contacts=[(customer, email) for customer, email in row["contacts"] or []],
-        )
+        return {
+            "t": self.tenant_id,
+            "customer": customer_id,
+            "email": sender_email,
+            "key": key if key is not None and len(key) <= _MAX_LOOKALIKE_KEY else None,
+            "domain": domain_of(sender_email) if sender_email is not None else None,
+            "longest": _MAX_LOOKALIKE_KEY,
+            "shipment": shipment_id,
+            "order": order_id,
+        }
 
     def surroundings(
         self,
@@ -362,16 +438,7 @@ class NetworkReader:
         }
         # binary: a text array's literal escapes every quote of every document in it
         with self._conn.cursor(binary=True) as cursor:
-            row = cursor.execute(_SURROUNDINGS, params).fetchone()
-        assert row is not None  # a SELECT of scalar subqueries returns one row
-        return Surroundings(
-            shipments=_read_all(Shipment, row["shipments"]),
-            returns=_read_all(ReturnAuthorization, row["returns"]),
-            skus=_read_all(Sku, row["own_skus"] + row["substitute_skus"]),
-            inventory=_read_all(InventoryPosition, row["inventory"]),
-            warehouses=_read_all(Warehouse, row["warehouses"]),
-            lanes=_read_all(CarrierLane, row["lanes"]),
-        )
+            return _surroundings_of(cursor.execute(_SURROUNDINGS, params).fetchone())
 
     def counts(self) -> dict[str, int]:
         """How many objects of each kind the tenant has."""

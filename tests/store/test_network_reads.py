@@ -14,9 +14,17 @@ from psycopg import Connection
 from psycopg.rows import DictRow
 from pydantic import ValidationError
 
-from exdesk.domain import CarrierLane, InventoryPosition, NetworkSnapshot, Sku, Warehouse
+from exdesk.domain import (
+    CarrierLane,
+    ExceptionEvent,
+    InventoryPosition,
+    NetworkSnapshot,
+    Sku,
+    Warehouse,
+)
+from exdesk.examples import example_events
 from exdesk.store.database import CONNECTION_KWARGS
-from exdesk.store.network import NetworkReader, replace_network
+from exdesk.store.network import Named, NetworkReader, Surroundings, replace_network
 from exdesk.store.validated_documents import ValidatedDocuments
 from tests.support.factories import make_customer, make_order, make_sku
 
@@ -182,3 +190,48 @@ def test_surroundings_hold_the_order_its_skus_their_substitutes_and_their_stock(
     both = reader.surroundings(order, ["SKU-2", "SKU-1"], warehouses=False)
     assert [s.sku for s in both.skus] == ["SKU-1", "SKU-2", "SKU-3"]  # SKU-2 named, not again
     assert both.warehouses == []
+
+
+def _named_then_around(reader: NetworkReader, event: ExceptionEvent) -> tuple[Named, Surroundings]:
+    """The two look-ups one after the other, as they were made before they were one."""
+    named = reader.named(
+        customer_id=event.customer_id,
+        sender_email=None,
+        shipment_id=event.shipment_id,
+        order_id=event.order_id,
+    )
+    order = named.order
+    skus = {line.sku for line in order.lines} if order else set()
+    if event.sku:
+        skus.add(event.sku)
+    return named, reader.surroundings(order, skus, warehouses=bool(order or event.warehouse_id))
+
+
+def test_what_an_event_names_and_its_orders_surroundings_read_as_one_statement_as_two(
+    conn: Connection[DictRow], example_network: NetworkSnapshot
+) -> None:
+    """For every example event — and for events naming an order that does not exist, another
+    tenant's order, only a SKU, only a warehouse, nothing — the one statement reads what the
+    named look-up and then the surroundings of the order it found read."""
+    replace_network(conn, "acme", example_network)
+    replace_network(conn, "other", example_network.model_copy(update={"orders": []}))
+    base = example_events()[0]
+    events = [
+        *example_events(),
+        base.model_copy(update={"order_id": "SO-NOPE"}),
+        base.model_copy(update={"order_id": None, "sku": example_network.skus[0].sku}),
+        base.model_copy(update={"order_id": None, "sku": None, "warehouse_id": "DC-X"}),
+        base.model_copy(update={"order_id": None, "sku": None, "warehouse_id": None}),
+    ]
+    for tenant in ("acme", "other"):
+        reader = NetworkReader(conn, tenant)
+        for event in events:
+            together = reader.named_and_around(
+                customer_id=event.customer_id,
+                sender_email=None,
+                shipment_id=event.shipment_id,
+                order_id=event.order_id,
+                sku=event.sku,
+                warehouse_named=bool(event.warehouse_id),
+            )
+            assert together == _named_then_around(reader, event), (tenant, event.source_event_id)
