@@ -84,7 +84,6 @@ class ProcessFleet:
 
     def __init__(self, url: str, data_dir: Path, n: int) -> None:
         context = multiprocessing.get_context("spawn")  # no inherited pool or server handles
-        self.n = n
         self._results: Queue[tuple[float, float, int]] = context.Queue()
         self._barrier = context.Barrier(n)
         self._orders: list[Queue[Share | None]] = [context.Queue() for _ in range(n)]
