@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,6 +29,11 @@ logger = logging.getLogger(__name__)
 
 _MIGRATIONS_LOCK = 7_362_001
 """Advisory lock key: two processes starting together migrate one after the other."""
+
+MIGRATION_LOCK_WAIT_SECONDS = 600.0
+"""How long a starting process waits for another's migrations before it gives up."""
+
+_LOCK_RETRY_SECONDS = 0.1
 
 
 @dataclass(frozen=True)
@@ -135,12 +141,29 @@ def _up_to_date(conn: Connection[DictRow]) -> bool:
 def migration_lock(conn: Connection[DictRow]) -> Iterator[None]:
     """Hold the database's migration lock for the block: processes starting together
     (an API and its workers) migrate and grant one at a time — concurrent GRANTs on one
-    table fail with "tuple concurrently updated"."""
-    conn.execute("SELECT pg_advisory_lock(%s)", (_MIGRATIONS_LOCK,))
+    table fail with "tuple concurrently updated".
+
+    A process waiting for the lock asks for it again and again rather than blocking in one
+    statement: LangGraph's migrations build indexes concurrently, which waits for every
+    transaction open when it starts — a blocked ``pg_advisory_lock`` is one, and the two
+    processes deadlocked (PostgreSQL then cancelled one's start)."""
+    deadline = time.monotonic() + MIGRATION_LOCK_WAIT_SECONDS
+    while not _try_lock(conn):
+        if time.monotonic() > deadline:
+            raise ConfigurationError(
+                f"could not migrate the database: another process held its migration lock for"
+                f" {MIGRATION_LOCK_WAIT_SECONDS:.0f} s"
+            )
+        time.sleep(_LOCK_RETRY_SECONDS)
     try:
         yield
     finally:
         conn.execute("SELECT pg_advisory_unlock(%s)", (_MIGRATIONS_LOCK,))
+
+
+def _try_lock(conn: Connection[DictRow]) -> bool:
+    found = conn.execute("SELECT pg_try_advisory_lock(%s) AS got", (_MIGRATIONS_LOCK,)).fetchone()
+    return bool(found and found["got"])
 
 
 def apply_migrations(conn: Connection[DictRow]) -> list[int]:

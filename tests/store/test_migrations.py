@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import psycopg
 import pytest
@@ -86,6 +88,32 @@ def test_a_fresh_database_migrates_from_nothing(pg_server_url: str) -> None:
     finally:
         with psycopg.connect(pg_server_url, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_processes_starting_together_on_a_fresh_database_all_start(pg_server_url: str) -> None:
+    # An API and its workers started at once on an empty database: one migrates, the others
+    # wait and find it done. Waiting in pg_advisory_lock deadlocked with LangGraph's
+    # concurrent index builds, and PostgreSQL cancelled a process's start.
+    name = "exdesk_test_together"
+    with psycopg.connect(pg_server_url, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    starting = 4
+    together = threading.Barrier(starting)
+
+    def start() -> list[int]:
+        with psycopg.connect(with_database(pg_server_url, name), **CONNECTION_KWARGS) as conn:
+            together.wait(timeout=30)
+            return apply_migrations(conn)
+
+    try:
+        with ThreadPoolExecutor(starting) as pool:
+            applied = list(pool.map(lambda _: start(), range(starting)))
+    finally:
+        with psycopg.connect(pg_server_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    everything = [m.version for m in available_migrations()]
+    assert sorted(applied, key=len) == [[]] * (starting - 1) + [everything]
 
 
 def test_a_row_recorded_before_checksums_gets_the_shipped_checksum(
