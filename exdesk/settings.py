@@ -152,6 +152,9 @@ class Settings(BaseSettings):
     workers: int = Field(default=4, ge=1, le=64)
     """Cases advanced in parallel by ``exdesk ingest`` and jobs run at once by each
     ``exdesk worker``."""
+    worker_processes: int = Field(default=1, ge=1, le=64)
+    """Processes each ``exdesk worker`` runs (one supervisor keeps them running): threads of
+    one process share one interpreter, so about one per core."""
     run_cases: Literal["queue", "inline"] = "queue"
     """``queue``: the API stores an event or a decision and answers; workers run the case.
     ``inline``: the API runs the case in the request (one process, no worker)."""

@@ -3,12 +3,15 @@ each tenant's delivery connectors and inbound webhook secrets."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from exdesk.domain.actions import DeliveryStatus, OutboxKind
 from exdesk.domain.taxonomy import EventSource
+
+if TYPE_CHECKING:
+    from exdesk.settings import Settings
 
 outbox_app = typer.Typer(
     help="Outbox messages and their delivery.", no_args_is_help=True, rich_markup_mode=None
@@ -34,30 +37,64 @@ def worker(
     burst: Annotated[
         bool, typer.Option("--burst", help="Stop once the queues are empty (for batch runs).")
     ] = False,
+    processes: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Worker processes, each running --concurrency jobs, kept running by this one"
+            " (EXDESK_WORKER_PROCESSES; about one per core).",
+        ),
+    ] = None,
+    supervisor_pid: Annotated[int | None, typer.Option(hidden=True)] = None,
 ) -> None:
     """Run jobs — case runs, resumes, deliveries, timers — until stopped (SIGTERM/Ctrl-C).
     Run as many workers as you like, on any machine that reaches the database."""
-    from exdesk.cli.app import _handled, _settings
-    from exdesk.service import ExceptionDesk
-    from exdesk.service.heap import settle_heap
-    from exdesk.service.jobs import run_worker, worker_app
+    from exdesk.cli.app import _settings, fail
+    from exdesk.cli.supervisor import (
+        SupervisorGaveUpError,
+        supervise,
+        watch_supervisor,
+        worker_command,
+    )
     from exdesk.telemetry import configure_logging
 
     settings = _settings()
     configure_logging(settings.log_level)
+    jobs = concurrency or settings.workers
+    count = processes or settings.worker_processes
+    if count > 1:
+        typer.echo(f"exdesk worker: {count} processes of {jobs} jobs at once", err=True)
+        try:
+            code = supervise(worker_command(jobs, queue or [], burst=burst), count, burst=burst)
+        except SupervisorGaveUpError as error:
+            fail(str(error), 1)
+        raise typer.Exit(code)
+    if supervisor_pid is not None:
+        watch_supervisor(supervisor_pid)
+    _work(settings, jobs, queue, burst)
+
+
+def _work(settings: Settings, concurrency: int, queue: list[str] | None, burst: bool) -> None:
+    """Run one worker process's jobs until it stops."""
+    from exdesk.cli.app import _handled
+    from exdesk.service import ExceptionDesk
+    from exdesk.service.heap import settle_heap
+    from exdesk.service.jobs import run_worker, worker_app
+
     with _handled():
         desk = ExceptionDesk.open(settings.model_copy(update={"run_cases": "queue"}))
         desk.warm_up()
     settle_heap()
     try:
         typer.echo(
-            f"exdesk worker: {concurrency or settings.workers} jobs at once"
+            f"exdesk worker: {concurrency} jobs at once"
             + (f", queues {', '.join(queue)}" if queue else ""),
             err=True,
         )
         run_worker(
             worker_app(desk, desk.db.url),
-            concurrency=concurrency or settings.workers,
+            concurrency=concurrency,
             queues=queue or None,
             wait=not burst,
             stalled_worker_timeout=settings.worker_stalled_seconds,
