@@ -8,8 +8,9 @@ processes (each the ordinary ``exdesk worker``, with ``--concurrency`` jobs at o
   is lost — the job it held runs again once it is seen stalled, as for any worker;
 - gives up, stopping the others, when they keep failing within seconds of starting (a
   configuration error would otherwise restart forever);
-- on SIGTERM or Ctrl-C asks each of them once to stop (they finish the job in hand) and
-  exits when they have; with ``--burst`` it exits when each has emptied the queues.
+- on SIGTERM or Ctrl-C asks each of them to stop (they finish the job in hand) and exits
+  when they have — asked twice, they stop at once, as one worker does on a second Ctrl-C;
+  with ``--burst`` it exits when each has emptied the queues.
 
 The processes run in a session of their own, so a terminal's Ctrl-C reaches them once,
 through the supervisor, not twice; each watches the supervisor and stops if it goes.
@@ -59,29 +60,38 @@ class WorkerSupervisor:
         self._command = [*command, "--supervisor-pid", str(os.getpid())]
         self._processes = processes
         self._burst = burst
-        self._stop = threading.Event()
+        self._stop_requests = 0
+        self._stops_passed_on = 0
+        self._wake = threading.Event()
         self._slots: list[_Slot] = []
         self._quick_failures = 0
 
     def stop(self) -> None:
-        """Ask every process to stop (they finish their jobs); :meth:`run` then returns."""
-        self._stop.set()
+        """Ask every process to stop: they finish their jobs, and :meth:`run` returns once
+        they have. Asked again, they stop at once (their jobs run again later), as a worker
+        does on a second Ctrl-C."""
+        self._stop_requests += 1
+        self._wake.set()
+
+    @property
+    def _stopping(self) -> bool:
+        return self._stop_requests > 0
 
     def run(self) -> int:
         """Supervise until stopped (or, with ``burst``, until every process is done); the
         exit code: 0 when every process ended cleanly. SupervisorGaveUpError when they kept
         failing at start."""
         self._slots = [self._start() for _ in range(self._processes)]
-        signalled = False
         try:
             while not all(slot.done for slot in self._slots):
-                if self._stop.is_set() and not signalled:
+                if self._stops_passed_on < self._stop_requests:
+                    self._stops_passed_on += 1
                     self._signal_all(signal.SIGTERM)
-                    signalled = True
                 for index, slot in enumerate(self._slots):
                     if not slot.done and slot.process.poll() is not None:
                         self._slots[index] = self._after_exit(slot)
-                self._stop.wait(_POLL_SECONDS)
+                self._wake.wait(_POLL_SECONDS)
+                self._wake.clear()
         except BaseException:
             self._signal_all(signal.SIGTERM)
             self._wait_all()
@@ -97,7 +107,7 @@ class WorkerSupervisor:
 
     def _after_exit(self, slot: _Slot) -> _Slot:
         code = slot.process.returncode
-        if self._stop.is_set() or (self._burst and code == 0):
+        if self._stopping or (self._burst and code == 0):
             slot.done = True
             return slot
         if time.monotonic() - slot.started < QUICK_EXIT_SECONDS and code != 0:
@@ -105,7 +115,7 @@ class WorkerSupervisor:
         else:
             self._quick_failures = 0
         if self._quick_failures >= QUICK_FAILURES_TO_GIVE_UP:
-            self._stop.set()
+            self._stop_requests = self._stops_passed_on = 1
             self._signal_all(signal.SIGTERM)
             self._wait_all()
             raise SupervisorGaveUpError(
