@@ -15,13 +15,14 @@ _EMAIL = re.compile(
 """An e-mail address; bounded, and starting only where a run of its characters starts, so
 that a scan is linear in the text's length (client text may be megabytes)."""
 _PHONE = re.compile(
-    r"(?<![\w.+-])(?:\+\d{1,3}[ .-]?)?(?:\(\d{3}\)|\d{3})[ .-]?\d{3}[ .-]?\d{4}(?![\w-]|\.\d)"
+    r"(?<![\w.+-])(?:\+\d{1,3}[ .-]?)?(?:\(\d{3}\)|[2-9]\d{2})[ .-]?\d{3}[ .-]?\d{4}(?![\w-]|\.\d)"
     r"|(?<![\w.+-])\+\d{1,3}(?:[ .-]?\d{2,4}){2,5}(?![\w-]|\.\d)"
     r"|(?<![\w.+-])0\d{2,4}[ .-]\d{3,4}[ .-]?\d{3,4}(?![\w-]|\.\d)"
 )
-"""North-American numbers (with or without +1, brackets, dots, dashes), ``+``-prefixed
-international ones and national ones with a trunk 0 (``020 7946 0958``); not ISO dates,
-dotted versions or long tracking numbers. A number may end a sentence (``… 0100.``);
+"""North-American numbers (with or without +1, brackets, dots, dashes; no area code starts
+with 0 or 1, so a Unix time such as a job's ``timestamp=1764868907`` is not one),
+``+``-prefixed international ones and national ones with a trunk 0 (``020 7946 0958``); not
+ISO dates, dotted versions or long tracking numbers. A number may end a sentence (``… 0100.``);
 every quantifier is bounded, so a scan is linear."""
 _ADDRESS_FIELDS = ("name", "line1", "line2", "postal_code")
 

@@ -93,6 +93,8 @@ def test_phone_numbers_are_masked(phone: str) -> None:
         "balance 12500.00 against limit 10000.00",
         "case 3f2a9c1e seq 12 step check_policies",
         "short number 1234567",
+        "Periodic job sweep[7](timestamp=1764868907) deferred",
+        "ten digits 1000234567 from the ERP",
     ],
 )
 def test_business_identifiers_and_amounts_survive(text: str) -> None:
