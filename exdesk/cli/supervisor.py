@@ -96,7 +96,7 @@ class WorkerSupervisor:
             self._signal_all(signal.SIGTERM)
             self._wait_all()
             raise
-        return 0 if all(slot.process.returncode == 0 for slot in self._slots) else 1
+        return 0 if all(_clean(slot.process.returncode) for slot in self._slots) else 1
 
     def _start(self) -> _Slot:
         # A session of its own: a terminal's Ctrl-C reaches the process once, through us
@@ -137,6 +137,13 @@ class WorkerSupervisor:
         for slot in self._slots:
             slot.process.wait()
             slot.done = True
+
+
+def _clean(code: int | None) -> bool:
+    """Whether a process that was asked to stop ended cleanly: it stopped, or our SIGTERM
+    ended it before it had taken a job (its handler not yet installed) or while it was told
+    twice."""
+    return code in (0, -signal.SIGTERM)
 
 
 def supervise(command: Sequence[str], processes: int, *, burst: bool) -> int:

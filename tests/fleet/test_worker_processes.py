@@ -95,6 +95,23 @@ def test_a_process_that_dies_is_replaced_and_sigterm_stops_every_one(
         supervisor.kill()
 
 
+def test_sigterm_while_its_processes_start_is_a_clean_stop(
+    queued_desk: ExceptionDesk, tmp_path: Path
+) -> None:
+    log = tmp_path / "worker.log"
+    supervisor = _supervisor(queued_desk, log, "--processes", "2")
+    try:
+        assert wait_for(lambda: len(_started(log)) == 2, 60, every=0.05), log.read_text()
+
+        supervisor.send_signal(signal.SIGTERM)  # before they have opened their desks
+
+        assert supervisor.wait(timeout=60) == 0, log.read_text()
+        assert _ready(log) == 0
+        assert not any(_alive(pid) for pid in _started(log))
+    finally:
+        supervisor.kill()
+
+
 def test_its_processes_stop_when_the_supervisor_is_killed(
     queued_desk: ExceptionDesk, tmp_path: Path
 ) -> None:
