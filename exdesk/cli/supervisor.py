@@ -115,9 +115,7 @@ class WorkerSupervisor:
         else:
             self._quick_failures = 0
         if self._quick_failures >= QUICK_FAILURES_TO_GIVE_UP:
-            self._stop_requests = self._stops_passed_on = 1
-            self._signal_all(signal.SIGTERM)
-            self._wait_all()
+            # run() stops the other processes as it lets this through
             raise SupervisorGaveUpError(
                 f"worker processes exited {self._quick_failures} times in a row within"
                 f" {QUICK_EXIT_SECONDS:.0f} s of starting (last exit code {code}): see their"

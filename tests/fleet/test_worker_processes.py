@@ -9,6 +9,8 @@ import re
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from exdesk.domain import NetworkSnapshot
@@ -19,15 +21,24 @@ from tests.support.scenarios import open_orders, short_pick
 from tests.workflows.conftest import TENANT
 
 
-def _supervisor(desk: ExceptionDesk, log: Path, *args: str, **env: str) -> subprocess.Popen[bytes]:
+@contextmanager
+def _supervising(
+    desk: ExceptionDesk, log: Path, *args: str, **env: str
+) -> Iterator[subprocess.Popen[bytes]]:
+    """``exdesk worker`` with ``args`` for the block (killed after it, if still running)."""
     environment = fleet_environment(desk.settings, {"EXDESK_LOG_LEVEL": "INFO", **env})
     with log.open("ab") as out:
-        return subprocess.Popen(
+        supervisor = subprocess.Popen(
             [sys.executable, "-m", "exdesk.cli", "worker", "--concurrency", "2", *args],
             env=environment,
             stdout=out,
             stderr=subprocess.STDOUT,
         )
+    try:
+        yield supervisor
+    finally:
+        supervisor.kill()
+        supervisor.wait(timeout=30)
 
 
 def _started(log: Path) -> list[int]:
@@ -60,9 +71,8 @@ def test_two_processes_run_the_queued_cases_and_stop_when_the_queues_are_empty(
     refs = queued_desk.accept(TENANT, [short_pick(o, f"WMS-P{i}") for i, o in enumerate(orders)])
     log = tmp_path / "worker.log"
 
-    supervisor = _supervisor(queued_desk, log, "--processes", "2", "--burst")
-
-    assert supervisor.wait(timeout=180) == 0, log.read_text()
+    with _supervising(queued_desk, log, "--processes", "2", "--burst") as supervisor:
+        assert supervisor.wait(timeout=180) == 0, log.read_text()
     assert len(set(_started(log))) == 2
     assert _ready(log) == 2, log.read_text()
     assert all_stopped(queued_desk, TENANT)
@@ -77,8 +87,7 @@ def test_a_process_that_dies_is_replaced_and_sigterm_stops_every_one(
     queued_desk: ExceptionDesk, tmp_path: Path
 ) -> None:
     log = tmp_path / "worker.log"
-    supervisor = _supervisor(queued_desk, log, "--processes", "2")
-    try:
+    with _supervising(queued_desk, log, "--processes", "2") as supervisor:
         assert wait_for(lambda: _ready(log) == 2, 120), log.read_text()
         first, second = _started(log)
 
@@ -91,16 +100,13 @@ def test_a_process_that_dies_is_replaced_and_sigterm_stops_every_one(
         assert supervisor.wait(timeout=60) == 0, log.read_text()
         assert not _alive(second)
         assert not _alive(replacement)
-    finally:
-        supervisor.kill()
 
 
 def test_sigterm_while_its_processes_start_is_a_clean_stop(
     queued_desk: ExceptionDesk, tmp_path: Path
 ) -> None:
     log = tmp_path / "worker.log"
-    supervisor = _supervisor(queued_desk, log, "--processes", "2")
-    try:
+    with _supervising(queued_desk, log, "--processes", "2") as supervisor:
         assert wait_for(lambda: len(_started(log)) == 2, 60, every=0.05), log.read_text()
 
         supervisor.send_signal(signal.SIGTERM)  # before they have opened their desks
@@ -108,16 +114,13 @@ def test_sigterm_while_its_processes_start_is_a_clean_stop(
         assert supervisor.wait(timeout=60) == 0, log.read_text()
         assert _ready(log) == 0
         assert not any(_alive(pid) for pid in _started(log))
-    finally:
-        supervisor.kill()
 
 
 def test_its_processes_stop_when_the_supervisor_is_killed(
     queued_desk: ExceptionDesk, tmp_path: Path
 ) -> None:
     log = tmp_path / "worker.log"
-    supervisor = _supervisor(queued_desk, log, "--processes", "2")
-    try:
+    with _supervising(queued_desk, log, "--processes", "2") as supervisor:
         assert wait_for(lambda: _ready(log) == 2, 120), log.read_text()
         workers = _started(log)
 
@@ -126,8 +129,6 @@ def test_its_processes_stop_when_the_supervisor_is_killed(
 
         assert wait_for(lambda: not any(_alive(pid) for pid in workers), 30), log.read_text()
         assert log.read_text().count("is gone: stopping") == 2
-    finally:
-        supervisor.kill()
 
 
 def test_processes_that_keep_failing_at_start_stop_it_with_one_line(
@@ -136,9 +137,10 @@ def test_processes_that_keep_failing_at_start_stop_it_with_one_line(
     log = tmp_path / "worker.log"
     nobody = "postgresql://nobody@127.0.0.1:1/exdesk"
 
-    supervisor = _supervisor(queued_desk, log, "--processes", "2", EXDESK_DATABASE_URL=nobody)
-
-    assert supervisor.wait(timeout=120) == 1
+    with _supervising(
+        queued_desk, log, "--processes", "2", EXDESK_DATABASE_URL=nobody
+    ) as supervisor:
+        assert supervisor.wait(timeout=120) == 1
     last = log.read_text().strip().splitlines()[-1]
     assert last.startswith("exdesk: error: worker processes exited 5 times in a row"), last
     assert not any(_alive(pid) for pid in _started(log))
